@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely'
+import * as init from './20261123000001_init.js'
+
+// A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
+export const migrations: Record<string, Migration> = {
+  '20261123000001_init': init,
+}

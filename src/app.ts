@@ -1,0 +1,66 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { requestId } from 'hono/request-id'
+import { routePath } from 'hono/route'
+import type { AccessTokenIssuer } from './auth/access-token.js'
+import type { Config } from './config.js'
+import type { Db } from './db/create-db.js'
+import { createGraphQLHandler } from './graphql/yoga.js'
+import { healthRoutes } from './http/health.routes.js'
+import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
+import { metricsRoutes } from './http/metrics.routes.js'
+import type { Logger } from './logger.js'
+
+export interface AppDependencies {
+  config: Pick<Config, 'graphql'>
+  db: Db
+  logger: Logger
+  accessTokens: AccessTokenIssuer
+  metrics?: HttpMetrics
+  now?: () => Date
+}
+
+type AppEnv = { Variables: { requestId: string } }
+
+export function createApp(deps: AppDependencies) {
+  const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
+  const yoga = createGraphQLHandler({ ...deps, graphql: deps.config.graphql })
+  const app = new Hono<AppEnv>()
+
+  app.use(requestId({ headerName: 'x-request-id' }))
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    const seconds = (performance.now() - started) / 1000
+    const route = routePath(c)
+    metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) })
+    metrics.duration.observe({ method: c.req.method, route }, seconds)
+    deps.logger.info(
+      {
+        reqId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(seconds * 1000),
+      },
+      'request',
+    )
+  })
+
+  app.route('/', healthRoutes(deps.db))
+  app.route('/', metricsRoutes(metrics))
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
+    yoga.fetch(c.req.raw, { logger: deps.logger.child({ reqId: c.get('requestId') }) }),
+  )
+  app.get('/', (c) => c.redirect('/graphql'))
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404))
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse()
+    deps.logger.error({ err: error, reqId: c.get('requestId') }, 'unhandled error')
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500)
+  })
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,118 @@
+import { z } from 'zod'
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')
+
+const postgresUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be a postgres:// or postgresql:// URL with a host' },
+)
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max)
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_MAX: positiveInt(500).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  MIGRATE_ON_START: booleanFlag.default(true),
+  SEED_ON_START: booleanFlag.optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_MINUTES: positiveInt(60 * 24 * 30).default(12 * 60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHQL_INTROSPECTION: booleanFlag.optional(),
+  GRAPHIQL: booleanFlag.optional(),
+  GRAPHQL_MAX_DEPTH: positiveInt(100).default(12),
+  GRAPHQL_MAX_COST: positiveInt(1_000_000).default(20_000),
+  GRAPHQL_MAX_ALIASES: positiveInt(1000).default(20),
+  GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(3000),
+  SHUTDOWN_GRACE_MS: positiveInt(600_000).default(10_000),
+})
+
+export type Env = z.input<typeof envSchema>
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  publicUrl: string
+  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'embedded'; dataDir: string }
+  migrateOnStart: boolean
+  seedOnStart: boolean
+  /** null: generate and keep a development key under DATA_DIR (embedded default only). */
+  jwtSecret: string | null
+  accessTokenTtlMinutes: number
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
+  graphql: {
+    introspection: boolean
+    graphiql: boolean
+    maxDepth: number
+    maxCost: number
+    maxAliases: number
+    maxTokens: number
+  }
+  shutdownGraceMs: number
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; any bad value is one line naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(withoutEmptyValues(env))
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const name = String(issue?.path[0] ?? 'environment')
+    throw new ConfigError(
+      `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[name])})`,
+    )
+  }
+  const e = parsed.data
+  const production = e.NODE_ENV === 'production'
+  if (production && !e.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
+  }
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+  }
+  if (production && e.SEED_ON_START) {
+    throw new ConfigError(
+      'Invalid configuration: SEED_ON_START would create demo accounts and is refused when NODE_ENV=production',
+    )
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { kind: 'embedded', dataDir: e.DATA_DIR },
+    migrateOnStart: e.MIGRATE_ON_START,
+    seedOnStart: e.SEED_ON_START ?? (!production && !e.DATABASE_URL),
+    jwtSecret: e.JWT_SECRET ?? null,
+    accessTokenTtlMinutes: e.ACCESS_TOKEN_TTL_MINUTES,
+    logLevel: e.LOG_LEVEL,
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION ?? !production,
+      graphiql: e.GRAPHIQL ?? !production,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  }
+}
+
+function withoutEmptyValues(env: Record<string, string | undefined>) {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+}

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { Database } from './database.js'
+import { PGliteDialect } from './pglite-dialect.js'
+
+export type Db = Kysely<Database>
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolMax: number }
+  | { kind: 'embedded'; dataDir: string | null }
+
+export interface CreateDbOptions {
+  /** Called once per SQL statement sent; tests count statements with it, metrics time them. */
+  onQuery?: (sql: string, durationMs: number) => void
+}
+
+export async function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Promise<Db> {
+  const dialect = target.kind === 'postgres' ? postgresDialect(target) : await embeddedDialect(target)
+  const onQuery = options.onQuery
+  return new Kysely<Database>({
+    dialect,
+    log: onQuery
+      ? (event) => {
+          onQuery(event.query.sql, event.queryDurationMillis)
+        }
+      : undefined,
+  })
+}
+
+function postgresDialect(target: { url: string; poolMax: number }) {
+  const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax })
+  // An idle client that loses its server must not take the process down with it.
+  pool.on('error', () => {})
+  return new PostgresDialect({ pool })
+}
+
+async function embeddedDialect(target: { dataDir: string | null }) {
+  const { PGlite, types } = await import('@electric-sql/pglite')
+  const path = target.dataDir ? join(target.dataDir, 'pgdata') : undefined
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true })
+  // pg returns int8 as a string; the embedded database must answer in the same shape.
+  const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
+  return new PGliteDialect(pglite)
+}

@@ -1,0 +1,142 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+// Kept by hand in step with migrations/; test/db/schema-types.test.ts checks that they agree.
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>
+type Json<T> = ColumnType<T, string, string>
+// bigserial comes back from pg as a string: ids beyond 2^53 must not be rounded.
+type BigSerial = ColumnType<string, never, never>
+
+export interface WeeklyHours {
+  mon: TimeRange[]
+  tue: TimeRange[]
+  wed: TimeRange[]
+  thu: TimeRange[]
+  fri: TimeRange[]
+  sat: TimeRange[]
+  sun: TimeRange[]
+}
+/** Local wall-clock "HH:MM"; a close at or before the open runs past midnight into the next day. */
+export interface TimeRange {
+  opens: string
+  closes: string
+}
+
+export interface StoreTable {
+  id: Generated<string>
+  code: string
+  name: string
+  address_line1: string
+  city: string
+  postal_code: string
+  country: string
+  latitude: number
+  longitude: number
+  time_zone: string
+  opening_hours: Json<WeeklyHours>
+  currency_code: string
+  preparation_minutes: Generated<number>
+  slot_minutes: Generated<number>
+  slot_capacity: Generated<number>
+  hold_hours: Generated<number>
+  low_stock_threshold: Generated<number>
+  created_at: CreatedAt
+}
+
+export interface CategoryTable {
+  id: Generated<string>
+  slug: string
+  name: string
+}
+
+export interface ProductTable {
+  id: Generated<string>
+  slug: string
+  title: string
+  description: Generated<string>
+  category_id: string | null
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface VariantTable {
+  id: Generated<string>
+  product_id: string
+  sku: string
+  barcode: string | null
+  title: string
+  price_minor: number
+  currency_code: string
+  tax_rate_bp: number
+  position: Generated<number>
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface InventoryLevelTable {
+  store_id: string
+  variant_id: string
+  on_hand: Generated<number>
+  reserved: Generated<number>
+  safety_stock: Generated<number>
+  updated_at: UpdatedAt
+}
+
+export type StaffRole = 'ADMIN' | 'MANAGER' | 'ASSOCIATE'
+
+export interface StaffTable {
+  id: Generated<string>
+  email: string
+  name: string
+  password_hash: string
+  role: StaffRole
+  store_id: string | null
+  active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+export interface StockMovementTable {
+  id: BigSerial
+  store_id: string
+  variant_id: string
+  on_hand_delta: number
+  reserved_delta: Generated<number>
+  reason: string
+  order_id: string | null
+  actor_type: string
+  actor_id: string | null
+  reference: string | null
+  note: string | null
+  created_at: CreatedAt
+}
+
+export interface OutboxEventTable {
+  id: BigSerial
+  type: string
+  aggregate_type: string
+  aggregate_id: string
+  payload: Json<Record<string, unknown>>
+  created_at: CreatedAt
+  published_at: Date | null
+}
+
+export interface Database {
+  store: StoreTable
+  category: CategoryTable
+  product: ProductTable
+  variant: VariantTable
+  inventory_level: InventoryLevelTable
+  staff: StaffTable
+  stock_movement: StockMovementTable
+  outbox_event: OutboxEventTable
+}
+
+export type StoreRow = Selectable<StoreTable>
+export type CategoryRow = Selectable<CategoryTable>
+export type ProductRow = Selectable<ProductTable>
+export type VariantRow = Selectable<VariantTable>
+export type InventoryLevelRow = Selectable<InventoryLevelTable>
+export type StaffRow = Selectable<StaffTable>
+export type StockMovementRow = Selectable<StockMovementTable>
+export type NewStockMovement = Insertable<StockMovementTable>

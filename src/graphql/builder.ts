@@ -1,0 +1,74 @@
+import SchemaBuilder from '@pothos/core'
+import DataloaderPlugin from '@pothos/plugin-dataloader'
+import RelayPlugin from '@pothos/plugin-relay'
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
+import ValidationPlugin from '@pothos/plugin-validation'
+import { GraphQLError } from 'graphql'
+import { canActOnStore } from '../auth/viewer.js'
+import type { GraphQLContext } from './context.js'
+import { decodeUuidGlobalID } from './global-id.js'
+
+export interface AuthScopes {
+  /** Any signed-in staff member or admin. */
+  staff: boolean
+  admin: boolean
+  /** Staff of this store (by raw store id), or an admin. */
+  staffOfStore: string
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext
+  AuthScopes: AuthScopes
+  DefaultFieldNullability: false
+  DefaultEdgesNullability: false
+  DefaultNodeNullability: false
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string }
+    ID: { Input: string; Output: string }
+  }
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    decodeGlobalID: decodeUuidGlobalID,
+  },
+  scopeAuth: {
+    authScopes: async (context) => ({
+      staff: context.viewer.kind === 'staff',
+      admin: context.viewer.kind === 'staff' && context.viewer.role === 'ADMIN',
+      staffOfStore: (storeId) => canActOnStore(context.viewer, storeId),
+    }),
+    unauthorizedError: (_parent, context) =>
+      context.viewer.kind === 'anonymous'
+        ? new GraphQLError('Sign in to do this.', { extensions: { code: 'UNAUTHENTICATED' } })
+        : new GraphQLError('You are not allowed to do this.', { extensions: { code: 'FORBIDDEN' } }),
+  },
+  validation: {
+    validationError: (result) =>
+      new GraphQLError(result.issues.map((issue) => issue.message).join('; '), {
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          fields: result.issues.map((issue) => issue.path?.map((p) => (typeof p === 'object' ? p.key : p)).join('.')),
+        },
+      }),
+  },
+})
+
+builder.scalarType('DateTime', {
+  description: 'An instant in UTC, as an ISO-8601 string.',
+  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN)
+    if (Number.isNaN(date.getTime())) {
+      throw new GraphQLError('DateTime must be an ISO-8601 string.', { extensions: { code: 'BAD_USER_INPUT' } })
+    }
+    return date
+  },
+})
+
+builder.queryType({})
+builder.mutationType({})

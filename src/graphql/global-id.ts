@@ -1,0 +1,25 @@
+import { decodeGlobalID } from '@pothos/plugin-relay'
+import { GraphQLError } from 'graphql'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * Every row id is a UUID; refusing anything else while decoding means a forged or mangled ID is
+ * BAD_USER_INPUT at the edge and never reaches SQL as a malformed uuid.
+ */
+export function decodeUuidGlobalID(globalID: string): { typename: string; id: string } {
+  let decoded: { typename: string; id: string }
+  try {
+    decoded = decodeGlobalID(globalID)
+  } catch {
+    throw invalidId(globalID)
+  }
+  if (!UUID.test(decoded.id)) throw invalidId(globalID)
+  return decoded
+}
+
+function invalidId(globalID: string) {
+  return new GraphQLError(`Invalid ID: ${JSON.stringify(globalID.slice(0, 64))}`, {
+    extensions: { code: 'BAD_USER_INPUT' },
+  })
+}

@@ -1,0 +1,14 @@
+import { lexicographicSortSchema, printSchema } from 'graphql'
+import '../modules/shared/money.schema.js'
+import '../graphql/user-errors.js'
+import '../modules/catalog/catalog.schema.js'
+import '../modules/stores/store.schema.js'
+import '../modules/inventory/inventory.schema.js'
+import '../modules/staff/staff.schema.js'
+import { builder } from './builder.js'
+
+export const schema = builder.toSchema()
+
+export function printSchemaSDL(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`
+}

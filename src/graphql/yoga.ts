@@ -1,0 +1,98 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
+import { createYoga, type Plugin } from 'graphql-yoga'
+import type { Logger } from 'pino'
+import type { AccessTokenIssuer } from '../auth/access-token.js'
+import { anonymous, type Viewer } from '../auth/viewer.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/create-db.js'
+import type { GraphQLContext } from './context.js'
+import { maskError } from './error-masking.js'
+import { schema } from './schema.js'
+
+export interface ServerContext {
+  logger: Logger
+}
+
+export interface YogaDependencies {
+  db: Db
+  accessTokens: AccessTokenIssuer
+  logger: Logger
+  graphql: Config['graphql']
+  /** Injectable clock; tests pin it to check opening hours at a given instant. */
+  now?: () => Date
+}
+
+export function createGraphQLHandler(deps: YogaDependencies) {
+  const limits = deps.graphql
+  const plugins: Plugin[] = [
+    EnvelopArmorPlugin({
+      maxDepth: { n: limits.maxDepth },
+      costLimit: { maxCost: limits.maxCost },
+      maxAliases: { n: limits.maxAliases },
+      maxTokens: { n: limits.maxTokens },
+      maxDirectives: { n: 20 },
+      blockFieldSuggestion: { enabled: !limits.introspection },
+    }),
+  ]
+  if (!limits.introspection) plugins.push(disableIntrospection())
+
+  return createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
+    landingPage: false,
+    logging: false,
+    maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
+    plugins,
+    context: async ({ request, logger }) => ({
+      db: deps.db,
+      accessTokens: deps.accessTokens,
+      logger,
+      viewer: await viewerFrom(request.headers.get('authorization'), deps.accessTokens),
+      now: deps.now?.() ?? new Date(),
+    }),
+  })
+}
+
+async function viewerFrom(authorization: string | null, accessTokens: AccessTokenIssuer): Promise<Viewer> {
+  if (!authorization) return anonymous
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization)
+  const viewer = match?.[1] ? await accessTokens.verify(match[1]) : null
+  // A bad token is an error, not a silent downgrade to anonymous: the client must sign in again.
+  if (!viewer) {
+    throw new GraphQLError('The access token is invalid or expired.', { extensions: { code: 'UNAUTHENTICATED' } })
+  }
+  return viewer
+}
+
+function disableIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule)
+    },
+  }
+}
+
+const GRAPHIQL_QUERY = `# The first page of the catalog, with stock in the nearest stores to the Louvre.
+query FirstLook {
+  products(first: 5) {
+    edges {
+      node {
+        title
+        variants {
+          sku
+          price { amount currencyCode }
+          availabilityNear(near: { latitude: 48.8606, longitude: 2.3376 }, first: 3) {
+            store { name }
+            distanceKm
+            available
+            status
+          }
+        }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`

@@ -1,0 +1,127 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay'
+import { z } from 'zod'
+import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
+import { builder } from '../../graphql/builder.js'
+import { includedTaxMinor } from '../shared/money.js'
+import { Money } from '../shared/money.schema.js'
+import * as catalogRepository from './catalog.repository.js'
+
+export const Category = builder.loadableNode('Category', {
+  id: { resolve: (category: CategoryRow) => category.id },
+  load: (ids: string[], context) => catalogRepository.findCategoriesByIds(context.db, ids),
+  sort: (category) => category.id,
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+  }),
+})
+
+export const Product = builder.loadableNodeRef('Product', {
+  id: { resolve: (product: ProductRow) => product.id },
+  load: (ids: string[], context) => catalogRepository.findProductsByIds(context.db, ids),
+  sort: (product) => product.id,
+})
+
+export const Variant = builder.loadableNodeRef('Variant', {
+  id: { resolve: (variant: VariantRow) => variant.id },
+  load: (ids: string[], context) => catalogRepository.findVariantsByIds(context.db, ids),
+  sort: (variant) => variant.id,
+})
+
+Product.implement({
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    title: t.exposeString('title'),
+    description: t.exposeString('description'),
+    category: t.field({
+      type: Category,
+      nullable: true,
+      resolve: (product) => product.category_id,
+    }),
+    variants: t.loadableList({
+      type: Variant,
+      description: 'The variants on sale, in display order.',
+      load: async (productIds: string[], context) => {
+        const variants = await catalogRepository.findActiveVariantsByProductIds(context.db, productIds)
+        return productIds.map((id) => variants.filter((variant) => variant.product_id === id))
+      },
+      resolve: (product) => product.id,
+    }),
+  }),
+})
+
+Variant.implement({
+  fields: (t) => ({
+    sku: t.exposeString('sku'),
+    barcode: t.exposeString('barcode', { nullable: true }),
+    title: t.exposeString('title'),
+    product: t.field({ type: Product, resolve: (variant) => variant.product_id }),
+    price: t.field({
+      type: Money,
+      description: 'Tax-inclusive unit price.',
+      resolve: (variant) => ({ amountMinor: variant.price_minor, currencyCode: variant.currency_code }),
+    }),
+    taxRate: t.float({
+      description: 'VAT rate as a fraction, e.g. 0.2 for 20%.',
+      resolve: (variant) => variant.tax_rate_bp / 10_000,
+    }),
+    taxAmount: t.field({
+      type: Money,
+      description: 'The tax contained in the unit price.',
+      resolve: (variant) => ({
+        amountMinor: includedTaxMinor(variant.price_minor, variant.tax_rate_bp),
+        currencyCode: variant.currency_code,
+      }),
+    }),
+  }),
+})
+
+const MAX_PAGE = 100
+
+builder.queryFields((t) => ({
+  products: t.connection({
+    type: Product,
+    description: 'Active products in slug order; `query` matches title or SKU, case-insensitively.',
+    args: {
+      query: t.arg.string({ validate: z.string().trim().max(100) }),
+      categoryId: t.arg.globalID({ for: Category }),
+    },
+    validate: z.looseObject({
+      first: z.number().int().min(0).max(MAX_PAGE).nullish(),
+      last: z.number().int().min(0).max(MAX_PAGE).nullish(),
+    }),
+    resolve: (_root, args, context) =>
+      resolveCursorConnection<Promise<ProductRow[]>>(
+        { args, toCursor: (product: ProductRow) => product.slug, defaultSize: 20, maxSize: MAX_PAGE },
+        async ({ before, after, limit, inverted }) => {
+          const rows = await catalogRepository.findProductsPage(context.db, {
+            search: args.query?.trim() || null,
+            categoryId: args.categoryId?.id ?? null,
+            afterSlug: after ?? null,
+            beforeSlug: before ?? null,
+            limit,
+            descending: inverted,
+          })
+          return rows
+        },
+      ),
+  }),
+  product: t.field({
+    type: Product,
+    nullable: true,
+    description: 'A product by id or by slug (exactly one).',
+    args: { id: t.arg.globalID({ for: Product }), slug: t.arg.string() },
+    validate: z
+      .looseObject({ id: z.unknown().nullish(), slug: z.string().nullish() })
+      .refine((args) => (args.id == null) !== (args.slug == null), { message: 'Give exactly one of id or slug.' }),
+    resolve: async (_root, args, context) => {
+      if (args.id) return args.id.id
+      const product = await catalogRepository.findProductBySlug(context.db, args.slug ?? '')
+      return product ?? null
+    },
+  }),
+  categories: t.field({
+    type: [Category],
+    resolve: (_root, _args, context) => catalogRepository.findAllCategories(context.db),
+  }),
+}))

@@ -1,0 +1,55 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { InventoryLevelRow, NewStockMovement } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+export function findLevels(
+  db: Db,
+  storeIds: readonly string[],
+  variantIds: readonly string[],
+): Promise<InventoryLevelRow[]> {
+  if (storeIds.length === 0 || variantIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('inventory_level')
+    .selectAll()
+    .where('store_id', 'in', storeIds)
+    .where('variant_id', 'in', variantIds)
+    .execute()
+}
+
+/** Locks the store's levels for these variants, always in variant order so two writers never deadlock. */
+export function lockLevels(trx: Trx, storeId: string, variantIds: readonly string[]): Promise<InventoryLevelRow[]> {
+  return trx
+    .selectFrom('inventory_level')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('variant_id', 'in', variantIds)
+    .orderBy('variant_id')
+    .forUpdate()
+    .execute()
+}
+
+/** Creates missing level rows at zero so that they can be locked and counted like any other. */
+export async function ensureLevels(trx: Trx, storeId: string, variantIds: readonly string[]): Promise<void> {
+  if (variantIds.length === 0) return
+  await trx
+    .insertInto('inventory_level')
+    .values([...variantIds].sort().map((variantId) => ({ store_id: storeId, variant_id: variantId })))
+    .onConflict((oc) => oc.columns(['store_id', 'variant_id']).doNothing())
+    .execute()
+}
+
+export function addToOnHand(trx: Trx, storeId: string, variantId: string, delta: number): Promise<InventoryLevelRow> {
+  return trx
+    .updateTable('inventory_level')
+    .set({ on_hand: sql`on_hand + ${delta}`, updated_at: sql`now()` })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function insertMovements(trx: Trx, movements: NewStockMovement[]): Promise<void> {
+  if (movements.length === 0) return
+  await trx.insertInto('stock_movement').values(movements).execute()
+}

@@ -1,0 +1,142 @@
+import type { Db } from '../../db/create-db.js'
+import type { InventoryLevelRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { findActiveVariants } from '../catalog/catalog.service.js'
+import { recordEvent } from '../events/event.service.js'
+import { BelowReservedError, NegativeStockError, UnknownVariantError } from './inventory.errors.js'
+import { availableQuantity, levelKey, mergeQuantityLines, type QuantityLine } from './inventory.js'
+import * as inventoryRepository from './inventory.repository.js'
+
+export interface StockActor {
+  type: 'STAFF' | 'SYSTEM'
+  id: string | null
+}
+
+export type AdjustmentReason = 'COUNT_CORRECTION' | 'DAMAGED' | 'LOST' | 'FOUND' | 'RETURNED_TO_SUPPLIER'
+
+/** Available quantity per "store:variant" key; a pair with no level row has none available. */
+export async function findAvailableQuantities(
+  db: Db,
+  storeIds: readonly string[],
+  variantIds: readonly string[],
+): Promise<Map<string, number>> {
+  const levels = await inventoryRepository.findLevels(db, storeIds, variantIds)
+  return new Map(levels.map((level) => [levelKey(level.store_id, level.variant_id), availableQuantity(level)]))
+}
+
+/** True for each store that has every line available in full, after merging repeated variants. */
+export async function findStoresThatCanFulfil(
+  db: Db,
+  storeIds: readonly string[],
+  lines: readonly QuantityLine[],
+): Promise<Set<string>> {
+  const merged = mergeQuantityLines(lines)
+  const available = await findAvailableQuantities(
+    db,
+    storeIds,
+    merged.map((line) => line.variantId),
+  )
+  return new Set(
+    storeIds.filter((storeId) =>
+      merged.every((line) => (available.get(levelKey(storeId, line.variantId)) ?? 0) >= line.quantity),
+    ),
+  )
+}
+
+async function assertActiveVariants(trx: Trx, variantIds: readonly string[], fieldOf: (index: number) => string[]) {
+  const active = await findActiveVariants(trx, variantIds)
+  const unknown = variantIds.flatMap((id, index) => (active.has(id) ? [] : [fieldOf(index)]))
+  if (unknown.length > 0) throw new UnknownVariantError(unknown)
+}
+
+/**
+ * Adds delivered units to on_hand, with one RECEIPT ledger row per line and one event, in the
+ * caller's transaction. Locks the store's affected levels in variant order.
+ */
+export async function receiveStock(
+  trx: Trx,
+  input: { storeId: string; lines: QuantityLine[]; reference: string | null; actor: StockActor },
+): Promise<InventoryLevelRow[]> {
+  await assertActiveVariants(
+    trx,
+    input.lines.map((line) => line.variantId),
+    (index) => ['lines', String(index), 'variantId'],
+  )
+  const lines = mergeQuantityLines(input.lines).sort((a, b) => a.variantId.localeCompare(b.variantId))
+  const variantIds = lines.map((line) => line.variantId)
+  await inventoryRepository.ensureLevels(trx, input.storeId, variantIds)
+  await inventoryRepository.lockLevels(trx, input.storeId, variantIds)
+  const levels: InventoryLevelRow[] = []
+  for (const line of lines) {
+    levels.push(await inventoryRepository.addToOnHand(trx, input.storeId, line.variantId, line.quantity))
+  }
+  await inventoryRepository.insertMovements(
+    trx,
+    lines.map((line) => ({
+      store_id: input.storeId,
+      variant_id: line.variantId,
+      on_hand_delta: line.quantity,
+      reason: 'RECEIPT',
+      order_id: null,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      reference: input.reference,
+      note: null,
+    })),
+  )
+  await recordInventoryChanged(trx, input.storeId, variantIds)
+  return levels
+}
+
+/**
+ * Corrects on_hand by `delta` after a count, damage or loss. Refuses to go below zero or below
+ * what orders have reserved. Locks the one level row.
+ */
+export async function adjustStock(
+  trx: Trx,
+  input: {
+    storeId: string
+    variantId: string
+    delta: number
+    reason: AdjustmentReason
+    note: string | null
+    actor: StockActor
+  },
+): Promise<InventoryLevelRow> {
+  await assertActiveVariants(trx, [input.variantId], () => ['variantId'])
+  await inventoryRepository.ensureLevels(trx, input.storeId, [input.variantId])
+  const [level] = await inventoryRepository.lockLevels(trx, input.storeId, [input.variantId])
+  if (!level) throw new Error(`inventory level vanished for ${input.storeId}/${input.variantId}`)
+  const onHand = level.on_hand + input.delta
+  if (onHand < 0) throw new NegativeStockError(level.on_hand, input.delta)
+  if (onHand < level.reserved) throw new BelowReservedError(level.on_hand, level.reserved, input.delta)
+  const updated = await inventoryRepository.addToOnHand(trx, input.storeId, input.variantId, input.delta)
+  await inventoryRepository.insertMovements(trx, [
+    {
+      store_id: input.storeId,
+      variant_id: input.variantId,
+      on_hand_delta: input.delta,
+      reason: `ADJUSTMENT_${input.reason}`,
+      order_id: null,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      reference: null,
+      note: input.note,
+    },
+  ])
+  await recordInventoryChanged(trx, input.storeId, [input.variantId])
+  return updated
+}
+
+function recordInventoryChanged(trx: Trx, storeId: string, variantIds: string[]) {
+  return recordEvent(trx, {
+    type: 'inventory.changed',
+    aggregateType: 'store',
+    aggregateId: storeId,
+    payload: { storeId, variantIds },
+  })
+}
+
+export function findLevels(db: Db, storeId: string, variantIds: readonly string[]): Promise<InventoryLevelRow[]> {
+  return inventoryRepository.findLevels(db, [storeId], variantIds)
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { formatMinorUnits, includedTaxMinor } from './money.js'
+
+describe('formatMinorUnits', () => {
+  it.each([
+    [1290, 'EUR', '12.90'],
+    [5, 'EUR', '0.05'],
+    [0, 'EUR', '0.00'],
+    [-250, 'EUR', '-2.50'],
+    [1500, 'JPY', '1500'],
+    [1234, 'KWD', '1.234'],
+  ])('%i %s → %s', (amountMinor, currencyCode, expected) => {
+    expect(formatMinorUnits({ amountMinor, currencyCode })).toBe(expected)
+  })
+})
+
+describe('includedTaxMinor', () => {
+  it('takes 20% VAT out of a gross price', () => {
+    expect(includedTaxMinor(1200, 2000)).toBe(200)
+    expect(includedTaxMinor(1290, 2000)).toBe(215)
+  })
+  it('handles reduced rates and zero', () => {
+    expect(includedTaxMinor(211, 550)).toBe(11)
+    expect(includedTaxMinor(999, 0)).toBe(0)
+  })
+})

@@ -1,0 +1,30 @@
+/** ISO 4217 minor-unit exponents that differ from 2; everything else has cents. */
+const EXPONENT_OVERRIDES: Record<string, number> = { JPY: 0, KRW: 0, CLP: 0, ISK: 0, BHD: 3, KWD: 3, TND: 3 }
+
+export interface Money {
+  amountMinor: number
+  currencyCode: string
+}
+
+export function currencyExponent(currencyCode: string): number {
+  return EXPONENT_OVERRIDES[currencyCode] ?? 2
+}
+
+/** 1290 EUR → "12.90"; integer arithmetic only, so no float ever rounds a price. */
+export function formatMinorUnits({ amountMinor, currencyCode }: Money): string {
+  const exponent = currencyExponent(currencyCode)
+  const sign = amountMinor < 0 ? '-' : ''
+  const digits = Math.abs(amountMinor)
+    .toString()
+    .padStart(exponent + 1, '0')
+  if (exponent === 0) return `${sign}${digits}`
+  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`
+}
+
+/**
+ * The tax contained in a tax-inclusive price, rounded half up to the minor unit:
+ * price × rate / (1 + rate), with the rate in basis points.
+ */
+export function includedTaxMinor(grossMinor: number, taxRateBasisPoints: number): number {
+  return Math.round((grossMinor * taxRateBasisPoints) / (10_000 + taxRateBasisPoints))
+}

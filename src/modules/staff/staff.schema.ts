@@ -1,0 +1,76 @@
+import { z } from 'zod'
+import type { StaffRow } from '../../db/database.js'
+import { builder } from '../../graphql/builder.js'
+import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
+import { Store } from '../stores/store.schema.js'
+import * as staffRepository from './staff.repository.js'
+import { authenticateStaff } from './staff.service.js'
+
+const StaffRole = builder.enumType('StaffRole', { values: ['ADMIN', 'MANAGER', 'ASSOCIATE'] as const })
+
+export const Staff = builder.loadableNode('Staff', {
+  id: { resolve: (staff: StaffRow) => staff.id },
+  load: (ids: string[], context) => staffRepository.findStaffByIds(context.db, ids),
+  sort: (staff) => staff.id,
+  authScopes: { staff: true },
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    role: t.field({ type: StaffRole, resolve: (staff) => staff.role }),
+    store: t.field({
+      type: Store,
+      nullable: true,
+      description: 'The store this member works in; null for admins, who act on every store.',
+      resolve: (staff) => staff.store_id,
+    }),
+  }),
+})
+
+const StaffSignInInput = builder.inputType('StaffSignInInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: z.string().max(254) }),
+    password: t.string({ required: true, validate: z.string().max(200) }),
+  }),
+})
+
+const StaffSignInPayload = builder
+  .objectRef<Payload<{ staff: StaffRow; accessToken: string; expiresAt: Date }>>('StaffSignInPayload')
+  .implement({
+    fields: (t) => ({
+      staff: t.field({ type: Staff, nullable: true, resolve: (payload) => payload.staff ?? null }),
+      accessToken: t.string({
+        nullable: true,
+        description: 'Send as `Authorization: Bearer <accessToken>`.',
+        resolve: (payload) => payload.accessToken ?? null,
+      }),
+      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (payload) => payload.expiresAt ?? null }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
+    }),
+  })
+
+builder.mutationFields((t) => ({
+  staffSignIn: t.field({
+    type: StaffSignInPayload,
+    args: { input: t.arg({ type: StaffSignInInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const staff = await authenticateStaff(context.db, input.email, input.password)
+        const { token, expiresAt } = await context.accessTokens.issue({
+          kind: 'staff',
+          staffId: staff.id,
+          role: staff.role,
+          storeId: staff.store_id,
+        })
+        return { staff, accessToken: token, expiresAt }
+      }),
+  }),
+}))
+
+builder.queryFields((t) => ({
+  staffMe: t.field({
+    type: Staff,
+    nullable: true,
+    description: 'The signed-in staff member; null for anyone else.',
+    resolve: (_root, _args, context) => (context.viewer.kind === 'staff' ? context.viewer.staffId : null),
+  }),
+}))

@@ -1,0 +1,131 @@
+import { resolveOffsetConnection } from '@pothos/plugin-relay'
+import { z } from 'zod'
+import type { StoreRow, TimeRange } from '../../db/database.js'
+import { builder } from '../../graphql/builder.js'
+import { CartLineInput } from '../inventory/cart-line-input.schema.js'
+import { isOpenAt, WEEKDAYS, type WeekdayKey } from './opening-hours.js'
+import * as storeRepository from './store.repository.js'
+import { findStoresPage, type StoreView } from './store.service.js'
+
+export const GeoPointInput = builder.inputType('GeoPointInput', {
+  fields: (t) => ({
+    latitude: t.float({ required: true, validate: z.number().min(-90).max(90) }),
+    longitude: t.float({ required: true, validate: z.number().min(-180).max(180) }),
+  }),
+})
+
+const Weekday = builder.enumType('Weekday', {
+  values: Object.fromEntries(WEEKDAYS.map((day) => [weekdayName(day), { value: day }])) as Record<
+    string,
+    { value: WeekdayKey }
+  >,
+})
+
+const OpeningTimeRange = builder.objectRef<TimeRange>('OpeningTimeRange').implement({
+  description: 'Local wall-clock times "HH:MM"; a close at or before the open is on the next day.',
+  fields: (t) => ({ opens: t.exposeString('opens'), closes: t.exposeString('closes') }),
+})
+
+const OpeningHoursDay = builder.objectRef<{ weekday: WeekdayKey; ranges: TimeRange[] }>('OpeningHoursDay').implement({
+  fields: (t) => ({
+    weekday: t.field({ type: Weekday, resolve: (day) => day.weekday }),
+    ranges: t.field({ type: [OpeningTimeRange], resolve: (day) => day.ranges }),
+    closed: t.boolean({ resolve: (day) => day.ranges.length === 0 }),
+  }),
+})
+
+const Address = builder.objectRef<StoreRow>('Address').implement({
+  fields: (t) => ({
+    line1: t.exposeString('address_line1'),
+    city: t.exposeString('city'),
+    postalCode: t.exposeString('postal_code'),
+    country: t.exposeString('country'),
+  }),
+})
+
+const GeoPoint = builder.objectRef<{ latitude: number; longitude: number }>('GeoPoint').implement({
+  fields: (t) => ({ latitude: t.exposeFloat('latitude'), longitude: t.exposeFloat('longitude') }),
+})
+
+export const Store = builder.loadableNode('Store', {
+  id: { resolve: (store: StoreRow | StoreView) => store.id },
+  load: (ids: string[], context) => storeRepository.findStoresByIds(context.db, ids),
+  sort: (store) => store.id,
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    address: t.field({ type: Address, resolve: (store) => store }),
+    location: t.field({ type: GeoPoint, resolve: (store) => store }),
+    timeZone: t.exposeString('time_zone', { description: 'IANA time zone, e.g. Europe/Paris.' }),
+    currencyCode: t.exposeString('currency_code'),
+    openingHours: t.field({
+      type: [OpeningHoursDay],
+      description: 'Weekly hours in the store time zone, Monday first.',
+      resolve: (store) => WEEKDAYS.map((weekday) => ({ weekday, ranges: store.opening_hours[weekday] })),
+    }),
+    isOpenNow: t.boolean({
+      resolve: (store, _args, context) => isOpenAt(store.opening_hours, store.time_zone, context.now),
+    }),
+    preparationMinutes: t.exposeInt('preparation_minutes'),
+    distanceKm: t.float({
+      nullable: true,
+      description: 'Great-circle distance from the `near` point of the query.',
+      resolve: (store) => ('distanceKm' in store && store.distanceKm !== null ? roundKm(store.distanceKm) : null),
+    }),
+    canFulfill: t.boolean({
+      nullable: true,
+      description: 'Whether the store has every line of `availableFor` in stock.',
+      resolve: (store) => ('canFulfill' in store ? store.canFulfill : null),
+    }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  stores: t.connection({
+    type: Store,
+    description: 'Stores nearest first when `near` is given (by code otherwise).',
+    args: {
+      near: t.arg({ type: GeoPointInput }),
+      radiusKm: t.arg.float({ validate: z.number().positive().max(20_100) }),
+      availableFor: t.arg({ type: [CartLineInput], validate: z.array(z.unknown()).min(1).max(100) }),
+    },
+    validate: z.looseObject({
+      first: z.number().int().min(0).max(100).nullish(),
+      last: z.number().int().min(0).max(100).nullish(),
+    }),
+    resolve: (_root, args, context) =>
+      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+        findStoresPage(context.db, {
+          near: args.near ?? null,
+          radiusKm: args.near ? (args.radiusKm ?? null) : null,
+          availableFor:
+            args.availableFor?.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity })) ?? null,
+          limit,
+          offset,
+        }),
+      ),
+  }),
+  store: t.field({
+    type: Store,
+    nullable: true,
+    args: { id: t.arg.globalID({ required: true, for: Store }) },
+    resolve: (_root, args) => args.id.id,
+  }),
+}))
+
+function weekdayName(day: WeekdayKey): string {
+  const names: Record<WeekdayKey, string> = {
+    mon: 'MONDAY',
+    tue: 'TUESDAY',
+    wed: 'WEDNESDAY',
+    thu: 'THURSDAY',
+    fri: 'FRIDAY',
+    sat: 'SATURDAY',
+    sun: 'SUNDAY',
+  }
+  return names[day]
+}
+
+function roundKm(km: number): number {
+  return Math.round(km * 1000) / 1000
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../../db/create-db.js'
+import type { StoreRow } from '../../db/database.js'
+import type { QuantityLine } from '../inventory/inventory.js'
+import { findStoresThatCanFulfil } from '../inventory/inventory.service.js'
+import type { GeoPoint } from './store.repository.js'
+import * as storeRepository from './store.repository.js'
+
+export interface StoreView extends StoreRow {
+  /** Set when the caller gave a point to measure from. */
+  distanceKm: number | null
+  /** Set when the caller asked whether the store has a list of lines in stock. */
+  canFulfill: boolean | null
+}
+
+export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
+  return storeRepository.findStoreById(db, id)
+}
+
+/**
+ * A page of stores, nearest first when `near` is given, each marked with whether it can fulfil
+ * `availableFor` in full. Two queries whatever the page size.
+ */
+export async function findStoresPage(
+  db: Db,
+  options: {
+    near: GeoPoint | null
+    radiusKm: number | null
+    availableFor: QuantityLine[] | null
+    limit: number
+    offset: number
+  },
+): Promise<StoreView[]> {
+  const rows = await storeRepository.findStoresPage(db, options)
+  const fulfilling = options.availableFor
+    ? await findStoresThatCanFulfil(
+        db,
+        rows.map((row) => row.id),
+        options.availableFor,
+      )
+    : null
+  return rows.map(({ distance_km, ...store }) => ({
+    ...store,
+    distanceKm: distance_km,
+    canFulfill: fulfilling ? fulfilling.has(store.id) : null,
+  }))
+}

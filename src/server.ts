@@ -1,0 +1,79 @@
+import { serve } from '@hono/node-server'
+import { createApp } from './app.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
+import { createHttpMetrics } from './http/metrics.js'
+import { createLogger } from './logger.js'
+import { accessTokenIssuerFor, openDatabase, seedIfWanted } from './runtime.js'
+import { DEMO_ACCOUNTS } from './seed/seed.js'
+
+async function main() {
+  const config = loadConfigOrExit()
+  const logger = createLogger(config.logLevel)
+  const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
+  await seedIfWanted(config, db, logger)
+
+  const app = createApp({
+    config,
+    db,
+    logger,
+    accessTokens: accessTokenIssuerFor(config),
+    metrics: createHttpMetrics({ processMetrics: true }),
+  })
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+    logger.info({ port: info.port, database: config.database.kind }, 'listening')
+    printWelcome(config, info.port)
+  })
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
+    const deadline = setTimeout(() => {
+      logger.warn('in-flight requests outlived the grace period; closing anyway')
+      process.exit(1)
+    }, config.shutdownGraceMs)
+    deadline.unref()
+    // close() stops accepting and calls back once every in-flight response has been sent.
+    server.close(async () => {
+      await db.destroy()
+      logger.info('stopped')
+      process.exit(0)
+    })
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+function loadConfigOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+function printWelcome(config: Config, port: number) {
+  if (config.env === 'production') return
+  const lines = [
+    '',
+    `  Comptoir is serving http://localhost:${port}/graphql${config.graphql.graphiql ? ' (GraphiQL in the browser)' : ''}`,
+    `  Database: ${config.database.kind === 'embedded' ? `embedded PGlite in ${config.database.dataDir}/` : 'PostgreSQL'}`,
+  ]
+  if (config.seedOnStart) {
+    lines.push('  Demo accounts (sign in with the staffSignIn mutation):')
+    for (const account of DEMO_ACCOUNTS)
+      lines.push(`    ${account.role.padEnd(9)} ${account.email} / ${account.password}`)
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Comptoir failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

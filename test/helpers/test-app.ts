@@ -1,0 +1,64 @@
+import { createApp } from '../../src/app.js'
+import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
+import { loadConfig } from '../../src/config.js'
+import { createLogger } from '../../src/logger.js'
+import type { TestDb } from './test-db.js'
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[]
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>
+  /** POST /graphql; returns the parsed body (any status). */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T>>
+  signInStaff(email: string, password?: string): Promise<string>
+}
+
+export function createTestApp(
+  testDb: TestDb,
+  options: { now?: () => Date; env?: Record<string, string> } = {},
+): TestApp {
+  const config = loadConfig({ NODE_ENV: 'test', ...options.env })
+  const app = createApp({
+    config,
+    db: testDb.db,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, 60),
+    now: options.now,
+  })
+
+  async function gql<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    requestOptions: { token?: string; headers?: Record<string, string> } = {},
+  ): Promise<GraphQLResponse<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...requestOptions.headers }
+    if (requestOptions.token) headers.authorization = `Bearer ${requestOptions.token}`
+    const response = await app.request('/graphql', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    })
+    return (await response.json()) as GraphQLResponse<T>
+  }
+
+  async function signInStaff(email: string, password = 'comptoir-staff'): Promise<string> {
+    const result = await gql<{ staffSignIn: { accessToken: string | null; userErrors: unknown[] } }>(
+      `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { accessToken userErrors { code } } }`,
+      { input: { email, password } },
+    )
+    const token = result.data?.staffSignIn.accessToken
+    if (!token) throw new Error(`sign-in failed for ${email}: ${JSON.stringify(result)}`)
+    return token
+  }
+
+  return { app, gql, signInStaff }
+}

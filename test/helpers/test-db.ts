@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto'
+import { inject } from 'vitest'
+import { createDb, type Db } from '../../src/db/create-db.js'
+import { migrateToLatest } from '../../src/db/migrator.js'
+import { seedDemoData } from '../../src/seed/seed.js'
+import { testServerUrl, withDatabase } from './database-url.js'
+import { adminQuery } from './global-setup.js'
+
+export interface TestDb {
+  db: Db
+  kind: 'postgres' | 'embedded'
+  /** SQL statements sent since the last reset; for asserting a constant number of queries. */
+  statements: string[]
+  /** A second, independent pool on the same database (PostgreSQL only), for concurrency tests. */
+  url: string | null
+  destroy(): Promise<void>
+}
+
+/** A fresh, migrated and seeded database for one test file. */
+export async function createTestDb(): Promise<TestDb> {
+  const statements: string[] = []
+  const onQuery = (sql: string) => {
+    statements.push(sql)
+  }
+  const serverUrl = testServerUrl()
+  const template = inject('templateDatabase')
+  if (serverUrl && template) {
+    const name = `comptoir_t_${randomBytes(6).toString('hex')}`
+    await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`)
+    const url = withDatabase(serverUrl, name)
+    const db = await createDb({ kind: 'postgres', url, poolMax: 20 }, { onQuery })
+    return {
+      db,
+      kind: 'postgres',
+      statements,
+      url,
+      async destroy() {
+        await db.destroy()
+        await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      },
+    }
+  }
+  const db = await createDb({ kind: 'embedded', dataDir: null }, { onQuery })
+  await migrateToLatest(db)
+  await seedDemoData(db)
+  statements.length = 0
+  return { db, kind: 'embedded', statements, url: null, destroy: () => db.destroy() }
+}
