@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/config.js'
+
+describe('loadConfig', () => {
+  it('uses the embedded database and development defaults when nothing is set', () => {
+    const config = loadConfig({})
+    expect(config.port).toBe(4000)
+    expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data' })
+    expect(config.seedOnStart).toBe(true)
+    expect(config.graphql.introspection).toBe(true)
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, /DATABASE_URL/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
+    [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
+  ])('names the variable at fault: %j', (env, pattern) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(pattern)
+  })
+
+  it('refuses a production start without a database, a signing key, or with the demo seed', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/comptoir', JWT_SECRET: 'x'.repeat(32) }
+    expect(loadConfig(production).seedOnStart).toBe(false)
+    expect(loadConfig(production).graphql.introspection).toBe(false)
+    expect(() => loadConfig({ ...production, DATABASE_URL: undefined })).toThrow(/DATABASE_URL/)
+    expect(() => loadConfig({ ...production, JWT_SECRET: undefined })).toThrow(/JWT_SECRET/)
+    expect(() => loadConfig({ ...production, SEED_ON_START: 'true' })).toThrow(/SEED_ON_START/)
+  })
+})
+
+describe('the server process', () => {
+  it('stops at once with one clear line when a variable is bad', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'abc' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
+    expect(run.status).toBe(1)
+    const lines = run.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^Invalid configuration: PORT /)
+  })
+})

@@ -1,0 +1,94 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/db/database.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+/**
+ * The column list of every table as src/db/database.ts declares it. The type below fails to
+ * compile when a declared column is missing here, and the test fails when the migrated database
+ * has a column this list lacks (or the other way round): together they keep the hand-written
+ * types and the migrations in step.
+ */
+const DECLARED = {
+  store: [
+    'id',
+    'code',
+    'name',
+    'address_line1',
+    'city',
+    'postal_code',
+    'country',
+    'latitude',
+    'longitude',
+    'time_zone',
+    'opening_hours',
+    'currency_code',
+    'preparation_minutes',
+    'slot_minutes',
+    'slot_capacity',
+    'hold_hours',
+    'low_stock_threshold',
+    'created_at',
+  ],
+  category: ['id', 'slug', 'name'],
+  product: ['id', 'slug', 'title', 'description', 'category_id', 'active', 'created_at'],
+  variant: [
+    'id',
+    'product_id',
+    'sku',
+    'barcode',
+    'title',
+    'price_minor',
+    'currency_code',
+    'tax_rate_bp',
+    'position',
+    'active',
+    'created_at',
+  ],
+  inventory_level: ['store_id', 'variant_id', 'on_hand', 'reserved', 'safety_stock', 'updated_at'],
+  staff: ['id', 'email', 'name', 'password_hash', 'role', 'store_id', 'active', 'created_at'],
+  stock_movement: [
+    'id',
+    'store_id',
+    'variant_id',
+    'on_hand_delta',
+    'reserved_delta',
+    'reason',
+    'order_id',
+    'actor_type',
+    'actor_id',
+    'reference',
+    'note',
+    'created_at',
+  ],
+  outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
+} as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
+
+type MissingColumns = {
+  [Table in keyof Database]: Exclude<keyof Database[Table], (typeof DECLARED)[Table][number]>
+}[keyof Database]
+const everyDeclaredColumnIsListed: [MissingColumns] extends [never] ? true : MissingColumns = true
+
+let testDb: TestDb
+beforeAll(async () => {
+  testDb = await createTestDb()
+})
+afterAll(() => testDb.destroy())
+
+describe('src/db/database.ts', () => {
+  it('declares exactly the tables and columns the migrations create', async () => {
+    expect(everyDeclaredColumnIsListed).toBe(true)
+    const rows = await sql<{ table_name: string; column_name: string }>`
+      SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'
+      ORDER BY table_name, column_name`.execute(testDb.db)
+    const actual: Record<string, string[]> = {}
+    for (const row of rows.rows) {
+      actual[row.table_name] = [...(actual[row.table_name] ?? []), row.column_name]
+    }
+    const declared = Object.fromEntries(
+      Object.entries(DECLARED).map(([table, columns]) => [table, [...columns].sort()]),
+    )
+    expect(actual).toEqual(declared)
+  })
+})

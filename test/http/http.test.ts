@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+let testDb: TestDb
+let api: TestApp
+
+beforeAll(async () => {
+  testDb = await createTestDb()
+  api = createTestApp(testDb)
+})
+afterAll(() => testDb.destroy())
+
+describe('operational endpoints', () => {
+  it('answers /healthz and /readyz when the database is migrated', async () => {
+    expect(await (await api.app.request('/healthz')).json()).toEqual({ status: 'ok' })
+    const ready = await api.app.request('/readyz')
+    expect(ready.status).toBe(200)
+  })
+
+  it('reports not ready while a migration is pending', async () => {
+    await testDb.db.deleteFrom('kysely_migration' as never).execute()
+    try {
+      const ready = await api.app.request('/readyz')
+      expect(ready.status).toBe(503)
+      expect(await ready.json()).toMatchObject({ reason: 'migrations pending' })
+    } finally {
+      await testDb.db
+        .insertInto('kysely_migration' as never)
+        .values({ name: '20261123000001_init', timestamp: new Date().toISOString() } as never)
+        .execute()
+    }
+  })
+
+  it('serves Prometheus metrics that count the requests it has seen', async () => {
+    await api.app.request('/healthz')
+    const response = await api.app.request('/metrics')
+    expect(response.headers.get('content-type')).toContain('text/plain')
+    const text = await response.text()
+    expect(text).toMatch(/comptoir_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/)
+    expect(text).toContain('comptoir_http_request_duration_seconds_bucket')
+  })
+
+  it('gives every response a request id, and keeps the one the caller sent', async () => {
+    const generated = await api.app.request('/healthz')
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    const given = await api.app.request('/healthz', { headers: { 'x-request-id': 'trace-42' } })
+    expect(given.headers.get('x-request-id')).toBe('trace-42')
+  })
+})
+
+describe('GraphQL limits and errors', () => {
+  const deep = (depth: number) => {
+    let selection = 'id'
+    for (let i = 0; i < depth; i++) selection = `product { variants { ${selection} } }`
+    return `{ products(first: 1) { edges { node { variants { ${selection} } } } } }`
+  }
+
+  it('refuses a query deeper than the limit', async () => {
+    const result = await api.gql(deep(8))
+    expect(result.data).toBeUndefined()
+    expect(result.errors?.[0]?.message).toMatch(/depth/i)
+  })
+
+  it('keeps the depth limit for an operation named __schema and a field aliased __schema', async () => {
+    const named = await api.gql(`query __schema ${deep(8)}`)
+    expect(named.errors?.[0]?.message).toMatch(/depth/i)
+    const aliased = await api.gql(deep(8).replace('{ products', '{ __schema: products'))
+    expect(aliased.errors?.length).toBeGreaterThan(0)
+    expect(aliased.data ?? null).toBeNull()
+  })
+
+  it('refuses too many aliases', async () => {
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: categories { id }`).join(' ')
+    const result = await api.gql(`{ ${aliases} }`)
+    expect(result.errors?.[0]?.message).toMatch(/alias/i)
+  })
+
+  it('gives syntax and validation errors a code, never a stack', async () => {
+    const syntax = await api.gql('{ products(first: ')
+    expect(syntax.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
+    const unknownField = await api.gql('{ nope }')
+    expect(unknownField.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(JSON.stringify(unknownField)).not.toMatch(/stack|at .*\.ts/)
+  })
+
+  it('masks an unexpected failure as INTERNAL without SQL or stack', async () => {
+    // Break the table the listing reads, so the resolver hits a raw database error.
+    await testDb.db.schema.alterTable('product').renameColumn('title', 'title_broken').execute()
+    try {
+      const response = await api.app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ products(first: 1) { edges { node { title } } } }' }),
+      })
+      const body = await response.text()
+      const parsed = JSON.parse(body) as { errors: { message: string; extensions: { code: string } }[] }
+      expect(parsed.errors[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL' } })
+      expect(body).not.toMatch(/select|relation|title_broken|stack|\.ts:/i)
+    } finally {
+      await testDb.db.schema.alterTable('product').renameColumn('title_broken', 'title').execute()
+    }
+  })
+})
+
+describe('introspection', () => {
+  const INTROSPECT = '{ __schema { queryType { name } } }'
+
+  it('is on by default outside production', async () => {
+    expect((await api.gql(INTROSPECT)).data).toEqual({ __schema: { queryType: { name: 'Query' } } })
+  })
+
+  it('is refused when turned off by config, and GraphiQL is not served', async () => {
+    const closed = createTestApp(testDb, { env: { GRAPHQL_INTROSPECTION: 'false', GRAPHIQL: 'false' } })
+    const result = await closed.gql(INTROSPECT)
+    expect(result.errors?.[0]?.message).toMatch(/introspection/i)
+    const page = await closed.app.request('/graphql', { headers: { accept: 'text/html' } })
+    expect(await page.text()).not.toMatch(/graphiql/i)
+  })
+})
