@@ -10,13 +10,16 @@ import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
 import type { Logger } from './logger.js'
+import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
   metrics?: HttpMetrics
+  /** Defaults to an in-process pub/sub; the server shares its own with the outbox dispatcher. */
+  pubsub?: AppPubSub
   now?: () => Date
 }
 
@@ -24,7 +27,13 @@ type AppEnv = { Variables: { requestId: string } }
 
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
-  const yoga = createGraphQLHandler({ ...deps, graphql: deps.config.graphql })
+  const pubsub = deps.pubsub ?? createAppPubSub()
+  const yoga = createGraphQLHandler({
+    ...deps,
+    pubsub,
+    graphql: deps.config.graphql,
+    storefrontUrl: deps.config.storefrontUrl,
+  })
   const app = new Hono<AppEnv>()
 
   app.use(requestId({ headerName: 'x-request-id' }))

@@ -21,6 +21,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
+  STOREFRONT_URL: z.url().optional(),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: positiveInt(500).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -36,6 +37,11 @@ const envSchema = z.object({
   GRAPHQL_MAX_ALIASES: positiveInt(1000).default(20),
   GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(3000),
   SHUTDOWN_GRACE_MS: positiveInt(600_000).default(10_000),
+  OUTBOX_POLL_MS: positiveInt(3_600_000).default(500),
+  SCHEDULER_ENABLED: booleanFlag.default(true),
+  CART_EMPTY_TTL_HOURS: positiveInt(24 * 365).default(6),
+  CART_ANONYMOUS_TTL_DAYS: positiveInt(3650).default(30),
+  CART_CUSTOMER_TTL_DAYS: positiveInt(3650).default(90),
 })
 
 export type Env = z.input<typeof envSchema>
@@ -45,6 +51,8 @@ export interface Config {
   host: string
   port: number
   publicUrl: string
+  /** Where shoppers' links (cart hand-off QR codes) point: the retailer's storefront. */
+  storefrontUrl: string
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'embedded'; dataDir: string }
   migrateOnStart: boolean
   seedOnStart: boolean
@@ -61,6 +69,12 @@ export interface Config {
     maxTokens: number
   }
   shutdownGraceMs: number
+  /** How often the outbox dispatcher looks for events that no local mutation signalled. */
+  outboxPollMs: number
+  /** Run the background jobs in the server; false when `npm run jobs` runs them elsewhere. */
+  schedulerEnabled: boolean
+  /** How long an idle cart is kept, by kind; checked-out carts are kept with their order. */
+  carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    storefrontUrl: e.STOREFRONT_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'embedded', dataDir: e.DATA_DIR },
@@ -110,6 +125,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.GRAPHQL_MAX_TOKENS,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+    carts: {
+      emptyTtlHours: e.CART_EMPTY_TTL_HOURS,
+      anonymousTtlDays: e.CART_ANONYMOUS_TTL_DAYS,
+      customerTtlDays: e.CART_CUSTOMER_TTL_DAYS,
+    },
   }
 }
 

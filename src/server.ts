@@ -1,8 +1,10 @@
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { createLogger } from './logger.js'
+import { createAppPubSub } from './modules/events/pubsub.js'
 import { accessTokenIssuerFor, openDatabase, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS } from './seed/seed.js'
 
@@ -12,10 +14,12 @@ async function main() {
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
 
+  const pubsub = createAppPubSub()
   const app = createApp({
     config,
     db,
     logger,
+    pubsub,
     accessTokens: accessTokenIssuerFor(config),
     metrics: createHttpMetrics({ processMetrics: true }),
   })
@@ -23,6 +27,7 @@ async function main() {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
     printWelcome(config, info.port)
   })
+  const background = startBackgroundWork({ config, db, logger, pubsub })
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -34,8 +39,11 @@ async function main() {
       process.exit(1)
     }, config.shutdownGraceMs)
     deadline.unref()
+    // No new dispatch runs or jobs from now on; the ones in flight finish before the pool closes.
+    const backgroundStopped = background.stop()
     // close() stops accepting and calls back once every in-flight response has been sent.
     server.close(async () => {
+      await backgroundStopped
       await db.destroy()
       logger.info('stopped')
       process.exit(0)

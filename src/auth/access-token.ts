@@ -1,21 +1,29 @@
-import { errors, jwtVerify, SignJWT } from 'jose'
+import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
-import type { Viewer } from './viewer.js'
+import type { SignedInViewer, Viewer } from './viewer.js'
 
 const ISSUER = 'comptoir'
 const AUDIENCE = 'comptoir-api'
 
-const staffClaims = z.object({
-  sub: z.uuid(),
-  typ: z.literal('staff'),
-  role: z.enum(['ADMIN', 'MANAGER', 'ASSOCIATE']),
-  store: z.uuid().nullable(),
-})
+const claimsSchema = z.discriminatedUnion('typ', [
+  z.object({
+    sub: z.uuid(),
+    typ: z.literal('staff'),
+    role: z.enum(['ADMIN', 'MANAGER', 'ASSOCIATE']),
+    store: z.uuid().nullable(),
+  }),
+  z.object({ sub: z.uuid(), typ: z.literal('customer') }),
+])
 
 export interface AccessTokenIssuer {
-  issue(viewer: Exclude<Viewer, { kind: 'anonymous' }>): Promise<{ token: string; expiresAt: Date }>
+  issue(viewer: SignedInViewer): Promise<{ token: string; expiresAt: Date }>
   /** null for a token that is malformed, forged, expired or not ours. */
   verify(token: string): Promise<Viewer | null>
+}
+
+function claimsOf(viewer: SignedInViewer): { subject: string; claims: JWTPayload } {
+  if (viewer.kind === 'customer') return { subject: viewer.customerId, claims: { typ: 'customer' } }
+  return { subject: viewer.staffId, claims: { typ: 'staff', role: viewer.role, store: viewer.storeId } }
 }
 
 export function createAccessTokenIssuer(secret: string, ttlMinutes: number): AccessTokenIssuer {
@@ -23,9 +31,10 @@ export function createAccessTokenIssuer(secret: string, ttlMinutes: number): Acc
   return {
     async issue(viewer) {
       const expiresAt = new Date(Date.now() + ttlMinutes * 60_000)
-      const token = await new SignJWT({ typ: 'staff', role: viewer.role, store: viewer.storeId })
+      const { subject, claims } = claimsOf(viewer)
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(viewer.staffId)
+        .setSubject(subject)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
@@ -36,9 +45,11 @@ export function createAccessTokenIssuer(secret: string, ttlMinutes: number): Acc
     async verify(token) {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] })
-        const claims = staffClaims.safeParse(payload)
-        if (!claims.success) return null
-        return { kind: 'staff', staffId: claims.data.sub, role: claims.data.role, storeId: claims.data.store }
+        const parsed = claimsSchema.safeParse(payload)
+        if (!parsed.success) return null
+        const claims = parsed.data
+        if (claims.typ === 'customer') return { kind: 'customer', customerId: claims.sub }
+        return { kind: 'staff', staffId: claims.sub, role: claims.role, storeId: claims.store }
       } catch (error) {
         if (error instanceof errors.JOSEError) return null
         throw error

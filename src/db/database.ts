@@ -121,6 +121,72 @@ export interface OutboxEventTable {
   published_at: Date | null
 }
 
+export interface CustomerTable {
+  id: Generated<string>
+  email: string
+  name: string
+  phone: string | null
+  password_hash: string
+  created_at: CreatedAt
+}
+
+export interface SignInThrottleTable {
+  email_key: string
+  failures: number
+  window_started_at: Date | string
+  locked_until: Date | string | null
+}
+
+export type Channel = 'WEB' | 'APP' | 'KIOSK' | 'POS'
+export type CartStatus = 'ACTIVE' | 'MERGED' | 'CHECKED_OUT'
+
+export interface CartTable {
+  id: Generated<string>
+  customer_id: string | null
+  status: Generated<CartStatus>
+  channel: Channel
+  last_channel: Channel
+  currency_code: string | null
+  pickup_store_id: string | null
+  merged_into_cart_id: string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface CartLineTable {
+  cart_id: string
+  variant_id: string
+  quantity: number
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface CartTokenTable {
+  token_hash: string
+  cart_id: string
+  channel: Channel
+  created_at: CreatedAt
+}
+
+export interface CartHandoffTable {
+  code_hash: string
+  cart_id: string
+  expires_at: Date | string
+  claimed_at: Date | string | null
+  claimed_channel: Channel | null
+  created_at: CreatedAt
+}
+
+export interface CartEventTable {
+  id: BigSerial
+  cart_id: string
+  customer_id: string | null
+  type: string
+  channel: Channel
+  payload: Json<Record<string, unknown>>
+  created_at: CreatedAt
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -130,6 +196,13 @@ export interface Database {
   staff: StaffTable
   stock_movement: StockMovementTable
   outbox_event: OutboxEventTable
+  customer: CustomerTable
+  sign_in_throttle: SignInThrottleTable
+  cart: CartTable
+  cart_line: CartLineTable
+  cart_token: CartTokenTable
+  cart_handoff: CartHandoffTable
+  cart_event: CartEventTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -140,3 +213,6 @@ export type InventoryLevelRow = Selectable<InventoryLevelTable>
 export type StaffRow = Selectable<StaffTable>
 export type StockMovementRow = Selectable<StockMovementTable>
 export type NewStockMovement = Insertable<StockMovementTable>
+export type CustomerRow = Selectable<CustomerTable>
+export type CartRow = Selectable<CartTable>
+export type CartLineRow = Selectable<CartLineTable>

@@ -12,6 +12,8 @@ export interface AuthScopes {
   /** Any signed-in staff member or admin. */
   staff: boolean
   admin: boolean
+  /** A signed-in customer. */
+  customer: boolean
   /** Staff of this store (by raw store id), or an admin. */
   staffOfStore: string
 }
@@ -40,6 +42,7 @@ export const builder = new SchemaBuilder<{
     authScopes: async (context) => ({
       staff: context.viewer.kind === 'staff',
       admin: context.viewer.kind === 'staff' && context.viewer.role === 'ADMIN',
+      customer: context.viewer.kind === 'customer',
       staffOfStore: (storeId) => canActOnStore(context.viewer, storeId),
     }),
     unauthorizedError: (_parent, context) =>
@@ -72,3 +75,4 @@ builder.scalarType('DateTime', {
 
 builder.queryType({})
 builder.mutationType({})
+builder.subscriptionType({})

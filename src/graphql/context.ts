@@ -2,13 +2,20 @@ import type { Logger } from 'pino'
 import type { AccessTokenIssuer } from '../auth/access-token.js'
 import type { Viewer } from '../auth/viewer.js'
 import type { Db } from '../db/create-db.js'
+import type { AppPubSub } from '../modules/events/pubsub.js'
 
 /** What every resolver receives. Built per request in graphql/yoga.ts. */
 export interface GraphQLContext {
   db: Db
   viewer: Viewer
+  /** The secret X-Cart-Token the request carried, which opens an anonymous cart. */
+  cartToken: string | null
+  /** Base of links meant for shoppers (cart hand-off QR codes). */
+  storefrontUrl: string
   accessTokens: AccessTokenIssuer
   logger: Logger
+  /** Live updates for subscriptions; the outbox dispatcher is its only publisher. */
+  pubsub: AppPubSub
   /** Single time source per request, so a page's "open now" answers agree and tests can pin it. */
   now: Date
 }

@@ -5,6 +5,9 @@ import '../modules/catalog/catalog.schema.js'
 import '../modules/stores/store.schema.js'
 import '../modules/inventory/inventory.schema.js'
 import '../modules/staff/staff.schema.js'
+import '../modules/carts/cart.schema.js'
+import '../modules/carts/cart-mutations.schema.js'
+import '../modules/customers/customer.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

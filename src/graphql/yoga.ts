@@ -1,11 +1,13 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql'
+import { GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule } from 'graphql'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { AccessTokenIssuer } from '../auth/access-token.js'
 import { anonymous, type Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
+import { signalEventRecorded } from '../modules/events/event-signal.js'
+import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
 import { schema } from './schema.js'
@@ -18,7 +20,9 @@ export interface YogaDependencies {
   db: Db
   accessTokens: AccessTokenIssuer
   logger: Logger
+  pubsub: AppPubSub
   graphql: Config['graphql']
+  storefrontUrl: string
   /** Injectable clock; tests pin it to check opening hours at a given instant. */
   now?: () => Date
 }
@@ -34,6 +38,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       maxDirectives: { n: 20 },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
+    signalEventsAfterMutations(),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
 
@@ -47,6 +52,9 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     plugins,
     context: async ({ request, logger }) => ({
       db: deps.db,
+      pubsub: deps.pubsub,
+      cartToken: request.headers.get('x-cart-token'),
+      storefrontUrl: deps.storefrontUrl,
       accessTokens: deps.accessTokens,
       logger,
       viewer: await viewerFrom(request.headers.get('authorization'), deps.accessTokens),
@@ -64,6 +72,19 @@ async function viewerFrom(authorization: string | null, accessTokens: AccessToke
     throw new GraphQLError('The access token is invalid or expired.', { extensions: { code: 'UNAUTHENTICATED' } })
   }
   return viewer
+}
+
+/**
+ * A mutation may have written outbox events; once it has executed, its transactions have
+ * committed, so the dispatcher can publish them now rather than at its next poll.
+ */
+function signalEventsAfterMutations(): Plugin {
+  return {
+    onExecute({ args }) {
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return
+      return { onExecuteDone: () => signalEventRecorded() }
+    },
+  }
 }
 
 function disableIntrospection(): Plugin {

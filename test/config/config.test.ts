@@ -9,6 +9,9 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ kind: 'embedded', dataDir: '.data' })
     expect(config.seedOnStart).toBe(true)
     expect(config.graphql.introspection).toBe(true)
+    expect(config.outboxPollMs).toBe(500)
+    expect(config.schedulerEnabled).toBe(true)
+    expect(config.carts).toEqual({ emptyTtlHours: 6, anonymousTtlDays: 30, customerTtlDays: 90 })
   })
 
   it.each([
@@ -18,6 +21,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://localhost/x' }, /DATABASE_URL/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
+    [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
+    [{ CART_EMPTY_TTL_HOURS: '0' }, /CART_EMPTY_TTL_HOURS/],
   ])('names the variable at fault: %j', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(pattern)

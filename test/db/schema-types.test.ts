@@ -62,6 +62,24 @@ const DECLARED = {
     'created_at',
   ],
   outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
+  customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at'],
+  sign_in_throttle: ['email_key', 'failures', 'window_started_at', 'locked_until'],
+  cart: [
+    'id',
+    'customer_id',
+    'status',
+    'channel',
+    'last_channel',
+    'currency_code',
+    'pickup_store_id',
+    'merged_into_cart_id',
+    'created_at',
+    'updated_at',
+  ],
+  cart_line: ['cart_id', 'variant_id', 'quantity', 'created_at', 'updated_at'],
+  cart_token: ['token_hash', 'cart_id', 'channel', 'created_at'],
+  cart_handoff: ['code_hash', 'cart_id', 'expires_at', 'claimed_at', 'claimed_channel', 'created_at'],
+  cart_event: ['id', 'cart_id', 'customer_id', 'type', 'channel', 'payload', 'created_at'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

@@ -2,6 +2,7 @@ import { createApp } from '../../src/app.js'
 import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
+import type { AppPubSub } from '../../src/modules/events/pubsub.js'
 import type { TestDb } from './test-db.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
@@ -24,7 +25,7 @@ export interface TestApp {
 
 export function createTestApp(
   testDb: TestDb,
-  options: { now?: () => Date; env?: Record<string, string> } = {},
+  options: { now?: () => Date; env?: Record<string, string>; pubsub?: AppPubSub } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env })
   const app = createApp({
@@ -33,6 +34,7 @@ export function createTestApp(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, 60),
     now: options.now,
+    pubsub: options.pubsub,
   })
 
   async function gql<T>(

@@ -1,3 +1,5 @@
+import { type Selectable, sql } from 'kysely'
+import type { OutboxEventTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
 export interface NewOutboxEvent {
@@ -19,4 +21,30 @@ export async function insertOutboxEvent(trx: Trx, event: NewOutboxEvent): Promis
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+export type OutboxEventRow = Selectable<OutboxEventTable>
+
+/**
+ * Marks the oldest unpublished events as published and returns them, in id order. SKIP LOCKED
+ * lets several dispatchers claim disjoint batches; the claim holds until the caller commits.
+ */
+export async function claimUnpublishedEvents(trx: Trx, limit: number): Promise<OutboxEventRow[]> {
+  const rows = await trx
+    .updateTable('outbox_event')
+    .set({ published_at: sql<Date>`now()` })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox_event')
+        .select('id')
+        .where('published_at', 'is', null)
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute()
+  // RETURNING follows no particular order; ids are bigints carried as strings.
+  return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
 }

@@ -1,0 +1,267 @@
+import type { AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
+import { setTimeout as delay } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { sql } from 'kysely'
+import pg from 'pg'
+import { createApp } from '../src/app.js'
+import { createAccessTokenIssuer } from '../src/auth/access-token.js'
+import { loadConfig } from '../src/config.js'
+import { createDb, type Db } from '../src/db/create-db.js'
+import { migrateToLatest } from '../src/db/migrator.js'
+import { createLogger } from '../src/logger.js'
+import { findStoresPage } from '../src/modules/stores/store.service.js'
+import { seedDemoData } from '../src/seed/seed.js'
+import { bareRoutes } from './bare.routes.js'
+import { fetchOnce, type HttpRequest, measure, type RunStats } from './measure.js'
+import { isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
+import { type Fixture, NEAR, type Scenario, scenarios } from './scenarios.js'
+
+const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
+const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
+const DURATION_SECONDS = positiveIntFromEnv('BENCH_DURATION', 8)
+const WARM_UP_SECONDS = 2
+const CONNECTIONS = 10
+
+class BenchError extends Error {}
+
+/** Undone in reverse order on the way out, whether the run succeeded, failed or was interrupted. */
+const cleanups: (() => Promise<void>)[] = []
+
+async function main(): Promise<void> {
+  const url = await acquireDatabase()
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent' })
+  if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
+  const db = await createDb(config.database)
+  cleanups.push(() => db.destroy())
+
+  log('migrating and seeding…')
+  await migrateToLatest(db)
+  await seedDemoData(db)
+  const postgresVersion = await serverVersion(db)
+
+  const app = createApp({
+    config,
+    db,
+    logger: createLogger('silent'),
+    accessTokens: createAccessTokenIssuer('bench-secret-that-is-long-enough-for-hs256', config.accessTokenTtlMinutes),
+  })
+  const root = new Hono()
+  root.route('/bare', bareRoutes(db))
+  root.route('/', app)
+  const baseUrl = await listen(root)
+
+  const planned = scenarios(await findFixture(db))
+  for (const scenario of planned) log(`check ${scenario.name}: ${await checkScenario(baseUrl, scenario)}`)
+
+  const results: ScenarioRuns[] = planned.map((scenario) => ({ name: scenario.name, graphql: [], bare: [] }))
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [index, scenario] of planned.entries()) {
+      const result = results[index]!
+      result.graphql.push(await run(baseUrl, scenario.graphql, `round ${round}/${ROUNDS} ${scenario.name} GraphQL`))
+      result.bare.push(await run(baseUrl, scenario.bare, `round ${round}/${ROUNDS} ${scenario.name} bare`))
+    }
+  }
+
+  const date = new Date()
+  const markdown = renderReport(
+    {
+      date,
+      nodeVersion: process.version,
+      nodeEnv: process.env.NODE_ENV,
+      cpuCount: availableParallelism(),
+      postgresVersion,
+      rounds: ROUNDS,
+      connections: CONNECTIONS,
+      durationSeconds: DURATION_SECONDS,
+      warmUpSeconds: WARM_UP_SECONDS,
+      command: command(),
+    },
+    results,
+  )
+  const path = fileURLToPath(new URL(`./results/${isoDate(date)}.md`, import.meta.url))
+  writeReport(path, markdown)
+  process.stdout.write(`\n${markdown}\nwritten to ${path}\n`)
+
+  const failures = results.reduce((sum, result) => sum + totalFailures(result.graphql) + totalFailures(result.bare), 0)
+  if (failures > 0) throw new BenchError(`${failures} requests failed during the runs; the numbers above are suspect`)
+}
+
+/** BENCH_DATABASE_URL or DATABASE_URL as is, otherwise a fresh database on the local server. */
+async function acquireDatabase(): Promise<string> {
+  const given = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL
+  if (given) {
+    await (await connect(given)).end()
+    return given
+  }
+  const admin = await connect(LOCAL_SERVER)
+  const name = `comptoir_bench_${Date.now()}`
+  await admin.query(`CREATE DATABASE ${name}`)
+  log(`created database ${name}`)
+  // Runs after the pool is destroyed (cleanups run in reverse); FORCE still ends any straggler.
+  cleanups.push(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+    log(`dropped database ${name}`)
+  })
+  const url = new URL(LOCAL_SERVER)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    return client
+  } catch (error) {
+    throw new BenchError(
+      `No PostgreSQL server answered at ${redacted(url)} (${messageOf(error)}).\n` +
+        'Start one on 127.0.0.1:5432 (user postgres, trust auth), or set BENCH_DATABASE_URL to a database the benchmark may migrate and seed.',
+    )
+  }
+}
+
+function redacted(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = '***'
+  return parsed.toString()
+}
+
+async function serverVersion(db: Db): Promise<string> {
+  const { rows } = await sql<{ server_version: string }>`SHOW server_version`.execute(db)
+  return rows[0]?.server_version ?? 'unknown'
+}
+
+/** The store nearest the scenarios' point and three active variants, from the seeded data. */
+async function findFixture(db: Db): Promise<Fixture> {
+  const [store] = await findStoresPage(db, { near: NEAR, radiusKm: null, availableFor: null, limit: 1, offset: 0 })
+  const variants = await db
+    .selectFrom('variant')
+    .select('id')
+    .where('active', '=', true)
+    .orderBy('sku')
+    .limit(3)
+    .execute()
+  if (!store || variants.length < 3) throw new BenchError('the seeded database has no stores or too few variants')
+  return { storeId: store.id, variantIds: variants.map((variant) => variant.id) }
+}
+
+/**
+ * Serves `app` on a free loopback port. On the way out it also waits for in-flight requests:
+ * autocannon stops at its deadline without waiting for answers, and a handler still running
+ * would otherwise query a pool that has been destroyed.
+ */
+function listen(app: Hono): Promise<string> {
+  let inFlight = 0
+  const counted = new Hono()
+  counted.use(async (_c, next) => {
+    inFlight++
+    try {
+      await next()
+    } finally {
+      inFlight--
+    }
+  })
+  counted.route('/', app)
+  return new Promise((resolve) => {
+    const server = serve({ fetch: counted.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+    cleanups.push(async () => {
+      const closed = new Promise<void>((done) => server.close(() => done()))
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      await closed
+      for (let waited = 0; inFlight > 0 && waited < 5000; waited += 20) await delay(20)
+    })
+  })
+}
+
+async function checkScenario(baseUrl: string, scenario: Scenario): Promise<string> {
+  const graphql = await fetchOnce(baseUrl, scenario.graphql)
+  const bare = await fetchOnce(baseUrl, scenario.bare)
+  const problem =
+    graphql.status !== 200
+      ? `GraphQL answered ${graphql.status}`
+      : bare.status !== 200
+        ? `the bare route answered ${bare.status}`
+        : hasErrors(graphql.body)
+          ? 'GraphQL answered with errors'
+          : null
+  if (problem) {
+    throw new BenchError(
+      `${scenario.name}: ${problem}\nGraphQL: ${JSON.stringify(graphql.body).slice(0, 500)}\nbare: ${JSON.stringify(bare.body).slice(0, 500)}`,
+    )
+  }
+  try {
+    return scenario.check(graphql.body, bare.body)
+  } catch (error) {
+    throw new BenchError(`${scenario.name}: ${messageOf(error)}`)
+  }
+}
+
+function hasErrors(body: unknown): boolean {
+  return typeof body !== 'object' || body === null || 'errors' in body
+}
+
+async function run(baseUrl: string, request: HttpRequest, label: string): Promise<RunStats> {
+  await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS })
+  const stats = await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })
+  const failures = stats.non2xx + stats.errors > 0 ? `, ${stats.non2xx} non-2xx, ${stats.errors} errors` : ''
+  log(`${label}: ${stats.requestsPerSecond.toFixed(0)} req/s, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms${failures}`)
+  return stats
+}
+
+function command(): string {
+  const overrides = ['NODE_ENV', 'BENCH_ROUNDS', 'BENCH_DURATION']
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${process.env[name]} `)
+  const database = process.env.BENCH_DATABASE_URL
+    ? 'BENCH_DATABASE_URL=… '
+    : process.env.DATABASE_URL
+      ? 'DATABASE_URL=… '
+      : ''
+  return `${overrides.join('')}${database}npm run bench`
+}
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] || fallback)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
+  return value
+}
+
+async function cleanUp(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup()
+    } catch (error) {
+      process.stderr.write(`cleanup failed: ${messageOf(error)}\n`)
+    }
+  }
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`)
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+process.once('SIGINT', () => {
+  log('interrupted; cleaning up')
+  void cleanUp().finally(() => process.exit(130))
+})
+
+main()
+  .then(cleanUp)
+  .catch(async (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof BenchError ? error.message : String(error)}\n`)
+    if (!(error instanceof BenchError) && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`)
+    await cleanUp()
+    process.exitCode = 1
+  })

@@ -1,0 +1,102 @@
+import { isDeepStrictEqual } from 'node:util'
+import type { HttpRequest } from './measure.js'
+
+/** One GraphQL request and the bare route that serves the same data. */
+export interface Scenario {
+  name: string
+  graphql: HttpRequest
+  bare: HttpRequest
+  /**
+   * Given both parsed bodies (already known to be 200s, the GraphQL one without `errors`),
+   * throws when they disagree; returns a short description of what was checked.
+   */
+  check(graphql: unknown, bare: unknown): string
+}
+
+/** Real rows of the seeded database that the scenarios ask about. */
+export interface Fixture {
+  storeId: string
+  variantIds: readonly string[]
+}
+
+export const NEAR = { latitude: 48.8606, longitude: 2.3376 }
+
+export function scenarios(fixture: Fixture): Scenario[] {
+  const lines = fixture.variantIds.map((variantId) => ({ variantId, quantity: 1 }))
+  return [
+    {
+      name: 'products(first: 20) + availability',
+      graphql: graphqlRequest(
+        `query Products($storeId: ID!) {
+          products(first: 20) {
+            edges { node { id title variants {
+              sku
+              price { amount currencyCode }
+              availability(storeId: $storeId) { available status }
+            } } }
+          }
+        }`,
+        { storeId: globalId('Store', fixture.storeId) },
+      ),
+      bare: { method: 'GET', path: `/bare/products?storeId=${fixture.storeId}&first=20` },
+      check: sameData('products', 'products'),
+    },
+    {
+      name: 'stores(near, availableFor, first: 10)',
+      graphql: graphqlRequest(
+        `query Stores($near: GeoPointInput!, $lines: [CartLineInput!]!) {
+          stores(near: $near, availableFor: $lines, first: 10) {
+            edges { node { id code distanceKm canFulfill } }
+          }
+        }`,
+        { near: NEAR, lines: lines.map((line) => ({ ...line, variantId: globalId('Variant', line.variantId) })) },
+      ),
+      bare: {
+        method: 'GET',
+        path: `/bare/stores?lat=${NEAR.latitude}&lon=${NEAR.longitude}&lines=${lines
+          .map((line) => `${line.variantId}:${line.quantity}`)
+          .join(',')}`,
+      },
+      check: sameData('stores', 'stores'),
+    },
+  ]
+}
+
+function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {
+  return {
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  }
+}
+
+function globalId(typename: string, id: string): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64')
+}
+
+/** Both bodies are `{ data: { [field]: { edges } } }` with the same, non-empty, edges. */
+function sameData(field: string, noun: string) {
+  return (graphql: unknown, bare: unknown): string => {
+    const graphqlEdges = edgesOf(graphql, field)
+    const bareEdges = edgesOf(bare, field)
+    if (graphqlEdges.length !== bareEdges.length) {
+      throw new Error(`GraphQL returned ${graphqlEdges.length} ${noun}, the bare route ${bareEdges.length}`)
+    }
+    if (graphqlEdges.length === 0) throw new Error(`no ${noun} returned: the comparison would be meaningless`)
+    if (!isDeepStrictEqual(graphqlEdges, bareEdges)) {
+      throw new Error(`GraphQL and the bare route return different ${noun}`)
+    }
+    return `${graphqlEdges.length} ${noun}, identical JSON`
+  }
+}
+
+function edgesOf(body: unknown, field: string): unknown[] {
+  const edges = property(property(property(body, 'data'), field), 'edges')
+  if (!Array.isArray(edges)) throw new Error(`no data.${field}.edges in ${JSON.stringify(body).slice(0, 300)}`)
+  return edges
+}
+
+function property(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
+}

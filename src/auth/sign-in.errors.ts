@@ -1,0 +1,26 @@
+import { BusinessError, type UserErrorEntry } from '../modules/shared/business-error.js'
+
+/** One message for unknown email, wrong password and disabled account: none reveals which. */
+export class InvalidCredentialsError extends BusinessError {
+  constructor() {
+    super('invalid credentials')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [{ code: 'INVALID_CREDENTIALS', field: null, message: 'Email or password is incorrect.' }]
+  }
+}
+
+export class TooManyAttemptsError extends BusinessError {
+  constructor(readonly retryAt: Date) {
+    super('too many attempts')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [
+      {
+        code: 'TOO_MANY_ATTEMPTS',
+        field: null,
+        message: `Too many failed sign-ins for this email. Try again after ${this.retryAt.toISOString()}.`,
+      },
+    ]
+  }
+}

@@ -1,0 +1,8 @@
+import type { Config } from '../config.js'
+import { cartCleanupJob } from '../modules/carts/cart-cleanup.job.js'
+import type { Job } from './job.js'
+
+/** Every periodic job, run by the server's scheduler or by `npm run jobs`. */
+export function allJobs(config: Config): Job[] {
+  return [cartCleanupJob(config.carts)]
+}

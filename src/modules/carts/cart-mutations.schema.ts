@@ -1,0 +1,233 @@
+import { z } from 'zod'
+import { inTransaction } from '../../db/transaction.js'
+import { builder } from '../../graphql/builder.js'
+import type { GraphQLContext } from '../../graphql/context.js'
+import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
+import { Variant } from '../catalog/catalog.schema.js'
+import { CartLineInput } from '../inventory/cart-line-input.schema.js'
+import { Store } from '../stores/store.schema.js'
+import type { CartView } from './cart.js'
+import { Cart, Channel, cartCredentials } from './cart.schema.js'
+import { createCart, findCartViews, setPickupStore } from './cart.service.js'
+import { claimHandoff, createHandoff } from './cart-handoff.service.js'
+import { addLines, removeLines, updateLines } from './cart-lines.service.js'
+
+function cartPayload(name: string) {
+  return builder.objectRef<Payload<{ cart: CartView }>>(name).implement({
+    fields: (t) => ({
+      cart: t.field({ type: Cart, nullable: true, resolve: (payload) => payload.cart ?? null }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
+    }),
+  })
+}
+
+/** Access was checked inside the transaction; the payload shows the cart as it now stands. */
+export async function cartViewAfterChange(context: GraphQLContext, cartId: string): Promise<CartView> {
+  const [cart] = await findCartViews(context.db, [cartId])
+  if (!cart) throw new Error(`cart ${cartId} vanished after a committed change`)
+  return cart
+}
+
+const lineList = z.array(z.unknown()).min(1).max(100)
+
+const CartLineUpdateInput = builder.inputType('CartLineUpdateInput', {
+  fields: (t) => ({
+    variantId: t.globalID({ required: true, for: Variant }),
+    quantity: t.int({ required: true, description: '0 removes the line.', validate: z.number().int().min(0).max(999) }),
+  }),
+})
+
+const CartCreateInput = builder.inputType('CartCreateInput', {
+  fields: (t) => ({
+    channel: t.field({ type: Channel, required: true }),
+    lines: t.field({ type: [CartLineInput], validate: z.array(z.unknown()).max(100) }),
+    storeId: t.globalID({ for: Store, description: 'The pickup store, if already chosen.' }),
+  }),
+})
+
+function cartWithTokenPayload(name: string) {
+  return builder.objectRef<Payload<{ cart: CartView; cartToken: string }>>(name).implement({
+    fields: (t) => ({
+      cart: t.field({ type: Cart, nullable: true, resolve: (payload) => payload.cart ?? null }),
+      cartToken: t.string({
+        nullable: true,
+        description: 'Secret for this device: send it as X-Cart-Token. Shown once.',
+        resolve: (payload) => payload.cartToken ?? null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
+    }),
+  })
+}
+
+const CartLinesAddInput = builder.inputType('CartLinesAddInput', {
+  fields: (t) => ({
+    cartId: t.globalID({ required: true, for: Cart }),
+    lines: t.field({ type: [CartLineInput], required: true, validate: lineList }),
+    channel: t.field({ type: Channel, description: "Defaults to the channel the device's cart token was issued to." }),
+  }),
+})
+
+const CartLinesUpdateInput = builder.inputType('CartLinesUpdateInput', {
+  fields: (t) => ({
+    cartId: t.globalID({ required: true, for: Cart }),
+    lines: t.field({ type: [CartLineUpdateInput], required: true, validate: lineList }),
+    channel: t.field({ type: Channel }),
+  }),
+})
+
+const CartLinesRemoveInput = builder.inputType('CartLinesRemoveInput', {
+  fields: (t) => ({
+    cartId: t.globalID({ required: true, for: Cart }),
+    variantIds: t.globalIDList({ required: true, for: Variant, validate: lineList }),
+    channel: t.field({ type: Channel }),
+  }),
+})
+
+const CartSetPickupStoreInput = builder.inputType('CartSetPickupStoreInput', {
+  fields: (t) => ({
+    cartId: t.globalID({ required: true, for: Cart }),
+    storeId: t.globalID({ for: Store, description: 'null clears the choice.' }),
+    channel: t.field({ type: Channel }),
+  }),
+})
+
+const toLines = (lines: { variantId: { id: string }; quantity: number }[]) =>
+  lines.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity }))
+
+builder.mutationFields((t) => ({
+  cartCreate: t.field({
+    type: cartWithTokenPayload('CartCreatePayload'),
+    args: { input: t.arg({ type: CartCreateInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const { cartId, cartToken } = await inTransaction(context.db, (trx) =>
+          createCart(trx, {
+            viewer: context.viewer,
+            channel: input.channel,
+            lines: toLines(input.lines ?? []),
+            pickupStoreId: input.storeId?.id ?? null,
+          }),
+        )
+        return { cart: await cartViewAfterChange(context, cartId), cartToken }
+      }),
+  }),
+  cartLinesAdd: t.field({
+    type: cartPayload('CartLinesAddPayload'),
+    args: { input: t.arg({ type: CartLinesAddInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const request = {
+          cartId: input.cartId.id,
+          credentials: cartCredentials(context),
+          channel: input.channel ?? null,
+        }
+        await inTransaction(context.db, (trx) => addLines(trx, { ...request, lines: toLines(input.lines) }))
+        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+      }),
+  }),
+  cartLinesUpdate: t.field({
+    type: cartPayload('CartLinesUpdatePayload'),
+    args: { input: t.arg({ type: CartLinesUpdateInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const request = {
+          cartId: input.cartId.id,
+          credentials: cartCredentials(context),
+          channel: input.channel ?? null,
+        }
+        await inTransaction(context.db, (trx) => updateLines(trx, { ...request, lines: toLines(input.lines) }))
+        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+      }),
+  }),
+  cartLinesRemove: t.field({
+    type: cartPayload('CartLinesRemovePayload'),
+    args: { input: t.arg({ type: CartLinesRemoveInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const request = {
+          cartId: input.cartId.id,
+          credentials: cartCredentials(context),
+          channel: input.channel ?? null,
+        }
+        const variantIds = input.variantIds.map((id) => id.id)
+        await inTransaction(context.db, (trx) => removeLines(trx, { ...request, variantIds }))
+        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+      }),
+  }),
+  cartSetPickupStore: t.field({
+    type: cartPayload('CartSetPickupStorePayload'),
+    args: { input: t.arg({ type: CartSetPickupStoreInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const request = {
+          cartId: input.cartId.id,
+          credentials: cartCredentials(context),
+          channel: input.channel ?? null,
+        }
+        await inTransaction(context.db, (trx) =>
+          setPickupStore(trx, { ...request, storeId: input.storeId?.id ?? null }),
+        )
+        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+      }),
+  }),
+}))
+
+const CartHandoffCreateInput = builder.inputType('CartHandoffCreateInput', {
+  fields: (t) => ({ cartId: t.globalID({ required: true, for: Cart }), channel: t.field({ type: Channel }) }),
+})
+
+const CartHandoffCreatePayload = builder
+  .objectRef<Payload<{ code: string; expiresAt: Date; url: string }>>('CartHandoffCreatePayload')
+  .implement({
+    fields: (t) => ({
+      code: t.string({
+        nullable: true,
+        description: 'Type it on the other device, e.g. "7KQ2-M9XD".',
+        resolve: (p) => p.code ?? null,
+      }),
+      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expiresAt ?? null }),
+      url: t.string({
+        nullable: true,
+        description: 'Encode it in a QR code for a phone camera.',
+        resolve: (p) => p.url ?? null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
+    }),
+  })
+
+const CartHandoffClaimInput = builder.inputType('CartHandoffClaimInput', {
+  fields: (t) => ({
+    code: t.string({ required: true, validate: z.string().max(32) }),
+    channel: t.field({ type: Channel, required: true }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  cartHandoffCreate: t.field({
+    type: CartHandoffCreatePayload,
+    args: { input: t.arg({ type: CartHandoffCreateInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const request = {
+          cartId: input.cartId.id,
+          credentials: cartCredentials(context),
+          channel: input.channel ?? null,
+        }
+        const handoff = await inTransaction(context.db, (trx) => createHandoff(trx, { ...request, now: context.now }))
+        const url = new URL('/cart/handoff', context.storefrontUrl)
+        url.searchParams.set('code', handoff.code)
+        return { ...handoff, url: url.toString() }
+      }),
+  }),
+  cartHandoffClaim: t.field({
+    type: cartWithTokenPayload('CartHandoffClaimPayload'),
+    args: { input: t.arg({ type: CartHandoffClaimInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const { cartId, cartToken } = await inTransaction(context.db, (trx) =>
+          claimHandoff(trx, { code: input.code, channel: input.channel, now: context.now }),
+        )
+        return { cart: await cartViewAfterChange(context, cartId), cartToken }
+      }),
+  }),
+}))

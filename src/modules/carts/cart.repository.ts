@@ -1,0 +1,148 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { CartLineRow, CartRow, CartStatus, Channel } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+export function findCartsByIds(db: Db, ids: readonly string[]): Promise<CartRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('cart').selectAll().where('id', 'in', ids).execute()
+}
+
+export function findActiveCartOfCustomer(db: Db, customerId: string): Promise<CartRow | undefined> {
+  return db
+    .selectFrom('cart')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'ACTIVE')
+    .executeTakeFirst()
+}
+
+export function findActiveCartsOfCustomers(db: Db, customerIds: readonly string[]): Promise<CartRow[]> {
+  if (customerIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('cart')
+    .selectAll()
+    .where('customer_id', 'in', customerIds)
+    .where('status', '=', 'ACTIVE')
+    .execute()
+}
+
+/** Every change to a cart starts here: concurrent changes to one cart queue on this row lock. */
+export function lockCart(trx: Trx, cartId: string): Promise<CartRow | undefined> {
+  return trx.selectFrom('cart').selectAll().where('id', '=', cartId).forUpdate().executeTakeFirst()
+}
+
+export function insertCart(
+  trx: Trx,
+  cart: { customerId: string | null; channel: Channel; pickupStoreId: string | null },
+): Promise<CartRow> {
+  return trx
+    .insertInto('cart')
+    .values({
+      customer_id: cart.customerId,
+      channel: cart.channel,
+      last_channel: cart.channel,
+      pickup_store_id: cart.pickupStoreId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function updateCart(
+  trx: Trx,
+  cartId: string,
+  changes: Partial<{
+    last_channel: Channel
+    currency_code: string | null
+    pickup_store_id: string | null
+    customer_id: string | null
+    status: CartStatus
+    merged_into_cart_id: string | null
+  }>,
+): Promise<void> {
+  await trx
+    .updateTable('cart')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('id', '=', cartId)
+    .execute()
+}
+
+export function findLinesOfCarts(db: Db, cartIds: readonly string[]): Promise<CartLineRow[]> {
+  if (cartIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('cart_line')
+    .selectAll()
+    .where('cart_id', 'in', cartIds)
+    .orderBy('created_at')
+    .orderBy('variant_id')
+    .execute()
+}
+
+export async function upsertLineQuantity(trx: Trx, cartId: string, variantId: string, quantity: number): Promise<void> {
+  await trx
+    .insertInto('cart_line')
+    .values({ cart_id: cartId, variant_id: variantId, quantity })
+    .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity, updated_at: sql`now()` }))
+    .execute()
+}
+
+export async function deleteLines(trx: Trx, cartId: string, variantIds: readonly string[]): Promise<void> {
+  if (variantIds.length === 0) return
+  await trx.deleteFrom('cart_line').where('cart_id', '=', cartId).where('variant_id', 'in', variantIds).execute()
+}
+
+export async function insertToken(trx: Trx, cartId: string, tokenHash: string, channel: Channel): Promise<void> {
+  await trx.insertInto('cart_token').values({ cart_id: cartId, token_hash: tokenHash, channel }).execute()
+}
+
+export function findTokensOfCart(db: Db, cartId: string): Promise<{ token_hash: string; channel: Channel }[]> {
+  return db.selectFrom('cart_token').select(['token_hash', 'channel']).where('cart_id', '=', cartId).execute()
+}
+
+/** Devices that held the merged cart keep working: their tokens now open the surviving cart. */
+export async function moveTokens(trx: Trx, fromCartId: string, toCartId: string): Promise<void> {
+  await trx.updateTable('cart_token').set({ cart_id: toCartId }).where('cart_id', '=', fromCartId).execute()
+}
+
+export async function insertHandoff(trx: Trx, cartId: string, codeHash: string, expiresAt: Date): Promise<void> {
+  await trx.insertInto('cart_handoff').values({ cart_id: cartId, code_hash: codeHash, expires_at: expiresAt }).execute()
+}
+
+/** Claims a live, unused code exactly once, whoever else races for it. */
+export function claimHandoff(
+  trx: Trx,
+  codeHash: string,
+  channel: Channel,
+  now: Date,
+): Promise<{ cart_id: string } | undefined> {
+  return trx
+    .updateTable('cart_handoff')
+    .set({ claimed_at: now, claimed_channel: channel })
+    .where('code_hash', '=', codeHash)
+    .where('claimed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('cart_id')
+    .executeTakeFirst()
+}
+
+export async function insertCartEvent(
+  trx: Trx,
+  event: {
+    cartId: string
+    customerId: string | null
+    type: string
+    channel: Channel
+    payload: Record<string, unknown>
+  },
+): Promise<void> {
+  await trx
+    .insertInto('cart_event')
+    .values({
+      cart_id: event.cartId,
+      customer_id: event.customerId,
+      type: event.type,
+      channel: event.channel,
+      payload: JSON.stringify(event.payload),
+    })
+    .execute()
+}

@@ -1,0 +1,145 @@
+import type { Channel as ChannelValue } from '../../db/database.js'
+import { builder } from '../../graphql/builder.js'
+import type { GraphQLContext } from '../../graphql/context.js'
+import { notFound } from '../../graphql/errors.js'
+import { Variant } from '../catalog/catalog.schema.js'
+import { levelKey } from '../inventory/inventory.js'
+import { findAvailableQuantities } from '../inventory/inventory.service.js'
+import { Money } from '../shared/money.schema.js'
+import { Store } from '../stores/store.schema.js'
+import { type CartLineWithVariant, type CartView, CHANNELS, cartTotals } from './cart.js'
+import { findAccessibleCart, findCartViews } from './cart.service.js'
+import { grantCartAccess } from './cart-access.js'
+
+export const Channel = builder.enumType('Channel', { values: CHANNELS })
+
+export function cartCredentials(context: GraphQLContext) {
+  return { viewer: context.viewer, cartToken: context.cartToken }
+}
+
+/** Carts load only for callers who may see them, so node(id) cannot be used to peek. */
+async function loadAccessibleCarts(ids: string[], context: GraphQLContext): Promise<CartView[]> {
+  const carts = await findCartViews(context.db, ids)
+  const granted = await Promise.all(carts.map((cart) => grantCartAccess(context.db, cart, cartCredentials(context))))
+  return carts.filter((_cart, index) => granted[index])
+}
+
+export const Cart = builder.loadableNodeRef('Cart', {
+  id: { resolve: (cart: CartView) => cart.id },
+  load: loadAccessibleCarts,
+  sort: (cart) => cart.id,
+})
+
+type CartLineValue = CartLineWithVariant & { pickupStoreId: string | null }
+
+const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
+  fields: (t) => ({
+    variant: t.field({ type: Variant, resolve: (line) => line.variant }),
+    quantity: t.exposeInt('quantity'),
+    unitPrice: t.field({
+      type: Money,
+      resolve: (line) => ({ amountMinor: line.variant.price_minor, currencyCode: line.variant.currency_code }),
+    }),
+    lineTotal: t.field({
+      type: Money,
+      resolve: (line) => ({
+        amountMinor: line.variant.price_minor * line.quantity,
+        currencyCode: line.variant.currency_code,
+      }),
+    }),
+    availableInStore: t.loadable({
+      type: 'Boolean',
+      nullable: true,
+      description: 'Whether the pickup store has this quantity available; null until a store is chosen.',
+      load: async (keys: string[], context) => {
+        const available = await availableByKey(context, keys)
+        return keys.map((key) => (available.get(key.slice(0, key.lastIndexOf(':'))) ?? 0) >= Number(key.split(':')[2]))
+      },
+      resolve: (line) =>
+        line.pickupStoreId ? `${levelKey(line.pickupStoreId, line.variant_id)}:${line.quantity}` : null,
+    }),
+    availableQuantityInStore: t.loadable({
+      type: 'Int',
+      nullable: true,
+      description: 'How many the pickup store has available; null until a store is chosen.',
+      load: async (keys: string[], context) => {
+        const available = await availableByKey(context, keys)
+        return keys.map((key) => available.get(key) ?? 0)
+      },
+      resolve: (line) => (line.pickupStoreId ? levelKey(line.pickupStoreId, line.variant_id) : null),
+    }),
+  }),
+})
+
+/** Keys start "store:variant"; one query answers every line of every cart on the page. */
+function availableByKey(context: GraphQLContext, keys: string[]) {
+  const pairs = keys.map((key) => key.split(':') as [string, string])
+  return findAvailableQuantities(
+    context.db,
+    [...new Set(pairs.map(([storeId]) => storeId))],
+    [...new Set(pairs.map(([, variantId]) => variantId))],
+  )
+}
+
+const CartStatus = builder.enumType('CartStatus', { values: ['ACTIVE', 'MERGED', 'CHECKED_OUT'] as const })
+
+function money(cart: CartView, pick: (totals: ReturnType<typeof cartTotals>) => number) {
+  const totals = cartTotals(cart)
+  return { amountMinor: pick(totals), currencyCode: totals.currencyCode ?? 'EUR' }
+}
+
+Cart.implement({
+  fields: (t) => ({
+    channel: t.field({ type: Channel, description: 'Where the cart was started.', resolve: (cart) => cart.channel }),
+    lastChannel: t.field({
+      type: Channel,
+      description: 'Where it was last changed.',
+      resolve: (cart) => cart.last_channel as ChannelValue,
+    }),
+    status: t.field({ type: CartStatus, resolve: (cart) => cart.status }),
+    lines: t.field({
+      type: [CartLine],
+      resolve: (cart) => cart.lines.map((line) => ({ ...line, pickupStoreId: cart.pickup_store_id })),
+    }),
+    itemCount: t.int({ resolve: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity, 0) }),
+    subtotal: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.subtotalMinor) }),
+    tax: t.field({
+      type: Money,
+      description: 'The tax contained in the total.',
+      resolve: (cart) => money(cart, (totals) => totals.taxMinor),
+    }),
+    total: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.totalMinor) }),
+    pickupStore: t.field({ type: Store, nullable: true, resolve: (cart) => cart.pickup_store_id }),
+    createdAt: t.field({ type: 'DateTime', resolve: (cart) => cart.created_at }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (cart) => cart.updated_at }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  cart: t.field({
+    type: Cart,
+    nullable: true,
+    description: "Needs the cart's X-Cart-Token, or its owner's access token; null otherwise.",
+    args: { id: t.arg.globalID({ required: true, for: Cart }) },
+    resolve: (_root, args) => args.id.id,
+  }),
+}))
+
+builder.subscriptionFields((t) => ({
+  cartUpdated: t.field({
+    type: Cart,
+    description: 'Every change to the cart, from any device, as it commits (Server-Sent Events).',
+    args: { cartId: t.arg.globalID({ required: true, for: Cart }) },
+    subscribe: async (_root, args, context) => {
+      const cartId = args.cartId.id
+      if (!(await findAccessibleCart(context.db, cartId, cartCredentials(context)))) throw notFound('Cart', cartId)
+      return context.pubsub.subscribe('cart:updated', cartId)
+    },
+    // Events carry ids only: each one is answered with the cart as it stands now.
+    resolve: async (event, _args, context) => {
+      const cart = await findAccessibleCart(context.db, event.cartId, cartCredentials(context))
+      if (!cart) throw notFound('Cart', event.cartId)
+      return cart
+    },
+  }),
+}))

@@ -1,0 +1,28 @@
+import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
+
+export class EmailTakenError extends BusinessError {
+  constructor() {
+    super('email taken')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [{ code: 'EMAIL_TAKEN', field: ['email'], message: 'An account already uses this email. Sign in instead.' }]
+  }
+}
+
+export class InvalidEmailError extends BusinessError {
+  constructor() {
+    super('invalid email')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [{ code: 'INVALID_EMAIL', field: ['email'], message: 'This is not a valid email address.' }]
+  }
+}
+
+export class WeakPasswordError extends BusinessError {
+  constructor(readonly reason: string) {
+    super('weak password')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [{ code: 'WEAK_PASSWORD', field: ['password'], message: this.reason }]
+  }
+}

@@ -1,0 +1,152 @@
+import { z } from 'zod'
+import type { CustomerRow } from '../../db/database.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
+import { builder } from '../../graphql/builder.js'
+import type { GraphQLContext } from '../../graphql/context.js'
+import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
+import type { CartView } from '../carts/cart.js'
+import { Cart, Channel, cartCredentials } from '../carts/cart.schema.js'
+import { findActiveCartsOfCustomers } from '../carts/cart.service.js'
+import { attachCartToCustomer } from '../carts/cart-merge.service.js'
+import { cartViewAfterChange } from '../carts/cart-mutations.schema.js'
+import { authenticateCustomer, createCustomer, findCustomersByIds, prepareSignUp } from './customer.service.js'
+
+export const Customer = builder.loadableNode('Customer', {
+  id: { resolve: (customer: CustomerRow) => customer.id },
+  load: (ids: string[], context) => findCustomersByIds(context.db, ids),
+  sort: (customer) => customer.id,
+  description: 'One shopper across every channel. Visible to that shopper and to staff.',
+  authScopes: (customer, context) =>
+    context.viewer.kind === 'staff' ||
+    (context.viewer.kind === 'customer' && context.viewer.customerId === customer.id),
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    phone: t.exposeString('phone', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', resolve: (customer) => customer.created_at }),
+    activeCart: t.loadable({
+      type: Cart,
+      nullable: true,
+      description: 'The cart every device of this customer shows.',
+      load: async (customerIds: string[], context) => {
+        const carts = await findActiveCartsOfCustomers(context.db, customerIds)
+        return customerIds.map((id) => carts.find((cart) => cart.customer_id === id)?.id ?? null)
+      },
+      resolve: (customer) => customer.id,
+    }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  me: t.field({
+    type: Customer,
+    nullable: true,
+    description: 'The signed-in customer; null for anyone else.',
+    resolve: (_root, _args, context) => (context.viewer.kind === 'customer' ? context.viewer.customerId : null),
+  }),
+}))
+
+const AuthPayload = builder
+  .objectRef<Payload<{ customer: CustomerRow; accessToken: string; expiresAt: Date; cart: CartView | null }>>(
+    'CustomerAuthPayload',
+  )
+  .implement({
+    fields: (t) => ({
+      customer: t.field({
+        type: Customer,
+        nullable: true,
+        resolve: (p) => p.customer ?? null,
+      }),
+      accessToken: t.string({
+        nullable: true,
+        description: 'Send as `Authorization: Bearer <accessToken>`.',
+        resolve: (p) => p.accessToken ?? null,
+      }),
+      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expiresAt ?? null }),
+      cart: t.field({
+        type: Cart,
+        nullable: true,
+        description: "The customer's active cart, with the cart brought to sign-in merged in.",
+        resolve: (p) => p.cart ?? null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
+    }),
+  })
+
+const password = z.string().max(200)
+
+const CustomerSignUpInput = builder.inputType('CustomerSignUpInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: z.string().max(254) }),
+    password: t.string({ required: true, validate: password }),
+    name: t.string({ required: true, validate: z.string().trim().min(1).max(120) }),
+    cartId: t.globalID({ for: Cart, description: 'An anonymous cart (with its X-Cart-Token) to keep.' }),
+    channel: t.field({ type: Channel }),
+  }),
+})
+
+const CustomerSignInInput = builder.inputType('CustomerSignInInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: z.string().max(254) }),
+    password: t.string({ required: true, validate: password }),
+    cartId: t.globalID({ for: Cart, description: 'An anonymous cart (with its X-Cart-Token) to merge in.' }),
+    channel: t.field({ type: Channel }),
+  }),
+})
+
+type CartBroughtAlong = { cartId: string | null; channel: 'WEB' | 'APP' | 'KIOSK' | 'POS' | null }
+
+/** The customer's active cart id after attaching the cart brought to sign-in, if any. */
+async function attachBroughtCart(trx: Trx, context: GraphQLContext, customerId: string, cart: CartBroughtAlong) {
+  if (!cart.cartId) return (await findActiveCartsOfCustomers(trx, [customerId]))[0]?.id ?? null
+  return attachCartToCustomer(trx, {
+    cartId: cart.cartId,
+    credentials: cartCredentials(context),
+    customerId,
+    channel: cart.channel,
+  })
+}
+
+async function signedInPayload(context: GraphQLContext, customer: CustomerRow, activeCartId: string | null) {
+  // From here on the request acts as the customer it has just proven to be, so the payload's
+  // customer and cart resolve under the same rules as any later request with the token.
+  context.viewer = { kind: 'customer', customerId: customer.id }
+  const { token, expiresAt } = await context.accessTokens.issue({ kind: 'customer', customerId: customer.id })
+  return {
+    customer,
+    accessToken: token,
+    expiresAt,
+    cart: activeCartId ? await cartViewAfterChange(context, activeCartId) : null,
+  }
+}
+
+builder.mutationFields((t) => ({
+  customerSignUp: t.field({
+    type: AuthPayload,
+    args: { input: t.arg({ type: CustomerSignUpInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const prepared = await prepareSignUp(input)
+        const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
+        // One transaction: a cart that cannot be attached leaves no half-made account behind.
+        const { customer, activeCartId } = await inTransaction(context.db, async (trx) => {
+          const created = await createCustomer(trx, { ...prepared, name: input.name.trim() })
+          return { customer: created, activeCartId: await attachBroughtCart(trx, context, created.id, cart) }
+        })
+        return signedInPayload(context, customer, activeCartId)
+      }),
+  }),
+  customerSignIn: t.field({
+    type: AuthPayload,
+    args: { input: t.arg({ type: CustomerSignInInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const customer = await authenticateCustomer(context.db, input.email, input.password, context.now)
+        const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
+        const activeCartId = await inTransaction(context.db, (trx) =>
+          attachBroughtCart(trx, context, customer.id, cart),
+        )
+        return signedInPayload(context, customer, activeCartId)
+      }),
+  }),
+}))

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { decoyPasswordHash, hashPassword, verifyPassword } from '../../auth/password.js'
+import { InvalidCredentialsError } from '../../auth/sign-in.errors.js'
+import { assertSignInAllowed, clearSignInFailures, recordSignInFailure } from '../../auth/sign-in-throttle.js'
+import type { Db } from '../../db/create-db.js'
+import type { CustomerRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { EmailTakenError, InvalidEmailError, WeakPasswordError } from './customer.errors.js'
+import * as customerRepository from './customer.repository.js'
+import { passwordWeakness } from './password-policy.js'
+
+const emailSchema = z.email().max(254)
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+/** Validates and hashes before the transaction, so the ~40 ms of scrypt holds no lock. */
+export async function prepareSignUp(input: {
+  email: string
+  password: string
+}): Promise<{ email: string; passwordHash: string }> {
+  const email = normaliseEmail(input.email)
+  if (!emailSchema.safeParse(email).success) throw new InvalidEmailError()
+  const weakness = passwordWeakness(input.password, email)
+  if (weakness) throw new WeakPasswordError(weakness)
+  return { email, passwordHash: await hashPassword(input.password) }
+}
+
+/** Creates the account; emails are unique whatever their case. */
+export async function createCustomer(
+  trx: Trx,
+  input: { email: string; passwordHash: string; name: string },
+): Promise<CustomerRow> {
+  const customer = await customerRepository.insertCustomer(trx, input)
+  if (!customer) throw new EmailTakenError()
+  return customer
+}
+
+/**
+ * The customer with this email and password. Unknown emails still pay for a hash check, and
+ * repeated failures lock the email for a while.
+ */
+export async function authenticateCustomer(db: Db, email: string, password: string, now: Date): Promise<CustomerRow> {
+  await assertSignInAllowed(db, 'customer', email, now)
+  const customer = await customerRepository.findCustomerByEmail(db, normaliseEmail(email))
+  const matches = await verifyPassword(password, customer?.password_hash ?? (await decoyPasswordHash()))
+  if (!customer || !matches) {
+    await recordSignInFailure(db, 'customer', email, now)
+    throw new InvalidCredentialsError()
+  }
+  await clearSignInFailures(db, 'customer', email)
+  return customer
+}
+
+export function lockCustomer(trx: Trx, customerId: string): Promise<void> {
+  return customerRepository.lockCustomer(trx, customerId)
+}
+
+export function findCustomersByIds(db: Db, ids: readonly string[]): Promise<CustomerRow[]> {
+  return customerRepository.findCustomersByIds(db, ids)
+}
