@@ -39,6 +39,8 @@ async function main() {
       process.exit(1)
     }, config.shutdownGraceMs)
     deadline.unref()
+    // Open event streams would hold close() until the deadline: end them, clients reconnect elsewhere.
+    pubsub.close()
     // No new dispatch runs or jobs from now on; the ones in flight finish before the pool closes.
     const backgroundStopped = background.stop()
     // close() stops accepting and calls back once every in-flight response has been sent.

@@ -90,4 +90,34 @@ describe('graceful shutdown', () => {
     expect(await server.exited).toBe(0)
     expect(server.output()).toContain('"msg":"stopped"')
   }, 60_000)
+
+  it('ends open subscriptions instead of waiting for them, then exits 0', async () => {
+    const server = await startServer()
+    const url = `http://127.0.0.1:${server.port}/graphql`
+    const created = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { cartCreate(input: { channel: WEB }) { cart { id } cartToken } }' }),
+    })
+    const { data } = (await created.json()) as { data: { cartCreate: { cart: { id: string }; cartToken: string } } }
+    const stream = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        'x-cart-token': data.cartCreate.cartToken,
+      },
+      body: JSON.stringify({
+        query: 'subscription($id: ID!) { cartUpdated(cartId: $id) { id } }',
+        variables: { id: data.cartCreate.cart.id },
+      }),
+    })
+    expect(stream.status).toBe(200)
+    const started = Date.now()
+    server.child.kill('SIGTERM')
+    // The stream ends (the body finishes) rather than hanging until the grace period.
+    await stream.text()
+    expect(await server.exited).toBe(0)
+    expect(Date.now() - started).toBeLessThan(8000)
+  }, 60_000)
 })

@@ -1,4 +1,4 @@
-import { createPubSub, type PubSub, type PubSubEventTarget } from 'graphql-yoga'
+import { createPubSub, type PubSub, type PubSubEventTarget, Repeater } from 'graphql-yoga'
 
 /**
  * Topics of the live updates behind GraphQL subscriptions, each keyed by the id a screen
@@ -11,7 +11,10 @@ export type AppTopics = {
   'store:queue': [storeId: string, payload: { storeId: string; orderId: string; eventId: string }]
 }
 
-export type AppPubSub = PubSub<AppTopics>
+export type AppPubSub = PubSub<AppTopics> & {
+  /** Ends every open subscription, so a shutting-down server's event streams close cleanly. */
+  close(): void
+}
 export type AppEventTarget = PubSubEventTarget<AppTopics>
 
 /**
@@ -19,5 +22,34 @@ export type AppEventTarget = PubSubEventTarget<AppTopics>
  * through @graphql-yoga/redis-event-target), with no change for publishers or subscribers.
  */
 export function createAppPubSub(options: { eventTarget?: AppEventTarget } = {}): AppPubSub {
-  return createPubSub<AppTopics>({ eventTarget: options.eventTarget })
+  const inner = createPubSub<AppTopics>({ eventTarget: options.eventTarget })
+  const closing = new AbortController()
+  return {
+    publish: inner.publish,
+    subscribe: ((...args: Parameters<typeof inner.subscribe>) =>
+      untilAborted(inner.subscribe(...args), closing.signal)) as typeof inner.subscribe,
+    close: () => closing.abort(),
+  }
+}
+
+/** The source's events until the signal fires; then the stream ends and the source is released. */
+function untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): Repeater<T> {
+  return new Repeater<T>(async (push, stop) => {
+    const iterator = source[Symbol.asyncIterator]()
+    const onAbort = () => stop()
+    if (signal.aborted) stop()
+    signal.addEventListener('abort', onAbort, { once: true })
+    const stopped = stop.then(() => ({ done: true as const, value: undefined }))
+    try {
+      for (;;) {
+        const result = await Promise.race([iterator.next(), stopped])
+        if (result.done) break
+        await push(result.value)
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      await iterator.return?.()
+      stop()
+    }
+  })
 }
