@@ -1,9 +1,15 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { anonymous } from '../src/auth/viewer.js'
 import type { Db } from '../src/db/create-db.js'
+import { inTransaction } from '../src/db/transaction.js'
+import { cartTotals } from '../src/modules/carts/cart.js'
+import { findCartViews } from '../src/modules/carts/cart.service.js'
+import { addLines } from '../src/modules/carts/cart-lines.service.js'
 import * as catalogRepository from '../src/modules/catalog/catalog.repository.js'
 import { availabilityOf, levelKey } from '../src/modules/inventory/inventory.js'
 import { findAvailableQuantities } from '../src/modules/inventory/inventory.service.js'
+import { BusinessError } from '../src/modules/shared/business-error.js'
 import { formatMinorUnits } from '../src/modules/shared/money.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
 
@@ -64,6 +70,37 @@ export function bareRoutes(db: Db) {
       }))
       return c.json({ data: { products: { edges } } })
     })
+    .post('/cart-lines', async (c) => {
+      const body = cartLinesBody.safeParse(await c.req.json().catch(() => null))
+      if (!body.success) return c.json({ error: body.error.issues[0]?.message ?? 'bad body' }, 400)
+      const { cartId, variantId, quantity } = body.data
+      const credentials = { viewer: anonymous, cartToken: c.req.header('x-cart-token') ?? null }
+      try {
+        await inTransaction(db, (trx) =>
+          addLines(trx, { cartId, credentials, channel: null, lines: [{ variantId, quantity }] }),
+        )
+      } catch (error) {
+        if (error instanceof BusinessError)
+          return c.json({ data: { cartLinesAdd: { cart: null, userErrors: error.userErrors() } } })
+        throw error
+      }
+      const [cart] = await findCartViews(db, [cartId])
+      if (!cart) return c.json({ error: 'cart not found' }, 404)
+      const totals = cartTotals(cart)
+      return c.json({
+        data: {
+          cartLinesAdd: {
+            cart: {
+              id: globalId('Cart', cart.id),
+              itemCount: cart.lines.reduce((sum, line) => sum + line.quantity, 0),
+              subtotal: { amountMinor: totals.subtotalMinor },
+              lines: cart.lines.map((line) => ({ quantity: line.quantity })),
+            },
+            userErrors: [],
+          },
+        },
+      })
+    })
     .get('/stores', async (c) => {
       const query = storesQuery.safeParse(c.req.query())
       if (!query.success) return c.json({ error: query.error.issues[0]?.message ?? 'bad query' }, 400)
@@ -87,6 +124,8 @@ export function bareRoutes(db: Db) {
       return c.json({ data: { stores: { edges } } })
     })
 }
+
+const cartLinesBody = z.object({ cartId: z.uuid(), variantId: z.uuid(), quantity: z.number().int().min(1).max(999) })
 
 const pageSize = z.coerce.number().int().min(1).max(100)
 

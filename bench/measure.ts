@@ -8,6 +8,15 @@ export interface HttpRequest {
   body?: string
 }
 
+/** One request repeated, or a list each connection cycles through (e.g. one cart per request). */
+export type Load = HttpRequest | readonly HttpRequest[]
+
+export function firstRequest(load: Load): HttpRequest {
+  const first = Array.isArray(load) ? load[0] : load
+  if (!first) throw new Error('a load needs at least one request')
+  return first as HttpRequest
+}
+
 export interface LoadOptions {
   connections: number
   durationSeconds: number
@@ -27,12 +36,14 @@ export interface RunStats {
  * Fires `request` at `baseUrl` for the given duration. The load is generated in a worker thread
  * so that autocannon does not share the event loop of the server it measures.
  */
-export async function measure(baseUrl: string, request: HttpRequest, options: LoadOptions): Promise<RunStats> {
+export async function measure(baseUrl: string, load: Load, options: LoadOptions): Promise<RunStats> {
+  const request = firstRequest(load)
   const result = await autocannon({
     url: new URL(request.path, baseUrl).toString(),
     method: request.method,
     headers: request.headers,
     body: request.body,
+    requests: Array.isArray(load) ? load.map((each) => ({ ...each })) : undefined,
     connections: options.connections,
     duration: options.durationSeconds,
     workers: 1,

@@ -15,7 +15,8 @@ import { createLogger } from '../src/logger.js'
 import { findStoresPage } from '../src/modules/stores/store.service.js'
 import { seedDemoData } from '../src/seed/seed.js'
 import { bareRoutes } from './bare.routes.js'
-import { fetchOnce, type HttpRequest, measure, type RunStats } from './measure.js'
+import { createBenchCarts } from './cart-fixture.js'
+import { fetchOnce, firstRequest, type Load, measure, type RunStats } from './measure.js'
 import { isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
 import { type Fixture, NEAR, type Scenario, scenarios } from './scenarios.js'
 
@@ -24,6 +25,9 @@ const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
 const DURATION_SECONDS = positiveIntFromEnv('BENCH_DURATION', 8)
 const WARM_UP_SECONDS = 2
 const CONNECTIONS = 10
+// Each (cart, variant) pair takes at most 99 adds: enough pairs that no run reaches the limit.
+const CARTS_PER_SIDE = 150
+const CART_VARIANTS = 5
 
 class BenchError extends Error {}
 
@@ -147,7 +151,20 @@ async function findFixture(db: Db): Promise<Fixture> {
     .limit(3)
     .execute()
   if (!store || variants.length < 3) throw new BenchError('the seeded database has no stores or too few variants')
-  return { storeId: store.id, variantIds: variants.map((variant) => variant.id) }
+  const cartVariants = await db
+    .selectFrom('variant')
+    .select('id')
+    .where('active', '=', true)
+    .orderBy('sku')
+    .limit(CART_VARIANTS)
+    .execute()
+  return {
+    storeId: store.id,
+    variantIds: variants.map((variant) => variant.id),
+    cartVariantIds: cartVariants.map((variant) => variant.id),
+    graphqlCarts: await createBenchCarts(db, CARTS_PER_SIDE),
+    bareCarts: await createBenchCarts(db, CARTS_PER_SIDE),
+  }
 }
 
 /**
@@ -181,8 +198,8 @@ function listen(app: Hono): Promise<string> {
 }
 
 async function checkScenario(baseUrl: string, scenario: Scenario): Promise<string> {
-  const graphql = await fetchOnce(baseUrl, scenario.graphql)
-  const bare = await fetchOnce(baseUrl, scenario.bare)
+  const graphql = await fetchOnce(baseUrl, firstRequest(scenario.graphql))
+  const bare = await fetchOnce(baseUrl, firstRequest(scenario.bare))
   const problem =
     graphql.status !== 200
       ? `GraphQL answered ${graphql.status}`
@@ -207,7 +224,7 @@ function hasErrors(body: unknown): boolean {
   return typeof body !== 'object' || body === null || 'errors' in body
 }
 
-async function run(baseUrl: string, request: HttpRequest, label: string): Promise<RunStats> {
+async function run(baseUrl: string, request: Load, label: string): Promise<RunStats> {
   await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS })
   const stats = await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })
   const failures = stats.non2xx + stats.errors > 0 ? `, ${stats.non2xx} non-2xx, ${stats.errors} errors` : ''

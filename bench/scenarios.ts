@@ -1,11 +1,12 @@
 import { isDeepStrictEqual } from 'node:util'
-import type { HttpRequest } from './measure.js'
+import type { BenchCart } from './cart-fixture.js'
+import type { HttpRequest, Load } from './measure.js'
 
 /** One GraphQL request and the bare route that serves the same data. */
 export interface Scenario {
   name: string
-  graphql: HttpRequest
-  bare: HttpRequest
+  graphql: Load
+  bare: Load
   /**
    * Given both parsed bodies (already known to be 200s, the GraphQL one without `errors`),
    * throws when they disagree; returns a short description of what was checked.
@@ -17,6 +18,11 @@ export interface Scenario {
 export interface Fixture {
   storeId: string
   variantIds: readonly string[]
+  /** Variants the cart scenario adds, one unit at a time. */
+  cartVariantIds: readonly string[]
+  /** Separate carts for each side, so both start from the same state. */
+  graphqlCarts: readonly BenchCart[]
+  bareCarts: readonly BenchCart[]
 }
 
 export const NEAR = { latitude: 48.8606, longitude: 2.3376 }
@@ -59,7 +65,54 @@ export function scenarios(fixture: Fixture): Scenario[] {
       },
       check: sameData('stores', 'stores'),
     },
+    {
+      name: 'cartLinesAdd (1 unit, 750 carts × variants)',
+      graphql: fixture.graphqlCarts.flatMap((cart) =>
+        fixture.cartVariantIds.map((variantId) => ({
+          ...graphqlRequest(
+            `mutation Add($input: CartLinesAddInput!) {
+              cartLinesAdd(input: $input) {
+                cart { id itemCount subtotal { amountMinor } lines { quantity } }
+                userErrors { code }
+              }
+            }`,
+            {
+              input: {
+                cartId: globalId('Cart', cart.cartId),
+                lines: [{ variantId: globalId('Variant', variantId), quantity: 1 }],
+              },
+            },
+          ),
+          headers: { 'content-type': 'application/json', 'x-cart-token': cart.cartToken },
+        })),
+      ),
+      bare: fixture.bareCarts.flatMap((cart) =>
+        fixture.cartVariantIds.map((variantId) => ({
+          method: 'POST' as const,
+          path: '/bare/cart-lines',
+          headers: { 'content-type': 'application/json', 'x-cart-token': cart.cartToken },
+          body: JSON.stringify({ cartId: cart.cartId, variantId, quantity: 1 }),
+        })),
+      ),
+      check: sameCartShape,
+    },
   ]
+}
+
+/** Different carts on each side, so the check compares shape and outcome rather than ids. */
+function sameCartShape(graphql: unknown, bare: unknown): string {
+  for (const [side, body] of [
+    ['GraphQL', graphql],
+    ['bare', bare],
+  ] as const) {
+    const payload = property(property(body, 'data'), 'cartLinesAdd')
+    const errors = property(payload, 'userErrors')
+    if (!Array.isArray(errors) || errors.length > 0)
+      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
+    const lines = property(property(payload, 'cart'), 'lines')
+    if (!isDeepStrictEqual(lines, [{ quantity: 1 }])) throw new Error(`${side} cart lines are ${JSON.stringify(lines)}`)
+  }
+  return 'both added one unit to an empty cart'
 }
 
 function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {

@@ -45,8 +45,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       cart_id uuid NOT NULL REFERENCES cart(id) ON DELETE CASCADE,
       variant_id uuid NOT NULL REFERENCES variant(id),
       quantity integer NOT NULL CHECK (quantity BETWEEN 1 AND 99),
-      -- clock_timestamp, not now(): lines added in one transaction keep the order they were added in.
-      created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+      -- Lines show in the order they were added, even several in one transaction.
+      position bigint GENERATED ALWAYS AS IDENTITY,
+      created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (cart_id, variant_id)
     )`.execute(db)

@@ -157,6 +157,7 @@ export interface CartLineTable {
   cart_id: string
   variant_id: string
   quantity: number
+  position: BigSerial
   created_at: CreatedAt
   updated_at: UpdatedAt
 }

@@ -23,10 +23,13 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
   if (!isErrorLike(error)) return internalError(error, logger)
   const located = error as GraphQLError
   const original = innermostError(error)
-  if (original === error) {
+  if (original === error && codeOf(error)) return withCode(located, codeOf(error) as string)
+  if (original === error && !located.path) {
     // Parse and validation errors (including depth, cost and alias limits) concern the document.
-    return withCode(located, codeOf(error) ?? 'GRAPHQL_VALIDATION_FAILED')
+    return withCode(located, 'GRAPHQL_VALIDATION_FAILED')
   }
+  // An execution error made without a cause (e.g. a null in a non-null field) is still a fault
+  // of ours: it falls through to INTERNAL below.
   const code = isErrorLike(original) ? codeOf(original) : undefined
   if (code && isErrorLike(original)) return withCode(located, code, original.message, original.extensions)
   if (isErrorLike(original) && original.name === 'PothosValidationError') {

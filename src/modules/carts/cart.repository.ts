@@ -73,8 +73,7 @@ export function findLinesOfCarts(db: Db, cartIds: readonly string[]): Promise<Ca
     .selectFrom('cart_line')
     .selectAll()
     .where('cart_id', 'in', cartIds)
-    .orderBy('created_at')
-    .orderBy('variant_id')
+    .orderBy('position')
     .execute()
 }
 
