@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { createApp } from '../src/app.js'
 import { createAccessTokenIssuer } from '../src/auth/access-token.js'
+import { createPickupSecrets } from '../src/auth/pickup-secrets.js'
 import { loadConfig } from '../src/config.js'
 import { createDb, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrator.js'
@@ -25,6 +26,7 @@ const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
 const DURATION_SECONDS = positiveIntFromEnv('BENCH_DURATION', 8)
 const WARM_UP_SECONDS = 2
 const CONNECTIONS = 10
+const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256'
 // Each (cart, variant) pair takes at most 99 adds: enough pairs that no run reaches the limit.
 const CARTS_PER_SIDE = 150
 const CART_VARIANTS = 5
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
     config,
     db,
     logger: createLogger('silent'),
-    accessTokens: createAccessTokenIssuer('bench-secret-that-is-long-enough-for-hs256', config.accessTokenTtlMinutes),
+    accessTokens: createAccessTokenIssuer(BENCH_SECRET, config.accessTokenTtlMinutes),
+    pickupSecrets: createPickupSecrets(BENCH_SECRET),
   })
   const root = new Hono()
   root.route('/bare', bareRoutes(db))

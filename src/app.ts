@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import type { AccessTokenIssuer } from './auth/access-token.js'
+import type { PickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
@@ -13,10 +14,11 @@ import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
+  pickupSecrets: PickupSecrets
   metrics?: HttpMetrics
   /** Defaults to an in-process pub/sub; the server shares its own with the outbox dispatcher. */
   pubsub?: AppPubSub
@@ -33,6 +35,7 @@ export function createApp(deps: AppDependencies) {
     pubsub,
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
+    orders: deps.config.orders,
   })
   const app = new Hono<AppEnv>()
 

@@ -22,6 +22,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
   STOREFRONT_URL: z.url().optional(),
+  ORDER_PAYMENT_TIMEOUT_MINUTES: positiveInt(24 * 60).default(15),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: positiveInt(500).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
@@ -53,6 +54,7 @@ export interface Config {
   publicUrl: string
   /** Where shoppers' links (cart hand-off QR codes) point: the retailer's storefront. */
   storefrontUrl: string
+  orders: { paymentTimeoutMinutes: number }
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'embedded'; dataDir: string }
   migrateOnStart: boolean
   seedOnStart: boolean
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    orders: { paymentTimeoutMinutes: e.ORDER_PAYMENT_TIMEOUT_MINUTES },
     storefrontUrl: e.STOREFRONT_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }

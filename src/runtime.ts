@@ -1,5 +1,6 @@
 import { createAccessTokenIssuer } from './auth/access-token.js'
 import { loadOrCreateDevSecret } from './auth/dev-secret.js'
+import { createPickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { migrateToLatest } from './db/migrator.js'
@@ -24,8 +25,17 @@ export async function seedIfWanted(config: Config, db: Db, logger: Logger): Prom
   if (!summary.skipped) logger.info({ seeded: summary }, 'demo data seeded')
 }
 
-export function accessTokenIssuerFor(config: Config) {
-  const secret =
+function serverSecretFor(config: Config): string {
+  return (
     config.jwtSecret ?? loadOrCreateDevSecret(config.database.kind === 'embedded' ? config.database.dataDir : '.data')
-  return createAccessTokenIssuer(secret, config.accessTokenTtlMinutes)
+  )
+}
+
+export function accessTokenIssuerFor(config: Config) {
+  return createAccessTokenIssuer(serverSecretFor(config), config.accessTokenTtlMinutes)
+}
+
+/** Pickup codes and passes are keyed by the same server secret, through their own derived keys. */
+export function pickupSecretsFor(config: Config) {
+  return createPickupSecrets(serverSecretFor(config))
 }

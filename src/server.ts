@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { createLogger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
-import { accessTokenIssuerFor, openDatabase, seedIfWanted } from './runtime.js'
+import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS } from './seed/seed.js'
 
 async function main() {
@@ -21,6 +21,7 @@ async function main() {
     logger,
     pubsub,
     accessTokens: accessTokenIssuerFor(config),
+    pickupSecrets: pickupSecretsFor(config),
     metrics: createHttpMetrics({ processMetrics: true }),
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {

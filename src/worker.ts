@@ -1,5 +1,6 @@
 import { createApp } from './app.js'
 import { createAccessTokenIssuer } from './auth/access-token.js'
+import { createPickupSecrets } from './auth/pickup-secrets.js'
 import { loadConfig } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { createLogger } from './logger.js'
@@ -27,6 +28,7 @@ async function appFor(env: WorkerEnv) {
     db,
     logger: createLogger(config.logLevel),
     accessTokens: createAccessTokenIssuer(config.jwtSecret, config.accessTokenTtlMinutes),
+    pickupSecrets: createPickupSecrets(config.jwtSecret),
   })
   cached = { app, db }
   return app

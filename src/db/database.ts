@@ -188,6 +188,78 @@ export interface CartEventTable {
   created_at: CreatedAt
 }
 
+export type OrderStatus =
+  | 'PENDING_PAYMENT'
+  | 'PLACED'
+  | 'PREPARING'
+  | 'READY_FOR_PICKUP'
+  | 'COLLECTED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+export type PaymentMode = 'ONLINE' | 'AT_PICKUP' | 'IN_STORE'
+
+export interface StoreOrderCounterTable {
+  store_id: string
+  last_number: Generated<number>
+}
+
+export interface PickupSlotBookingTable {
+  store_id: string
+  slot_start: Date | string
+  booked: number
+}
+
+export interface SalesOrderTable {
+  id: Generated<string>
+  number: string
+  store_id: string
+  customer_id: string | null
+  cart_id: string | null
+  idempotency_key: string | null
+  channel: Channel
+  status: OrderStatus
+  payment_mode: PaymentMode
+  pickup_slot_start: Date | string | null
+  pickup_slot_end: Date | string | null
+  pickup_code_hash: string | null
+  pickup_code_failures: Generated<number>
+  currency_code: string
+  subtotal_minor: number
+  tax_minor: number
+  total_minor: number
+  payment_due_at: Date | string | null
+  ready_at: Date | string | null
+  hold_until: Date | string | null
+  collected_at: Date | string | null
+  cancelled_at: Date | string | null
+  cancel_reason: string | null
+  arrived_at: Date | string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface OrderLineTable {
+  order_id: string
+  line_number: number
+  variant_id: string
+  sku: string
+  title: string
+  quantity: number
+  missing_quantity: Generated<number>
+  unit_price_minor: number
+  tax_rate_bp: number
+}
+
+export interface OrderStatusChangeTable {
+  id: BigSerial
+  order_id: string
+  status: OrderStatus
+  actor_type: string
+  actor_id: string | null
+  note: string | null
+  at: CreatedAt
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -204,6 +276,11 @@ export interface Database {
   cart_token: CartTokenTable
   cart_handoff: CartHandoffTable
   cart_event: CartEventTable
+  store_order_counter: StoreOrderCounterTable
+  pickup_slot_booking: PickupSlotBookingTable
+  sales_order: SalesOrderTable
+  order_line: OrderLineTable
+  order_status_change: OrderStatusChangeTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -217,3 +294,6 @@ export type NewStockMovement = Insertable<StockMovementTable>
 export type CustomerRow = Selectable<CustomerTable>
 export type CartRow = Selectable<CartTable>
 export type CartLineRow = Selectable<CartLineTable>
+export type SalesOrderRow = Selectable<SalesOrderTable>
+export type OrderLineRow = Selectable<OrderLineTable>
+export type OrderStatusChangeRow = Selectable<OrderStatusChangeTable>

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino'
 import type { AccessTokenIssuer } from '../auth/access-token.js'
+import type { PickupSecrets } from '../auth/pickup-secrets.js'
 import type { Viewer } from '../auth/viewer.js'
+import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 
@@ -13,6 +15,8 @@ export interface GraphQLContext {
   /** Base of links meant for shoppers (cart hand-off QR codes). */
   storefrontUrl: string
   accessTokens: AccessTokenIssuer
+  pickupSecrets: PickupSecrets
+  orders: Config['orders']
   logger: Logger
   /** Live updates for subscriptions; the outbox dispatcher is its only publisher. */
   pubsub: AppPubSub

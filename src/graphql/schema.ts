@@ -8,6 +8,10 @@ import '../modules/staff/staff.schema.js'
 import '../modules/carts/cart.schema.js'
 import '../modules/carts/cart-mutations.schema.js'
 import '../modules/customers/customer.schema.js'
+import '../modules/orders/order.schema.js'
+import '../modules/orders/checkout.schema.js'
+import '../modules/orders/order-mutations.schema.js'
+import '../modules/pickup/pickup.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

@@ -4,6 +4,7 @@ import { type DocumentNode, GraphQLError, getOperationAST, NoSchemaIntrospection
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { AccessTokenIssuer } from '../auth/access-token.js'
+import type { PickupSecrets } from '../auth/pickup-secrets.js'
 import { anonymous, type Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
@@ -20,6 +21,8 @@ export interface ServerContext {
 export interface YogaDependencies {
   db: Db
   accessTokens: AccessTokenIssuer
+  pickupSecrets: PickupSecrets
+  orders: Config['orders']
   logger: Logger
   pubsub: AppPubSub
   graphql: Config['graphql']
@@ -60,6 +63,8 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       cartToken: request.headers.get('x-cart-token'),
       storefrontUrl: deps.storefrontUrl,
       accessTokens: deps.accessTokens,
+      pickupSecrets: deps.pickupSecrets,
+      orders: deps.orders,
       logger,
       viewer: await viewerFrom(request.headers.get('authorization'), deps.accessTokens),
       now: deps.now?.() ?? new Date(),

@@ -1,5 +1,6 @@
 import { createApp } from '../../src/app.js'
 import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
+import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
@@ -33,6 +34,7 @@ export function createTestApp(
     db: testDb.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, 60),
+    pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,
   })

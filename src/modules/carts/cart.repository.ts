@@ -69,12 +69,7 @@ export async function updateCart(
 
 export function findLinesOfCarts(db: Db, cartIds: readonly string[]): Promise<CartLineRow[]> {
   if (cartIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('cart_line')
-    .selectAll()
-    .where('cart_id', 'in', cartIds)
-    .orderBy('position')
-    .execute()
+  return db.selectFrom('cart_line').selectAll().where('cart_id', 'in', cartIds).orderBy('position').execute()
 }
 
 export async function upsertLineQuantity(trx: Trx, cartId: string, variantId: string, quantity: number): Promise<void> {

@@ -92,3 +92,13 @@ export async function setPickupStore(
     changes: { pickup_store_id: request.storeId },
   }))
 }
+
+/** Checkout starts here: retries of one checkout and changes from other devices queue on this lock. */
+export function lockCartForCheckout(trx: Trx, cartId: string): Promise<CartRow | undefined> {
+  return cartRepository.lockCart(trx, cartId)
+}
+
+export async function findCartRow(db: Db, cartId: string): Promise<CartRow | undefined> {
+  const [cart] = await cartRepository.findCartsByIds(db, [cartId])
+  return cart
+}

@@ -50,3 +50,24 @@ export class BelowReservedError extends BusinessError {
     ]
   }
 }
+
+export interface ShortLine {
+  index: number
+  variantId: string
+  sku: string
+  requested: number
+  available: number
+}
+
+export class InsufficientStockError extends BusinessError {
+  constructor(readonly lines: ShortLine[]) {
+    super('insufficient stock')
+  }
+  userErrors(): UserErrorEntry[] {
+    return this.lines.map((line) => ({
+      code: 'INSUFFICIENT_STOCK',
+      field: ['lines', String(line.index)],
+      message: `Only ${line.available} of ${line.sku} available in this store; the cart has ${line.requested}.`,
+    }))
+  }
+}

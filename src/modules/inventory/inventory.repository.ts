@@ -53,3 +53,41 @@ export async function insertMovements(trx: Trx, movements: NewStockMovement[]): 
   if (movements.length === 0) return
   await trx.insertInto('stock_movement').values(movements).execute()
 }
+
+/**
+ * Reserves `quantity` only if that much is available (on hand less reserved less safety stock);
+ * undefined when it is not. The row stays locked until the caller's transaction ends.
+ */
+export function reserveIfAvailable(
+  trx: Trx,
+  storeId: string,
+  variantId: string,
+  quantity: number,
+): Promise<InventoryLevelRow | undefined> {
+  return trx
+    .updateTable('inventory_level')
+    .set({ reserved: sql`reserved + ${quantity}`, updated_at: sql`now()` })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .where(sql<boolean>`on_hand - reserved - safety_stock >= ${quantity}`)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function shiftLevel(
+  trx: Trx,
+  storeId: string,
+  variantId: string,
+  delta: { onHand: number; reserved: number },
+): Promise<void> {
+  await trx
+    .updateTable('inventory_level')
+    .set({
+      on_hand: sql`on_hand + ${delta.onHand}`,
+      reserved: sql`reserved + ${delta.reserved}`,
+      updated_at: sql`now()`,
+    })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .execute()
+}

@@ -3,7 +3,12 @@ import type { InventoryLevelRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
 import { recordEvent } from '../events/event.service.js'
-import { BelowReservedError, NegativeStockError, UnknownVariantError } from './inventory.errors.js'
+import {
+  BelowReservedError,
+  InsufficientStockError,
+  NegativeStockError,
+  UnknownVariantError,
+} from './inventory.errors.js'
 import { availableQuantity, levelKey, mergeQuantityLines, type QuantityLine } from './inventory.js'
 import * as inventoryRepository from './inventory.repository.js'
 
@@ -139,4 +144,107 @@ function recordInventoryChanged(trx: Trx, storeId: string, variantIds: string[])
 
 export function findLevels(db: Db, storeId: string, variantIds: readonly string[]): Promise<InventoryLevelRow[]> {
   return inventoryRepository.findLevels(db, [storeId], variantIds)
+}
+
+export interface OrderStockLine {
+  variantId: string
+  quantity: number
+  sku: string
+  /** Position in the request, for naming the line in an error. */
+  index: number
+}
+
+/**
+ * Reserves every line in the store for an order, or none: each row is updated only where
+ * enough is available, in variant order (so concurrent checkouts never deadlock), and a short
+ * line fails the whole reservation with what each short line has.
+ */
+export async function reserveForOrder(
+  trx: Trx,
+  input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
+): Promise<void> {
+  const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))
+  const short: OrderStockLine[] = []
+  for (const line of sorted) {
+    const reserved = await inventoryRepository.reserveIfAvailable(trx, input.storeId, line.variantId, line.quantity)
+    if (!reserved) short.push(line)
+  }
+  if (short.length > 0) {
+    const available = await findAvailableQuantities(
+      trx,
+      [input.storeId],
+      short.map((line) => line.variantId),
+    )
+    throw new InsufficientStockError(
+      short
+        .sort((a, b) => a.index - b.index)
+        .map((line) => ({
+          index: line.index,
+          variantId: line.variantId,
+          sku: line.sku,
+          requested: line.quantity,
+          available: available.get(levelKey(input.storeId, line.variantId)) ?? 0,
+        })),
+    )
+  }
+  // The conditional updates above already moved the levels: only the ledger is left to write.
+  await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
+}
+
+/**
+ * Moves an order's stock on: RELEASE gives reserved units back (cancelled, expired), COLLECTED
+ * and MISSING_AT_PICKING take them out of on hand too. Locks the rows in variant order.
+ */
+export async function settleOrderStock(
+  trx: Trx,
+  input: {
+    storeId: string
+    orderId: string
+    lines: OrderStockLine[]
+    actor: StockActor
+    reason: 'RELEASE' | 'COLLECTED' | 'MISSING_AT_PICKING'
+  },
+): Promise<void> {
+  const lines = input.lines.filter((line) => line.quantity > 0).sort((a, b) => a.variantId.localeCompare(b.variantId))
+  const direction = input.reason === 'RELEASE' ? { onHand: 0, reserved: -1 } : { onHand: -1, reserved: -1 }
+  await writeOrderMovements(trx, input, lines, direction, input.reason, { levelsMoved: false })
+}
+
+async function writeOrderMovements(
+  trx: Trx,
+  input: { storeId: string; orderId: string; actor: StockActor },
+  lines: OrderStockLine[],
+  direction: { onHand: number; reserved: number },
+  reason: string,
+  options: { levelsMoved: boolean },
+): Promise<void> {
+  if (lines.length === 0) return
+  if (!options.levelsMoved) {
+    for (const line of lines) {
+      await inventoryRepository.shiftLevel(trx, input.storeId, line.variantId, {
+        onHand: direction.onHand * line.quantity,
+        reserved: direction.reserved * line.quantity,
+      })
+    }
+  }
+  await inventoryRepository.insertMovements(
+    trx,
+    lines.map((line) => ({
+      store_id: input.storeId,
+      variant_id: line.variantId,
+      on_hand_delta: direction.onHand * line.quantity,
+      reserved_delta: direction.reserved * line.quantity,
+      reason,
+      order_id: input.orderId,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      reference: null,
+      note: null,
+    })),
+  )
+  await recordInventoryChanged(
+    trx,
+    input.storeId,
+    lines.map((line) => line.variantId),
+  )
 }

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import type { PickupSecrets } from '../../auth/pickup-secrets.js'
+import type { PaymentMode } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
+import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
+import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
+import { markCartCheckedOut } from '../carts/cart-checkout.service.js'
+import { reserveForOrder } from '../inventory/inventory.service.js'
+import { bookPickupSlot } from '../pickup/pickup.service.js'
+import { findStore } from '../stores/store.service.js'
+import { CartEmptyError, IdempotencyKeyMismatchError, SlotFullError, StoreClosedError } from './order.errors.js'
+import { formatOrderNumber, orderTotals } from './order.js'
+import * as orderRepository from './order.repository.js'
+import { recordOrderEvent } from './order-events.js'
+
+export interface PlaceOrderInput {
+  cartId: string
+  credentials: CartCredentials
+  storeId: string
+  pickupSlotStart: Date
+  paymentMode: Extract<PaymentMode, 'ONLINE' | 'AT_PICKUP'>
+  idempotencyKey: string
+  now: Date
+  paymentTimeoutMinutes: number
+  secrets: PickupSecrets
+}
+
+export interface PlacedOrder {
+  orderId: string
+  /** Shown once, to the shopper who placed the order; null when a retry found the order. */
+  pickupCode: string | null
+  replayed: boolean
+}
+
+/**
+ * Turns a cart into an order for pickup, all or nothing, in the caller's transaction: the cart
+ * row is locked first (so retries and other devices queue behind), then stock is reserved in
+ * variant order, then the slot and the store's order number are taken. No network call happens
+ * here: payment starts after commit. The same cart and key again return the same order.
+ */
+export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<PlacedOrder> {
+  const cart = await lockCartForCheckout(trx, input.cartId)
+  if (!cart || !(await grantCartAccess(trx, cart, input.credentials))) throw new CartNotFoundError()
+  if (cart.status === 'CHECKED_OUT') {
+    const existing = await orderRepository.findOrderByCart(trx, cart.id)
+    if (existing && existing.idempotency_key === input.idempotencyKey) {
+      return { orderId: existing.id, pickupCode: null, replayed: true }
+    }
+    throw new IdempotencyKeyMismatchError()
+  }
+  if (cart.status !== 'ACTIVE') throw new CartNotActiveError(cart.status)
+
+  const [view] = await findCartViews(trx, [cart.id])
+  const lines = view?.lines ?? []
+  if (lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
+  const store = await findStore(trx, input.storeId)
+  if (!store) throw new UnknownStoreError()
+
+  const orderId = randomUUID()
+  await reserveForOrder(trx, {
+    storeId: store.id,
+    orderId,
+    actor: { type: 'SYSTEM', id: null },
+    lines: lines.map((line, index) => ({
+      variantId: line.variant_id,
+      quantity: line.quantity,
+      sku: line.variant.sku,
+      index,
+    })),
+  })
+  const booking = await bookPickupSlot(trx, store, input.pickupSlotStart, input.now)
+  if (booking === 'STORE_CLOSED') throw new StoreClosedError()
+  if (booking === 'SLOT_FULL') throw new SlotFullError()
+
+  const snapshot = lines.map((line, index) => ({
+    order_id: orderId,
+    line_number: index + 1,
+    variant_id: line.variant_id,
+    sku: line.variant.sku,
+    title: line.variant.title,
+    quantity: line.quantity,
+    unit_price_minor: line.variant.price_minor,
+    tax_rate_bp: line.variant.tax_rate_bp,
+  }))
+  const pickupCode = input.secrets.newPickupCode()
+  const status = input.paymentMode === 'AT_PICKUP' ? 'PLACED' : 'PENDING_PAYMENT'
+  await orderRepository.insertOrder(trx, {
+    id: orderId,
+    number: formatOrderNumber(await orderRepository.nextOrderSequence(trx, store.id)),
+    storeId: store.id,
+    customerId: cart.customer_id,
+    cartId: cart.id,
+    idempotencyKey: input.idempotencyKey,
+    channel: cart.last_channel,
+    status,
+    paymentMode: input.paymentMode,
+    pickupSlotStart: input.pickupSlotStart,
+    pickupSlotEnd: new Date(input.pickupSlotStart.getTime() + store.slot_minutes * 60_000),
+    pickupCodeHash: input.secrets.hashPickupCode(orderId, pickupCode),
+    currencyCode: cart.currency_code,
+    totals: orderTotals(snapshot),
+    paymentDueAt:
+      status === 'PENDING_PAYMENT' ? new Date(input.now.getTime() + input.paymentTimeoutMinutes * 60_000) : null,
+  })
+  await orderRepository.insertLines(trx, snapshot)
+  await orderRepository.insertStatusChange(trx, {
+    orderId,
+    status,
+    actorType: 'CUSTOMER',
+    actorId: cart.customer_id,
+    note: null,
+    at: input.now,
+  })
+  await recordOrderEvent(trx, { orderId, storeId: store.id, status, type: 'placed' })
+  await markCartCheckedOut(trx, cart, orderId)
+  return { orderId, pickupCode, replayed: false }
+}

@@ -1,0 +1,37 @@
+import type { Job } from '../../jobs/job.js'
+import { cancelOrder, expireOrder, findOverdueOrders, lockOrder } from './order.service.js'
+
+/** Per run: a backlog drains over a few runs instead of one long transaction. */
+const BATCH_SIZE = 200
+
+/**
+ * The two clocks of an order: unpaid online orders are cancelled when their payment is due,
+ * ready orders expire at the end of the store's hold period. Both release stock and slot.
+ */
+export function orderTimersJob(): Job {
+  return {
+    name: 'order-timers',
+    intervalMs: 30_000,
+    async run(trx, now) {
+      let unpaidCancelled = 0
+      for (const { id } of await findOverdueOrders(trx, 'PENDING_PAYMENT', 'payment_due_at', now, BATCH_SIZE)) {
+        const order = await lockOrder(trx, id)
+        if (order?.status !== 'PENDING_PAYMENT') continue
+        await cancelOrder(trx, order, {
+          actor: { type: 'SYSTEM', id: null },
+          now,
+          reason: 'payment not received in time',
+        })
+        unpaidCancelled++
+      }
+      let expired = 0
+      for (const { id } of await findOverdueOrders(trx, 'READY_FOR_PICKUP', 'hold_until', now, BATCH_SIZE)) {
+        const order = await lockOrder(trx, id)
+        if (order?.status !== 'READY_FOR_PICKUP') continue
+        await expireOrder(trx, order, now)
+        expired++
+      }
+      return { affected: unpaidCancelled + expired, details: { unpaidCancelled, expired } }
+    },
+  }
+}

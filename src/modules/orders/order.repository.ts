@@ -1,0 +1,205 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type {
+  Channel,
+  OrderLineRow,
+  OrderStatus,
+  OrderStatusChangeRow,
+  PaymentMode,
+  SalesOrderRow,
+} from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+export function findOrdersByIds(db: Db, ids: readonly string[]): Promise<SalesOrderRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('sales_order').selectAll().where('id', 'in', ids).execute()
+}
+
+export function findOrderByCart(db: Db, cartId: string): Promise<SalesOrderRow | undefined> {
+  return db.selectFrom('sales_order').selectAll().where('cart_id', '=', cartId).executeTakeFirst()
+}
+
+export function lockOrder(trx: Trx, orderId: string): Promise<SalesOrderRow | undefined> {
+  return trx.selectFrom('sales_order').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst()
+}
+
+export function findLinesOfOrders(db: Db, orderIds: readonly string[]): Promise<OrderLineRow[]> {
+  if (orderIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('order_line')
+    .selectAll()
+    .where('order_id', 'in', orderIds)
+    .orderBy('order_id')
+    .orderBy('line_number')
+    .execute()
+}
+
+export function findHistoryOfOrders(db: Db, orderIds: readonly string[]): Promise<OrderStatusChangeRow[]> {
+  if (orderIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('order_status_change').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute()
+}
+
+/** The next per-store order number. The counter row is locked until commit, so take it late. */
+export async function nextOrderSequence(trx: Trx, storeId: string): Promise<number> {
+  const row = await trx
+    .insertInto('store_order_counter')
+    .values({ store_id: storeId, last_number: 1 })
+    .onConflict((oc) => oc.column('store_id').doUpdateSet({ last_number: sql`store_order_counter.last_number + 1` }))
+    .returning('last_number')
+    .executeTakeFirstOrThrow()
+  return row.last_number
+}
+
+export interface NewOrder {
+  id: string
+  number: string
+  storeId: string
+  customerId: string | null
+  cartId: string | null
+  idempotencyKey: string | null
+  channel: Channel
+  status: OrderStatus
+  paymentMode: PaymentMode
+  pickupSlotStart: Date | null
+  pickupSlotEnd: Date | null
+  pickupCodeHash: string | null
+  currencyCode: string
+  totals: { subtotalMinor: number; taxMinor: number; totalMinor: number }
+  paymentDueAt: Date | null
+}
+
+export async function insertOrder(trx: Trx, order: NewOrder): Promise<void> {
+  await trx
+    .insertInto('sales_order')
+    .values({
+      id: order.id,
+      number: order.number,
+      store_id: order.storeId,
+      customer_id: order.customerId,
+      cart_id: order.cartId,
+      idempotency_key: order.idempotencyKey,
+      channel: order.channel,
+      status: order.status,
+      payment_mode: order.paymentMode,
+      pickup_slot_start: order.pickupSlotStart,
+      pickup_slot_end: order.pickupSlotEnd,
+      pickup_code_hash: order.pickupCodeHash,
+      currency_code: order.currencyCode,
+      subtotal_minor: order.totals.subtotalMinor,
+      tax_minor: order.totals.taxMinor,
+      total_minor: order.totals.totalMinor,
+      payment_due_at: order.paymentDueAt,
+    })
+    .execute()
+}
+
+export async function insertLines(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]): Promise<void> {
+  if (lines.length > 0) await trx.insertInto('order_line').values(lines).execute()
+}
+
+export async function updateLine(
+  trx: Trx,
+  orderId: string,
+  lineNumber: number,
+  changes: { quantity: number; missing_quantity: number },
+): Promise<void> {
+  await trx
+    .updateTable('order_line')
+    .set(changes)
+    .where('order_id', '=', orderId)
+    .where('line_number', '=', lineNumber)
+    .execute()
+}
+
+export async function updateOrder(
+  trx: Trx,
+  orderId: string,
+  changes: Partial<Omit<SalesOrderRow, 'id' | 'created_at' | 'updated_at'>>,
+): Promise<void> {
+  await trx
+    .updateTable('sales_order')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('id', '=', orderId)
+    .execute()
+}
+
+export async function insertStatusChange(
+  trx: Trx,
+  change: {
+    orderId: string
+    status: OrderStatus
+    actorType: string
+    actorId: string | null
+    note: string | null
+    at: Date
+  },
+): Promise<void> {
+  await trx
+    .insertInto('order_status_change')
+    .values({
+      order_id: change.orderId,
+      status: change.status,
+      actor_type: change.actorType,
+      actor_id: change.actorId,
+      note: change.note,
+      at: change.at,
+    })
+    .execute()
+}
+
+/** Counts a wrong pickup code in its own statement, so the count survives the refusal. */
+export async function countPickupCodeFailure(db: Db, orderId: string): Promise<void> {
+  await db
+    .updateTable('sales_order')
+    .set({ pickup_code_failures: sql`pickup_code_failures + 1` })
+    .where('id', '=', orderId)
+    .execute()
+}
+
+export function findOrdersOfCustomer(db: Db, customerId: string, limit: number, offset: number) {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+export function findStoreQueue(
+  db: Db,
+  storeId: string,
+  statuses: readonly OrderStatus[],
+  limit: number,
+  offset: number,
+) {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('status', 'in', statuses)
+    .orderBy('pickup_slot_start')
+    .orderBy('number')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+export function findOverdue(
+  db: Db,
+  status: OrderStatus,
+  column: 'payment_due_at' | 'hold_until',
+  now: Date,
+  limit: number,
+) {
+  return db
+    .selectFrom('sales_order')
+    .select('id')
+    .where('status', '=', status)
+    .where(column, '<', now)
+    .orderBy(column)
+    .limit(limit)
+    .execute()
+}

@@ -1,0 +1,179 @@
+import { resolveOffsetConnection } from '@pothos/plugin-relay'
+import { z } from 'zod'
+import type { OrderLineRow, OrderStatusChangeRow, OrderStatus as OrderStatusValue } from '../../db/database.js'
+import { builder } from '../../graphql/builder.js'
+import type { GraphQLContext } from '../../graphql/context.js'
+import { notFound } from '../../graphql/errors.js'
+import { Channel, cartCredentials } from '../carts/cart.schema.js'
+import { Variant } from '../catalog/catalog.schema.js'
+import { Customer } from '../customers/customer.schema.js'
+import { Money } from '../shared/money.schema.js'
+import { Store } from '../stores/store.schema.js'
+import type { OrderView } from './order.js'
+import { findHistory, findOrdersOfCustomer, findOrderViews, findStoreQueue } from './order.service.js'
+import { grantOrderAccess, type OrderGrant } from './order-access.js'
+import { ORDER_STATUSES } from './order-state.js'
+
+export const OrderStatus = builder.enumType('OrderStatus', { values: ORDER_STATUSES })
+export const PaymentMode = builder.enumType('PaymentMode', { values: ['ONLINE', 'AT_PICKUP', 'IN_STORE'] as const })
+
+// The board's default: what the store has to act on (unpaid orders are not prepared yet).
+const OPEN_STATUSES: OrderStatusValue[] = ['PLACED', 'PREPARING', 'READY_FOR_PICKUP']
+
+type OrderNodeValue = OrderView & { grant: OrderGrant }
+
+/** Orders load only for callers who may see them, so node(id) cannot be used to peek. */
+async function loadAccessibleOrders(ids: string[], context: GraphQLContext): Promise<OrderNodeValue[]> {
+  const orders = await findOrderViews(context.db, ids)
+  const grants = await Promise.all(orders.map((order) => grantOrderAccess(context.db, order, cartCredentials(context))))
+  return orders.flatMap((order, index) => {
+    const grant = grants[index]
+    return grant ? [{ ...order, grant }] : []
+  })
+}
+
+export const Order = builder.loadableNodeRef('Order', {
+  id: { resolve: (order: OrderNodeValue) => order.id },
+  load: loadAccessibleOrders,
+  sort: (order) => order.id,
+})
+
+const OrderLine = builder.objectRef<OrderLineRow & { currency: string }>('OrderLine').implement({
+  fields: (t) => ({
+    sku: t.exposeString('sku'),
+    title: t.exposeString('title'),
+    variant: t.field({ type: Variant, resolve: (line) => line.variant_id }),
+    quantity: t.exposeInt('quantity', { description: 'Units handed over (missing ones excluded).' }),
+    missingQuantity: t.exposeInt('missing_quantity', { description: 'Units the store could not find.' }),
+    unitPrice: t.field({
+      type: Money,
+      resolve: (line) => ({ amountMinor: line.unit_price_minor, currencyCode: line.currency }),
+    }),
+    lineTotal: t.field({
+      type: Money,
+      resolve: (line) => ({ amountMinor: line.unit_price_minor * line.quantity, currencyCode: line.currency }),
+    }),
+  }),
+})
+
+const OrderHistoryEntry = builder.objectRef<OrderStatusChangeRow>('OrderHistoryEntry').implement({
+  fields: (t) => ({
+    status: t.field({ type: OrderStatus, resolve: (entry) => entry.status }),
+    at: t.field({ type: 'DateTime', resolve: (entry) => entry.at }),
+    note: t.exposeString('note', { nullable: true }),
+  }),
+})
+
+const money = (order: OrderView, amountMinor: number) => ({ amountMinor, currencyCode: order.currency_code })
+const optionalDate = (value: Date | string | null) => (value === null ? null : new Date(value))
+
+Order.implement({
+  fields: (t) => ({
+    number: t.exposeString('number', { description: 'Per-store number to call out at the counter.' }),
+    channel: t.field({ type: Channel, resolve: (order) => order.channel }),
+    status: t.field({ type: OrderStatus, resolve: (order) => order.status }),
+    paymentMode: t.field({ type: PaymentMode, resolve: (order) => order.payment_mode }),
+    store: t.field({
+      type: Store,
+      description: 'Where to collect: always the store record.',
+      resolve: (order) => order.store_id,
+    }),
+    customer: t.field({ type: Customer, nullable: true, resolve: (order) => order.customer_id }),
+    pickupSlotStart: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (order) => optionalDate(order.pickup_slot_start),
+    }),
+    pickupSlotEnd: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (order) => optionalDate(order.pickup_slot_end),
+    }),
+    lines: t.field({
+      type: [OrderLine],
+      resolve: (order) => order.lines.map((line) => ({ ...line, currency: order.currency_code })),
+    }),
+    subtotal: t.field({ type: Money, resolve: (order) => money(order, order.subtotal_minor) }),
+    tax: t.field({ type: Money, resolve: (order) => money(order, order.tax_minor) }),
+    total: t.field({ type: Money, resolve: (order) => money(order, order.total_minor) }),
+    history: t.loadableList({
+      type: OrderHistoryEntry,
+      load: async (orderIds: string[], context) => {
+        const entries = await findHistory(context.db, orderIds)
+        return orderIds.map((id) => entries.filter((entry) => entry.order_id === id))
+      },
+      resolve: (order) => order.id,
+    }),
+    createdAt: t.field({ type: 'DateTime', resolve: (order) => order.created_at }),
+    paymentDueAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.payment_due_at) }),
+    readyAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.ready_at) }),
+    holdUntil: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.hold_until) }),
+    collectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.collected_at) }),
+    cancelledAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.cancelled_at) }),
+    arrivedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.arrived_at) }),
+    pickupPass: t.string({
+      nullable: true,
+      description: "Signed token for the shopper's QR code, scanned at the counter instead of typing the code.",
+      resolve: (order, _args, context) =>
+        order.grant === 'SHOPPER' ? context.pickupSecrets.signPickupPass(order.id) : null,
+    }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  order: t.field({
+    type: Order,
+    nullable: true,
+    description: 'For its customer (or the guest holding its cart token) and for staff of its store.',
+    args: { id: t.arg.globalID({ required: true, for: Order }) },
+    resolve: (_root, args) => args.id.id,
+  }),
+  storeOrders: t.connection({
+    type: Order,
+    description: 'The pickup queue of a store, by pickup slot.',
+    args: {
+      storeId: t.arg.globalID({ required: true, for: Store }),
+      statuses: t.arg({ type: [OrderStatus] }),
+    },
+    validate: z.looseObject({ first: z.number().int().min(0).max(200).nullish() }),
+    authScopes: (_root, args) => ({ staffOfStore: args.storeId.id }),
+    resolve: (_root, args, context) =>
+      resolveOffsetConnection({ args, defaultSize: 50, maxSize: 200 }, async ({ limit, offset }) => {
+        const statuses: OrderStatusValue[] = args.statuses?.length ? args.statuses : OPEN_STATUSES
+        const rows = await findStoreQueue(context.db, args.storeId.id, statuses, limit, offset)
+        return rows.map((row) => row.id)
+      }),
+  }),
+}))
+
+builder.objectField(Customer, 'orders', (t) =>
+  t.connection({
+    type: Order,
+    description: 'Newest first, from every channel.',
+    validate: z.looseObject({ first: z.number().int().min(0).max(100).nullish() }),
+    resolve: (customer, args, context) =>
+      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, async ({ limit, offset }) => {
+        const rows = await findOrdersOfCustomer(context.db, customer.id, limit, offset)
+        return rows.map((row) => row.id)
+      }),
+  }),
+)
+
+builder.subscriptionFields((t) => ({
+  orderUpdated: t.field({
+    type: Order,
+    description: 'Every change of the order as it commits (Server-Sent Events).',
+    args: { orderId: t.arg.globalID({ required: true, for: Order }) },
+    subscribe: async (_root, args, context) => {
+      const orderId = args.orderId.id
+      const [order] = await loadAccessibleOrders([orderId], context)
+      if (!order) throw notFound('Order', orderId)
+      return context.pubsub.subscribe('order:updated', orderId)
+    },
+    resolve: async (event, _args, context) => {
+      const [order] = await loadAccessibleOrders([event.orderId], context)
+      if (!order) throw notFound('Order', event.orderId)
+      return order
+    },
+  }),
+}))

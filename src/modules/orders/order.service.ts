@@ -1,0 +1,245 @@
+import type { PickupSecrets } from '../../auth/pickup-secrets.js'
+import type { Db } from '../../db/create-db.js'
+import type { OrderLineRow, SalesOrderRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { settleOrderStock } from '../inventory/inventory.service.js'
+import { releasePickupSlot } from '../pickup/pickup.service.js'
+import { findStore } from '../stores/store.service.js'
+import {
+  InvalidPickupCodeError,
+  InvalidTransitionError,
+  MissingLineError,
+  NothingLeftError,
+  PickupCodeLockedError,
+} from './order.errors.js'
+import { type OrderView, orderTotals } from './order.js'
+import * as orderRepository from './order.repository.js'
+import { CUSTOMER_CANCELLABLE } from './order-state.js'
+import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
+
+export const MAX_PICKUP_CODE_FAILURES = 5
+
+export async function findOrderViews(db: Db, ids: readonly string[]): Promise<OrderView[]> {
+  const [orders, lines] = await Promise.all([
+    orderRepository.findOrdersByIds(db, ids),
+    orderRepository.findLinesOfOrders(db, ids),
+  ])
+  return orders.map((order) => ({ ...order, lines: lines.filter((line) => line.order_id === order.id) }))
+}
+
+export function findHistory(db: Db, orderIds: readonly string[]) {
+  return orderRepository.findHistoryOfOrders(db, orderIds)
+}
+
+export function findOrdersOfCustomer(db: Db, customerId: string, limit: number, offset: number) {
+  return orderRepository.findOrdersOfCustomer(db, customerId, limit, offset)
+}
+
+export function findStoreQueue(
+  db: Db,
+  storeId: string,
+  statuses: SalesOrderRow['status'][],
+  limit: number,
+  offset: number,
+) {
+  return orderRepository.findStoreQueue(db, storeId, statuses, limit, offset)
+}
+
+/** Locks the order, or says it does not exist; every change to an order starts here. */
+export async function lockOrder(trx: Trx, orderId: string): Promise<SalesOrderRow | null> {
+  return (await orderRepository.lockOrder(trx, orderId)) ?? null
+}
+
+function stockLines(lines: OrderLineRow[]) {
+  return lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index }))
+}
+
+/** Gives the stock and the pickup slot back: for cancellation and expiry. */
+async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): Promise<void> {
+  const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
+  await settleOrderStock(trx, {
+    storeId: order.store_id,
+    orderId: order.id,
+    lines: stockLines(lines),
+    actor: stockActorOf(actor),
+    reason: 'RELEASE',
+  })
+  if (order.pickup_slot_start) await releasePickupSlot(trx, order.store_id, new Date(order.pickup_slot_start))
+}
+
+/**
+ * Cancels a locked order and releases what it held. A customer may cancel only before the store
+ * starts preparing; staff and the system until collection.
+ */
+export async function cancelOrder(
+  trx: Trx,
+  order: SalesOrderRow,
+  context: { actor: OrderActor; now: Date; reason: string | null },
+): Promise<void> {
+  if (context.actor.type === 'CUSTOMER' && !CUSTOMER_CANCELLABLE.includes(order.status)) {
+    throw new InvalidTransitionError(order.status, 'CANCELLED')
+  }
+  if (order.status === 'CANCELLED' || order.status === 'COLLECTED' || order.status === 'EXPIRED') {
+    throw new InvalidTransitionError(order.status, 'CANCELLED')
+  }
+  await releaseOrder(trx, order, context.actor)
+  await transitionOrder(
+    trx,
+    order,
+    'CANCELLED',
+    { ...context, note: context.reason },
+    {
+      cancelled_at: context.now,
+      cancel_reason: context.reason,
+    },
+  )
+}
+
+/** Not collected within the store's hold period: back on the shelf. */
+export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
+  const actor: OrderActor = { type: 'SYSTEM', id: null }
+  if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'EXPIRED')
+  await releaseOrder(trx, order, actor)
+  await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
+}
+
+export function startPreparing(
+  trx: Trx,
+  order: SalesOrderRow,
+  context: { actor: OrderActor; now: Date },
+): Promise<void> {
+  return transitionOrder(trx, order, 'PREPARING', context)
+}
+
+/**
+ * Ready for pickup. Units the associate could not find leave the order (its totals shrink) and
+ * leave on hand too, since they are not on the shelf. The hold period starts now.
+ */
+export async function markReady(
+  trx: Trx,
+  order: SalesOrderRow,
+  context: { actor: OrderActor; now: Date; missing: { sku: string; quantity: number }[] },
+): Promise<void> {
+  if (order.status !== 'PREPARING') throw new InvalidTransitionError(order.status, 'READY_FOR_PICKUP')
+  const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
+  const missingBySku = new Map<string, number>()
+  for (const entry of context.missing) missingBySku.set(entry.sku, (missingBySku.get(entry.sku) ?? 0) + entry.quantity)
+  const errors = [...missingBySku].flatMap(([sku, quantity], index) => {
+    const line = lines.find((candidate) => candidate.sku === sku)
+    if (!line)
+      return [
+        {
+          code: 'UNKNOWN_LINE' as const,
+          field: ['missing', String(index), 'sku'],
+          message: `The order has no line ${sku}.`,
+        },
+      ]
+    if (quantity > line.quantity) {
+      return [
+        {
+          code: 'UNKNOWN_LINE' as const,
+          field: ['missing', String(index), 'quantity'],
+          message: `The order has only ${line.quantity} of ${sku}.`,
+        },
+      ]
+    }
+    return []
+  })
+  if (errors.length > 0) throw new MissingLineError(errors)
+  const remaining = lines.map((line) => ({ ...line, quantity: line.quantity - (missingBySku.get(line.sku) ?? 0) }))
+  if (remaining.every((line) => line.quantity === 0)) throw new NothingLeftError()
+
+  const missingLines = lines.flatMap((line, index) => {
+    const quantity = missingBySku.get(line.sku) ?? 0
+    return quantity > 0 ? [{ variantId: line.variant_id, quantity, sku: line.sku, index }] : []
+  })
+  for (const line of lines) {
+    const quantity = missingBySku.get(line.sku) ?? 0
+    if (quantity > 0) {
+      await orderRepository.updateLine(trx, order.id, line.line_number, {
+        quantity: line.quantity - quantity,
+        missing_quantity: line.missing_quantity + quantity,
+      })
+    }
+  }
+  await settleOrderStock(trx, {
+    storeId: order.store_id,
+    orderId: order.id,
+    lines: missingLines,
+    actor: stockActorOf(context.actor),
+    reason: 'MISSING_AT_PICKING',
+  })
+  const store = await findStore(trx, order.store_id)
+  const totals = orderTotals(remaining)
+  await transitionOrder(trx, order, 'READY_FOR_PICKUP', context, {
+    ready_at: context.now,
+    hold_until: new Date(context.now.getTime() + (store?.hold_hours ?? 72) * 3_600_000),
+    subtotal_minor: totals.subtotalMinor,
+    tax_minor: totals.taxMinor,
+    total_minor: totals.totalMinor,
+  })
+}
+
+export type PickupProof = { pickupCode: string } | { pickupPass: string }
+
+/**
+ * Whether the shopper's proof opens this order. A wrong code is counted outside the caller's
+ * transaction (the refusal rolls that back) and after five the code stops working: the pass
+ * (a signed QR) still does.
+ */
+export async function checkPickupProof(
+  db: Db,
+  order: SalesOrderRow,
+  proof: PickupProof,
+  secrets: PickupSecrets,
+): Promise<void> {
+  if ('pickupPass' in proof) {
+    if (secrets.verifyPickupPass(proof.pickupPass) !== order.id) throw new InvalidPickupCodeError()
+    return
+  }
+  if (order.pickup_code_failures >= MAX_PICKUP_CODE_FAILURES) throw new PickupCodeLockedError()
+  if (order.pickup_code_hash && secrets.codeMatches(order.id, proof.pickupCode, order.pickup_code_hash)) return
+  await orderRepository.countPickupCodeFailure(db, order.id)
+  throw new InvalidPickupCodeError()
+}
+
+/** Handed over: the reservation is consumed, so on hand and reserved both drop. */
+export async function collectOrder(
+  trx: Trx,
+  order: SalesOrderRow,
+  context: { actor: OrderActor; now: Date },
+): Promise<void> {
+  if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
+  const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
+  await settleOrderStock(trx, {
+    storeId: order.store_id,
+    orderId: order.id,
+    lines: stockLines(lines),
+    actor: stockActorOf(context.actor),
+    reason: 'COLLECTED',
+  })
+  await transitionOrder(trx, order, 'COLLECTED', context, { collected_at: context.now })
+}
+
+/** The seam for online payment: an authorised payment moves the order on to the store. */
+export async function confirmPayment(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
+  await transitionOrder(
+    trx,
+    order,
+    'PLACED',
+    { actor: { type: 'SYSTEM', id: null }, now, note: 'payment authorised' },
+    {
+      payment_due_at: null,
+    },
+  )
+}
+
+export function findOverdueOrders(
+  db: Db,
+  status: 'PENDING_PAYMENT' | 'READY_FOR_PICKUP',
+  column: 'payment_due_at' | 'hold_until',
+  now: Date,
+  limit: number,
+) {
+  return orderRepository.findOverdue(db, status, column, now, limit)
+}

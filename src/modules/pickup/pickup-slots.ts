@@ -1,0 +1,211 @@
+import type { StoreRow, WeeklyHours } from '../../db/database.js'
+import { parseClock, WEEKDAYS, type WeekdayKey } from '../stores/opening-hours.js'
+
+/** How far ahead a shopper may book: slots of ranges opening on today and the next 13 local days. */
+export const MAX_BOOKING_DAYS = 14
+
+const MINUTE_MS = 60_000
+const DAY_MS = 24 * 60 * MINUTE_MS
+const MINUTES_PER_DAY = 24 * 60
+
+export interface LocalDate {
+  year: number
+  /** 1..12 */
+  month: number
+  day: number
+}
+
+export interface PickupSlot {
+  start: Date
+  end: Date
+}
+
+/** What decides a store's slots, whatever the day. */
+export interface SlotRules {
+  hours: WeeklyHours
+  timeZone: string
+  slotMinutes: number
+  preparationMinutes: number
+}
+
+export interface SlotWindow extends SlotRules {
+  /** Slots start at or after this instant; the days are counted from its local date. */
+  from: Date
+  days: number
+  now: Date
+}
+
+export function slotRulesOf(store: StoreRow): SlotRules {
+  return {
+    hours: store.opening_hours,
+    timeZone: store.time_zone,
+    slotMinutes: store.slot_minutes,
+    preparationMinutes: store.preparation_minutes,
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone)
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
+    formatters.set(timeZone, formatter)
+  }
+  return formatter
+}
+
+/** The wall clock at `instant` in `timeZone`, written as if it were a UTC instant (ms). */
+function wallClockMs(instant: number, timeZone: string): number {
+  const parts = formatterFor(timeZone).formatToParts(instant)
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value)
+  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
+}
+
+/**
+ * The instant at which the clocks of `timeZone` read `minuteOfDay` (may exceed 1439: the next
+ * days) on `date`. Null when that wall time is skipped (spring-forward gap); the earlier of the
+ * two instants when it happens twice (fall-back).
+ */
+export function zonedWallTimeToInstant(date: LocalDate, minuteOfDay: number, timeZone: string): Date | null {
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE_MS
+  // Every offset in force within a day either side; each gives one candidate to check.
+  const offsets = new Set([-DAY_MS, 0, DAY_MS].map((shift) => offsetAt(wall + shift, timeZone)))
+  if (offsets.size === 1) return new Date(wall - [...offsets][0]!)
+  const matches = [...offsets].map((offset) => wall - offset).filter((at) => wallClockMs(at, timeZone) === wall)
+  return matches.length === 0 ? null : new Date(Math.min(...matches))
+}
+
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  return toLocalDate(wallClockMs(instant.getTime(), timeZone))
+}
+
+function toLocalDate(utcMs: number): LocalDate {
+  const date = new Date(utcMs)
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }
+}
+
+function addDays(date: LocalDate, days: number): LocalDate {
+  return toLocalDate(Date.UTC(date.year, date.month - 1, date.day + days))
+}
+
+function weekdayOf(date: LocalDate): WeekdayKey {
+  const sundayFirst = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
+  return WEEKDAYS[(sundayFirst + 6) % 7] as WeekdayKey
+}
+
+/**
+ * Resolves wall minutes of `date` (up to two days on, for ranges past midnight) to instants, as
+ * zonedWallTimeToInstant does but cheaper: Intl is slow, and most days have no clock change near
+ * them, so one offset serves every minute; a day near one change finds its instant once.
+ */
+function wallTimeResolver(date: LocalDate, timeZone: string): (minute: number) => Date | null {
+  const midnight = Date.UTC(date.year, date.month - 1, date.day)
+  const samples = [-1, 0, 1, 2, 3].map((days) => midnight + days * DAY_MS)
+  const offsets = samples.map((at) => offsetAt(at, timeZone))
+  const changes = offsets.flatMap((offset, i) => (i > 0 && offset !== offsets[i - 1] ? [i] : []))
+  const wallAt = (minute: number) => midnight + minute * MINUTE_MS
+  if (changes.length === 0) return (minute) => new Date(wallAt(minute) - offsets[0]!)
+  if (changes.length > 1) return (minute) => zonedWallTimeToInstant(date, minute, timeZone)
+  const i = changes[0]!
+  const [before, after] = [offsets[i - 1]!, offsets[i]!]
+  const change = findOffsetChange(samples[i - 1]!, samples[i]!, before, timeZone)
+  return (minute) => {
+    const candidates = [wallAt(minute) - before, wallAt(minute) - after]
+    const valid = candidates.filter((at, k) => (k === 0 ? at < change : at >= change))
+    return valid.length === 0 ? null : new Date(Math.min(...valid))
+  }
+}
+
+// Offsets never change for a given zone and instant; the same few samples recur on every request.
+const offsetCache = new Map<string, number>()
+const OFFSET_CACHE_LIMIT = 20_000
+
+function offsetAt(instant: number, timeZone: string): number {
+  const key = `${timeZone}@${instant}`
+  let offset = offsetCache.get(key)
+  if (offset === undefined) {
+    offset = wallClockMs(instant, timeZone) - instant
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear()
+    offsetCache.set(key, offset)
+  }
+  return offset
+}
+
+/** The first whole second after `low` whose offset is no longer `before` (low's offset). */
+function findOffsetChange(low: number, high: number, before: number, timeZone: string): number {
+  while (high - low > 1000) {
+    const middle = low + Math.floor((high - low) / 2000) * 1000
+    if (offsetAt(middle, timeZone) === before) low = middle
+    else high = middle
+  }
+  return high
+}
+
+/**
+ * The slots of every opening range that starts on `date`, a range past midnight included in full.
+ * A slot is offered when its start and end wall times both exist and it fits in the range; its
+ * end is start + slotMinutes of real time, so a slot across a clock change keeps its length.
+ */
+function slotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): PickupSlot[] {
+  const slots: PickupSlot[] = []
+  const instantAt = wallTimeResolver(date, rules.timeZone)
+  for (const range of rules.hours[weekdayOf(date)]) {
+    const opens = parseClock(range.opens)
+    const closesClock = parseClock(range.closes)
+    const closes = closesClock <= opens ? closesClock + MINUTES_PER_DAY : closesClock
+    const closeAt = instantAt(closes)
+    for (let minute = opens; minute + rules.slotMinutes <= closes; minute += rules.slotMinutes) {
+      const start = instantAt(minute)
+      if (!start || !instantAt(minute + rules.slotMinutes)) continue
+      const end = new Date(start.getTime() + rules.slotMinutes * MINUTE_MS)
+      if (closeAt && end > closeAt) continue
+      slots.push({ start, end })
+    }
+  }
+  return slots
+}
+
+/**
+ * The pickup slots of ranges opening on the `days` local days from the local date of `from`
+ * (plus the previous day's range running past midnight), starting at or after `from` and after
+ * the preparation time from `now`; sorted by start, without duplicates.
+ */
+export function computePickupSlots(window: SlotWindow): PickupSlot[] {
+  if (!Number.isInteger(window.slotMinutes) || window.slotMinutes <= 0) {
+    throw new RangeError(`slot length must be a positive whole number of minutes: ${window.slotMinutes}`)
+  }
+  const earliest = Math.max(window.from.getTime(), window.now.getTime() + window.preparationMinutes * MINUTE_MS)
+  const firstDay = localDateOf(window.from, window.timeZone)
+  const byStart = new Map<number, PickupSlot>()
+  for (let offset = -1; offset < window.days; offset++) {
+    for (const slot of slotsOfRangesOpeningOn(window, addDays(firstDay, offset))) {
+      const start = slot.start.getTime()
+      if (start >= earliest && !byStart.has(start)) byStart.set(start, slot)
+    }
+  }
+  return [...byStart.values()].sort((a, b) => a.start.getTime() - b.start.getTime())
+}
+
+/** Every slot a shopper may book at `now`: the next MAX_BOOKING_DAYS local days. */
+export function bookableSlots(rules: SlotRules, now: Date): PickupSlot[] {
+  return computePickupSlots({ ...rules, from: now, days: MAX_BOOKING_DAYS, now })
+}
+
+/** The bookable slot starting exactly at `slotStart`, or null (closed, too soon, too far, not aligned). */
+export function findBookableSlot(rules: SlotRules, slotStart: Date, now: Date): PickupSlot | null {
+  return bookableSlots(rules, now).find((slot) => slot.start.getTime() === slotStart.getTime()) ?? null
+}
+
+export function isBookableSlot(rules: SlotRules, slotStart: Date, now: Date): boolean {
+  return findBookableSlot(rules, slotStart, now) !== null
+}

@@ -1,0 +1,95 @@
+import type { Db } from '../../db/create-db.js'
+import type { StoreRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import * as pickupSlotRepository from './pickup-slot.repository.js'
+import { bookableSlots, computePickupSlots, findBookableSlot, type PickupSlot, slotRulesOf } from './pickup-slots.js'
+
+export interface PickupSlotView extends PickupSlot {
+  /** Places left: capacity − booked, never negative. A full slot is listed with 0. */
+  remaining: number
+}
+
+export type BookPickupSlotResult = 'BOOKED' | 'SLOT_FULL' | 'STORE_CLOSED'
+
+/**
+ * The store's slots from `from` for `days` local days, with the places left in each. Only slots
+ * a shopper could book now are listed (none past the MAX_BOOKING_DAYS window). One query.
+ */
+export async function listPickupSlots(
+  db: Db,
+  store: StoreRow,
+  options: { from: Date; days: number; now: Date },
+): Promise<PickupSlotView[]> {
+  const rules = slotRulesOf(store)
+  const bookable = new Set(bookableSlots(rules, options.now).map((slot) => slot.start.getTime()))
+  const slots = computePickupSlots({ ...rules, ...options }).filter((slot) => bookable.has(slot.start.getTime()))
+  if (slots.length === 0) return []
+  const bookings = await pickupSlotRepository.findBookings(db, store.id, slots[0]!.start, afterLastStart(slots))
+  return withRemaining(slots, bookings, store.slot_capacity)
+}
+
+/** The first slot with a place left within MAX_BOOKING_DAYS, or null. */
+export async function nextPickupSlot(db: Db, store: StoreRow, now: Date): Promise<PickupSlotView | null> {
+  const [next] = await nextPickupSlots(db, [store], now)
+  return next ?? null
+}
+
+/** nextPickupSlot for each store, in the same order: one query whatever the number of stores. */
+export async function nextPickupSlots(
+  db: Db,
+  stores: readonly StoreRow[],
+  now: Date,
+): Promise<(PickupSlotView | null)[]> {
+  const slotsByStore = stores.map((store) => bookableSlots(slotRulesOf(store), now))
+  const allSlots = slotsByStore.flat()
+  if (allSlots.length === 0) return stores.map(() => null)
+  const from = new Date(allSlots.reduce((min, slot) => Math.min(min, slot.start.getTime()), Number.POSITIVE_INFINITY))
+  const bookings = await pickupSlotRepository.findBookingsForStores(
+    db,
+    stores.map((store) => store.id),
+    from,
+    afterLastStart(allSlots),
+  )
+  return stores.map((store, index) => {
+    const slots = withRemaining(slotsByStore[index]!, bookings.get(store.id) ?? new Map(), store.slot_capacity)
+    return slots.find((slot) => slot.remaining > 0) ?? null
+  })
+}
+
+/** The bookable slot of the store starting exactly at `slotStart`, or null; no I/O. */
+export function findPickupSlot(store: StoreRow, slotStart: Date, now: Date): PickupSlot | null {
+  return findBookableSlot(slotRulesOf(store), slotStart, now)
+}
+
+/**
+ * Takes a place in the slot starting at `slotStart`: STORE_CLOSED unless it is one of the
+ * store's bookable slots (open, after preparation time, aligned, within MAX_BOOKING_DAYS),
+ * SLOT_FULL at capacity. The upsert locks the slot's row until the caller's transaction ends.
+ */
+export async function bookPickupSlot(
+  trx: Trx,
+  store: StoreRow,
+  slotStart: Date,
+  now: Date,
+): Promise<BookPickupSlotResult> {
+  const slot = findPickupSlot(store, slotStart, now)
+  if (!slot) return 'STORE_CLOSED'
+  const booked = await pickupSlotRepository.bookSlot(trx, store.id, slot.start, store.slot_capacity)
+  return booked ? 'BOOKED' : 'SLOT_FULL'
+}
+
+/** Gives back the place an order held (cancelled, expired); never below zero. Locks the slot's row. */
+export function releasePickupSlot(trx: Trx, storeId: string, slotStart: Date): Promise<boolean> {
+  return pickupSlotRepository.releaseSlot(trx, storeId, slotStart)
+}
+
+function withRemaining(slots: PickupSlot[], bookings: Map<number, number>, capacity: number): PickupSlotView[] {
+  return slots.map((slot) => ({
+    ...slot,
+    remaining: Math.max(0, capacity - (bookings.get(slot.start.getTime()) ?? 0)),
+  }))
+}
+
+function afterLastStart(slots: PickupSlot[]): Date {
+  return new Date(slots.reduce((max, slot) => Math.max(max, slot.start.getTime()), 0) + 1)
+}
