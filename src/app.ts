@@ -14,7 +14,7 @@ import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
@@ -36,6 +36,7 @@ export function createApp(deps: AppDependencies) {
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
     orders: deps.config.orders,
+    cartHolds: deps.config.cartHolds,
   })
   const app = new Hono<AppEnv>()
 

@@ -22,6 +22,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
   STOREFRONT_URL: z.url().optional(),
+  CART_RESERVATIONS: booleanFlag.default(false),
+  CART_HOLD_MINUTES_GUEST: positiveInt(24 * 60).default(15),
+  CART_HOLD_MINUTES_CUSTOMER: positiveInt(24 * 60).default(30),
   ORDER_PAYMENT_TIMEOUT_MINUTES: positiveInt(24 * 60).default(15),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: positiveInt(500).default(10),
@@ -77,6 +80,13 @@ export interface Config {
   schedulerEnabled: boolean
   /** How long an idle cart is kept, by kind; checked-out carts are kept with their order. */
   carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
+  /** null: carts hold no stock (the default); otherwise how long a cart holds its lines. */
+  cartHolds: CartHoldPolicy | null
+}
+
+export interface CartHoldPolicy {
+  guestMinutes: number
+  customerMinutes: number
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +140,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    cartHolds: e.CART_RESERVATIONS
+      ? { guestMinutes: e.CART_HOLD_MINUTES_GUEST, customerMinutes: e.CART_HOLD_MINUTES_CUSTOMER }
+      : null,
     carts: {
       emptyTtlHours: e.CART_EMPTY_TTL_HOURS,
       anonymousTtlDays: e.CART_ANONYMOUS_TTL_DAYS,

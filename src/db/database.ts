@@ -260,6 +260,14 @@ export interface OrderStatusChangeTable {
   at: CreatedAt
 }
 
+export interface CartHoldTable {
+  cart_id: string
+  variant_id: string
+  store_id: string
+  quantity: number
+  expires_at: Date | string
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -281,6 +289,7 @@ export interface Database {
   sales_order: SalesOrderTable
   order_line: OrderLineTable
   order_status_change: OrderStatusChangeTable
+  cart_hold: CartHoldTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -297,3 +306,4 @@ export type CartLineRow = Selectable<CartLineTable>
 export type SalesOrderRow = Selectable<SalesOrderTable>
 export type OrderLineRow = Selectable<OrderLineTable>
 export type OrderStatusChangeRow = Selectable<OrderStatusChangeTable>
+export type CartHoldRow = Selectable<CartHoldTable>

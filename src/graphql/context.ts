@@ -17,6 +17,8 @@ export interface GraphQLContext {
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
   orders: Config['orders']
+  /** Whether and how long carts hold stock (cart reservations; off by default). */
+  cartHolds: Config['cartHolds']
   logger: Logger
   /** Live updates for subscriptions; the outbox dispatcher is its only publisher. */
   pubsub: AppPubSub

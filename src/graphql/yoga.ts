@@ -23,6 +23,7 @@ export interface YogaDependencies {
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
   orders: Config['orders']
+  cartHolds: Config['cartHolds']
   logger: Logger
   pubsub: AppPubSub
   graphql: Config['graphql']
@@ -65,6 +66,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       accessTokens: deps.accessTokens,
       pickupSecrets: deps.pickupSecrets,
       orders: deps.orders,
+      cartHolds: deps.cartHolds,
       logger,
       viewer: await viewerFrom(request.headers.get('authorization'), deps.accessTokens),
       now: deps.now?.() ?? new Date(),

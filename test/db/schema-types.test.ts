@@ -122,6 +122,7 @@ const DECLARED = {
     'tax_rate_bp',
   ],
   order_status_change: ['id', 'order_id', 'status', 'actor_type', 'actor_id', 'note', 'at'],
+  cart_hold: ['cart_id', 'variant_id', 'store_id', 'quantity', 'expires_at'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

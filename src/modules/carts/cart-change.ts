@@ -4,6 +4,7 @@ import { recordEvent } from '../events/event.service.js'
 import { CartNotActiveError, CartNotFoundError } from './cart.errors.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartCredentials, grantCartAccess } from './cart-access.js'
+import { type CartHolding, syncCartHolds } from './cart-hold-sync.js'
 
 export interface CartChangeContext {
   cart: CartRow
@@ -17,7 +18,13 @@ export interface CartChangeContext {
  */
 export async function changeCart<T>(
   trx: Trx,
-  request: { cartId: string; credentials: CartCredentials; channel: Channel | null; eventType: string },
+  request: {
+    cartId: string
+    credentials: CartCredentials
+    channel: Channel | null
+    eventType: string
+    holding?: CartHolding
+  },
   apply: (context: CartChangeContext) => Promise<{
     result: T
     payload?: Record<string, unknown>
@@ -31,6 +38,7 @@ export async function changeCart<T>(
   const channel = request.channel ?? grant.channel ?? cart.last_channel
   const { result, payload = {}, changes = {} } = await apply({ cart, channel })
   await cartRepository.updateCart(trx, cart.id, { ...changes, last_channel: channel })
+  if (request.holding?.policy) await syncCartHolds(trx, { ...cart, ...changes }, request.holding)
   await recordCartEvent(trx, {
     cartId: cart.id,
     customerId: cart.customer_id,

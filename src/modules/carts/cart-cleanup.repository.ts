@@ -19,6 +19,10 @@ export async function lockIdleCartIds(
     .select('cart.id')
     .where('cart.status', 'in', ['ACTIVE', 'MERGED'])
     .where('cart.updated_at', '<', idleBefore)
+    // A cart holding stock waits until its hold is released (by the hold expiry job).
+    .where(({ exists, not, selectFrom }) =>
+      not(exists(selectFrom('cart_hold').select('cart_hold.cart_id').whereRef('cart_hold.cart_id', '=', 'cart.id'))),
+    )
   if (kind === 'empty') {
     query = query.where(({ exists, not, selectFrom }) =>
       not(exists(selectFrom('cart_line').select('cart_line.cart_id').whereRef('cart_line.cart_id', '=', 'cart.id'))),

@@ -7,6 +7,7 @@ import { MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import type { CartCredentials } from './cart-access.js'
 import { changeCart } from './cart-change.js'
+import type { CartHolding } from './cart-hold-sync.js'
 
 export interface LineInput {
   variantId: string
@@ -17,6 +18,7 @@ interface LineChangeRequest {
   cartId: string
   credentials: CartCredentials
   channel: Channel | null
+  holding?: CartHolding
 }
 
 /**

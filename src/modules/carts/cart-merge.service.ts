@@ -1,6 +1,7 @@
 import type { Channel } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { lockCustomer } from '../customers/customer.service.js'
+import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { CartNotFoundError } from './cart.errors.js'
 import { MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
 import * as cartRepository from './cart.repository.js'
@@ -55,6 +56,7 @@ export async function attachCartToCustomer(
       if (quantity !== existing) await cartRepository.upsertLineQuantity(trx, current.id, line.variant_id, quantity)
     }
   }
+  await releaseCartHolds(trx, incoming.id)
   await cartRepository.updateCart(trx, incoming.id, {
     status: 'MERGED',
     merged_into_cart_id: current.id,

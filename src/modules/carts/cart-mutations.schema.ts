@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Channel as ChannelValue } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
@@ -19,6 +20,16 @@ function cartPayload(name: string) {
       userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
     }),
   })
+}
+
+/** Who asks, from which channel, and whether the change should re-take the cart's stock holds. */
+function cartChangeRequest(context: GraphQLContext, cartId: string, channel: ChannelValue | null | undefined) {
+  return {
+    cartId,
+    credentials: cartCredentials(context),
+    channel: channel ?? null,
+    holding: { policy: context.cartHolds, now: context.now },
+  }
 }
 
 /** Access was checked inside the transaction; the payload shows the cart as it now stands. */
@@ -102,6 +113,7 @@ builder.mutationFields((t) => ({
       withUserErrors(async () => {
         const { cartId, cartToken } = await inTransaction(context.db, (trx) =>
           createCart(trx, {
+            holding: { policy: context.cartHolds, now: context.now },
             viewer: context.viewer,
             channel: input.channel,
             lines: toLines(input.lines ?? []),
@@ -116,11 +128,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartLinesAddInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const request = {
-          cartId: input.cartId.id,
-          credentials: cartCredentials(context),
-          channel: input.channel ?? null,
-        }
+        const request = cartChangeRequest(context, input.cartId.id, input.channel)
         await inTransaction(context.db, (trx) => addLines(trx, { ...request, lines: toLines(input.lines) }))
         return { cart: await cartViewAfterChange(context, input.cartId.id) }
       }),
@@ -130,11 +138,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartLinesUpdateInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const request = {
-          cartId: input.cartId.id,
-          credentials: cartCredentials(context),
-          channel: input.channel ?? null,
-        }
+        const request = cartChangeRequest(context, input.cartId.id, input.channel)
         await inTransaction(context.db, (trx) => updateLines(trx, { ...request, lines: toLines(input.lines) }))
         return { cart: await cartViewAfterChange(context, input.cartId.id) }
       }),
@@ -144,11 +148,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartLinesRemoveInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const request = {
-          cartId: input.cartId.id,
-          credentials: cartCredentials(context),
-          channel: input.channel ?? null,
-        }
+        const request = cartChangeRequest(context, input.cartId.id, input.channel)
         const variantIds = input.variantIds.map((id) => id.id)
         await inTransaction(context.db, (trx) => removeLines(trx, { ...request, variantIds }))
         return { cart: await cartViewAfterChange(context, input.cartId.id) }
@@ -159,11 +159,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartSetPickupStoreInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const request = {
-          cartId: input.cartId.id,
-          credentials: cartCredentials(context),
-          channel: input.channel ?? null,
-        }
+        const request = cartChangeRequest(context, input.cartId.id, input.channel)
         await inTransaction(context.db, (trx) =>
           setPickupStore(trx, { ...request, storeId: input.storeId?.id ?? null }),
         )
@@ -208,11 +204,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartHandoffCreateInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const request = {
-          cartId: input.cartId.id,
-          credentials: cartCredentials(context),
-          channel: input.channel ?? null,
-        }
+        const request = cartChangeRequest(context, input.cartId.id, input.channel)
         const handoff = await inTransaction(context.db, (trx) => createHandoff(trx, { ...request, now: context.now }))
         const url = new URL('/cart/handoff', context.storefrontUrl)
         url.searchParams.set('code', handoff.code)

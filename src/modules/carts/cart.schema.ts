@@ -30,7 +30,8 @@ export const Cart = builder.loadableNodeRef('Cart', {
   sort: (cart) => cart.id,
 })
 
-type CartLineValue = CartLineWithVariant & { pickupStoreId: string | null }
+/** heldQuantity: what the cart itself holds of the line, which counts as available to it. */
+type CartLineValue = CartLineWithVariant & { pickupStoreId: string | null; heldQuantity: number }
 
 const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
   fields: (t) => ({
@@ -53,10 +54,15 @@ const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
       description: 'Whether the pickup store has this quantity available; null until a store is chosen.',
       load: async (keys: string[], context) => {
         const available = await availableByKey(context, keys)
-        return keys.map((key) => (available.get(key.slice(0, key.lastIndexOf(':'))) ?? 0) >= Number(key.split(':')[2]))
+        return keys.map((key) => {
+          const [storeId = '', variantId = '', quantity, held] = key.split(':')
+          return (available.get(levelKey(storeId, variantId)) ?? 0) + Number(held) >= Number(quantity)
+        })
       },
       resolve: (line) =>
-        line.pickupStoreId ? `${levelKey(line.pickupStoreId, line.variant_id)}:${line.quantity}` : null,
+        line.pickupStoreId
+          ? `${levelKey(line.pickupStoreId, line.variant_id)}:${line.quantity}:${line.heldQuantity}`
+          : null,
     }),
     availableQuantityInStore: t.loadable({
       type: 'Int',
@@ -64,9 +70,13 @@ const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
       description: 'How many the pickup store has available; null until a store is chosen.',
       load: async (keys: string[], context) => {
         const available = await availableByKey(context, keys)
-        return keys.map((key) => available.get(key) ?? 0)
+        return keys.map((key) => {
+          const [storeId = '', variantId = '', held] = key.split(':')
+          return (available.get(levelKey(storeId, variantId)) ?? 0) + Number(held)
+        })
       },
-      resolve: (line) => (line.pickupStoreId ? levelKey(line.pickupStoreId, line.variant_id) : null),
+      resolve: (line) =>
+        line.pickupStoreId ? `${levelKey(line.pickupStoreId, line.variant_id)}:${line.heldQuantity}` : null,
     }),
   }),
 })
@@ -99,7 +109,14 @@ Cart.implement({
     status: t.field({ type: CartStatus, resolve: (cart) => cart.status }),
     lines: t.field({
       type: [CartLine],
-      resolve: (cart) => cart.lines.map((line) => ({ ...line, pickupStoreId: cart.pickup_store_id })),
+      resolve: (cart) =>
+        cart.lines.map((line) => ({
+          ...line,
+          pickupStoreId: cart.pickup_store_id,
+          heldQuantity:
+            cart.holds.find((hold) => hold.variant_id === line.variant_id && hold.store_id === cart.pickup_store_id)
+              ?.quantity ?? 0,
+        })),
     }),
     itemCount: t.int({ resolve: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity, 0) }),
     subtotal: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.subtotalMinor) }),
@@ -110,6 +127,15 @@ Cart.implement({
     }),
     total: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.totalMinor) }),
     pickupStore: t.field({ type: Store, nullable: true, resolve: (cart) => cart.pickup_store_id }),
+    reservedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'While cart reservations are on: until when the pickup store holds these lines for this cart.',
+      resolve: (cart) =>
+        cart.holds.length === 0
+          ? null
+          : new Date(Math.min(...cart.holds.map((hold) => new Date(hold.expires_at).getTime()))),
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (cart) => cart.created_at }),
     updatedAt: t.field({ type: 'DateTime', resolve: (cart) => cart.updated_at }),
   }),

@@ -4,27 +4,28 @@ import type { CartRow, Channel } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
 import { lockCustomer } from '../customers/customer.service.js'
+import { findHoldsOfCarts } from '../inventory/cart-hold.service.js'
 import { findStore } from '../stores/store.service.js'
 import { UnknownStoreError } from './cart.errors.js'
 import { type CartView, hashSecret, newCartToken } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartCredentials, grantCartAccess } from './cart-access.js'
 import { changeCart, recordCartEvent } from './cart-change.js'
+import type { CartHolding } from './cart-hold-sync.js'
 import { addLines, type LineInput } from './cart-lines.service.js'
 
-/** Carts with their lines and variants: three queries whatever the number of carts. */
+/** Carts with their lines, variants and stock holds: four queries whatever the number of carts. */
 export async function findCartViews(db: Db, cartIds: readonly string[]): Promise<CartView[]> {
   const carts = await cartRepository.findCartsByIds(db, cartIds)
-  const lines = await cartRepository.findLinesOfCarts(
-    db,
-    carts.map((cart) => cart.id),
-  )
+  const ids = carts.map((cart) => cart.id)
+  const [lines, holds] = await Promise.all([cartRepository.findLinesOfCarts(db, ids), findHoldsOfCarts(db, ids)])
   const variants = await findActiveVariants(
     db,
     lines.map((line) => line.variant_id),
   )
   return carts.map((cart) => ({
     ...cart,
+    holds: holds.filter((hold) => hold.cart_id === cart.id),
     lines: lines.flatMap((line) => {
       const variant = variants.get(line.variant_id)
       // A variant withdrawn from sale after it was added drops out of the cart's view and totals.
@@ -58,7 +59,7 @@ export function findActiveCartsOfCustomers(db: Db, customerIds: readonly string[
  */
 export async function createCart(
   trx: Trx,
-  input: { viewer: Viewer; channel: Channel; lines: LineInput[]; pickupStoreId: string | null },
+  input: { viewer: Viewer; channel: Channel; lines: LineInput[]; pickupStoreId: string | null; holding?: CartHolding },
 ): Promise<{ cartId: string; cartToken: string }> {
   if (input.pickupStoreId && !(await findStore(trx, input.pickupStoreId))) throw new UnknownStoreError()
   const customerId = input.viewer.kind === 'customer' ? input.viewer.customerId : null
@@ -72,18 +73,27 @@ export async function createCart(
   if (!existing) {
     await recordCartEvent(trx, { cartId: cart.id, customerId, type: 'created', channel: input.channel, payload: {} })
   }
-  const credentials = { viewer: input.viewer, cartToken }
-  if (input.lines.length > 0)
-    await addLines(trx, { cartId: cart.id, credentials, channel: input.channel, lines: input.lines })
-  if (existing && input.pickupStoreId)
-    await setPickupStore(trx, { cartId: cart.id, credentials, channel: input.channel, storeId: input.pickupStoreId })
+  const request = {
+    cartId: cart.id,
+    credentials: { viewer: input.viewer, cartToken },
+    channel: input.channel,
+    holding: input.holding,
+  }
+  if (input.lines.length > 0) await addLines(trx, { ...request, lines: input.lines })
+  if (existing && input.pickupStoreId) await setPickupStore(trx, { ...request, storeId: input.pickupStoreId })
   return { cartId: cart.id, cartToken }
 }
 
 /** Chooses (or clears) the store the cart will be collected from; availability follows it. */
 export async function setPickupStore(
   trx: Trx,
-  request: { cartId: string; credentials: CartCredentials; channel: Channel | null; storeId: string | null },
+  request: {
+    cartId: string
+    credentials: CartCredentials
+    channel: Channel | null
+    storeId: string | null
+    holding?: CartHolding
+  },
 ): Promise<void> {
   if (request.storeId && !(await findStore(trx, request.storeId))) throw new UnknownStoreError()
   await changeCart(trx, { ...request, eventType: 'pickup_store_set' }, async () => ({

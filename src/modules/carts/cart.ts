@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto'
-import type { CartLineRow, CartRow, Channel, VariantRow } from '../../db/database.js'
+import type { CartHoldRow, CartLineRow, CartRow, Channel, VariantRow } from '../../db/database.js'
 import { includedTaxMinor } from '../shared/money.js'
 
 export const MAX_LINE_QUANTITY = 99
@@ -12,6 +12,8 @@ export type CartLineWithVariant = CartLineRow & { variant: VariantRow }
 /** A cart as the API shows it: the row, its lines with their variants, in the order added. */
 export interface CartView extends CartRow {
   lines: CartLineWithVariant[]
+  /** Stock the cart holds in its pickup store (cart reservations), by variant. */
+  holds: CartHoldRow[]
 }
 
 export interface CartTotals {

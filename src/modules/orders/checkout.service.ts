@@ -6,6 +6,7 @@ import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../car
 import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
 import { markCartCheckedOut } from '../carts/cart-checkout.service.js'
+import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { reserveForOrder } from '../inventory/inventory.service.js'
 import { bookPickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
@@ -58,6 +59,8 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   if (!store) throw new UnknownStoreError()
 
   const orderId = randomUUID()
+  // What the cart held becomes the order's reservation: release, then reserve in one transaction.
+  await releaseCartHolds(trx, cart.id)
   await reserveForOrder(trx, {
     storeId: store.id,
     orderId,
