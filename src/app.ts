@@ -12,6 +12,8 @@ import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
 import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
+import { type AppPayments, paymentsFor } from './modules/payments/payment-setup.js'
+import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes.js'
 
 export interface AppDependencies {
   config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds'>
@@ -19,6 +21,8 @@ export interface AppDependencies {
   logger: Logger
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  /** Online payments; the offline provider when not given (tests, demos). */
+  payments?: AppPayments
   metrics?: HttpMetrics
   /** Defaults to an in-process pub/sub; the server shares its own with the outbox dispatcher. */
   pubsub?: AppPubSub
@@ -30,8 +34,10 @@ type AppEnv = { Variables: { requestId: string } }
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
   const pubsub = deps.pubsub ?? createAppPubSub()
+  const payments = deps.payments ?? paymentsFor(null)
   const yoga = createGraphQLHandler({
     ...deps,
+    payments,
     pubsub,
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
@@ -62,6 +68,18 @@ export function createApp(deps: AppDependencies) {
 
   app.route('/', healthRoutes(deps.db))
   app.route('/', metricsRoutes(metrics))
+  if (payments.stripe) {
+    app.route(
+      '/',
+      stripeWebhookRoutes({
+        db: deps.db,
+        stripe: payments.stripe.client,
+        webhookSecret: payments.stripe.webhookSecret,
+        logger: deps.logger,
+        now: deps.now,
+      }),
+    )
+  }
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
     yoga.fetch(c.req.raw, { logger: deps.logger.child({ reqId: c.get('requestId') }) }),
   )

@@ -22,6 +22,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   PUBLIC_URL: z.url().optional(),
   STOREFRONT_URL: z.url().optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret key (sk_… or rk_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')
+    .optional(),
+  STRIPE_API_BASE: z.url().optional(),
   CART_RESERVATIONS: booleanFlag.default(false),
   CART_HOLD_MINUTES_GUEST: positiveInt(24 * 60).default(15),
   CART_HOLD_MINUTES_CUSTOMER: positiveInt(24 * 60).default(30),
@@ -82,11 +91,20 @@ export interface Config {
   carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
   /** null: carts hold no stock (the default); otherwise how long a cart holds its lines. */
   cartHolds: CartHoldPolicy | null
+  /** null: the offline provider authorises at once (never in production). */
+  stripe: StripeConfig | null
 }
 
 export interface CartHoldPolicy {
   guestMinutes: number
   customerMinutes: number
+}
+
+export interface StripeConfig {
+  secretKey: string
+  webhookSecret: string
+  /** Another API host (a local fake in tests, stripe-mock); Stripe's own when null. */
+  apiBase: { host: string; port: number; protocol: 'http' | 'https' } | null
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +126,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (production && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+  }
+  if (production && !e.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment provider is for demos and tests)',
+    )
+  }
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments settle through webhooks)',
+    )
   }
   if (production && e.SEED_ON_START) {
     throw new ConfigError(
@@ -140,6 +168,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            apiBase: apiBaseOf(e.STRIPE_API_BASE),
+          }
+        : null,
     cartHolds: e.CART_RESERVATIONS
       ? { guestMinutes: e.CART_HOLD_MINUTES_GUEST, customerMinutes: e.CART_HOLD_MINUTES_CUSTOMER }
       : null,
@@ -153,4 +189,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 function withoutEmptyValues(env: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+}
+
+function apiBaseOf(url: string | undefined): StripeConfig['apiBase'] {
+  if (!url) return null
+  const parsed = new URL(url)
+  const protocol = parsed.protocol === 'http:' ? 'http' : 'https'
+  return { host: parsed.hostname, port: Number(parsed.port || (protocol === 'http' ? 80 : 443)), protocol }
 }

@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { createLogger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
+import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS } from './seed/seed.js'
 
@@ -22,6 +23,7 @@ async function main() {
     pubsub,
     accessTokens: accessTokenIssuerFor(config),
     pickupSecrets: pickupSecretsFor(config),
+    payments: paymentsFor(config.stripe),
     metrics: createHttpMetrics({ processMetrics: true }),
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {

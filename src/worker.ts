@@ -4,6 +4,7 @@ import { createPickupSecrets } from './auth/pickup-secrets.js'
 import { loadConfig } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { createLogger } from './logger.js'
+import { paymentsFor } from './modules/payments/payment-setup.js'
 
 /**
  * Cloudflare Workers entry: the same app over PostgreSQL (Hyperdrive or a direct URL). Workers
@@ -29,6 +30,7 @@ async function appFor(env: WorkerEnv) {
     logger: createLogger(config.logLevel),
     accessTokens: createAccessTokenIssuer(config.jwtSecret, config.accessTokenTtlMinutes),
     pickupSecrets: createPickupSecrets(config.jwtSecret),
+    payments: paymentsFor(config.stripe),
   })
   cached = { app, db }
   return app

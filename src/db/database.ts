@@ -268,6 +268,33 @@ export interface CartHoldTable {
   expires_at: Date | string
 }
 
+export type PaymentProviderName = 'STRIPE' | 'STRIPE_TERMINAL' | 'CASH' | 'OFFLINE'
+export type PaymentStatus = 'PENDING' | 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'FAILED'
+
+export interface PaymentTable {
+  id: Generated<string>
+  order_id: string
+  provider: PaymentProviderName
+  status: PaymentStatus
+  amount_minor: number
+  captured_minor: Generated<number>
+  refunded_minor: Generated<number>
+  currency_code: string
+  provider_ref: string | null
+  tendered_minor: number | null
+  change_minor: number | null
+  authorized_at: Date | string | null
+  captured_at: Date | string | null
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface StripeEventTable {
+  id: string
+  type: string
+  received_at: CreatedAt
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -290,6 +317,8 @@ export interface Database {
   order_line: OrderLineTable
   order_status_change: OrderStatusChangeTable
   cart_hold: CartHoldTable
+  payment: PaymentTable
+  stripe_event: StripeEventTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -307,3 +336,4 @@ export type SalesOrderRow = Selectable<SalesOrderTable>
 export type OrderLineRow = Selectable<OrderLineTable>
 export type OrderStatusChangeRow = Selectable<OrderStatusChangeTable>
 export type CartHoldRow = Selectable<CartHoldTable>
+export type PaymentRow = Selectable<PaymentTable>

@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
+import type { AppPayments } from '../modules/payments/payment-setup.js'
 
 /** What every resolver receives. Built per request in graphql/yoga.ts. */
 export interface GraphQLContext {
@@ -16,6 +17,7 @@ export interface GraphQLContext {
   storefrontUrl: string
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  payments: AppPayments
   orders: Config['orders']
   /** Whether and how long carts hold stock (cart reservations; off by default). */
   cartHolds: Config['cartHolds']

@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
+import type { AppPayments } from '../modules/payments/payment-setup.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
 import { schema } from './schema.js'
@@ -22,6 +23,7 @@ export interface YogaDependencies {
   db: Db
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  payments: AppPayments
   orders: Config['orders']
   cartHolds: Config['cartHolds']
   logger: Logger
@@ -65,6 +67,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       storefrontUrl: deps.storefrontUrl,
       accessTokens: deps.accessTokens,
       pickupSecrets: deps.pickupSecrets,
+      payments: deps.payments,
       orders: deps.orders,
       cartHolds: deps.cartHolds,
       logger,

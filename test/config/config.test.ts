@@ -29,12 +29,26 @@ describe('loadConfig', () => {
   })
 
   it('refuses a production start without a database, a signing key, or with the demo seed', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/comptoir', JWT_SECRET: 'x'.repeat(32) }
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/comptoir',
+      JWT_SECRET: 'x'.repeat(32),
+      STRIPE_SECRET_KEY: 'sk_live_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
+    }
     expect(loadConfig(production).seedOnStart).toBe(false)
     expect(loadConfig(production).graphql.introspection).toBe(false)
     expect(() => loadConfig({ ...production, DATABASE_URL: undefined })).toThrow(/DATABASE_URL/)
     expect(() => loadConfig({ ...production, JWT_SECRET: undefined })).toThrow(/JWT_SECRET/)
     expect(() => loadConfig({ ...production, SEED_ON_START: 'true' })).toThrow(/SEED_ON_START/)
+    // The offline payment provider authorises everything: it can never be chosen in production.
+    expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: undefined })).toThrow(/STRIPE_SECRET_KEY/)
+    expect(() => loadConfig({ ...production, STRIPE_WEBHOOK_SECRET: undefined })).toThrow(/STRIPE_WEBHOOK_SECRET/)
+    expect(loadConfig({ ...production, STRIPE_API_BASE: 'http://127.0.0.1:12111' }).stripe?.apiBase).toEqual({
+      host: '127.0.0.1',
+      port: 12111,
+      protocol: 'http',
+    })
   })
 })
 

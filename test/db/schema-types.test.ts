@@ -123,6 +123,11 @@ const DECLARED = {
   ],
   order_status_change: ['id', 'order_id', 'status', 'actor_type', 'actor_id', 'note', 'at'],
   cart_hold: ['cart_id', 'variant_id', 'store_id', 'quantity', 'expires_at'],
+  payment: [
+    'id', 'order_id', 'provider', 'status', 'amount_minor', 'captured_minor', 'refunded_minor', 'currency_code',
+    'provider_ref', 'tendered_minor', 'change_minor', 'authorized_at', 'captured_at', 'created_at', 'updated_at',
+  ],
+  stripe_event: ['id', 'type', 'received_at'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

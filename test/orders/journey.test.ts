@@ -136,7 +136,7 @@ describe('click and collect, over HTTP', () => {
     // At the counter: the code is typed, the order is handed over.
     const collected: Json = await live.gql(
       `mutation($input: OrderCollectInput!) { orderCollect(input: $input) { order { status } userErrors { code } } }`,
-      { input: { orderId: order.id, pickupCode } },
+      { input: { orderId: order.id, pickupCode, payment: { method: 'CASH', amountTendered: '1000.00' } } },
       staff,
     )
     expect(collected.data.orderCollect).toEqual({ order: { status: 'COLLECTED' }, userErrors: [] })

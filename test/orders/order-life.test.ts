@@ -120,8 +120,47 @@ describe('an order from checkout to collection', () => {
     // The missing unit left on hand and the reservation.
     expect(await level()).toEqual({ on_hand: before.on_hand - 1, reserved: before.reserved + 2 })
 
-    const collected = await mutate('orderCollect', { orderId, pickupCode: result.pickupCode }, { token: manager })
+    const due = readyOrder.total.amountMinor
+    const cash = (minor: number) => ({ method: 'CASH', amountTendered: (minor / 100).toFixed(2) })
+    const withoutPayment = await mutate('orderCollect', { orderId, pickupCode: result.pickupCode }, { token: manager })
+    expect(withoutPayment.payload?.userErrors.map((e) => e.code)).toEqual(['PAYMENT_REQUIRED'])
+    const short = await mutate(
+      'orderCollect',
+      { orderId, pickupCode: result.pickupCode, payment: cash(due - 1) },
+      { token: manager },
+    )
+    expect(short.payload?.userErrors.map((e) => e.code)).toEqual(['INSUFFICIENT_TENDER'])
+    const badAmount = await mutate(
+      'orderCollect',
+      { orderId, pickupCode: result.pickupCode, payment: { method: 'CASH', amountTendered: '12,50' } },
+      { token: manager },
+    )
+    expect(badAmount.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    expect(await level()).toEqual({ on_hand: before.on_hand - 1, reserved: before.reserved + 2 })
+
+    const collected = await mutate(
+      'orderCollect',
+      { orderId, pickupCode: result.pickupCode, payment: cash(due + 1000) },
+      { token: manager },
+    )
     expect(collected.payload?.userErrors).toEqual([])
+    const payments = await api.gql<{
+      order: {
+        payments: {
+          provider: string
+          status: string
+          captured: { amountMinor: number }
+          change: { amountMinor: number }
+        }[]
+      }
+    }>(
+      'query($id: ID!) { order(id: $id) { payments { provider status captured { amountMinor } change { amountMinor } } } }',
+      { id: orderId },
+      { token: manager },
+    )
+    expect(payments.data!.order.payments).toEqual([
+      { provider: 'CASH', status: 'CAPTURED', captured: { amountMinor: due }, change: { amountMinor: 1000 } },
+    ])
     expect(collected.payload?.order).toMatchObject({ status: 'COLLECTED' })
     expect(collected.payload?.order?.history.map((entry) => entry.status)).toEqual([
       'PLACED',
@@ -152,7 +191,11 @@ describe('an order from checkout to collection', () => {
     const forged = `${pass.slice(0, -2)}${pass.endsWith('A') ? 'BB' : 'AA'}`
     const refused = await mutate('orderCollect', { orderId, pickupPass: forged }, { token: manager })
     expect(refused.payload?.userErrors.map((e) => e.code)).toEqual(['INVALID_PICKUP_CODE'])
-    const scanned = await mutate('orderCollect', { orderId, pickupPass: pass }, { token: manager })
+    const scanned = await mutate(
+      'orderCollect',
+      { orderId, pickupPass: pass, payment: { method: 'CASH', amountTendered: '1000.00' } },
+      { token: manager },
+    )
     expect(scanned.payload?.order?.status).toBe('COLLECTED')
     // Staff never see the pass: it is the shopper's to show.
     expect(scanned.payload?.order?.pickupPass).toBeNull()

@@ -6,12 +6,13 @@ import { UserError } from '../../graphql/user-errors.js'
 import { Cart, cartCredentials } from '../carts/cart.schema.js'
 import { findCartViews } from '../carts/cart.service.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
+import { ensureOnlineAuthorization } from '../payments/payment.service.js'
 import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
 import { Store } from '../stores/store.schema.js'
 import { findStore, findStoresPage, type StoreView } from '../stores/store.service.js'
 import { placeOrder } from './checkout.service.js'
 import { Order } from './order.schema.js'
-import { confirmPayment, lockOrder } from './order.service.js'
+import { findOrderViews } from './order.service.js'
 
 const CheckoutPaymentMode = builder.enumType('CheckoutPaymentMode', { values: ['ONLINE', 'AT_PICKUP'] as const })
 
@@ -32,6 +33,8 @@ const CheckoutPlaceOrderInput = builder.inputType('CheckoutPlaceOrderInput', {
 interface CheckoutPayload {
   orderId: string | null
   pickupCode: string | null
+  /** For the payment provider's client SDK, when the shopper must confirm the card. */
+  clientSecret: string | null
   alternativeStores: StoreView[]
   userErrors: UserErrorEntry[]
 }
@@ -57,7 +60,7 @@ const CheckoutPlaceOrderPayload = builder.objectRef<CheckoutPayload>('CheckoutPl
     payment: t.field({
       type: PaymentStart,
       nullable: true,
-      resolve: (payload) => (payload.orderId ? { clientSecret: null } : null),
+      resolve: (payload) => (payload.orderId ? { clientSecret: payload.clientSecret } : null),
     }),
     alternativeStores: t.field({
       type: [Store],
@@ -105,26 +108,36 @@ builder.mutationFields((t) => ({
             secrets: context.pickupSecrets,
           }),
         )
-        if (input.paymentMode === 'ONLINE' && !placed.replayed) await authorizeOffline(context, placed.orderId)
-        return { orderId: placed.orderId, pickupCode: placed.pickupCode, alternativeStores: [], userErrors: [] }
+        const placedResult = { orderId: placed.orderId, pickupCode: placed.pickupCode, alternativeStores: [] }
+        if (input.paymentMode !== 'ONLINE') return { ...placedResult, clientSecret: null, userErrors: [] }
+        // After the commit: no network call is ever made while stock rows are locked.
+        const [order] = await findOrderViews(context.db, [placed.orderId])
+        if (!order) throw new Error(`order ${placed.orderId} vanished after checkout`)
+        try {
+          const { clientSecret } = await ensureOnlineAuthorization(
+            context.db,
+            context.payments.online,
+            order,
+            context.now,
+          )
+          return { ...placedResult, clientSecret, userErrors: [] }
+        } catch (error) {
+          // The order exists and holds its stock until the payment timeout; the same key retries.
+          if (!(error instanceof BusinessError)) throw error
+          return { ...placedResult, clientSecret: null, userErrors: error.userErrors() }
+        }
       } catch (error) {
         if (!(error instanceof BusinessError)) throw error
         const alternatives =
           error instanceof InsufficientStockError ? await alternativeStores(context, cartId, storeId) : []
-        return { orderId: null, pickupCode: null, alternativeStores: alternatives, userErrors: error.userErrors() }
+        return {
+          orderId: null,
+          pickupCode: null,
+          clientSecret: null,
+          alternativeStores: alternatives,
+          userErrors: error.userErrors(),
+        }
       }
     },
   }),
 }))
-
-/**
- * The online payment seam. Until a card provider is configured, payment is authorised at once
- * (the offline provider of the demo setup), after the checkout has committed: no network call
- * ever runs while stock rows are locked.
- */
-async function authorizeOffline(context: GraphQLContext, orderId: string): Promise<void> {
-  await inTransaction(context.db, async (trx) => {
-    const order = await lockOrder(trx, orderId)
-    if (order?.status === 'PENDING_PAYMENT') await confirmPayment(trx, order, context.now)
-  })
-}

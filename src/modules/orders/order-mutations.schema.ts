@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql'
 import { z } from 'zod'
 import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
@@ -6,6 +7,9 @@ import type { GraphQLContext } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
+import { PaymentRequiredError } from '../payments/payment.errors.js'
+import { captureForCollection, settleCancelledOrder, takeCashPayment } from '../payments/payment.service.js'
+import { parseMajorUnits } from '../shared/money.js'
 import { Order } from './order.schema.js'
 import {
   cancelOrder,
@@ -91,10 +95,23 @@ const OrderMarkReadyInput = builder.inputType('OrderMarkReadyInput', {
   }),
 })
 
+const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH'] as const })
+
+export const PosPaymentInput = builder.inputType('PosPaymentInput', {
+  fields: (t) => ({
+    method: t.field({ type: PosPaymentMethod, required: true }),
+    amountTendered: t.string({
+      description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
+      validate: z.string().max(20),
+    }),
+  }),
+})
+
 const OrderCollectInput = builder.inputType('OrderCollectInput', {
   description: 'Exactly one of pickupCode (typed) or pickupPass (scanned QR).',
   fields: (t) => ({
     orderId: t.globalID({ required: true, for: Order }),
+    payment: t.field({ type: PosPaymentInput, description: 'How an order paid at pickup is paid.' }),
     pickupCode: t.string({ validate: z.string().regex(/^\d{6}$/, 'pickupCode is six digits') }),
     pickupPass: t.string({ validate: z.string().max(200) }),
   }),
@@ -114,9 +131,14 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const orderId = input.orderId.id
       await orderFor(context, orderId, 'ANY')
-      return changeOrder(context, orderId, (trx, order) =>
+      const result = await changeOrder(context, orderId, (trx, order) =>
         cancelOrder(trx, order, { actor: actorOf(context), now: context.now, reason: input.reason ?? null }),
       )
+      // The authorisation is voided (or the capture refunded) once the cancellation has committed.
+      if (result.userErrors.length === 0) {
+        await settleCancelledOrder(context.db, context.payments.online, orderId, context.now, context.logger)
+      }
+      return result
     },
   }),
   orderStartPreparing: t.field({
@@ -160,9 +182,29 @@ builder.mutationFields((t) => ({
         return {}
       })
       if (refused.userErrors.length > 0) return { userErrors: refused.userErrors }
-      return changeOrder(context, orderId, (trx, locked) =>
-        collectOrder(trx, locked, { actor: actorOf(context), now: context.now }),
-      )
+      const tendered = input.payment?.amountTendered
+      const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, order.currency_code)
+      if (tendered != null && tenderedMinor === null) {
+        throw new GraphQLError('amountTendered must be a decimal amount in the order currency, e.g. "20.00".', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        })
+      }
+      return withUserErrors(async () => {
+        // An online order is captured for its final amount first: never a network call under a lock.
+        if (order.payment_mode === 'ONLINE') {
+          await captureForCollection(context.db, context.payments.online, order, context.now)
+        }
+        await inTransaction(context.db, async (trx) => {
+          const locked = await lockOrder(trx, orderId)
+          if (!locked) throw notFound('Order', orderId)
+          if (locked.payment_mode === 'AT_PICKUP' && locked.status === 'READY_FOR_PICKUP') {
+            if (tenderedMinor === null) throw new PaymentRequiredError()
+            await takeCashPayment(trx, locked, tenderedMinor, context.now)
+          }
+          await collectOrder(trx, locked, { actor: actorOf(context), now: context.now })
+        })
+        return { orderId }
+      })
     },
   }),
 }))

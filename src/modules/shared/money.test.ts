@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMinorUnits, includedTaxMinor } from './money.js'
+import { formatMinorUnits, includedTaxMinor, parseMajorUnits } from './money.js'
 
 describe('formatMinorUnits', () => {
   it.each([
@@ -22,5 +22,21 @@ describe('includedTaxMinor', () => {
   it('handles reduced rates and zero', () => {
     expect(includedTaxMinor(211, 550)).toBe(11)
     expect(includedTaxMinor(999, 0)).toBe(0)
+  })
+})
+
+describe('parseMajorUnits', () => {
+  it.each([
+    ['20.00', 'EUR', 2000],
+    ['20', 'EUR', 2000],
+    ['0.5', 'EUR', 50],
+    ['1500', 'JPY', 1500],
+    ['1.234', 'KWD', 1234],
+  ])('%s %s → %i', (amount, currencyCode, expected) => {
+    expect(parseMajorUnits(amount, currencyCode)).toBe(expected)
+  })
+
+  it.each([['-1'], ['1.234'], ['1e3'], ['abc'], [''], ['12,50']])('refuses %s in EUR', (amount) => {
+    expect(parseMajorUnits(amount, 'EUR')).toBeNull()
   })
 })

@@ -28,3 +28,13 @@ export function formatMinorUnits({ amountMinor, currencyCode }: Money): string {
 export function includedTaxMinor(grossMinor: number, taxRateBasisPoints: number): number {
   return Math.round((grossMinor * taxRateBasisPoints) / (10_000 + taxRateBasisPoints))
 }
+
+/** "20.00" → 2000 for EUR; null for anything that is not a plain non-negative decimal in that currency. */
+export function parseMajorUnits(amount: string, currencyCode: string): number | null {
+  const exponent = currencyExponent(currencyCode)
+  const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(amount.trim())
+  if (!match) return null
+  const fraction = match[2] ?? ''
+  if (fraction.length > exponent) return null
+  return Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0')
+}

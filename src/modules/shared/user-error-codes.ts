@@ -26,6 +26,10 @@ export const USER_ERROR_CODES = [
   'NOTHING_LEFT',
   'INVALID_TRANSITION',
   'UNKNOWN_LINE',
+  'PAYMENT_UNAVAILABLE',
+  'PAYMENT_FAILED',
+  'PAYMENT_REQUIRED',
+  'INSUFFICIENT_TENDER',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

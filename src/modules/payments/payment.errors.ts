@@ -1,0 +1,46 @@
+import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
+
+function single(code: UserErrorEntry['code'], field: string[] | null, message: string) {
+  return class extends BusinessError {
+    constructor() {
+      super(code)
+    }
+    userErrors(): UserErrorEntry[] {
+      return [{ code, field, message }]
+    }
+  }
+}
+
+export const PaymentUnavailableError = single(
+  'PAYMENT_UNAVAILABLE',
+  null,
+  'The payment service could not be reached; nothing was charged. The order is held for a few minutes: retry with the same idempotency key.',
+)
+export const PaymentFailedError = single(
+  'PAYMENT_FAILED',
+  ['payment'],
+  'The payment could not be taken. Nothing was handed over; try again or take another payment.',
+)
+export const PaymentRequiredError = single(
+  'PAYMENT_REQUIRED',
+  ['payment'],
+  'This order is paid at pickup: take a payment to hand it over.',
+)
+
+export class InsufficientTenderError extends BusinessError {
+  constructor(
+    readonly dueMinor: number,
+    readonly tenderedMinor: number,
+  ) {
+    super('insufficient tender')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [
+      {
+        code: 'INSUFFICIENT_TENDER',
+        field: ['payment', 'amountTendered'],
+        message: `Tendered ${this.tenderedMinor} is less than the ${this.dueMinor} due (minor units).`,
+      },
+    ]
+  }
+}

@@ -1,0 +1,186 @@
+import type { Logger } from 'pino'
+import type { Db } from '../../db/create-db.js'
+import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
+import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
+import { InsufficientTenderError, PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
+import * as paymentRepository from './payment.repository.js'
+import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
+import { type IntentState, type OnlinePaymentProvider, PaymentProviderUnavailableError } from './payment-provider.js'
+import { advances, statusOfIntent } from './payment-status.js'
+
+export function findPaymentsOfOrders(db: Db, orderIds: readonly string[]): Promise<PaymentRow[]> {
+  return paymentRepository.findPaymentsOfOrders(db, orderIds)
+}
+
+/** A processor's refusal is the shopper's or associate's business; anything else is a fault. */
+function asBusinessError(error: unknown): unknown {
+  if (error instanceof PaymentProviderUnavailableError) return new PaymentUnavailableError()
+  if (error instanceof PaymentDeclinedError || error instanceof PaymentProviderRejectedError)
+    return new PaymentFailedError()
+  return error
+}
+
+const onlineOf = (payments: PaymentRow[]) => payments.find((p) => p.provider === 'STRIPE' || p.provider === 'OFFLINE')
+
+/**
+ * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after
+ * its checkout has committed. The payment row exists before the processor is called, so a
+ * webhook that overtakes the answer finds it. Stripe's idempotency key makes a retry return the
+ * same intent. When the processor cannot be reached the order stays PENDING_PAYMENT (stock held
+ * until the payment timeout) and the shopper may retry.
+ */
+export async function ensureOnlineAuthorization(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  order: SalesOrderRow,
+  now: Date,
+): Promise<{ clientSecret: string | null }> {
+  if (order.status !== 'PENDING_PAYMENT') return { clientSecret: null }
+  const payment =
+    onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id])) ??
+    (await paymentRepository.insertPayment(db, {
+      orderId: order.id,
+      provider: provider.name,
+      status: 'PENDING',
+      amountMinor: order.total_minor,
+      currencyCode: order.currency_code,
+    }))
+  let state: IntentState & { clientSecret: string | null }
+  try {
+    state = await provider.authorize({
+      orderId: order.id,
+      paymentId: payment.id,
+      amountMinor: payment.amount_minor,
+      currencyCode: payment.currency_code,
+      idempotencyKey: `order-${order.id}-authorize`,
+    })
+  } catch (error) {
+    throw asBusinessError(error)
+  }
+  await applyIntentState(db, payment.id, state, now)
+  return { clientSecret: state.clientSecret }
+}
+
+/**
+ * Brings our payment up to what the processor says, never backwards, and lets the order follow:
+ * authorised moves a waiting order to the store; a voided intent cancels it. One transaction,
+ * order row locked before the payment row (the order every path uses).
+ */
+export async function applyIntentState(db: Db, paymentId: string, state: IntentState, now: Date): Promise<void> {
+  await inTransaction(db, (trx) => applyInTransaction(trx, paymentId, state, now))
+}
+
+async function applyInTransaction(trx: Trx, paymentId: string, state: IntentState, now: Date): Promise<void> {
+  const unlocked = (await paymentRepository.findPaymentById(trx, paymentId)) ?? null
+  if (!unlocked) return
+  const order = await lockOrder(trx, unlocked.order_id)
+  const current = await paymentRepository.lockPayment(trx, paymentId)
+  if (!current) return
+  await mergeIntoPayment(trx, current, state, now)
+  const status = statusOfIntent(state)
+  if (!order || order.status !== 'PENDING_PAYMENT') return
+  if (status === 'AUTHORIZED' || status === 'CAPTURED') await confirmPayment(trx, order, now)
+  if (status === 'VOIDED') {
+    await cancelOrder(trx, order, { actor: { type: 'SYSTEM', id: null }, now, reason: 'payment cancelled' })
+  }
+}
+
+export type WebhookOutcome = 'PROCESSED' | 'DUPLICATE' | 'UNKNOWN_PAYMENT'
+
+/**
+ * Acts on a verified Stripe event exactly once: its id is recorded in the same transaction as its
+ * effect, so a redelivery is a no-op. An event about a payment we do not have yet (its checkout
+ * has not committed) records nothing and asks Stripe to deliver it again later.
+ */
+export async function handlePaymentNews(
+  db: Db,
+  event: { id: string; type: string; paymentId: string | null; providerRef: string; state: IntentState },
+  now: Date,
+): Promise<WebhookOutcome> {
+  return inTransaction(db, async (trx) => {
+    const payment =
+      (event.paymentId ? await paymentRepository.findPaymentById(trx, event.paymentId) : undefined) ??
+      (await paymentRepository.findPaymentByRef(trx, event.providerRef))
+    if (!payment) return 'UNKNOWN_PAYMENT'
+    if (!(await paymentRepository.recordStripeEvent(trx, event.id, event.type))) return 'DUPLICATE'
+    await applyInTransaction(trx, payment.id, event.state, now)
+    return 'PROCESSED'
+  })
+}
+
+async function mergeIntoPayment(trx: Trx, current: PaymentRow, state: IntentState, now: Date): Promise<void> {
+  const status = statusOfIntent(state)
+  const captured = Math.max(current.captured_minor, state.amountReceivedMinor)
+  await paymentRepository.updatePayment(trx, current.id, {
+    provider_ref: state.providerRef,
+    status: advances(current.status, status) ? status : current.status,
+    captured_minor: captured,
+    refunded_minor: Math.min(captured, Math.max(current.refunded_minor, state.amountRefundedMinor)),
+    authorized_at: current.authorized_at ?? (status === 'AUTHORIZED' || status === 'CAPTURED' ? now : null),
+    captured_at: current.captured_at ?? (captured > 0 ? now : null),
+  })
+}
+
+/**
+ * Takes the order's final amount (lower when lines were missing) from its authorisation, before
+ * the hand-over transaction; a retry after a capture that already happened is a no-op.
+ */
+export async function captureForCollection(db: Db, provider: OnlinePaymentProvider, order: SalesOrderRow, now: Date) {
+  const payment = onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
+  if (!payment?.provider_ref || payment.status === 'CAPTURED') return
+  if (payment.status !== 'AUTHORIZED') throw new PaymentFailedError()
+  try {
+    const state = await provider.capture(payment.provider_ref, order.total_minor, `order-${order.id}-capture`)
+    await applyIntentState(db, payment.id, state, now)
+  } catch (error) {
+    throw asBusinessError(error)
+  }
+}
+
+/** Cash at the counter, in the hand-over transaction: refused when short, change computed. */
+export async function takeCashPayment(trx: Trx, order: SalesOrderRow, tenderedMinor: number, now: Date) {
+  if (tenderedMinor < order.total_minor) throw new InsufficientTenderError(order.total_minor, tenderedMinor)
+  const changeMinor = tenderedMinor - order.total_minor
+  await paymentRepository.insertPayment(trx, {
+    orderId: order.id,
+    provider: 'CASH',
+    status: 'CAPTURED',
+    amountMinor: order.total_minor,
+    currencyCode: order.currency_code,
+    capturedMinor: order.total_minor,
+    tenderedMinor,
+    changeMinor,
+    at: now,
+  })
+  return { changeMinor }
+}
+
+/**
+ * After an order is cancelled or expires: an authorisation is voided, a capture refunded. Runs
+ * after the cancellation committed; a processor outage is logged and left to reconciliation.
+ */
+export async function settleCancelledOrder(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  orderId: string,
+  now: Date,
+  logger: Logger,
+) {
+  const payment = onlineOf(await paymentRepository.findPaymentsOfOrders(db, [orderId]))
+  if (!payment?.provider_ref) return
+  try {
+    if (payment.status === 'AUTHORIZED' || payment.status === 'REQUIRES_ACTION') {
+      await applyIntentState(db, payment.id, await provider.cancel(payment.provider_ref, `order-${orderId}-void`), now)
+    } else if (payment.status === 'CAPTURED' && payment.captured_minor > payment.refunded_minor) {
+      await provider.refund(
+        payment.provider_ref,
+        payment.captured_minor - payment.refunded_minor,
+        `order-${orderId}-refund`,
+      )
+      await applyIntentState(db, payment.id, await provider.retrieve(payment.provider_ref), now)
+    }
+  } catch (error) {
+    logger.warn({ err: error, orderId }, 'payment of a cancelled order could not be settled; reconciliation will retry')
+  }
+}

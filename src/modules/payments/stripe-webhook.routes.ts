@@ -1,0 +1,47 @@
+import { Hono } from 'hono'
+import type { Logger } from 'pino'
+import type Stripe from 'stripe'
+import type { Db } from '../../db/create-db.js'
+import { handlePaymentNews } from './payment.service.js'
+import { isHandled, paymentNewsOf } from './stripe-event.js'
+
+/** Stripe's own default: a signature older than five minutes is a replay. */
+const SIGNATURE_TOLERANCE_SECONDS = 300
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function stripeWebhookRoutes(deps: {
+  db: Db
+  stripe: Stripe
+  webhookSecret: string
+  logger: Logger
+  now?: () => Date
+}) {
+  return new Hono().post('/webhooks/stripe', async (c) => {
+    const signature = c.req.header('stripe-signature')
+    const body = await c.req.text()
+    let event: Stripe.Event
+    try {
+      if (!signature) throw new Error('no Stripe-Signature header')
+      event = deps.stripe.webhooks.constructEvent(body, signature, deps.webhookSecret, SIGNATURE_TOLERANCE_SECONDS)
+    } catch {
+      return c.json({ error: 'invalid signature' }, 400)
+    }
+    const news = isHandled(event) ? paymentNewsOf(event) : null
+    if (!news) return c.json({ received: true, handled: false })
+    const paymentId = news.paymentId && UUID.test(news.paymentId) ? news.paymentId : null
+    const outcome = await handlePaymentNews(
+      deps.db,
+      { id: event.id, type: event.type, paymentId, providerRef: news.providerRef, state: news.state },
+      deps.now?.() ?? new Date(),
+    )
+    if (outcome === 'UNKNOWN_PAYMENT') {
+      // Most likely the checkout that created it has not committed yet: Stripe retries later.
+      deps.logger.warn(
+        { eventId: event.id, type: event.type },
+        'stripe event for an unknown payment; asking for a retry',
+      )
+      return c.json({ error: 'unknown payment, retry later' }, 503)
+    }
+    return c.json({ received: true, duplicate: outcome === 'DUPLICATE' })
+  })
+}

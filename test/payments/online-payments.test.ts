@@ -1,0 +1,268 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
+import { cartHeaders, createCart } from '../fixtures/carts.js'
+import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { CHECKOUT, type CheckoutResult, firstSlot, openAllDay } from '../fixtures/orders.js'
+import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+const NOW = new Date('2026-11-24T08:00:00Z')
+const WEBHOOK_SECRET = 'whsec_test_comptoir'
+let testDb: TestDb
+let fake: FakeStripe
+let api: TestApp
+let stripe: ReturnType<typeof createStripeProvider>
+let store: { id: string; gid: string }
+let variant: { id: string; gid: string }
+let manager: string
+
+beforeAll(async () => {
+  testDb = await createTestDb()
+  fake = await startFakeStripe({ defaultOutcome: 'requires_payment_method' })
+  stripe = createStripeProvider({
+    secretKey: 'sk_test_comptoir',
+    apiBase: { host: fake.host, port: fake.port, protocol: fake.protocol },
+    maxNetworkRetries: 0,
+    timeoutMs: 2000,
+  })
+  api = createTestApp(testDb, {
+    now: () => NOW,
+    payments: { online: stripe, stripe: { client: stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
+  })
+  const id = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
+  store = { id, gid: globalId('Store', id) }
+  await openAllDay(testDb.db, id, { slotCapacity: 100 })
+  const row = await testDb.db
+    .selectFrom('variant')
+    .select('id')
+    .where('active', '=', true)
+    .orderBy('sku')
+    .executeTakeFirstOrThrow()
+  variant = { id: row.id, gid: globalId('Variant', row.id) }
+  await setLevel(testDb.db, id, row.id, { on_hand: 100 })
+  manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
+})
+afterAll(async () => {
+  await fake.close()
+  await testDb.destroy()
+})
+
+const rawId = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1]!
+
+async function onlineCheckout(quantity = 1, idempotencyKey = `online-${Math.random().toString(36).slice(2)}`) {
+  const { cart, cartToken } = await createCart(api, { channel: 'APP', lines: [{ variantId: variant.gid, quantity }] })
+  const input = {
+    cartId: cart.id,
+    storeId: store.gid,
+    pickupSlotStart: await firstSlot(api, store.gid),
+    paymentMode: 'ONLINE',
+    idempotencyKey,
+  }
+  const send = async () => {
+    const result = await api.gql<{
+      checkoutPlaceOrder: CheckoutResult & { payment: { clientSecret: string | null } | null }
+    }>(
+      CHECKOUT.replace('payment { clientSecret }', 'payment { clientSecret }'),
+      { input },
+      { headers: cartHeaders(cartToken) },
+    )
+    return result.data!.checkoutPlaceOrder
+  }
+  return { first: await send(), retry: send }
+}
+
+async function deliver(type: string, object: object, id?: string) {
+  const { body, signature } = signWebhook(stripe.stripe, intentEvent(type, object, id), WEBHOOK_SECRET)
+  return api.app.request('/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
+    body,
+  })
+}
+
+async function orderState(orderGid: string) {
+  const order = await testDb.db
+    .selectFrom('sales_order')
+    .select(['status', 'total_minor'])
+    .where('id', '=', rawId(orderGid))
+    .executeTakeFirstOrThrow()
+  const payment = await testDb.db
+    .selectFrom('payment')
+    .selectAll()
+    .where('order_id', '=', rawId(orderGid))
+    .executeTakeFirstOrThrow()
+  return { order, payment }
+}
+
+const intentOf = (ref: string) => {
+  const intent = fake.intents.get(ref)
+  if (!intent) throw new Error(`no fake intent ${ref}`)
+  return intent
+}
+
+describe('online payment with Stripe', () => {
+  it('creates a manual-capture intent after checkout and waits; the webhook moves the order to the store', async () => {
+    const { first } = await onlineCheckout()
+    expect(first.userErrors).toEqual([])
+    expect(first.payment?.clientSecret).toMatch(/^pi_.+_secret_/)
+    const { order, payment } = await orderState(first.order!.id)
+    expect(order.status).toBe('PENDING_PAYMENT')
+    expect(payment).toMatchObject({ provider: 'STRIPE', status: 'REQUIRES_ACTION', amount_minor: order.total_minor })
+    const intent = intentOf(payment.provider_ref!)
+    expect(intent).toMatchObject({
+      capture_method: 'manual',
+      metadata: { order_id: rawId(first.order!.id), payment_id: payment.id },
+    })
+    const create = fake.requests.find((request) => request.path === '/v1/payment_intents' && request.method === 'POST')
+    expect(create?.idempotencyKey).toBe(`order-${rawId(first.order!.id)}-authorize`)
+
+    const authorised = fake.confirm(intent.id)
+    const response = await deliver('payment_intent.amount_capturable_updated', authorised, 'evt_auth_1')
+    expect(response.status).toBe(200)
+    expect((await orderState(first.order!.id)).order.status).toBe('PLACED')
+    expect((await orderState(first.order!.id)).payment.status).toBe('AUTHORIZED')
+    // The same event again: answered, and nothing happens twice.
+    const replay = await deliver('payment_intent.amount_capturable_updated', authorised, 'evt_auth_1')
+    expect(replay.status).toBe(200)
+    expect(await replay.json()).toMatchObject({ duplicate: true })
+    const history = await testDb.db
+      .selectFrom('order_status_change')
+      .select('status')
+      .where('order_id', '=', rawId(first.order!.id))
+      .execute()
+    expect(history.map((entry) => entry.status)).toEqual(['PENDING_PAYMENT', 'PLACED'])
+  })
+
+  it('refuses a bad signature with 400 and changes nothing', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    const authorised = fake.confirm(payment.provider_ref!)
+    const { body } = signWebhook(
+      stripe.stripe,
+      intentEvent('payment_intent.amount_capturable_updated', authorised),
+      WEBHOOK_SECRET,
+    )
+    const forged = signWebhook(
+      stripe.stripe,
+      intentEvent('payment_intent.amount_capturable_updated', authorised),
+      'whsec_wrong',
+    )
+    const response = await api.app.request('/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'stripe-signature': forged.signature },
+      body,
+    })
+    expect(response.status).toBe(400)
+    expect((await orderState(first.order!.id)).order.status).toBe('PENDING_PAYMENT')
+  })
+
+  it('is right whatever the order of events, and asks Stripe to retry an event that comes before the payment exists', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    const authorised = fake.confirm(payment.provider_ref!)
+    const captured = { ...authorised, status: 'succeeded', amount_received: authorised.amount, amount_capturable: 0 }
+    expect((await deliver('payment_intent.succeeded', captured)).status).toBe(200)
+    expect((await deliver('payment_intent.amount_capturable_updated', authorised)).status).toBe(200)
+    const after = await orderState(first.order!.id)
+    expect(after.payment.status).toBe('CAPTURED')
+    expect(after.order.status).toBe('PLACED')
+
+    const early = {
+      ...authorised,
+      id: 'pi_not_yet',
+      metadata: { order_id: 'x', payment_id: '00000000-0000-4000-8000-000000000000' },
+    }
+    const tooSoon = await deliver('payment_intent.amount_capturable_updated', early, 'evt_early')
+    expect(tooSoon.status).toBe(503)
+    expect(await testDb.db.selectFrom('stripe_event').select('id').where('id', '=', 'evt_early').execute()).toEqual([])
+  })
+
+  it('keeps a declined order waiting (the shopper may retry) and cancels it when the intent is cancelled', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    const intent = intentOf(payment.provider_ref!)
+    const declined = {
+      ...intent,
+      status: 'requires_payment_method',
+      last_payment_error: { code: 'card_declined', message: 'declined' },
+    }
+    expect((await deliver('payment_intent.payment_failed', declined)).status).toBe(200)
+    expect(await orderState(first.order!.id)).toMatchObject({
+      order: { status: 'PENDING_PAYMENT' },
+      payment: { status: 'FAILED' },
+    })
+    const before = await testDb.db
+      .selectFrom('inventory_level')
+      .select('reserved')
+      .where('store_id', '=', store.id)
+      .where('variant_id', '=', variant.id)
+      .executeTakeFirstOrThrow()
+    expect((await deliver('payment_intent.canceled', { ...intent, status: 'canceled' })).status).toBe(200)
+    expect(await orderState(first.order!.id)).toMatchObject({
+      order: { status: 'CANCELLED' },
+      payment: { status: 'VOIDED' },
+    })
+    const after = await testDb.db
+      .selectFrom('inventory_level')
+      .select('reserved')
+      .where('store_id', '=', store.id)
+      .where('variant_id', '=', variant.id)
+      .executeTakeFirstOrThrow()
+    expect(after.reserved).toBe(before.reserved - 1)
+  })
+
+  it('survives a Stripe outage at checkout: a clear error, the order held, and the same key retries', async () => {
+    fake.failNext(1, 503)
+    const { first, retry } = await onlineCheckout(1, 'outage-key-1')
+    expect(first.userErrors.map((e) => e.code)).toEqual(['PAYMENT_UNAVAILABLE'])
+    expect((await orderState(first.order!.id)).order.status).toBe('PENDING_PAYMENT')
+    const again = await retry()
+    expect(again.userErrors).toEqual([])
+    expect(again.order!.id).toBe(first.order!.id)
+    expect(again.payment?.clientSecret).toMatch(/_secret_/)
+    expect(
+      await testDb.db.selectFrom('payment').select('id').where('order_id', '=', rawId(first.order!.id)).execute(),
+    ).toHaveLength(1)
+  })
+
+  it('captures the final amount at collection, lower when a unit was missing', async () => {
+    const { first } = await onlineCheckout(3)
+    const orderId = first.order!.id
+    const { payment } = await orderState(orderId)
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
+    const staff = { token: manager }
+    const run = (name: string, input: object) =>
+      api.gql<Record<string, { userErrors: { code: string }[] }>>(
+        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
+        { input },
+        staff,
+      )
+    await run('orderStartPreparing', { orderId })
+    const sku = (
+      await testDb.db.selectFrom('variant').select('sku').where('id', '=', variant.id).executeTakeFirstOrThrow()
+    ).sku
+    await run('orderMarkReady', { orderId, missing: [{ sku, quantity: 1 }] })
+    const collected = await run('orderCollect', { orderId, pickupPass: first.order!.pickupPass })
+    expect(collected.data!.orderCollect!.userErrors).toEqual([])
+    const after = await orderState(orderId)
+    expect(after.order.status).toBe('COLLECTED')
+    expect(intentOf(payment.provider_ref!).amount_received).toBe(after.order.total_minor)
+    expect(after.payment).toMatchObject({ status: 'CAPTURED', captured_minor: after.order.total_minor })
+    expect(after.order.total_minor).toBe((payment.amount_minor / 3) * 2)
+  })
+
+  it('voids the authorisation when an authorised order is cancelled', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
+    const cancelled = await api.gql<{ orderCancel: { userErrors: unknown[] } }>(
+      'mutation($input: OrderCancelInput!) { orderCancel(input: $input) { userErrors { code } } }',
+      { input: { orderId: first.order!.id, reason: 'out of stock on the shelf' } },
+      { token: manager },
+    )
+    expect(cancelled.data!.orderCancel.userErrors).toEqual([])
+    expect(intentOf(payment.provider_ref!).status).toBe('canceled')
+    expect((await orderState(first.order!.id)).payment.status).toBe('VOIDED')
+  })
+})
