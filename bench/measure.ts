@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 
 export interface HttpRequest {
@@ -8,11 +12,30 @@ export interface HttpRequest {
   body?: string
 }
 
-/** One request repeated, or a list each connection cycles through (e.g. one cart per request). */
-export type Load = HttpRequest | readonly HttpRequest[]
+/**
+ * Requests each sent exactly once, in order, by whichever connection is free next: for requests
+ * that must not be repeated (a cart can be checked out once; a replay would be a cheap idempotent
+ * answer). Connections share one cursor, unlike the cycled list where every connection starts at
+ * the first request. Past the end, requests go to ONE_SHOT_EXHAUSTED_PATH and count as failures.
+ */
+export interface OneShotLoad {
+  oneShot: readonly HttpRequest[]
+}
+
+/**
+ * One request repeated, a list each connection cycles through from its start (e.g. one cart per
+ * request), or requests each sent once.
+ */
+export type Load = HttpRequest | readonly HttpRequest[] | OneShotLoad
+
+export const ONE_SHOT_EXHAUSTED_PATH = '/bench/one-shot-exhausted'
+
+function isOneShot(load: Load): load is OneShotLoad {
+  return 'oneShot' in load
+}
 
 export function firstRequest(load: Load): HttpRequest {
-  const first = Array.isArray(load) ? load[0] : load
+  const first = isOneShot(load) ? load.oneShot[0] : Array.isArray(load) ? load[0] : load
   if (!first) throw new Error('a load needs at least one request')
   return first as HttpRequest
 }
@@ -27,6 +50,8 @@ export interface RunStats {
   p50Ms: number
   p99Ms: number
   requests: number
+  /** Responses with a 2xx status. */
+  ok: number
   non2xx: number
   /** Connection errors, timeouts included. */
   errors: number
@@ -38,24 +63,48 @@ export interface RunStats {
  */
 export async function measure(baseUrl: string, load: Load, options: LoadOptions): Promise<RunStats> {
   const request = firstRequest(load)
-  const result = await autocannon({
-    url: new URL(request.path, baseUrl).toString(),
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    requests: Array.isArray(load) ? load.map((each) => ({ ...each })) : undefined,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    workers: 1,
-  })
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors,
+  const oneShot = isOneShot(load) ? writeOneShotFile(load) : null
+  try {
+    const result = await autocannon({
+      url: new URL(request.path, baseUrl).toString(),
+      method: request.method,
+      // A one-shot load takes every header and body from its sequence, none from the first request.
+      headers: oneShot ? undefined : request.headers,
+      body: oneShot ? undefined : request.body,
+      requests: oneShot
+        ? [{ method: request.method, path: request.path, setupRequest: ONE_SHOT_MODULE, oneShotFile: oneShot.file }]
+        : Array.isArray(load)
+          ? load.map((each) => ({ ...each }))
+          : undefined,
+      connections: options.connections,
+      duration: options.durationSeconds,
+      workers: 1,
+    } as autocannon.Options)
+    return {
+      requestsPerSecond: result.requests.average,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      requests: result.requests.total,
+      ok: result['2xx'],
+      non2xx: result.non2xx,
+      errors: result.errors,
+    }
+  } finally {
+    oneShot?.remove()
   }
+}
+
+/**
+ * In worker mode autocannon takes setupRequest as a module path and loads it in the worker; the
+ * module reads the sequence from a file (once) and hands out its requests with one shared cursor.
+ */
+const ONE_SHOT_MODULE = fileURLToPath(new URL('./one-shot-request.cjs', import.meta.url))
+
+function writeOneShotFile(load: OneShotLoad): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'comptoir-bench-'))
+  const file = join(dir, 'requests.json')
+  writeFileSync(file, JSON.stringify({ exhaustedPath: ONE_SHOT_EXHAUSTED_PATH, requests: load.oneShot }))
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 /** One plain request, for checking the answer before measuring. */

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { median, type RunStats } from './measure.js'
+import type { HotRowCeilingResult } from './pgbench.js'
 
 export interface Environment {
   date: Date
@@ -21,9 +22,31 @@ export interface ScenarioRuns {
   /** One entry per round. */
   graphql: RunStats[]
   bare: RunStats[]
+  /** What was verified after each measured run of a fresh load (e.g. one order per 2xx). */
+  checks: RunCheckEntry[]
 }
 
-export function renderReport(env: Environment, results: readonly ScenarioRuns[]): string {
+export interface RunCheckEntry {
+  side: 'graphql' | 'bare'
+  round: number
+  ok: boolean
+  summary: string
+}
+
+/** pgbench on the hot SKU's row, beside the hot-SKU checkout scenario. */
+export interface CeilingReport {
+  scenario: ScenarioRuns
+  result: HotRowCeilingResult
+}
+
+/** Hot-SKU checkouts should reach at least this share of what the bare row update allows. */
+export const CEILING_TARGET = 0.25
+
+export function renderReport(
+  env: Environment,
+  results: readonly ScenarioRuns[],
+  ceiling: CeilingReport | null,
+): string {
   const header = [
     `# Benchmark: GraphQL vs bare routes, ${isoDate(env.date)}`,
     '',
@@ -65,7 +88,42 @@ export function renderReport(env: Environment, results: readonly ScenarioRuns[])
       return `- ${result.name}: ${perRound}; ${failures('GraphQL', result.graphql)}, ${failures('bare', result.bare)}`
     }),
   ]
-  return `${[...header, ...table, ...rounds].join('\n')}\n`
+  const checked = results.filter((result) => result.checks.length > 0)
+  const checks =
+    checked.length === 0
+      ? []
+      : [
+          '',
+          'Checkout runs use fresh carts, each sent once; after each run, orders made from its carts vs 2xx answers (orders may exceed 2xx by requests the server finished after autocannon stopped counting):',
+          '',
+          ...checked.map((result) => {
+            const failed = result.checks.filter((check) => !check.ok)
+            const verdict = failed.length === 0 ? 'every 2xx placed a new order' : `${failed.length} runs MISMATCHED`
+            const runs = result.checks
+              .map((check) => `${check.side === 'graphql' ? 'GraphQL' : 'bare'} r${check.round} ${check.summary}`)
+              .join('; ')
+            return `- ${result.name}: ${verdict} (${runs})`
+          }),
+        ]
+  return `${[...header, ...table, ...rounds, ...checks, ...renderCeiling(ceiling)].join('\n')}\n`
+}
+
+function renderCeiling(ceiling: CeilingReport | null): string[] {
+  if (!ceiling) return []
+  const lines = ['', '## Hot-row ceiling', '']
+  if (ceiling.result.kind === 'unavailable') {
+    return [...lines, `- pgbench not run: ${ceiling.result.reason}`]
+  }
+  const { tps, clients, threads, seconds, version } = ceiling.result.ceiling
+  const graphql = median(ceiling.scenario.graphql.map((run) => run.requestsPerSecond))
+  const bare = median(ceiling.scenario.bare.map((run) => run.requestsPerSecond))
+  const share = (rate: number) => `${((rate / tps) * 100).toFixed(1)}%`
+  const verdict = (rate: number) => (rate / tps >= CEILING_TARGET ? 'meets' : 'below')
+  return [
+    ...lines,
+    `- pgbench (${version}): the checkout's conditional stock UPDATE alone, on the hot SKU's row, one per transaction: ${clients} clients, ${threads} threads, ${seconds}s, prepared statements → **${tps.toFixed(0)} tps**`,
+    `- ${ceiling.scenario.name} req/s ÷ pgbench tps: GraphQL ${graphql.toFixed(0)} / ${tps.toFixed(0)} = **${share(graphql)}** (${verdict(graphql)} the ${CEILING_TARGET * 100}% target); bare ${bare.toFixed(0)} / ${tps.toFixed(0)} = **${share(bare)}** (${verdict(bare)} the target)`,
+  ]
 }
 
 export function writeReport(path: string, markdown: string): void {

@@ -17,9 +17,24 @@ import { findStoresPage } from '../src/modules/stores/store.service.js'
 import { seedDemoData } from '../src/seed/seed.js'
 import { bareRoutes } from './bare.routes.js'
 import { createBenchCarts } from './cart-fixture.js'
+import {
+  checkCartsMatchService,
+  countOrdersOfCarts,
+  createCheckoutCarts,
+  prepareCheckoutStore,
+} from './checkout-fixture.js'
 import { fetchOnce, firstRequest, type Load, measure, type RunStats } from './measure.js'
-import { isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
-import { type Fixture, NEAR, type Scenario, scenarios } from './scenarios.js'
+import { measureHotRowCeiling } from './pgbench.js'
+import { type CeilingReport, isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
+import {
+  type Fixture,
+  type FreshLoad,
+  isFreshLoad,
+  NEAR,
+  type RunCheck,
+  type Scenario,
+  scenarios,
+} from './scenarios.js'
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
@@ -30,6 +45,12 @@ const BENCH_SECRET = 'bench-secret-that-is-long-enough-for-hs256'
 // Each (cart, variant) pair takes at most 99 adds: enough pairs that no run reaches the limit.
 const CARTS_PER_SIDE = 150
 const CART_VARIANTS = 5
+// Checkout carts are made before each run, enough for this rate over the run: far above what a
+// checkout reaches here. A run that still used them all up would send its extra requests to a
+// path that answers 404, and be reported as failed.
+const MAX_CHECKOUT_RATE = 1500
+const CHECKOUT_DISTINCT_VARIANTS = 50
+const HOT_SKU_SCENARIO = 'checkout, hot SKU'
 
 class BenchError extends Error {}
 
@@ -48,29 +69,42 @@ async function main(): Promise<void> {
   await seedDemoData(db)
   const postgresVersion = await serverVersion(db)
 
+  const pickupSecrets = createPickupSecrets(BENCH_SECRET)
   const app = createApp({
     config,
     db,
     logger: createLogger('silent'),
     accessTokens: createAccessTokenIssuer(BENCH_SECRET, config.accessTokenTtlMinutes),
-    pickupSecrets: createPickupSecrets(BENCH_SECRET),
+    pickupSecrets,
   })
   const root = new Hono()
-  root.route('/bare', bareRoutes(db))
+  root.route('/bare', bareRoutes(db, { pickupSecrets, paymentTimeoutMinutes: config.orders.paymentTimeoutMinutes }))
   root.route('/', app)
   const baseUrl = await listen(root)
 
-  const planned = scenarios(await findFixture(db))
+  const fixture = await findFixture(db)
+  log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
+  const planned = scenarios(fixture)
   for (const scenario of planned) log(`check ${scenario.name}: ${await checkScenario(baseUrl, scenario)}`)
 
-  const results: ScenarioRuns[] = planned.map((scenario) => ({ name: scenario.name, graphql: [], bare: [] }))
+  const results: ScenarioRuns[] = planned.map((scenario) => ({
+    name: scenario.name,
+    graphql: [],
+    bare: [],
+    checks: [],
+  }))
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [index, scenario] of planned.entries()) {
       const result = results[index]!
-      result.graphql.push(await run(baseUrl, scenario.graphql, `round ${round}/${ROUNDS} ${scenario.name} GraphQL`))
-      result.bare.push(await run(baseUrl, scenario.bare, `round ${round}/${ROUNDS} ${scenario.name} bare`))
+      for (const side of ['graphql', 'bare'] as const) {
+        const label = `round ${round}/${ROUNDS} ${scenario.name} ${side === 'graphql' ? 'GraphQL' : 'bare'}`
+        const { stats, check } = await run(baseUrl, scenario[side], label)
+        result[side].push(stats)
+        if (check) result.checks.push({ side, round, ...check })
+      }
     }
   }
+  const ceiling = await hotRowCeiling(db, url, fixture, results)
 
   const date = new Date()
   const markdown = renderReport(
@@ -87,6 +121,7 @@ async function main(): Promise<void> {
       command: command(),
     },
     results,
+    ceiling,
   )
   const path = fileURLToPath(new URL(`./results/${isoDate(date)}.md`, import.meta.url))
   writeReport(path, markdown)
@@ -94,6 +129,46 @@ async function main(): Promise<void> {
 
   const failures = results.reduce((sum, result) => sum + totalFailures(result.graphql) + totalFailures(result.bare), 0)
   if (failures > 0) throw new BenchError(`${failures} requests failed during the runs; the numbers above are suspect`)
+  const failedChecks = results.flatMap((result) => result.checks.filter((check) => !check.ok))
+  if (failedChecks.length > 0)
+    throw new BenchError(`${failedChecks.length} runs did not place one order per 2xx; the numbers above are suspect`)
+}
+
+/**
+ * pgbench's rate for the bare stock UPDATE of checkout on the hot SKU's row, with as many clients
+ * as the benchmark has connections and as long as a run; `reserved` is put back afterwards.
+ */
+async function hotRowCeiling(db: Db, url: string, fixture: Fixture, results: ScenarioRuns[]): Promise<CeilingReport> {
+  const hot = results.find((result) => result.name === HOT_SKU_SCENARIO)
+  if (!hot) throw new Error(`no ${HOT_SKU_SCENARIO} scenario`)
+  const row = { storeId: fixture.checkout.store.storeId, variantId: fixture.checkout.store.hotVariantId }
+  const level = () =>
+    db
+      .selectFrom('inventory_level')
+      .select('reserved')
+      .where('store_id', '=', row.storeId)
+      .where('variant_id', '=', row.variantId)
+      .executeTakeFirstOrThrow()
+  const before = await level()
+  log(`pgbench: the checkout's stock UPDATE on the hot row, ${CONNECTIONS} clients, ${DURATION_SECONDS}s…`)
+  try {
+    const result = await measureHotRowCeiling(url, row, {
+      seconds: DURATION_SECONDS,
+      clients: CONNECTIONS,
+      threads: 2,
+    })
+    log(result.kind === 'measured' ? `pgbench: ${result.ceiling.tps.toFixed(0)} tps` : `pgbench: ${result.reason}`)
+    return { scenario: hot, result }
+  } finally {
+    const after = await level()
+    await db
+      .updateTable('inventory_level')
+      .set({ reserved: before.reserved })
+      .where('store_id', '=', row.storeId)
+      .where('variant_id', '=', row.variantId)
+      .execute()
+    log(`pgbench: reserved put back from ${after.reserved} to ${before.reserved}`)
+  }
 }
 
 /** BENCH_DATABASE_URL or DATABASE_URL as is, otherwise a fresh database on the local server. */
@@ -167,6 +242,12 @@ async function findFixture(db: Db): Promise<Fixture> {
     cartVariantIds: cartVariants.map((variant) => variant.id),
     graphqlCarts: await createBenchCarts(db, CARTS_PER_SIDE),
     bareCarts: await createBenchCarts(db, CARTS_PER_SIDE),
+    checkout: {
+      store: await prepareCheckoutStore(db, store.id, CHECKOUT_DISTINCT_VARIANTS),
+      createCarts: (variantIds, count) => createCheckoutCarts(db, variantIds, count),
+      countOrders: (carts) => countOrdersOfCarts(db, carts),
+      connections: CONNECTIONS,
+    },
   }
 }
 
@@ -176,7 +257,6 @@ async function findFixture(db: Db): Promise<Fixture> {
  * would otherwise query a pool that has been destroyed.
  */
 function listen(app: Hono): Promise<string> {
-  let inFlight = 0
   const counted = new Hono()
   counted.use(async (_c, next) => {
     inFlight++
@@ -195,14 +275,23 @@ function listen(app: Hono): Promise<string> {
       const closed = new Promise<void>((done) => server.close(() => done()))
       if ('closeAllConnections' in server) server.closeAllConnections()
       await closed
-      for (let waited = 0; inFlight > 0 && waited < 5000; waited += 20) await delay(20)
+      await drained()
     })
   })
 }
 
+/** Requests the server has received and not yet answered. */
+let inFlight = 0
+
+/** Waits (up to 5 s) until the server has answered every request it received. */
+async function drained(): Promise<void> {
+  for (let waited = 0; inFlight > 0 && waited < 5000; waited += 20) await delay(20)
+}
+
 async function checkScenario(baseUrl: string, scenario: Scenario): Promise<string> {
-  const graphql = await fetchOnce(baseUrl, firstRequest(scenario.graphql))
-  const bare = await fetchOnce(baseUrl, firstRequest(scenario.bare))
+  const [graphqlLoad, bareLoad] = await Promise.all([sample(scenario.graphql), sample(scenario.bare)])
+  const graphql = await fetchOnce(baseUrl, firstRequest(graphqlLoad))
+  const bare = await fetchOnce(baseUrl, firstRequest(bareLoad))
   const problem =
     graphql.status !== 200
       ? `GraphQL answered ${graphql.status}`
@@ -227,12 +316,56 @@ function hasErrors(body: unknown): boolean {
   return typeof body !== 'object' || body === null || 'errors' in body
 }
 
-async function run(baseUrl: string, request: Load, label: string): Promise<RunStats> {
-  await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: WARM_UP_SECONDS })
-  const stats = await measure(baseUrl, request, { connections: CONNECTIONS, durationSeconds: DURATION_SECONDS })
+/** A load to try once before measuring; a fresh load makes one request for it. */
+async function sample(load: Load | FreshLoad): Promise<Load> {
+  return isFreshLoad(load) ? (await load.prepare(1)).load : load
+}
+
+/**
+ * A warm-up, then the measured run. A fresh load is prepared for both before the warm-up (so the
+ * warm-up also absorbs the after-effects of writing its rows) and checked after each run, once
+ * the server has answered everything it received.
+ */
+async function run(
+  baseUrl: string,
+  load: Load | FreshLoad,
+  label: string,
+): Promise<{ stats: RunStats; check: RunCheck | null }> {
+  const options = { connections: CONNECTIONS }
+  if (!isFreshLoad(load)) {
+    await measure(baseUrl, load, { ...options, durationSeconds: WARM_UP_SECONDS })
+    const stats = await measure(baseUrl, load, { ...options, durationSeconds: DURATION_SECONDS })
+    logRun(label, stats, null)
+    return { stats, check: null }
+  }
+  const started = Date.now()
+  const warmUp = await load.prepare(freshRequestsFor(WARM_UP_SECONDS))
+  const measured = await load.prepare(freshRequestsFor(DURATION_SECONDS))
+  const preparedMs = Date.now() - started
+  const warmUpStats = await measure(baseUrl, warmUp.load, { ...options, durationSeconds: WARM_UP_SECONDS })
+  await drained()
+  const warmUpCheck = await warmUp.verify(warmUpStats)
+  const stats = await measure(baseUrl, measured.load, { ...options, durationSeconds: DURATION_SECONDS })
+  await drained()
+  const check = await measured.verify(stats)
+  if (!warmUpCheck.ok) log(`${label}: warm-up check failed: ${warmUpCheck.summary}`)
+  logRun(label, stats, `${check.summary}${check.ok ? '' : ' (MISMATCH)'}; prepared in ${preparedMs} ms`)
+  return {
+    stats,
+    check: warmUpCheck.ok ? check : { ok: false, summary: `${check.summary}; warm-up: ${warmUpCheck.summary}` },
+  }
+}
+
+function freshRequestsFor(seconds: number): number {
+  return Math.ceil(MAX_CHECKOUT_RATE * seconds) + 2 * CONNECTIONS
+}
+
+function logRun(label: string, stats: RunStats, note: string | null): void {
   const failures = stats.non2xx + stats.errors > 0 ? `, ${stats.non2xx} non-2xx, ${stats.errors} errors` : ''
-  log(`${label}: ${stats.requestsPerSecond.toFixed(0)} req/s, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms${failures}`)
-  return stats
+  const suffix = note ? `; ${note}` : ''
+  log(
+    `${label}: ${stats.requestsPerSecond.toFixed(0)} req/s, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms${failures}${suffix}`,
+  )
 }
 
 function command(): string {

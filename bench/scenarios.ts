@@ -1,12 +1,40 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { BenchCart } from './cart-fixture.js'
-import type { HttpRequest, Load } from './measure.js'
+import type { CheckoutCart, CheckoutStore } from './checkout-fixture.js'
+import type { HttpRequest, Load, RunStats } from './measure.js'
+
+/**
+ * A load made afresh for every run, for requests that may be sent only once (a cart is checked
+ * out once; sent again it would be a cheap idempotent replay that flatters the numbers).
+ */
+export interface FreshLoad {
+  /** Makes `count` new requests; not timed. */
+  prepare(count: number): Promise<PreparedRun>
+}
+
+export interface PreparedRun {
+  load: Load
+  /**
+   * After the run, once the server has finished every request it received: whether the run did
+   * what it claims (e.g. one new order per 2xx), with the numbers.
+   */
+  verify(stats: RunStats): Promise<RunCheck>
+}
+
+export interface RunCheck {
+  ok: boolean
+  summary: string
+}
+
+export function isFreshLoad(load: Load | FreshLoad): load is FreshLoad {
+  return 'prepare' in load
+}
 
 /** One GraphQL request and the bare route that serves the same data. */
 export interface Scenario {
   name: string
-  graphql: Load
-  bare: Load
+  graphql: Load | FreshLoad
+  bare: Load | FreshLoad
   /**
    * Given both parsed bodies (already known to be 200s, the GraphQL one without `errors`),
    * throws when they disagree; returns a short description of what was checked.
@@ -23,6 +51,16 @@ export interface Fixture {
   /** Separate carts for each side, so both start from the same state. */
   graphqlCarts: readonly BenchCart[]
   bareCarts: readonly BenchCart[]
+  checkout: CheckoutFixture
+}
+
+/** What the checkout scenarios need: a store ready to take every order, and a cart factory. */
+export interface CheckoutFixture {
+  store: CheckoutStore
+  createCarts(variantIds: readonly string[], count: number): Promise<CheckoutCart[]>
+  countOrders(carts: readonly CheckoutCart[]): Promise<number>
+  /** Requests the autocannon connections may have in flight when a run ends. */
+  connections: number
 }
 
 export const NEAR = { latitude: 48.8606, longitude: 2.3376 }
@@ -96,7 +134,87 @@ export function scenarios(fixture: Fixture): Scenario[] {
       ),
       check: sameCartShape,
     },
+    {
+      name: 'checkout, distinct SKUs',
+      graphql: checkoutLoad(fixture.checkout, 'graphql', fixture.checkout.store.distinctVariantIds),
+      bare: checkoutLoad(fixture.checkout, 'bare', fixture.checkout.store.distinctVariantIds),
+      check: samePlacedOrder,
+    },
+    {
+      name: 'checkout, hot SKU',
+      graphql: checkoutLoad(fixture.checkout, 'graphql', [fixture.checkout.store.hotVariantId]),
+      bare: checkoutLoad(fixture.checkout, 'bare', [fixture.checkout.store.hotVariantId]),
+      check: samePlacedOrder,
+    },
   ]
+}
+
+const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
+  checkoutPlaceOrder(input: $input) {
+    order { id number status }
+    pickupCode
+    userErrors { code field message }
+  }
+}`
+
+/**
+ * Fresh carts for every run, each holding one unit of variantIds[i mod n] and checked out once
+ * (pay at pickup, the store's slot two days ahead). After the run, the orders of those carts must
+ * number the 2xx answers, plus at most one per connection for requests the server finished after
+ * autocannon stopped counting: fewer would mean some 2xx placed no order (a replay, a userError).
+ */
+function checkoutLoad(checkout: CheckoutFixture, side: 'graphql' | 'bare', variantIds: readonly string[]): FreshLoad {
+  const { store } = checkout
+  const request = (cart: CheckoutCart): HttpRequest => {
+    const headers = { 'content-type': 'application/json', 'x-cart-token': cart.cartToken }
+    const input = {
+      pickupSlotStart: store.pickupSlotStart.toISOString(),
+      paymentMode: 'AT_PICKUP',
+      idempotencyKey: cart.idempotencyKey,
+    }
+    if (side === 'bare') {
+      const body = JSON.stringify({ ...input, cartId: cart.cartId, storeId: store.storeId })
+      return { method: 'POST', path: '/bare/checkout', headers, body }
+    }
+    const variables = {
+      input: { ...input, cartId: globalId('Cart', cart.cartId), storeId: globalId('Store', store.storeId) },
+    }
+    return { ...graphqlRequest(CHECKOUT, variables), headers }
+  }
+  return {
+    async prepare(count) {
+      const carts = await checkout.createCarts(variantIds, count)
+      return {
+        load: { oneShot: carts.map(request) },
+        async verify(stats) {
+          const orders = await checkout.countOrders(carts)
+          const late = orders - stats.ok
+          const ok = late >= 0 && late <= checkout.connections
+          return { ok, summary: `${orders} orders for ${stats.ok} 2xx of ${carts.length} carts` }
+        },
+      }
+    },
+  }
+}
+
+/** Different carts on each side: both placed an order, paid at pickup, and got a pickup code. */
+function samePlacedOrder(graphql: unknown, bare: unknown): string {
+  for (const [side, body] of [
+    ['GraphQL', graphql],
+    ['bare', bare],
+  ] as const) {
+    const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
+    const errors = property(payload, 'userErrors')
+    if (!Array.isArray(errors) || errors.length > 0)
+      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
+    const order = property(payload, 'order')
+    const keys = typeof order === 'object' && order !== null ? Object.keys(order).sort() : []
+    if (!isDeepStrictEqual(keys, ['id', 'number', 'status']) || property(order, 'status') !== 'PLACED')
+      throw new Error(`${side} order is ${JSON.stringify(order)}`)
+    if (!/^\d{6}$/.test(String(property(payload, 'pickupCode'))))
+      throw new Error(`${side} pickup code is ${JSON.stringify(property(payload, 'pickupCode'))}`)
+  }
+  return 'both placed an order (PLACED, with a pickup code)'
 }
 
 /** Different carts on each side, so the check compares shape and outcome rather than ids. */

@@ -24,6 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db)
   await sql`CREATE INDEX payment_order_idx ON payment (order_id)`.execute(db)
 
+  // A card authorisation lasts about 7 days: a ready order may not be held longer than 6.
+  await sql`ALTER TABLE store ADD CONSTRAINT store_hold_within_card_authorisation CHECK (hold_hours <= 144)`.execute(db)
+
   // Every Stripe event id we have acted on: a redelivery is recognised and answered without effect.
   await sql`
     CREATE TABLE stripe_event (

@@ -1,10 +1,13 @@
+import { Gauge } from 'prom-client'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
+import type { HttpMetrics } from './http/metrics.js'
 import { allJobs } from './jobs/all-jobs.js'
 import { createScheduler } from './jobs/scheduler.js'
 import type { Logger } from './logger.js'
 import { createOutboxDispatcher } from './modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from './modules/events/pubsub.js'
+import type { AppPayments } from './modules/payments/payment-setup.js'
 
 export interface BackgroundWork {
   /** Stops polling and scheduling; resolves once the batch or jobs in flight have finished. */
@@ -17,11 +20,24 @@ export function startBackgroundWork(deps: {
   db: Db
   logger: Logger
   pubsub: AppPubSub
+  payments: AppPayments
+  metrics: HttpMetrics
 }): BackgroundWork {
   const { config, db, logger, pubsub } = deps
+  const mismatches = new Gauge({
+    name: 'comptoir_payment_mismatches',
+    help: 'Payments whose state disagreed with the provider at the last reconciliation',
+    registers: [deps.metrics.registry],
+  })
   const dispatcher = createOutboxDispatcher({ db, pubsub, logger, pollIntervalMs: config.outboxPollMs })
   dispatcher.start()
-  const scheduler = config.schedulerEnabled ? createScheduler({ db, logger, jobs: allJobs(config) }) : null
+  const scheduler = config.schedulerEnabled
+    ? createScheduler({
+        db,
+        logger,
+        jobs: allJobs(config, { payments: deps.payments, logger, onPaymentMismatch: (count) => mismatches.set(count) }),
+      })
+    : null
   scheduler?.start()
   return {
     async stop() {

@@ -16,6 +16,8 @@ async function main() {
   await seedIfWanted(config, db, logger)
 
   const pubsub = createAppPubSub()
+  const payments = paymentsFor(config.stripe)
+  const metrics = createHttpMetrics({ processMetrics: true })
   const app = createApp({
     config,
     db,
@@ -23,14 +25,14 @@ async function main() {
     pubsub,
     accessTokens: accessTokenIssuerFor(config),
     pickupSecrets: pickupSecretsFor(config),
-    payments: paymentsFor(config.stripe),
-    metrics: createHttpMetrics({ processMetrics: true }),
+    payments,
+    metrics,
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
     printWelcome(config, info.port)
   })
-  const background = startBackgroundWork({ config, db, logger, pubsub })
+  const background = startBackgroundWork({ config, db, logger, pubsub, payments, metrics })
 
   let stopping = false
   const shutdown = (signal: string) => {

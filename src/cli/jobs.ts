@@ -2,6 +2,7 @@ import { loadConfig } from '../config.js'
 import { allJobs } from '../jobs/all-jobs.js'
 import { createScheduler } from '../jobs/scheduler.js'
 import { createLogger } from '../logger.js'
+import { paymentsFor } from '../modules/payments/payment-setup.js'
 import { openDatabase } from '../runtime.js'
 
 // `npm run jobs -- --once`: run every job once and exit (for cron). Without --once: run them on
@@ -9,7 +10,11 @@ import { openDatabase } from '../runtime.js'
 const config = loadConfig()
 const logger = createLogger(config.logLevel)
 const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
-const scheduler = createScheduler({ db, logger, jobs: allJobs(config) })
+const scheduler = createScheduler({
+  db,
+  logger,
+  jobs: allJobs(config, { payments: paymentsFor(config.stripe), logger }),
+})
 
 if (process.argv.includes('--once')) {
   let code = 0

@@ -1,10 +1,29 @@
 import type { Config } from '../config.js'
+import type { Logger } from '../logger.js'
 import { cartCleanupJob } from '../modules/carts/cart-cleanup.job.js'
 import { cartHoldExpiryJob } from '../modules/carts/cart-hold-expiry.job.js'
 import { orderTimersJob } from '../modules/orders/order-timers.job.js'
+import { paymentReconciliationJob } from '../modules/payments/payment-reconciliation.job.js'
+import type { AppPayments } from '../modules/payments/payment-setup.js'
 import type { Job } from './job.js'
 
+export interface JobDependencies {
+  payments: AppPayments
+  logger: Logger
+  /** Told how many payments disagreed with the provider at each reconciliation. */
+  onPaymentMismatch?: (count: number) => void
+}
+
 /** Every periodic job, run by the server's scheduler or by `npm run jobs`. */
-export function allJobs(config: Config): Job[] {
-  return [cartHoldExpiryJob(), cartCleanupJob(config.carts), orderTimersJob()]
+export function allJobs(config: Config, deps: JobDependencies): Job[] {
+  return [
+    cartHoldExpiryJob(),
+    cartCleanupJob(config.carts),
+    orderTimersJob(),
+    paymentReconciliationJob({
+      provider: deps.payments.online,
+      logger: deps.logger,
+      onMismatch: deps.onPaymentMismatch,
+    }),
+  ]
 }

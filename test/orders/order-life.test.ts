@@ -300,8 +300,16 @@ describe('timers', () => {
     const job = orderTimersJob()
     const runAt = (at: Date) => inTransaction(testDb.db, (trx) => job.run(trx, at))
     expect((await runAt(new Date(NOW.getTime() + 10 * 60_000))).affected).toBe(0)
-    expect((await runAt(new Date(NOW.getTime() + 16 * 60_000))).details).toEqual({ unpaidCancelled: 1, expired: 0 })
-    expect((await runAt(new Date(NOW.getTime() + 73 * 3_600_000))).details).toEqual({ unpaidCancelled: 0, expired: 1 })
+    expect((await runAt(new Date(NOW.getTime() + 16 * 60_000))).details).toEqual({
+      unpaidCancelled: 1,
+      expired: 0,
+      authorisationLapsing: 0,
+    })
+    expect((await runAt(new Date(NOW.getTime() + 73 * 3_600_000))).details).toEqual({
+      unpaidCancelled: 0,
+      expired: 1,
+      authorisationLapsing: 0,
+    })
 
     const statuses = await testDb.db
       .selectFrom('sales_order')

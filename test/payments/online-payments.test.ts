@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inTransaction } from '../../src/db/transaction.js'
+import { createLogger } from '../../src/logger.js'
+import { paymentReconciliationJob } from '../../src/modules/payments/payment-reconciliation.job.js'
 import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
@@ -264,5 +267,37 @@ describe('online payment with Stripe', () => {
     expect(cancelled.data!.orderCancel.userErrors).toEqual([])
     expect(intentOf(payment.provider_ref!).status).toBe('canceled')
     expect((await orderState(first.order!.id)).payment.status).toBe('VOIDED')
+  })
+
+  it('reconciliation settles an order whose webhook never came, and voids what a cancelled order still holds', async () => {
+    const job = paymentReconciliationJob({ provider: stripe, logger: createLogger('silent') })
+    const runAt = (at: Date) => inTransaction(testDb.db, (trx) => job.run(trx, at))
+
+    const { first: lost } = await onlineCheckout()
+    const lostPayment = (await orderState(lost.order!.id)).payment
+    fake.confirm(lostPayment.provider_ref!) // authorised at Stripe; the webhook is lost
+    const { first: cancelled } = await onlineCheckout()
+    const held = (await orderState(cancelled.order!.id)).payment
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(held.provider_ref!))
+    fake.failNext(1, 503) // the void after cancellation fails
+    await api.gql(
+      'mutation($input: OrderCancelInput!) { orderCancel(input: $input) { userErrors { code } } }',
+      { input: { orderId: cancelled.order!.id } },
+      { token: manager },
+    )
+    expect((await orderState(cancelled.order!.id)).payment.status).toBe('AUTHORIZED')
+
+    const later = new Date(Date.now() + 10 * 60_000)
+    const result = await runAt(later)
+    expect(result.details).toMatchObject({ mismatches: 0 })
+    expect(await orderState(lost.order!.id)).toMatchObject({
+      order: { status: 'PLACED' },
+      payment: { status: 'AUTHORIZED' },
+    })
+    expect(await orderState(cancelled.order!.id)).toMatchObject({
+      order: { status: 'CANCELLED' },
+      payment: { status: 'VOIDED' },
+    })
+    expect(intentOf(held.provider_ref!).status).toBe('canceled')
   })
 })

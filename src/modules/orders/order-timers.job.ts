@@ -1,4 +1,5 @@
 import type { Job } from '../../jobs/job.js'
+import { findOrdersWithLapsingAuthorisation } from '../payments/payment.service.js'
 import { cancelOrder, expireOrder, findOverdueOrders, lockOrder } from './order.service.js'
 
 /** Per run: a backlog drains over a few runs instead of one long transaction. */
@@ -31,7 +32,20 @@ export function orderTimersJob(): Job {
         await expireOrder(trx, order, now)
         expired++
       }
-      return { affected: unpaidCancelled + expired, details: { unpaidCancelled, expired } }
+      // Never capture on a lapsed hold: release the order first (reconciliation voids the intent).
+      let authorisationLapsing = 0
+      for (const { id } of await findOrdersWithLapsingAuthorisation(trx, now, BATCH_SIZE)) {
+        const order = await lockOrder(trx, id)
+        if (!order) continue
+        const system = { type: 'SYSTEM' as const, id: null }
+        if (order.status === 'READY_FOR_PICKUP') await expireOrder(trx, order, now)
+        else await cancelOrder(trx, order, { actor: system, now, reason: 'card authorisation about to lapse' })
+        authorisationLapsing++
+      }
+      return {
+        affected: unpaidCancelled + expired + authorisationLapsing,
+        details: { unpaidCancelled, expired, authorisationLapsing },
+      }
     },
   }
 }

@@ -74,16 +74,46 @@ export async function recordStripeEvent(trx: Trx, id: string, type: string): Pro
   return row !== undefined
 }
 
-/** Online payments still waiting for the processor after `before`: the webhook may be lost. */
-export function findStalePendingPayments(db: Db, before: Date, limit: number) {
+/** Orders not yet collected whose card authorisation was taken before `authorisedBefore`. */
+export function findOrdersWithLapsingAuthorisation(db: Db, authorisedBefore: Date, limit: number) {
   return db
     .selectFrom('payment')
     .innerJoin('sales_order', 'sales_order.id', 'payment.order_id')
-    .select(['payment.id', 'payment.provider_ref'])
+    .select('sales_order.id')
+    .where('payment.provider', 'in', ['STRIPE', 'OFFLINE'])
+    .where('payment.status', '=', 'AUTHORIZED')
+    .where('payment.authorized_at', '<', authorisedBefore)
+    .where('sales_order.status', 'in', ['PLACED', 'PREPARING', 'READY_FOR_PICKUP'])
+    .limit(limit)
+    .execute()
+}
+
+/**
+ * Online payments to ask the processor about: still waiting after `before` (their webhook may
+ * be lost), or still holding funds for an order that was cancelled or expired.
+ */
+export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
+  return db
+    .selectFrom('payment')
+    .innerJoin('sales_order', 'sales_order.id', 'payment.order_id')
+    .selectAll('payment')
+    .select('sales_order.status as order_status')
     .where('payment.provider', '=', 'STRIPE')
-    .where('payment.status', 'in', ['PENDING', 'REQUIRES_ACTION', 'AUTHORIZED'])
-    .where('sales_order.status', '=', 'PENDING_PAYMENT')
-    .where('payment.created_at', '<', before)
+    .where('payment.provider_ref', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('payment.status', 'in', ['PENDING', 'REQUIRES_ACTION', 'FAILED']),
+          eb('sales_order.status', '=', 'PENDING_PAYMENT'),
+          eb('payment.updated_at', '<', before),
+        ]),
+        eb.and([
+          eb('payment.status', 'in', ['REQUIRES_ACTION', 'AUTHORIZED', 'FAILED']),
+          eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
+        ]),
+      ]),
+    )
+    .orderBy('payment.updated_at')
     .limit(limit)
     .execute()
 }

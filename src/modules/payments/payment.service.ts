@@ -21,6 +21,17 @@ function asBusinessError(error: unknown): unknown {
   return error
 }
 
+/** Card authorisations last about 7 days; orders are released well before one lapses. */
+export const AUTHORISATION_SAFE_HOURS = 156
+
+export function findOrdersWithLapsingAuthorisation(db: Db, now: Date, limit: number) {
+  return paymentRepository.findOrdersWithLapsingAuthorisation(
+    db,
+    new Date(now.getTime() - AUTHORISATION_SAFE_HOURS * 3_600_000),
+    limit,
+  )
+}
+
 const onlineOf = (payments: PaymentRow[]) => payments.find((p) => p.provider === 'STRIPE' || p.provider === 'OFFLINE')
 
 /**
@@ -68,10 +79,16 @@ export async function ensureOnlineAuthorization(
  * order row locked before the payment row (the order every path uses).
  */
 export async function applyIntentState(db: Db, paymentId: string, state: IntentState, now: Date): Promise<void> {
-  await inTransaction(db, (trx) => applyInTransaction(trx, paymentId, state, now))
+  await inTransaction(db, (trx) => applyIntentStateInTransaction(trx, paymentId, state, now))
 }
 
-async function applyInTransaction(trx: Trx, paymentId: string, state: IntentState, now: Date): Promise<void> {
+/** The same, in the caller's transaction (which must not be holding a processor call open). */
+export async function applyIntentStateInTransaction(
+  trx: Trx,
+  paymentId: string,
+  state: IntentState,
+  now: Date,
+): Promise<void> {
   const unlocked = (await paymentRepository.findPaymentById(trx, paymentId)) ?? null
   if (!unlocked) return
   const order = await lockOrder(trx, unlocked.order_id)
@@ -104,7 +121,7 @@ export async function handlePaymentNews(
       (await paymentRepository.findPaymentByRef(trx, event.providerRef))
     if (!payment) return 'UNKNOWN_PAYMENT'
     if (!(await paymentRepository.recordStripeEvent(trx, event.id, event.type))) return 'DUPLICATE'
-    await applyInTransaction(trx, payment.id, event.state, now)
+    await applyIntentStateInTransaction(trx, payment.id, event.state, now)
     return 'PROCESSED'
   })
 }
