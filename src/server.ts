@@ -7,7 +7,7 @@ import { createLogger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
-import { DEMO_ACCOUNTS } from './seed/seed.js'
+import { DEMO_ACCOUNTS, DEMO_CUSTOMER } from './seed/seed.js'
 
 async function main() {
   const config = loadConfigOrExit()
@@ -31,6 +31,11 @@ async function main() {
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
     printWelcome(config, info.port)
+  })
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : error.message
+    process.stderr.write(`Comptoir cannot listen on ${config.host}:${config.port}: ${reason}\n`)
+    process.exit(1)
   })
   const background = startBackgroundWork({ config, db, logger, pubsub, payments, metrics })
 
@@ -84,6 +89,7 @@ function printWelcome(config: Config, port: number) {
     lines.push('  Demo accounts (sign in with the staffSignIn mutation):')
     for (const account of DEMO_ACCOUNTS)
       lines.push(`    ${account.role.padEnd(9)} ${account.email} / ${account.password}`)
+    lines.push(`  Demo customer (customerSignIn): ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`)
   }
   process.stdout.write(`${lines.join('\n')}\n\n`)
 }

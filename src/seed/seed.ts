@@ -27,6 +27,8 @@ export interface DemoAccount {
 }
 
 const ADMIN_PASSWORD = 'comptoir-admin'
+/** The demo shopper, so that anyone can try the customer side (DESIGN.md, Running). */
+export const DEMO_CUSTOMER = { email: 'alice@comptoir.dev', password: 'comptoir-alice', name: 'Alice Martin' } as const
 const STAFF_PASSWORD = 'comptoir-staff'
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -79,7 +81,11 @@ async function insertDemoData(trx: Trx): Promise<SeedSummary> {
   // scrypt is deliberately slow, so each distinct password is hashed once, on libuv's thread pool
   // while the inserts run. The no-op catch only keeps an early insert failure from also reporting
   // an unhandled rejection; the await below still sees any hashing error.
-  const passwordHashes = Promise.all([hashPassword(ADMIN_PASSWORD), hashPassword(STAFF_PASSWORD)])
+  const passwordHashes = Promise.all([
+    hashPassword(ADMIN_PASSWORD),
+    hashPassword(STAFF_PASSWORD),
+    hashPassword(DEMO_CUSTOMER.password),
+  ])
   passwordHashes.catch(() => {})
 
   const categoryIds = idsBy(
@@ -177,7 +183,7 @@ async function insertDemoData(trx: Trx): Promise<SeedSummary> {
   for (const chunk of chunked(levels)) await trx.insertInto('inventory_level').values(chunk).execute()
   for (const chunk of chunked(movements)) await trx.insertInto('stock_movement').values(chunk).execute()
 
-  const [adminHash, staffHash] = await passwordHashes
+  const [adminHash, staffHash, customerHash] = await passwordHashes
   const staffRows = DEMO_ACCOUNTS.map((account) => ({
     email: account.email,
     name: account.name,
@@ -186,6 +192,10 @@ async function insertDemoData(trx: Trx): Promise<SeedSummary> {
     store_id: account.storeCode === null ? null : idOf(storeIds, account.storeCode),
   }))
   await trx.insertInto('staff').values(staffRows).execute()
+  await trx
+    .insertInto('customer')
+    .values({ email: DEMO_CUSTOMER.email, name: DEMO_CUSTOMER.name, password_hash: customerHash })
+    .execute()
 
   return {
     ...emptySummary(false),

@@ -53,6 +53,12 @@ async function signIn(input: Record<string, unknown>, headers: Record<string, st
 }
 
 describe('customer accounts', () => {
+  it('has the seeded demo customer ready to sign in', async () => {
+    const alice = await signIn({ email: 'alice@comptoir.dev', password: 'comptoir-alice' })
+    expect(alice.userErrors).toEqual([])
+    expect(alice.customer).toMatchObject({ email: 'alice@comptoir.dev', name: 'Alice Martin' })
+  })
+
   it('signs up, signs in case-insensitively, and `me` answers with the account', async () => {
     const created = await signUp({ email: 'Bob@Example.com', password: 'a long and varied secret', name: ' Bob ' })
     expect(created.userErrors).toEqual([])

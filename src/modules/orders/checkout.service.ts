@@ -115,7 +115,12 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
     storeId: store.id,
     orderId,
     actor: { type: 'SYSTEM', id: null },
-    lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.variant.sku, index })),
+    lines: lines.map((line, index) => ({
+      variantId: line.variant_id,
+      quantity: line.quantity,
+      sku: line.variant.sku,
+      index,
+    })),
   })
   const booking = await bookPickupSlot(trx, store, slot.start, input.now)
   if (booking === 'STORE_CLOSED') throw new StoreClosedError()
