@@ -91,3 +91,20 @@ export async function shiftLevel(
     .where('variant_id', '=', variantId)
     .execute()
 }
+
+/** Locks levels across stores in one global order (store, then variant): no two callers deadlock. */
+export async function lockLevelsAcrossStores(
+  trx: Trx,
+  pairs: readonly { storeId: string; variantId: string }[],
+): Promise<void> {
+  const sorted = [...pairs].sort((a, b) => a.storeId.localeCompare(b.storeId) || a.variantId.localeCompare(b.variantId))
+  for (const pair of sorted) {
+    await trx
+      .selectFrom('inventory_level')
+      .select('store_id')
+      .where('store_id', '=', pair.storeId)
+      .where('variant_id', '=', pair.variantId)
+      .forUpdate()
+      .execute()
+  }
+}

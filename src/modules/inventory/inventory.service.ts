@@ -248,3 +248,15 @@ async function writeOrderMovements(
     lines.map((line) => line.variantId),
   )
 }
+
+/**
+ * For a checkout that turns a cart's holds (maybe in another store) into an order's
+ * reservation: locks every level it will touch first, in one global order, so two such
+ * checkouts crossing between two stores cannot deadlock.
+ */
+export function lockLevelsForHandover(
+  trx: Trx,
+  pairs: readonly { storeId: string; variantId: string }[],
+): Promise<void> {
+  return inventoryRepository.lockLevelsAcrossStores(trx, pairs)
+}

@@ -7,7 +7,7 @@ import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
 import { markCartCheckedOut } from '../carts/cart-checkout.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
-import { reserveForOrder } from '../inventory/inventory.service.js'
+import { lockLevelsForHandover, reserveForOrder } from '../inventory/inventory.service.js'
 import { bookPickupSlot, findPickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
 import { CartEmptyError, IdempotencyKeyMismatchError, SlotFullError, StoreClosedError } from './order.errors.js'
@@ -110,7 +110,13 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   await markCartCheckedOut(trx, cart, orderId)
 
   // What the cart held becomes the order's reservation: release, then reserve, in one transaction.
-  await releaseCartHolds(trx, cart.id)
+  if (view && view.holds.length > 0) {
+    await lockLevelsForHandover(trx, [
+      ...view.holds.map((hold) => ({ storeId: hold.store_id, variantId: hold.variant_id })),
+      ...lines.map((line) => ({ storeId: store.id, variantId: line.variant_id })),
+    ])
+    await releaseCartHolds(trx, cart.id)
+  }
   await reserveForOrder(trx, {
     storeId: store.id,
     orderId,
