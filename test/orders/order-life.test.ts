@@ -228,6 +228,33 @@ describe('an order from checkout to collection', () => {
   })
 })
 
+describe('card at the counter without Stripe (demo setup)', () => {
+  it('is settled at once by the offline provider', async () => {
+    await receive(1)
+    const { result } = await placeOrder(api, { storeGid: rivoli.gid, lines: [{ variantId: variant.gid, quantity: 1 }] })
+    const orderId = result.order!.id
+    await mutate('orderStartPreparing', { orderId }, { token: manager })
+    await mutate('orderMarkReady', { orderId }, { token: manager })
+    const collected = await mutate(
+      'orderCollect',
+      { orderId, pickupCode: result.pickupCode, payment: { method: 'CARD_PRESENT' } },
+      { token: manager },
+    )
+    expect(collected.payload?.userErrors).toEqual([])
+    expect(collected.payload?.order?.status).toBe('COLLECTED')
+    const payment = await testDb.db
+      .selectFrom('payment')
+      .select(['provider', 'status', 'captured_minor'])
+      .where('order_id', '=', rawId(orderId))
+      .executeTakeFirstOrThrow()
+    expect(payment).toEqual({
+      provider: 'OFFLINE',
+      status: 'CAPTURED',
+      captured_minor: result.order!.total.amountMinor,
+    })
+  })
+})
+
 describe('cancellation', () => {
   it('lets the shopper cancel before preparation, releasing stock and slot', async () => {
     await receive(3)

@@ -300,4 +300,62 @@ describe('online payment with Stripe', () => {
     })
     expect(intentOf(held.provider_ref!).status).toBe('canceled')
   })
+
+  it('takes a card at the counter through the store reader, in two steps, and gives the Terminal SDK its token', async () => {
+    const { cart, cartToken } = await createCart(api, {
+      channel: 'KIOSK',
+      lines: [{ variantId: variant.gid, quantity: 1 }],
+    })
+    const placed = await api.gql<{ checkoutPlaceOrder: CheckoutResult }>(
+      CHECKOUT,
+      {
+        input: {
+          cartId: cart.id,
+          storeId: store.gid,
+          pickupSlotStart: await firstSlot(api, store.gid),
+          paymentMode: 'AT_PICKUP',
+          idempotencyKey: 'card-present-1',
+        },
+      },
+      { headers: cartHeaders(cartToken) },
+    )
+    const orderId = placed.data!.checkoutPlaceOrder.order!.id
+    const pickupCode = placed.data!.checkoutPlaceOrder.pickupCode
+    const run = (name: string, input: object) =>
+      api.gql<Record<string, { userErrors: { code: string }[] }>>(
+        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
+        { input },
+        { token: manager },
+      )
+    await run('orderStartPreparing', { orderId })
+    await run('orderMarkReady', { orderId })
+    const payment = { method: 'CARD_PRESENT', readerId: 'tmr_counter1' }
+    const first = await run('orderCollect', { orderId, pickupCode, payment })
+    expect(first.data!.orderCollect!.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])
+    const pending = await orderState(orderId)
+    expect(pending).toMatchObject({
+      order: { status: 'READY_FOR_PICKUP' },
+      payment: { provider: 'STRIPE_TERMINAL', status: 'REQUIRES_ACTION' },
+    })
+    expect(fake.requests.some((r) => r.path === '/v1/terminal/readers/tmr_counter1/process_payment_intent')).toBe(true)
+
+    // The customer taps the card; Stripe reports the authorisation.
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(pending.payment.provider_ref!))
+    const second = await run('orderCollect', { orderId, pickupCode, payment })
+    expect(second.data!.orderCollect!.userErrors).toEqual([])
+    const done = await orderState(orderId)
+    expect(done).toMatchObject({
+      order: { status: 'COLLECTED' },
+      payment: { status: 'CAPTURED', captured_minor: done.order.total_minor },
+    })
+
+    const token = await api.gql<{ terminalConnectionTokenCreate: { secret: string } }>(
+      'mutation { terminalConnectionTokenCreate { secret } }',
+      {},
+      { token: manager },
+    )
+    expect(token.data!.terminalConnectionTokenCreate.secret).toMatch(/^pst_/)
+    const anonymous = await api.gql('mutation { terminalConnectionTokenCreate { secret } }')
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+  })
 })

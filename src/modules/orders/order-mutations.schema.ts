@@ -7,7 +7,8 @@ import type { GraphQLContext } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
-import { PaymentRequiredError } from '../payments/payment.errors.js'
+import { takeCardPresentPayment } from '../payments/card-present.service.js'
+import { PaymentPendingError, PaymentRequiredError } from '../payments/payment.errors.js'
 import { captureForCollection, settleCancelledOrder, takeCashPayment } from '../payments/payment.service.js'
 import { parseMajorUnits } from '../shared/money.js'
 import { Order } from './order.schema.js'
@@ -95,7 +96,7 @@ const OrderMarkReadyInput = builder.inputType('OrderMarkReadyInput', {
   }),
 })
 
-const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH'] as const })
+const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
 
 export const PosPaymentInput = builder.inputType('PosPaymentInput', {
   fields: (t) => ({
@@ -103,6 +104,10 @@ export const PosPaymentInput = builder.inputType('PosPaymentInput', {
     amountTendered: t.string({
       description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
       validate: z.string().max(20),
+    }),
+    readerId: t.string({
+      description: "CARD_PRESENT: the store's Stripe Terminal reader that takes the card (tmr_…).",
+      validate: z.string().regex(/^tmr_\w+$/, 'readerId is a Stripe reader id (tmr_…)'),
     }),
   }),
 })
@@ -189,15 +194,32 @@ builder.mutationFields((t) => ({
           extensions: { code: 'BAD_USER_INPUT' },
         })
       }
+      const cardPresent = input.payment?.method === 'CARD_PRESENT'
+      if (cardPresent && context.payments.stripe && !input.payment?.readerId) {
+        throw new GraphQLError('A card-present payment needs the readerId of the store’s card reader.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        })
+      }
       return withUserErrors(async () => {
-        // An online order is captured for its final amount first: never a network call under a lock.
+        // Processor calls come first, outside the hand-over transaction: never a network call under a lock.
         if (order.payment_mode === 'ONLINE') {
           await captureForCollection(context.db, context.payments.online, order, context.now)
         }
+        const cardTaken =
+          cardPresent && order.payment_mode === 'AT_PICKUP' && order.status === 'READY_FOR_PICKUP'
+            ? await takeCardPresentPayment(
+                context.db,
+                context.payments,
+                order,
+                input.payment?.readerId ?? '',
+                context.now,
+              )
+            : null
+        if (cardTaken === 'WAITING_FOR_CARD') throw new PaymentPendingError()
         await inTransaction(context.db, async (trx) => {
           const locked = await lockOrder(trx, orderId)
           if (!locked) throw notFound('Order', orderId)
-          if (locked.payment_mode === 'AT_PICKUP' && locked.status === 'READY_FOR_PICKUP') {
+          if (locked.payment_mode === 'AT_PICKUP' && locked.status === 'READY_FOR_PICKUP' && cardTaken !== 'CAPTURED') {
             if (tenderedMinor === null) throw new PaymentRequiredError()
             await takeCashPayment(trx, locked, tenderedMinor, context.now)
           }

@@ -44,3 +44,9 @@ export class InsufficientTenderError extends BusinessError {
     ]
   }
 }
+
+export const PaymentPendingError = single(
+  'PAYMENT_PENDING',
+  ['payment'],
+  'The amount is on the card reader: once the card is accepted, hand the order over again.',
+)

@@ -30,6 +30,7 @@ export const USER_ERROR_CODES = [
   'PAYMENT_FAILED',
   'PAYMENT_REQUIRED',
   'INSUFFICIENT_TENDER',
+  'PAYMENT_PENDING',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
