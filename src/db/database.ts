@@ -295,6 +295,24 @@ export interface StripeEventTable {
   received_at: CreatedAt
 }
 
+export interface OrderReturnTable {
+  id: Generated<string>
+  order_id: string
+  store_id: string
+  refund_to: 'ORIGINAL' | 'CASH'
+  refund_status: 'PENDING' | 'REFUNDED' | 'FAILED'
+  amount_minor: number
+  currency_code: string
+  staff_id: string | null
+  created_at: CreatedAt
+}
+
+export interface OrderReturnLineTable {
+  return_id: string
+  line_number: number
+  quantity: number
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -319,6 +337,8 @@ export interface Database {
   cart_hold: CartHoldTable
   payment: PaymentTable
   stripe_event: StripeEventTable
+  order_return: OrderReturnTable
+  order_return_line: OrderReturnLineTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -337,3 +357,4 @@ export type OrderLineRow = Selectable<OrderLineTable>
 export type OrderStatusChangeRow = Selectable<OrderStatusChangeTable>
 export type CartHoldRow = Selectable<CartHoldTable>
 export type PaymentRow = Selectable<PaymentTable>
+export type OrderReturnRow = Selectable<OrderReturnTable>

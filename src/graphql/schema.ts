@@ -13,6 +13,7 @@ import '../modules/orders/checkout.schema.js'
 import '../modules/orders/order-mutations.schema.js'
 import '../modules/payments/payment.schema.js'
 import '../modules/payments/terminal.schema.js'
+import '../modules/returns/return.schema.js'
 import '../modules/pickup/pickup.schema.js'
 import { builder } from './builder.js'
 

@@ -141,6 +141,18 @@ const DECLARED = {
     'updated_at',
   ],
   stripe_event: ['id', 'type', 'received_at'],
+  order_return: [
+    'id',
+    'order_id',
+    'store_id',
+    'refund_to',
+    'refund_status',
+    'amount_minor',
+    'currency_code',
+    'staff_id',
+    'created_at',
+  ],
+  order_return_line: ['return_id', 'line_number', 'quantity'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

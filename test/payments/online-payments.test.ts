@@ -358,4 +358,32 @@ describe('online payment with Stripe', () => {
     const anonymous = await api.gql('mutation { terminalConnectionTokenCreate { secret } }')
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
   })
+
+  it('refunds part of a captured card payment when goods are returned', async () => {
+    const { first } = await onlineCheckout(2)
+    const orderId = first.order!.id
+    const { payment } = await orderState(orderId)
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
+    const run = (name: string, input: object) =>
+      api.gql<Record<string, { userErrors: { code: string }[] }>>(
+        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
+        { input },
+        { token: manager },
+      )
+    await run('orderStartPreparing', { orderId })
+    await run('orderMarkReady', { orderId })
+    await run('orderCollect', { orderId, pickupPass: first.order!.pickupPass })
+    const sku = (
+      await testDb.db.selectFrom('variant').select('sku').where('id', '=', variant.id).executeTakeFirstOrThrow()
+    ).sku
+    const returned = await run('posReturnCreate', { orderId, lines: [{ sku, quantity: 1 }], refundTo: 'ORIGINAL' })
+    expect(returned.data!.posReturnCreate!.userErrors).toEqual([])
+    const unit = payment.amount_minor / 2
+    expect([...fake.refunds.values()].map((refund) => refund.amount)).toContain(unit)
+    expect((await orderState(orderId)).payment).toMatchObject({
+      status: 'CAPTURED',
+      captured_minor: unit * 2,
+      refunded_minor: unit,
+    })
+  })
 })

@@ -260,3 +260,29 @@ export function lockLevelsForHandover(
 ): Promise<void> {
   return inventoryRepository.lockLevelsAcrossStores(trx, pairs)
 }
+
+/** Returned goods go back on the shelf of the store that took them back (ledger reason RETURN). */
+export async function restockReturn(
+  trx: Trx,
+  input: { storeId: string; orderId: string; lines: QuantityLine[]; actor: StockActor },
+): Promise<void> {
+  const lines = mergeQuantityLines(input.lines).sort((a, b) => a.variantId.localeCompare(b.variantId))
+  const variantIds = lines.map((line) => line.variantId)
+  await inventoryRepository.ensureLevels(trx, input.storeId, variantIds)
+  for (const line of lines) await inventoryRepository.addToOnHand(trx, input.storeId, line.variantId, line.quantity)
+  await inventoryRepository.insertMovements(
+    trx,
+    lines.map((line) => ({
+      store_id: input.storeId,
+      variant_id: line.variantId,
+      on_hand_delta: line.quantity,
+      reason: 'RETURN',
+      order_id: input.orderId,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id,
+      reference: null,
+      note: null,
+    })),
+  )
+  await recordInventoryChanged(trx, input.storeId, variantIds)
+}

@@ -12,6 +12,7 @@ export function insertPayment(
     amountMinor: number
     currencyCode: string
     capturedMinor?: number
+    refundedMinor?: number
     tenderedMinor?: number | null
     changeMinor?: number | null
     at?: Date
@@ -26,6 +27,7 @@ export function insertPayment(
       amount_minor: payment.amountMinor,
       currency_code: payment.currencyCode,
       captured_minor: payment.capturedMinor ?? 0,
+      refunded_minor: payment.refundedMinor ?? 0,
       tendered_minor: payment.tenderedMinor ?? null,
       change_minor: payment.changeMinor ?? null,
       captured_at: payment.capturedMinor ? (payment.at ?? new Date()) : null,

@@ -201,3 +201,44 @@ export async function settleCancelledOrder(
     logger.warn({ err: error, orderId }, 'payment of a cancelled order could not be settled; reconciliation will retry')
   }
 }
+
+/** Cash handed back from the till for a return: a payment row of its own, refunded in full. */
+export async function recordCashRefund(trx: Trx, order: SalesOrderRow, amountMinor: number, now: Date) {
+  await paymentRepository.insertPayment(trx, {
+    orderId: order.id,
+    provider: 'CASH',
+    status: 'REFUNDED',
+    amountMinor,
+    currencyCode: order.currency_code,
+    capturedMinor: amountMinor,
+    refundedMinor: amountMinor,
+    at: now,
+  })
+}
+
+/** Refunds part of an order's card payment (a return); false when the processor refused or failed. */
+export async function refundOnline(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  orderId: string,
+  amountMinor: number,
+  idempotencyKey: string,
+  now: Date,
+  logger: Logger,
+): Promise<boolean> {
+  const payment = (await paymentRepository.findPaymentsOfOrders(db, [orderId])).find(
+    (p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor,
+  )
+  if (!payment?.provider_ref) return false
+  try {
+    await provider.refund(payment.provider_ref, amountMinor, idempotencyKey)
+    const state = await provider.retrieve(payment.provider_ref)
+    // The processor's refunded total may lag; never record less than what was just refunded.
+    const refunded = Math.max(state.amountRefundedMinor, payment.refunded_minor + amountMinor)
+    await applyIntentState(db, payment.id, { ...state, amountRefundedMinor: refunded }, now)
+    return true
+  } catch (error) {
+    logger.warn({ err: error, orderId }, 'refund of a return failed')
+    return false
+  }
+}

@@ -31,6 +31,8 @@ export const USER_ERROR_CODES = [
   'PAYMENT_REQUIRED',
   'INSUFFICIENT_TENDER',
   'PAYMENT_PENDING',
+  'ORDER_NOT_RETURNABLE',
+  'RETURN_EXCEEDS_PURCHASE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino'
+import type { Db } from '../../db/create-db.js'
+import type { OrderReturnRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { restockReturn, type StockActor } from '../inventory/inventory.service.js'
+import { findOrderViews, lockOrder } from '../orders/order.service.js'
+import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
+import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
+import type { UserErrorEntry } from '../shared/business-error.js'
+import { OrderNotReturnableError, ReturnLineError } from './return.errors.js'
+import * as returnRepository from './return.repository.js'
+
+export interface ReturnRequest {
+  orderId: string
+  storeId: string
+  lines: { sku: string; quantity: number }[]
+  refundTo: 'ORIGINAL' | 'CASH'
+  actor: StockActor
+  now: Date
+}
+
+/**
+ * Takes goods back, in any store, for an order bought on any channel: never more than was
+ * handed over (counting earlier returns), back into this store's on hand, and the money back
+ * in cash at once or, to the original card, right after the commit (see refundReturn).
+ */
+export async function createReturn(trx: Trx, request: ReturnRequest): Promise<OrderReturnRow> {
+  const order = await lockOrder(trx, request.orderId)
+  if (!order) throw new OrderNotReturnableError('unknown')
+  if (order.status !== 'COLLECTED') throw new OrderNotReturnableError(order.status)
+  const [view] = await findOrderViews(trx, [order.id])
+  const returned = await returnRepository.findReturnedQuantities(trx, order.id)
+  const errors: UserErrorEntry[] = []
+  const picked = request.lines.flatMap((entry, index) => {
+    const line = view?.lines.find((candidate) => candidate.sku === entry.sku)
+    if (!line) {
+      errors.push({
+        code: 'UNKNOWN_LINE',
+        field: ['lines', String(index), 'sku'],
+        message: `The order has no line ${entry.sku}.`,
+      })
+      return []
+    }
+    const returnable = line.quantity - (returned.get(line.line_number) ?? 0)
+    if (entry.quantity > returnable) {
+      errors.push({
+        code: 'RETURN_EXCEEDS_PURCHASE',
+        field: ['lines', String(index), 'quantity'],
+        message: `At most ${returnable} of ${entry.sku} can still be returned.`,
+      })
+      return []
+    }
+    return [{ line, quantity: entry.quantity }]
+  })
+  if (errors.length > 0) throw new ReturnLineError(errors)
+
+  const amountMinor = picked.reduce((sum, { line, quantity }) => sum + line.unit_price_minor * quantity, 0)
+  const payments = await findPaymentsOfOrders(trx, [order.id])
+  const card = payments.find((p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor)
+  // Cash orders, and shoppers who ask for it, are refunded from the till there and then.
+  const refundTo = request.refundTo === 'ORIGINAL' && card ? 'ORIGINAL' : 'CASH'
+  const created = await returnRepository.insertReturn(trx, {
+    order_id: order.id,
+    store_id: request.storeId,
+    refund_to: refundTo,
+    refund_status: refundTo === 'CASH' ? 'REFUNDED' : 'PENDING',
+    amount_minor: amountMinor,
+    currency_code: order.currency_code,
+    staff_id: request.actor.type === 'STAFF' ? request.actor.id : null,
+  })
+  await returnRepository.insertReturnLines(
+    trx,
+    created.id,
+    picked.map(({ line, quantity }) => ({ lineNumber: line.line_number, quantity })),
+  )
+  await restockReturn(trx, {
+    storeId: request.storeId,
+    orderId: order.id,
+    lines: picked.map(({ line, quantity }) => ({ variantId: line.variant_id, quantity })),
+    actor: request.actor,
+  })
+  if (refundTo === 'CASH') await recordCashRefund(trx, order, amountMinor, request.now)
+  return created
+}
+
+/** The card refund of a return, after its commit; a failure is recorded and logged for follow-up. */
+export async function refundReturn(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  created: OrderReturnRow,
+  now: Date,
+  logger: Logger,
+) {
+  if (created.refund_status !== 'PENDING') return created.refund_status
+  const ok = await refundOnline(
+    db,
+    provider,
+    created.order_id,
+    created.amount_minor,
+    `return-${created.id}`,
+    now,
+    logger,
+  )
+  const status = ok ? 'REFUNDED' : 'FAILED'
+  await returnRepository.setRefundStatus(db, created.id, status)
+  return status
+}
+
+export function findReturnsOfOrders(db: Db, orderIds: readonly string[]) {
+  return returnRepository.findReturnsOfOrders(db, orderIds)
+}
