@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../src/db/transaction.js'
 import { createLogger } from '../../src/logger.js'
+import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
 import { paymentReconciliationJob } from '../../src/modules/payments/payment-reconciliation.job.js'
 import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
@@ -385,5 +386,47 @@ describe('online payment with Stripe', () => {
       captured_minor: unit * 2,
       refunded_minor: unit,
     })
+  })
+
+  it('records a refund made in the Stripe dashboard (charge.refunded)', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    const authorised = fake.confirm(payment.provider_ref!)
+    const amount = authorised.amount
+    await deliver('payment_intent.succeeded', {
+      ...authorised,
+      status: 'succeeded',
+      amount_received: amount,
+      amount_capturable: 0,
+    })
+    const charge = {
+      id: 'ch_dash',
+      object: 'charge',
+      payment_intent: authorised.id,
+      amount,
+      amount_captured: amount,
+      amount_refunded: amount,
+      metadata: {},
+    }
+    expect((await deliver('charge.refunded', charge)).status).toBe(200)
+    expect((await orderState(first.order!.id)).payment).toMatchObject({ status: 'REFUNDED', refunded_minor: amount })
+  })
+
+  it('releases an order before its card authorisation lapses (about 7 days), never capturing on a dead hold', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
+    const job = orderTimersJob()
+    const sixDays = new Date(NOW.getTime() + 6 * 24 * 3_600_000)
+    const sevenDays = new Date(NOW.getTime() + (6 * 24 + 13) * 3_600_000)
+    await inTransaction(testDb.db, (trx) => job.run(trx, sixDays))
+    expect((await orderState(first.order!.id)).order.status).toBe('PLACED')
+    const late = await inTransaction(testDb.db, (trx) => job.run(trx, sevenDays))
+    expect(Number(late.details?.authorisationLapsing)).toBeGreaterThanOrEqual(1)
+    expect((await orderState(first.order!.id)).order.status).toBe('CANCELLED')
+    // Reconciliation then voids what the card still holds.
+    const reconcile = paymentReconciliationJob({ provider: stripe, logger: createLogger('silent') })
+    await inTransaction(testDb.db, (trx) => reconcile.run(trx, sevenDays))
+    expect((await orderState(first.order!.id)).payment.status).toBe('VOIDED')
   })
 })
