@@ -13,6 +13,8 @@ import { findAvailableQuantities } from '../src/modules/inventory/inventory.serv
 import { type PlacedOrder, placeOrder } from '../src/modules/orders/checkout.service.js'
 import { findOrderViews } from '../src/modules/orders/order.service.js'
 import { grantOrderAccess } from '../src/modules/orders/order-access.js'
+import { ensureOnlineAuthorization } from '../src/modules/payments/payment.service.js'
+import type { OnlinePaymentProvider } from '../src/modules/payments/payment-provider.js'
 import { BusinessError } from '../src/modules/shared/business-error.js'
 import { formatMinorUnits } from '../src/modules/shared/money.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
@@ -22,7 +24,10 @@ import { findStore, findStoresPage } from '../src/modules/stores/store.service.j
  * same SQL (including the connections' extra "is there a next page" row) and a response body of
  * the same shape, so that the benchmark measures only what the GraphQL layer adds.
  */
-export function bareRoutes(db: Db, options: { pickupSecrets: PickupSecrets; paymentTimeoutMinutes: number }) {
+export function bareRoutes(
+  db: Db,
+  options: { pickupSecrets: PickupSecrets; paymentTimeoutMinutes: number; payments: OnlinePaymentProvider },
+) {
   return new Hono()
     .get('/products', async (c) => {
       const query = productsQuery.safeParse(c.req.query())
@@ -140,6 +145,54 @@ export function bareRoutes(db: Db, options: { pickupSecrets: PickupSecrets; paym
         },
       })
     })
+    .post('/checkout-online', async (c) => {
+      const body = onlineCheckoutBody.safeParse(await c.req.json().catch(() => null))
+      if (!body.success) return c.json({ error: body.error.issues[0]?.message ?? 'bad body' }, 400)
+      const credentials = { viewer: anonymous, cartToken: c.req.header('x-cart-token') ?? null }
+      const now = new Date()
+      const failed = (userErrors: unknown) =>
+        c.json({ data: { checkoutPlaceOrder: { order: null, pickupCode: null, payment: null, userErrors } } })
+      let placed: PlacedOrder
+      try {
+        placed = await inTransaction(db, (trx) =>
+          placeOrder(trx, {
+            ...body.data,
+            credentials,
+            now,
+            paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+            secrets: options.pickupSecrets,
+          }),
+        )
+      } catch (error) {
+        if (error instanceof BusinessError) return failed(error.userErrors())
+        throw error
+      }
+      // Like the resolver: after the commit, the order, then the processor's authorisation.
+      const [placedOrder] = await findOrderViews(db, [placed.orderId])
+      if (!placedOrder) throw new Error(`order ${placed.orderId} vanished after checkout`)
+      let clientSecret: string | null = null
+      let userErrors: unknown[] = []
+      try {
+        const authorization = await ensureOnlineAuthorization(db, options.payments, placedOrder, now)
+        clientSecret = authorization.clientSecret
+      } catch (error) {
+        if (!(error instanceof BusinessError)) throw error
+        userErrors = error.userErrors()
+      }
+      // Like the Order node's loader: the order (now as the authorisation left it), then access.
+      const [order] = await findOrderViews(db, [placed.orderId])
+      if (!order || !(await grantOrderAccess(db, order, credentials))) return c.json({ error: 'order not found' }, 404)
+      return c.json({
+        data: {
+          checkoutPlaceOrder: {
+            order: { id: globalId('Order', order.id), number: order.number, status: order.status },
+            pickupCode: placed.pickupCode,
+            payment: { clientSecret },
+            userErrors,
+          },
+        },
+      })
+    })
     .get('/stores', async (c) => {
       const query = storesQuery.safeParse(c.req.query())
       if (!query.success) return c.json({ error: query.error.issues[0]?.message ?? 'bad query' }, 400)
@@ -174,6 +227,9 @@ const checkoutBody = z.object({
   paymentMode: z.literal('AT_PICKUP'),
   idempotencyKey: z.string().min(8).max(100),
 })
+
+/** The same with the card paid online: the route also authorises the payment after the commit. */
+const onlineCheckoutBody = checkoutBody.extend({ paymentMode: z.literal('ONLINE') })
 
 const pageSize = z.coerce.number().int().min(1).max(100)
 

@@ -157,3 +157,19 @@ export async function checkCartsMatchService(db: Db, variantId: string): Promise
   }
   return 'set-based carts match cart-service carts'
 }
+
+export interface CheckoutPayment {
+  id: string
+  status: string
+  providerRef: string | null
+}
+
+/** The STRIPE payment rows of the orders made from these carts. */
+export async function findStripePaymentsOfCarts(db: Db, carts: readonly CheckoutCart[]): Promise<CheckoutPayment[]> {
+  const { rows } = await sql<{ id: string; status: string; provider_ref: string | null }>`
+    SELECT payment.id, payment.status, payment.provider_ref
+    FROM payment JOIN sales_order ON sales_order.id = payment.order_id
+    WHERE payment.provider = 'STRIPE'
+      AND sales_order.cart_id = ANY(${carts.map((cart) => cart.cartId)}::uuid[])`.execute(db)
+  return rows.map((row) => ({ id: row.id, status: row.status, providerRef: row.provider_ref }))
+}

@@ -94,7 +94,7 @@ export function renderReport(
       ? []
       : [
           '',
-          'Checkout runs use fresh carts, each sent once; after each run, orders made from its carts vs 2xx answers (orders may exceed 2xx by requests the server finished after autocannon stopped counting):',
+          'Checkout runs use fresh carts, each sent once; after each run, orders made from its carts vs 2xx answers, and for online checkouts their STRIPE payments and the fake Stripe intents they point to (orders may exceed 2xx by requests the server finished after autocannon stopped counting):',
           '',
           ...checked.map((result) => {
             const failed = result.checks.filter((check) => !check.ok)

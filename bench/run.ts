@@ -13,14 +13,18 @@ import { loadConfig } from '../src/config.js'
 import { createDb, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrator.js'
 import { createLogger } from '../src/logger.js'
+import type { AppPayments } from '../src/modules/payments/payment-setup.js'
+import { createStripeProvider } from '../src/modules/payments/stripe.provider.js'
 import { findStoresPage } from '../src/modules/stores/store.service.js'
 import { seedDemoData } from '../src/seed/seed.js'
+import { type FakeStripe, startFakeStripe } from '../test/helpers/fake-stripe.js'
 import { bareRoutes } from './bare.routes.js'
 import { createBenchCarts } from './cart-fixture.js'
 import {
   checkCartsMatchService,
   countOrdersOfCarts,
   createCheckoutCarts,
+  findStripePaymentsOfCarts,
   prepareCheckoutStore,
 } from './checkout-fixture.js'
 import { fetchOnce, firstRequest, type Load, measure, type RunStats } from './measure.js'
@@ -69,6 +73,8 @@ async function main(): Promise<void> {
   await seedDemoData(db)
   const postgresVersion = await serverVersion(db)
 
+  const fakeStripe = await startStripe()
+  const payments = stripePayments(fakeStripe)
   const pickupSecrets = createPickupSecrets(BENCH_SECRET)
   const app = createApp({
     config,
@@ -76,13 +82,21 @@ async function main(): Promise<void> {
     logger: createLogger('silent'),
     accessTokens: createAccessTokenIssuer(BENCH_SECRET, config.accessTokenTtlMinutes),
     pickupSecrets,
+    payments,
   })
   const root = new Hono()
-  root.route('/bare', bareRoutes(db, { pickupSecrets, paymentTimeoutMinutes: config.orders.paymentTimeoutMinutes }))
+  root.route(
+    '/bare',
+    bareRoutes(db, {
+      pickupSecrets,
+      paymentTimeoutMinutes: config.orders.paymentTimeoutMinutes,
+      payments: payments.online,
+    }),
+  )
   root.route('/', app)
   const baseUrl = await listen(root)
 
-  const fixture = await findFixture(db)
+  const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
   const planned = scenarios(fixture)
   for (const scenario of planned) log(`check ${scenario.name}: ${await checkScenario(baseUrl, scenario)}`)
@@ -131,7 +145,31 @@ async function main(): Promise<void> {
   if (failures > 0) throw new BenchError(`${failures} requests failed during the runs; the numbers above are suspect`)
   const failedChecks = results.flatMap((result) => result.checks.filter((check) => !check.ok))
   if (failedChecks.length > 0)
-    throw new BenchError(`${failedChecks.length} runs did not place one order per 2xx; the numbers above are suspect`)
+    throw new BenchError(
+      `${failedChecks.length} runs did not place one order (online: one Stripe payment) per 2xx; the numbers above are suspect`,
+    )
+}
+
+/**
+ * The fake Stripe of the tests, on loopback in this process: every intent it creates waits for
+ * the shopper (requires_payment_method), as a real card checkout would. Closed after the server
+ * (cleanups run in reverse), so requests still in flight at the end can finish their call.
+ */
+async function startStripe(): Promise<FakeStripe> {
+  const fake = await startFakeStripe({ defaultOutcome: 'requires_payment_method' })
+  cleanups.push(() => fake.close())
+  log(`fake Stripe on ${fake.protocol}://${fake.host}:${fake.port}`)
+  return fake
+}
+
+/** Online payments through the real Stripe provider and SDK, pointed at the fake, without retries. */
+function stripePayments(fake: FakeStripe): AppPayments {
+  const provider = createStripeProvider({
+    secretKey: 'sk_test_bench',
+    apiBase: { host: fake.host, port: fake.port, protocol: fake.protocol },
+    maxNetworkRetries: 0,
+  })
+  return { online: provider, stripe: { client: provider.stripe, webhookSecret: 'whsec_bench' } }
 }
 
 /**
@@ -219,7 +257,7 @@ async function serverVersion(db: Db): Promise<string> {
 }
 
 /** The store nearest the scenarios' point and three active variants, from the seeded data. */
-async function findFixture(db: Db): Promise<Fixture> {
+async function findFixture(db: Db, fakeStripe: FakeStripe): Promise<Fixture> {
   const [store] = await findStoresPage(db, { near: NEAR, radiusKm: null, availableFor: null, limit: 1, offset: 0 })
   const variants = await db
     .selectFrom('variant')
@@ -246,6 +284,14 @@ async function findFixture(db: Db): Promise<Fixture> {
       store: await prepareCheckoutStore(db, store.id, CHECKOUT_DISTINCT_VARIANTS),
       createCarts: (variantIds, count) => createCheckoutCarts(db, variantIds, count),
       countOrders: (carts) => countOrdersOfCarts(db, carts),
+      countOnlinePayments: async (carts) => {
+        const payments = await findStripePaymentsOfCarts(db, carts)
+        const matched = payments.filter((payment) => {
+          const intent = payment.providerRef ? fakeStripe.intents.get(payment.providerRef) : undefined
+          return payment.status === 'REQUIRES_ACTION' && intent?.metadata.payment_id === payment.id
+        })
+        return { payments: payments.length, matched: matched.length }
+      },
       connections: CONNECTIONS,
     },
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import type { BenchCart } from './cart-fixture.js'
 import type { CheckoutCart, CheckoutStore } from './checkout-fixture.js'
@@ -59,8 +60,20 @@ export interface CheckoutFixture {
   store: CheckoutStore
   createCarts(variantIds: readonly string[], count: number): Promise<CheckoutCart[]>
   countOrders(carts: readonly CheckoutCart[]): Promise<number>
+  /** The STRIPE payments of these carts' orders, and how many match an intent on the fake Stripe. */
+  countOnlinePayments(carts: readonly CheckoutCart[]): Promise<OnlinePaymentCount>
   /** Requests the autocannon connections may have in flight when a run ends. */
   connections: number
+}
+
+export interface OnlinePaymentCount {
+  /** Payment rows with provider STRIPE. */
+  payments: number
+  /**
+   * Of those, the ones waiting for the shopper (REQUIRES_ACTION) whose provider_ref names an
+   * intent the fake Stripe created for that payment (metadata.payment_id).
+   */
+  matched: number
 }
 
 export const NEAR = { latitude: 48.8606, longitude: 2.3376 }
@@ -146,6 +159,13 @@ export function scenarios(fixture: Fixture): Scenario[] {
       bare: checkoutLoad(fixture.checkout, 'bare', [fixture.checkout.store.hotVariantId]),
       check: samePlacedOrder,
     },
+    {
+      // Distinct SKUs, so that it measures the payment round trip rather than the hot row.
+      name: 'checkout ONLINE (Stripe, fake server)',
+      graphql: checkoutLoad(fixture.checkout, 'graphql', fixture.checkout.store.distinctVariantIds, 'ONLINE'),
+      bare: checkoutLoad(fixture.checkout, 'bare', fixture.checkout.store.distinctVariantIds, 'ONLINE'),
+      check: samePendingOnlineOrder,
+    },
   ]
 }
 
@@ -157,29 +177,50 @@ const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
   }
 }`
 
+/** The same, paid online: the payment's client secret too, and no pickup code check. */
+const CHECKOUT_ONLINE = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
+  checkoutPlaceOrder(input: $input) {
+    order { id number status }
+    pickupCode
+    payment { clientSecret }
+    userErrors { code field message }
+  }
+}`
+
+type CheckoutPaymentMode = 'AT_PICKUP' | 'ONLINE'
+
 /**
  * Fresh carts for every run, each holding one unit of variantIds[i mod n] and checked out once
- * (pay at pickup, the store's slot two days ahead). After the run, the orders of those carts must
- * number the 2xx answers, plus at most one per connection for requests the server finished after
- * autocannon stopped counting: fewer would mean some 2xx placed no order (a replay, a userError).
+ * (the store's slot two days ahead). After the run, the orders of those carts must number the 2xx
+ * answers, plus at most one per connection for requests the server finished after autocannon
+ * stopped counting: fewer would mean some 2xx placed no order (a replay, a userError).
+ * Paid ONLINE, every one of those orders must also have its STRIPE payment, waiting for the
+ * shopper on an intent the fake Stripe made for it: a 2xx whose authorisation failed (a
+ * userError) would leave a payment without one.
  */
-function checkoutLoad(checkout: CheckoutFixture, side: 'graphql' | 'bare', variantIds: readonly string[]): FreshLoad {
+function checkoutLoad(
+  checkout: CheckoutFixture,
+  side: 'graphql' | 'bare',
+  variantIds: readonly string[],
+  paymentMode: CheckoutPaymentMode = 'AT_PICKUP',
+): FreshLoad {
   const { store } = checkout
+  const online = paymentMode === 'ONLINE'
   const request = (cart: CheckoutCart): HttpRequest => {
     const headers = { 'content-type': 'application/json', 'x-cart-token': cart.cartToken }
     const input = {
       pickupSlotStart: store.pickupSlotStart.toISOString(),
-      paymentMode: 'AT_PICKUP',
+      paymentMode,
       idempotencyKey: cart.idempotencyKey,
     }
     if (side === 'bare') {
       const body = JSON.stringify({ ...input, cartId: cart.cartId, storeId: store.storeId })
-      return { method: 'POST', path: '/bare/checkout', headers, body }
+      return { method: 'POST', path: online ? '/bare/checkout-online' : '/bare/checkout', headers, body }
     }
     const variables = {
       input: { ...input, cartId: globalId('Cart', cart.cartId), storeId: globalId('Store', store.storeId) },
     }
-    return { ...graphqlRequest(CHECKOUT, variables), headers }
+    return { ...graphqlRequest(online ? CHECKOUT_ONLINE : CHECKOUT, variables), headers }
   }
   return {
     async prepare(count) {
@@ -187,14 +228,64 @@ function checkoutLoad(checkout: CheckoutFixture, side: 'graphql' | 'bare', varia
       return {
         load: { oneShot: carts.map(request) },
         async verify(stats) {
-          const orders = await checkout.countOrders(carts)
-          const late = orders - stats.ok
-          const ok = late >= 0 && late <= checkout.connections
-          return { ok, summary: `${orders} orders for ${stats.ok} 2xx of ${carts.length} carts` }
+          const withinTail = (count: number) => count - stats.ok >= 0 && count - stats.ok <= checkout.connections
+          if (!online) {
+            const orders = await checkout.countOrders(carts)
+            return { ok: withinTail(orders), summary: `${orders} orders for ${stats.ok} 2xx of ${carts.length} carts` }
+          }
+          const { orders, payments, matched } = await settledOnlineCheckouts(checkout, carts)
+          return {
+            ok: withinTail(orders) && payments === orders && matched === payments,
+            summary: `${orders} orders for ${stats.ok} 2xx of ${carts.length} carts, ${payments} STRIPE payments (${matched} on a fake Stripe intent)`,
+          }
         },
       }
     },
   }
+}
+
+/**
+ * The orders of these carts and their online payments, once every order has its payment on an
+ * intent, or after SETTLE_MS. The server having answered every request is not enough: when
+ * autocannon stops it drops its connections, and GraphQL Yoga answers an aborted request at once
+ * while its resolver carries on (the order committed, the Stripe call under way), so a few
+ * checkouts of the tail finish after the run.
+ */
+async function settledOnlineCheckouts(
+  checkout: CheckoutFixture,
+  carts: readonly CheckoutCart[],
+): Promise<{ orders: number } & OnlinePaymentCount> {
+  const started = Date.now()
+  for (;;) {
+    const orders = await checkout.countOrders(carts)
+    const count = await checkout.countOnlinePayments(carts)
+    const settled = count.payments === orders && count.matched === orders
+    if (settled || Date.now() - started >= SETTLE_MS) return { orders, ...count }
+    await delay(50)
+  }
+}
+
+const SETTLE_MS = 5000
+
+/** Different carts on each side: both placed an order awaiting its online payment, with a client secret. */
+function samePendingOnlineOrder(graphql: unknown, bare: unknown): string {
+  for (const [side, body] of [
+    ['GraphQL', graphql],
+    ['bare', bare],
+  ] as const) {
+    const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
+    const errors = property(payload, 'userErrors')
+    if (!Array.isArray(errors) || errors.length > 0)
+      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
+    const order = property(payload, 'order')
+    const keys = typeof order === 'object' && order !== null ? Object.keys(order).sort() : []
+    if (!isDeepStrictEqual(keys, ['id', 'number', 'status']) || property(order, 'status') !== 'PENDING_PAYMENT')
+      throw new Error(`${side} order is ${JSON.stringify(order)}`)
+    const clientSecret = property(property(payload, 'payment'), 'clientSecret')
+    if (typeof clientSecret !== 'string' || !/_secret_/.test(clientSecret))
+      throw new Error(`${side} payment is ${JSON.stringify(property(payload, 'payment'))}`)
+  }
+  return 'both placed an order (PENDING_PAYMENT, with a Stripe client secret)'
 }
 
 /** Different carts on each side: both placed an order, paid at pickup, and got a pickup code. */
