@@ -147,4 +147,98 @@ describe('click and collect, over HTTP', () => {
     expect(after.level).toEqual({ on_hand: before.level.on_hand - 2, reserved: before.level.reserved })
     expect(after.ledger).toEqual({ onHand: after.level.on_hand, reserved: after.level.reserved })
   })
+
+  it("shows every new order on the store's live board, and sums what to fetch in the pick list", async () => {
+    const storeGid = Buffer.from(`Store:${storeId}`).toString('base64')
+    const signIn: Json = await live.gql(
+      `mutation { staffSignIn(input: { email: "manager.par-rivoli@comptoir.dev", password: "comptoir-staff" }) { accessToken } }`,
+    )
+    const staff = { authorization: `Bearer ${signIn.data.staffSignIn.accessToken}` }
+    const board = await live.subscribe<Json>(
+      `subscription($storeId: ID!) { storeQueueUpdated(storeId: $storeId) { id status number } }`,
+      { storeId: storeGid },
+      staff,
+    )
+    const variants = await testDb.db
+      .selectFrom('variant')
+      .select('id')
+      .where('active', '=', true)
+      .orderBy('sku')
+      .limit(2)
+      .execute()
+    for (const variant of variants) {
+      await testDb.db
+        .updateTable('inventory_level')
+        .set({ on_hand: 50 })
+        .where('store_id', '=', storeId)
+        .where('variant_id', '=', variant.id)
+        .execute()
+    }
+    const gid = (id: string) => Buffer.from(`Variant:${id}`).toString('base64')
+    const slots: Json = await live.gql(`query($id: ID!) { pickupSlots(storeId: $id, days: 1) { start } }`, {
+      id: storeGid,
+    })
+    const orderIds: string[] = []
+    for (const [index, quantity] of [2, 3].entries()) {
+      const created: Json = await live.gql(
+        `mutation($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } cartToken } }`,
+        {
+          input: {
+            channel: 'WEB',
+            lines: [
+              { variantId: gid(variants[0]!.id), quantity },
+              { variantId: gid(variants[1]!.id), quantity: 1 },
+            ],
+          },
+        },
+      )
+      const placed: Json = await live.gql(
+        `mutation($input: CheckoutPlaceOrderInput!) { checkoutPlaceOrder(input: $input) { order { id } userErrors { code } } }`,
+        {
+          input: {
+            cartId: created.data.cartCreate.cart.id,
+            storeId: storeGid,
+            pickupSlotStart: slots.data.pickupSlots[0].start,
+            paymentMode: 'AT_PICKUP',
+            idempotencyKey: `board-${index}-0001`,
+          },
+        },
+        { 'x-cart-token': created.data.cartCreate.cartToken },
+      )
+      orderIds.push(placed.data.checkoutPlaceOrder.order.id)
+    }
+    const seen = [(await board.next()).data.storeQueueUpdated, (await board.next()).data.storeQueueUpdated]
+    expect(seen.map((order: Json) => order.id).sort()).toEqual([...orderIds].sort())
+    expect(seen.every((order: Json) => order.status === 'PLACED')).toBe(true)
+    board.close()
+
+    const pickList: Json = await live.gql(
+      `query($storeId: ID!) { pickList(storeId: $storeId) { sku quantity orders } }`,
+      { storeId: storeGid },
+      staff,
+    )
+    const skus = await testDb.db
+      .selectFrom('variant')
+      .select(['id', 'sku'])
+      .where(
+        'id',
+        'in',
+        variants.map((v) => v.id),
+      )
+      .execute()
+    const skuOf = (id: string) => skus.find((row) => row.id === id)!.sku
+    const lines = Object.fromEntries(pickList.data.pickList.map((line: Json) => [line.sku, line]))
+    expect(lines[skuOf(variants[0]!.id)]).toMatchObject({ quantity: 5, orders: 2 })
+    expect(lines[skuOf(variants[1]!.id)]).toMatchObject({ quantity: 2, orders: 2 })
+
+    const otherSignIn: Json = await live.gql(
+      `mutation { staffSignIn(input: { email: "manager.lyo-bellecour@comptoir.dev", password: "comptoir-staff" }) { accessToken } }`,
+    )
+    const refused: Json = await live.gql(
+      `query($storeId: ID!) { pickList(storeId: $storeId) { sku } }`,
+      { storeId: storeGid },
+      { authorization: `Bearer ${otherSignIn.data.staffSignIn.accessToken}` },
+    )
+    expect(refused.errors[0].extensions.code).toBe('FORBIDDEN')
+  })
 })

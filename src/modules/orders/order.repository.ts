@@ -203,3 +203,25 @@ export function findOverdue(
     .limit(limit)
     .execute()
 }
+
+/** What to fetch from the shelves for the orders a store has to prepare, by SKU. */
+export function findPickList(db: Db, storeId: string, statuses: readonly OrderStatus[]) {
+  return db
+    .selectFrom('order_line')
+    .innerJoin('sales_order', 'sales_order.id', 'order_line.order_id')
+    .select([
+      'order_line.variant_id',
+      'order_line.sku',
+      'order_line.title',
+      sql<string>`sum(order_line.quantity)::text`.as('quantity'),
+      sql<string>`count(DISTINCT order_line.order_id)::text`.as('orders'),
+      sql<Date>`min(sales_order.pickup_slot_start)`.as('first_slot_start'),
+    ])
+    .where('sales_order.store_id', '=', storeId)
+    .where('sales_order.status', 'in', statuses)
+    .where('order_line.quantity', '>', 0)
+    .groupBy(['order_line.variant_id', 'order_line.sku', 'order_line.title'])
+    .orderBy('first_slot_start')
+    .orderBy('order_line.sku')
+    .execute()
+}

@@ -23,7 +23,7 @@ const OPEN_STATUSES: OrderStatusValue[] = ['PLACED', 'PREPARING', 'READY_FOR_PIC
 type OrderNodeValue = OrderView & { grant: OrderGrant }
 
 /** Orders load only for callers who may see them, so node(id) cannot be used to peek. */
-async function loadAccessibleOrders(ids: string[], context: GraphQLContext): Promise<OrderNodeValue[]> {
+export async function loadAccessibleOrders(ids: string[], context: GraphQLContext): Promise<OrderNodeValue[]> {
   const orders = await findOrderViews(context.db, ids)
   const grants = await Promise.all(orders.map((order) => grantOrderAccess(context.db, order, cartCredentials(context))))
   return orders.flatMap((order, index) => {

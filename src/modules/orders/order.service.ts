@@ -243,3 +243,16 @@ export function findOverdueOrders(
 ) {
   return orderRepository.findOverdue(db, status, column, now, limit)
 }
+
+/** Units to fetch for the orders still to prepare (placed or being prepared), earliest slot first. */
+export async function findPickList(db: Db, storeId: string) {
+  const rows = await orderRepository.findPickList(db, storeId, ['PLACED', 'PREPARING'])
+  return rows.map((row) => ({
+    variantId: row.variant_id,
+    sku: row.sku,
+    title: row.title,
+    quantity: Number(row.quantity),
+    orders: Number(row.orders),
+    firstSlotStart: new Date(row.first_slot_start),
+  }))
+}
