@@ -5,6 +5,7 @@ import * as orders from './20261123000003_orders.js'
 import * as cartHolds from './20261123000004_cart_holds.js'
 import * as payments from './20261123000005_payments.js'
 import * as returns from './20261123000006_returns.js'
+import * as posTerminals from './20261123000007_pos_terminals.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261123000004_cart_holds': cartHolds,
   '20261123000005_payments': payments,
   '20261123000006_returns': returns,
+  '20261123000007_pos_terminals': posTerminals,
 }

@@ -5,17 +5,26 @@ export type Viewer =
   | { kind: 'anonymous' }
   | { kind: 'staff'; staffId: string; role: StaffRole; storeId: string | null }
   | { kind: 'customer'; customerId: string }
+  | { kind: 'terminal'; terminalId: string; storeId: string }
 
-export type SignedInViewer = Exclude<Viewer, { kind: 'anonymous' }>
+/** Who signs in with a password and gets an access token (terminals use their own key). */
+export type SignedInViewer = Extract<Viewer, { kind: 'staff' | 'customer' }>
 
 export const anonymous: Viewer = { kind: 'anonymous' }
 
 /** Admins act on every store; everyone else only on the store they belong to. */
 export function canActOnStore(viewer: Viewer, storeId: string): boolean {
+  if (viewer.kind === 'terminal') return viewer.storeId === storeId
   if (viewer.kind !== 'staff') return false
   return viewer.role === 'ADMIN' || viewer.storeId === storeId
 }
 
 export function customerIdOf(viewer: Viewer): string | null {
   return viewer.kind === 'customer' ? viewer.customerId : null
+}
+
+/** The store a staff member or terminal belongs to; null for admins, customers and anonymous callers. */
+export function storeOfViewer(viewer: Viewer): string | null {
+  if (viewer.kind === 'terminal') return viewer.storeId
+  return viewer.kind === 'staff' ? viewer.storeId : null
 }

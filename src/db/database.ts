@@ -313,6 +313,16 @@ export interface OrderReturnLineTable {
   quantity: number
 }
 
+export interface PosTerminalTable {
+  id: Generated<string>
+  store_id: string
+  label: string
+  key_hash: string
+  registered_by: string | null
+  created_at: CreatedAt
+  revoked_at: Date | string | null
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -339,6 +349,7 @@ export interface Database {
   stripe_event: StripeEventTable
   order_return: OrderReturnTable
   order_return_line: OrderReturnLineTable
+  pos_terminal: PosTerminalTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -358,3 +369,4 @@ export type OrderStatusChangeRow = Selectable<OrderStatusChangeTable>
 export type CartHoldRow = Selectable<CartHoldTable>
 export type PaymentRow = Selectable<PaymentTable>
 export type OrderReturnRow = Selectable<OrderReturnTable>
+export type PosTerminalRow = Selectable<PosTerminalTable>

@@ -9,13 +9,15 @@ import type { GraphQLContext } from './context.js'
 import { decodeUuidGlobalID } from './global-id.js'
 
 export interface AuthScopes {
-  /** Any signed-in staff member or admin. */
+  /** Any signed-in staff member or admin, or a store's registered POS terminal. */
   staff: boolean
   admin: boolean
   /** A signed-in customer. */
   customer: boolean
   /** Staff of this store (by raw store id), or an admin. */
   staffOfStore: string
+  /** A manager of this store (by raw store id), or an admin. */
+  managerOfStore: string
 }
 
 export const builder = new SchemaBuilder<{
@@ -40,10 +42,13 @@ export const builder = new SchemaBuilder<{
   },
   scopeAuth: {
     authScopes: async (context) => ({
-      staff: context.viewer.kind === 'staff',
+      staff: context.viewer.kind === 'staff' || context.viewer.kind === 'terminal',
       admin: context.viewer.kind === 'staff' && context.viewer.role === 'ADMIN',
       customer: context.viewer.kind === 'customer',
       staffOfStore: (storeId) => canActOnStore(context.viewer, storeId),
+      managerOfStore: (storeId) =>
+        context.viewer.kind === 'staff' &&
+        (context.viewer.role === 'ADMIN' || (context.viewer.role === 'MANAGER' && context.viewer.storeId === storeId)),
     }),
     unauthorizedError: (_parent, context) =>
       context.viewer.kind === 'anonymous'

@@ -15,6 +15,7 @@ import '../modules/orders/store-queue.schema.js'
 import '../modules/payments/payment.schema.js'
 import '../modules/payments/terminal.schema.js'
 import '../modules/returns/return.schema.js'
+import '../modules/terminals/terminal.schema.js'
 import '../modules/pickup/pickup.schema.js'
 import { builder } from './builder.js'
 

@@ -11,6 +11,7 @@ import type { Db } from '../db/create-db.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
+import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/terminal.service.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
 import { schema } from './schema.js'
@@ -71,16 +72,23 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       orders: deps.orders,
       cartHolds: deps.cartHolds,
       logger,
-      viewer: await viewerFrom(request.headers.get('authorization'), deps.accessTokens),
+      viewer: await viewerFrom(request.headers.get('authorization'), deps),
       now: deps.now?.() ?? new Date(),
     }),
   })
 }
 
-async function viewerFrom(authorization: string | null, accessTokens: AccessTokenIssuer): Promise<Viewer> {
+async function viewerFrom(
+  authorization: string | null,
+  deps: { accessTokens: AccessTokenIssuer; db: Db },
+): Promise<Viewer> {
   if (!authorization) return anonymous
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization)
-  const viewer = match?.[1] ? await accessTokens.verify(match[1]) : null
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1]
+  const viewer = !token
+    ? null
+    : isTerminalKey(token)
+      ? await viewerOfTerminalKey(deps.db, token)
+      : await deps.accessTokens.verify(token)
   // A bad token is an error, not a silent downgrade to anonymous: the client must sign in again.
   if (!viewer) {
     throw new GraphQLError('The access token is invalid or expired.', { extensions: { code: 'UNAUTHENTICATED' } })

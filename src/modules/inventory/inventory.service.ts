@@ -13,7 +13,7 @@ import { availableQuantity, levelKey, mergeQuantityLines, type QuantityLine } fr
 import * as inventoryRepository from './inventory.repository.js'
 
 export interface StockActor {
-  type: 'STAFF' | 'SYSTEM'
+  type: 'STAFF' | 'TERMINAL' | 'SYSTEM'
   id: string | null
 }
 

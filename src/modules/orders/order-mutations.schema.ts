@@ -36,6 +36,7 @@ const OrderPayload = builder.objectRef<Payload<{ orderId: string }>>('OrderPaylo
 function actorOf(context: GraphQLContext): OrderActor {
   const viewer = context.viewer
   if (viewer.kind === 'staff') return { type: 'STAFF', id: viewer.staffId }
+  if (viewer.kind === 'terminal') return { type: 'TERMINAL', id: viewer.terminalId }
   if (viewer.kind === 'customer') return { type: 'CUSTOMER', id: viewer.customerId }
   return { type: 'CUSTOMER', id: null }
 }

@@ -7,12 +7,13 @@ import { recordOrderEvent } from './order-events.js'
 import { canTransition } from './order-state.js'
 
 export interface OrderActor {
-  type: 'CUSTOMER' | 'STAFF' | 'SYSTEM'
+  type: 'CUSTOMER' | 'STAFF' | 'TERMINAL' | 'SYSTEM'
   id: string | null
 }
 
 export function stockActorOf(actor: OrderActor): StockActor {
-  return actor.type === 'STAFF' ? { type: 'STAFF', id: actor.id } : { type: 'SYSTEM', id: null }
+  if (actor.type === 'STAFF' || actor.type === 'TERMINAL') return { type: actor.type, id: actor.id }
+  return { type: 'SYSTEM', id: null }
 }
 
 /**

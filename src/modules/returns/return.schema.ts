@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql'
 import { z } from 'zod'
+import { storeOfViewer } from '../../auth/viewer.js'
 import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
@@ -73,12 +74,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: PosReturnCreateInput, required: true }) },
     authScopes: (_root, args, context) => {
       const viewer = context.viewer
-      const storeId = args.input.storeId?.id ?? (viewer.kind === 'staff' ? viewer.storeId : null)
+      const storeId = args.input.storeId?.id ?? storeOfViewer(viewer)
       return storeId ? { staffOfStore: storeId } : { admin: true }
     },
     resolve: async (_root, { input }, context) => {
       const viewer = context.viewer
-      const storeId = input.storeId?.id ?? (viewer.kind === 'staff' ? viewer.storeId : null)
+      const storeId = input.storeId?.id ?? storeOfViewer(viewer)
       if (!storeId || !(await findStore(context.db, storeId))) {
         throw new GraphQLError('Name the store taking the goods back (storeId).', {
           extensions: { code: 'BAD_USER_INPUT' },

@@ -1,0 +1,93 @@
+import { z } from 'zod'
+import type { PosTerminalRow } from '../../db/database.js'
+import { inTransaction } from '../../db/transaction.js'
+import { builder } from '../../graphql/builder.js'
+import { notFound } from '../../graphql/errors.js'
+import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
+import { Store } from '../stores/store.schema.js'
+import { findStore } from '../stores/store.service.js'
+import { findTerminalsByIds, registerTerminal, revokeTerminal } from './terminal.service.js'
+
+export const PosTerminal = builder.loadableNode('PosTerminal', {
+  id: { resolve: (terminal: PosTerminalRow) => terminal.id },
+  load: (ids: string[], context) => findTerminalsByIds(context.db, ids),
+  sort: (terminal) => terminal.id,
+  authScopes: (terminal) => ({ staffOfStore: terminal.store_id }),
+  fields: (t) => ({
+    label: t.exposeString('label'),
+    store: t.field({ type: Store, resolve: (terminal) => terminal.store_id }),
+    createdAt: t.field({ type: 'DateTime', resolve: (terminal) => terminal.created_at }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      resolve: (terminal) => (terminal.revoked_at ? new Date(terminal.revoked_at) : null),
+    }),
+    active: t.boolean({ resolve: (terminal) => terminal.revoked_at === null }),
+  }),
+})
+
+const PosTerminalRegisterInput = builder.inputType('PosTerminalRegisterInput', {
+  fields: (t) => ({
+    storeId: t.globalID({ required: true, for: Store }),
+    label: t.string({ required: true, validate: z.string().trim().min(1).max(80) }),
+  }),
+})
+
+const PosTerminalRegisterPayload = builder
+  .objectRef<Payload<{ terminal: PosTerminalRow; terminalKey: string }>>('PosTerminalRegisterPayload')
+  .implement({
+    fields: (t) => ({
+      terminal: t.field({ type: PosTerminal, nullable: true, resolve: (p) => p.terminal ?? null }),
+      terminalKey: t.string({
+        nullable: true,
+        description: 'The terminal sends it as `Authorization: Bearer <terminalKey>`. Shown once.',
+        resolve: (p) => p.terminalKey ?? null,
+      }),
+      userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
+    }),
+  })
+
+const PosTerminalRevokeInput = builder.inputType('PosTerminalRevokeInput', {
+  fields: (t) => ({ terminalId: t.globalID({ required: true, for: PosTerminal }) }),
+})
+
+const PosTerminalRevokePayload = builder
+  .objectRef<Payload<{ terminal: PosTerminalRow }>>('PosTerminalRevokePayload')
+  .implement({
+    fields: (t) => ({
+      terminal: t.field({ type: PosTerminal, nullable: true, resolve: (p) => p.terminal ?? null }),
+      userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
+    }),
+  })
+
+builder.mutationFields((t) => ({
+  posTerminalRegister: t.field({
+    type: PosTerminalRegisterPayload,
+    description: 'A store manager (or an admin) registers a POS terminal for the store; its key acts only there.',
+    args: { input: t.arg({ type: PosTerminalRegisterInput, required: true }) },
+    authScopes: (_root, args) => ({ managerOfStore: args.input.storeId.id }),
+    resolve: async (_root, { input }, context) => {
+      const storeId = input.storeId.id
+      if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
+      const registeredBy = context.viewer.kind === 'staff' ? context.viewer.staffId : null
+      return withUserErrors(() =>
+        inTransaction(context.db, (trx) => registerTerminal(trx, { storeId, label: input.label.trim(), registeredBy })),
+      )
+    },
+  }),
+  posTerminalRevoke: t.field({
+    type: PosTerminalRevokePayload,
+    description: 'A store manager (or an admin) revokes a terminal: its key stops working at once.',
+    args: { input: t.arg({ type: PosTerminalRevokeInput, required: true }) },
+    authScopes: async (_root, args, context) => {
+      const [terminal] = await findTerminalsByIds(context.db, [args.input.terminalId.id])
+      return { managerOfStore: terminal?.store_id ?? '' }
+    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const terminal = await inTransaction(context.db, (trx) => revokeTerminal(trx, input.terminalId.id))
+        if (!terminal) throw notFound('PosTerminal', input.terminalId.id)
+        return { terminal }
+      }),
+  }),
+}))

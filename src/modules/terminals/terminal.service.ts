@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto'
+import type { Viewer } from '../../auth/viewer.js'
+import type { Db } from '../../db/create-db.js'
+import type { PosTerminalRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { hashSecret } from '../carts/cart.js'
+import * as terminalRepository from './terminal.repository.js'
+
+/** Terminal keys are recognisable by their prefix, so a leaked one is easy to find in a scan. */
+export const TERMINAL_KEY_PREFIX = 'ctk_'
+
+export function isTerminalKey(token: string): boolean {
+  return token.startsWith(TERMINAL_KEY_PREFIX)
+}
+
+/** Registers a terminal for a store; its 256-bit key is returned once and only its hash kept. */
+export async function registerTerminal(
+  trx: Trx,
+  input: { storeId: string; label: string; registeredBy: string | null },
+): Promise<{ terminal: PosTerminalRow; terminalKey: string }> {
+  const terminalKey = `${TERMINAL_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
+  const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
+  return { terminal, terminalKey }
+}
+
+/**
+ * The terminal a key belongs to, while it is not revoked. Looked up by the key's SHA-256: the key
+ * has 256 random bits, so the index lookup reveals nothing a guesser could use.
+ */
+export async function viewerOfTerminalKey(db: Db, key: string): Promise<Viewer | null> {
+  const terminal = await terminalRepository.findActiveTerminalByKeyHash(db, hashSecret(key))
+  return terminal ? { kind: 'terminal', terminalId: terminal.id, storeId: terminal.store_id } : null
+}
+
+export function revokeTerminal(trx: Trx, terminalId: string) {
+  return terminalRepository.revokeTerminal(trx, terminalId)
+}
+
+export function findTerminalsByIds(db: Db, ids: readonly string[]) {
+  return terminalRepository.findTerminalsByIds(db, ids)
+}
