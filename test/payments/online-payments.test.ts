@@ -6,7 +6,7 @@ import { paymentReconciliationJob } from '../../src/modules/payments/payment-rec
 import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
-import { CHECKOUT, type CheckoutResult, firstSlot, openAllDay } from '../fixtures/orders.js'
+import { CHECKOUT, type CheckoutResult, firstSlot, openAllDay, staffMutation } from '../fixtures/orders.js'
 import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -235,13 +235,7 @@ describe('online payment with Stripe', () => {
     const orderId = first.order!.id
     const { payment } = await orderState(orderId)
     await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
-    const staff = { token: manager }
-    const run = (name: string, input: object) =>
-      api.gql<Record<string, { userErrors: { code: string }[] }>>(
-        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
-        { input },
-        staff,
-      )
+    const run = staffMutation(api, manager)
     await run('orderStartPreparing', { orderId })
     const sku = (
       await testDb.db.selectFrom('variant').select('sku').where('id', '=', variant.id).executeTakeFirstOrThrow()
@@ -322,12 +316,7 @@ describe('online payment with Stripe', () => {
     )
     const orderId = placed.data!.checkoutPlaceOrder.order!.id
     const pickupCode = placed.data!.checkoutPlaceOrder.pickupCode
-    const run = (name: string, input: object) =>
-      api.gql<Record<string, { userErrors: { code: string }[] }>>(
-        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
-        { input },
-        { token: manager },
-      )
+    const run = staffMutation(api, manager)
     await run('orderStartPreparing', { orderId })
     await run('orderMarkReady', { orderId })
     const payment = { method: 'CARD_PRESENT', readerId: 'tmr_counter1' }
@@ -365,12 +354,7 @@ describe('online payment with Stripe', () => {
     const orderId = first.order!.id
     const { payment } = await orderState(orderId)
     await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
-    const run = (name: string, input: object) =>
-      api.gql<Record<string, { userErrors: { code: string }[] }>>(
-        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
-        { input },
-        { token: manager },
-      )
+    const run = staffMutation(api, manager)
     await run('orderStartPreparing', { orderId })
     await run('orderMarkReady', { orderId })
     await run('orderCollect', { orderId, pickupPass: first.order!.pickupPass })

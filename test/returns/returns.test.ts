@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
-import { openAllDay, placeOrder } from '../fixtures/orders.js'
+import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -44,12 +44,7 @@ async function collectedOrder(paymentMode: 'AT_PICKUP' | 'ONLINE', quantity: num
     paymentMode,
   })
   const orderId = result.order!.id
-  const run = (name: string, input: object) =>
-    api.gql<Record<string, { userErrors: { code: string }[] }>>(
-      `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
-      { input },
-      { token: rivoliManager },
-    )
+  const run = staffMutation(api, rivoliManager)
   await run('orderStartPreparing', { orderId })
   await run('orderMarkReady', { orderId })
   const payment = paymentMode === 'AT_PICKUP' ? { method: 'CASH', amountTendered: '1000.00' } : undefined

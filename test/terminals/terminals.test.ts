@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
-import { openAllDay, placeOrder } from '../fixtures/orders.js'
+import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -74,12 +74,7 @@ describe('POS terminals', () => {
       lines: [{ variantId: globalId('Variant', variant.id), quantity: 1 }],
     })
     const orderId = result.order!.id
-    const run = (name: string, input: object) =>
-      api.gql<Record<string, { userErrors: { code: string }[] }>>(
-        `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
-        { input },
-        { token: terminalKey },
-      )
+    const run = staffMutation(api, terminalKey)
     await run('orderStartPreparing', { orderId })
     await run('orderMarkReady', { orderId })
     const collected = await run('orderCollect', {

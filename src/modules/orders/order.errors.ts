@@ -1,36 +1,33 @@
 import type { OrderStatus } from '../../db/database.js'
-import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
+import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
 
-function single(code: UserErrorEntry['code'], field: string[] | null, message: string) {
-  return class extends BusinessError {
-    constructor() {
-      super(code)
-    }
-    userErrors(): UserErrorEntry[] {
-      return [{ code, field, message }]
-    }
-  }
-}
-
-export const CartEmptyError = single('CART_EMPTY', ['cartId'], 'The cart is empty.')
-export const SlotFullError = single('SLOT_FULL', ['pickupSlotStart'], 'This pickup slot is full. Pick another.')
-export const StoreClosedError = single(
+export const CartEmptyError = fixedBusinessError('CART_EMPTY', ['cartId'], 'The cart is empty.')
+export const SlotFullError = fixedBusinessError(
+  'SLOT_FULL',
+  ['pickupSlotStart'],
+  'This pickup slot is full. Pick another.',
+)
+export const StoreClosedError = fixedBusinessError(
   'STORE_CLOSED',
   ['pickupSlotStart'],
   'The store does not offer this pickup time (closed, too soon, or not a slot start).',
 )
-export const IdempotencyKeyMismatchError = single(
+export const IdempotencyKeyMismatchError = fixedBusinessError(
   'CART_NOT_ACTIVE',
   ['idempotencyKey'],
   'This cart was already checked out with another idempotency key.',
 )
-export const InvalidPickupCodeError = single('INVALID_PICKUP_CODE', ['pickupCode'], 'This pickup code is not right.')
-export const PickupCodeLockedError = single(
+export const InvalidPickupCodeError = fixedBusinessError(
+  'INVALID_PICKUP_CODE',
+  ['pickupCode'],
+  'This pickup code is not right.',
+)
+export const PickupCodeLockedError = fixedBusinessError(
   'PICKUP_CODE_LOCKED',
   ['pickupCode'],
   'Too many wrong codes for this order: scan the pickup pass or check the customer’s identity.',
 )
-export const NothingLeftError = single(
+export const NothingLeftError = fixedBusinessError(
   'NOTHING_LEFT',
   ['missing'],
   'Every unit would be missing: cancel the order instead of marking it ready.',

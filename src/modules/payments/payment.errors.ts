@@ -1,27 +1,16 @@
-import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
+import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
 
-function single(code: UserErrorEntry['code'], field: string[] | null, message: string) {
-  return class extends BusinessError {
-    constructor() {
-      super(code)
-    }
-    userErrors(): UserErrorEntry[] {
-      return [{ code, field, message }]
-    }
-  }
-}
-
-export const PaymentUnavailableError = single(
+export const PaymentUnavailableError = fixedBusinessError(
   'PAYMENT_UNAVAILABLE',
   null,
   'The payment service could not be reached; nothing was charged. The order is held for a few minutes: retry with the same idempotency key.',
 )
-export const PaymentFailedError = single(
+export const PaymentFailedError = fixedBusinessError(
   'PAYMENT_FAILED',
   ['payment'],
   'The payment could not be taken. Nothing was handed over; try again or take another payment.',
 )
-export const PaymentRequiredError = single(
+export const PaymentRequiredError = fixedBusinessError(
   'PAYMENT_REQUIRED',
   ['payment'],
   'This order is paid at pickup: take a payment to hand it over.',
@@ -45,7 +34,7 @@ export class InsufficientTenderError extends BusinessError {
   }
 }
 
-export const PaymentPendingError = single(
+export const PaymentPendingError = fixedBusinessError(
   'PAYMENT_PENDING',
   ['payment'],
   'The amount is on the card reader: once the card is accepted, hand the order over again.',

@@ -14,3 +14,15 @@ export interface UserErrorEntry {
 export abstract class BusinessError extends Error {
   abstract userErrors(): UserErrorEntry[]
 }
+
+/** An error class for an outcome that needs no data: one fixed code, field and message. */
+export function fixedBusinessError(code: UserErrorEntry['code'], field: string[] | null, message: string) {
+  return class extends BusinessError {
+    constructor() {
+      super(code)
+    }
+    userErrors(): UserErrorEntry[] {
+      return [{ code, field, message }]
+    }
+  }
+}
