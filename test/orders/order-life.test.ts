@@ -255,6 +255,43 @@ describe('card at the counter without Stripe (demo setup)', () => {
   })
 })
 
+describe("I'm here", () => {
+  it('lets the shopper or the store kiosk signal arrival, and puts arrived orders at the top of the board', async () => {
+    await receive(2)
+    const first = await placeOrder(api, { storeGid: rivoli.gid, lines: [{ variantId: variant.gid, quantity: 1 }] })
+    const second = await placeOrder(api, { storeGid: rivoli.gid, lines: [{ variantId: variant.gid, quantity: 1 }] })
+    const byShopper = await mutate(
+      'orderArrive',
+      { orderId: second.result.order!.id },
+      { headers: cartHeaders(second.cartToken) },
+    )
+    expect(byShopper.payload?.userErrors).toEqual([])
+    const byKiosk = await mutate('orderArrive', { pickupPass: first.result.order!.pickupPass }, { token: manager })
+    expect(byKiosk.payload?.userErrors).toEqual([])
+    const forged = await mutate(
+      'orderArrive',
+      { pickupPass: 'CP1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      { token: manager },
+    )
+    expect(forged.payload?.userErrors.map((e) => e.code)).toEqual(['INVALID_PICKUP_CODE'])
+    const stranger = await mutate('orderArrive', { orderId: first.result.order!.id }, {})
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+
+    const board = await api.gql<{
+      storeOrders: { edges: { node: { id: string; arrivedAt: string | null; waitingMinutes: number | null } }[] }
+    }>(
+      'query($storeId: ID!) { storeOrders(storeId: $storeId, first: 200) { edges { node { id arrivedAt waitingMinutes } } } }',
+      { storeId: rivoli.gid },
+      { token: manager },
+    )
+    const ids = board.data!.storeOrders.edges.map((edge) => edge.node.id)
+    // Both arrived orders lead the board (arrived at the same pinned instant), ahead of the rest.
+    expect(ids.slice(0, 2).sort()).toEqual([first.result.order!.id, second.result.order!.id].sort())
+    expect(board.data!.storeOrders.edges[0]!.node.waitingMinutes).toBe(0)
+    expect(board.data!.storeOrders.edges.slice(2).every((edge) => edge.node.arrivedAt === null)).toBe(true)
+  })
+})
+
 describe('cancellation', () => {
   it('lets the shopper cancel before preparation, releasing stock and slot', async () => {
     await receive(3)

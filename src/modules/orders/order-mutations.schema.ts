@@ -18,6 +18,7 @@ import {
   collectOrder,
   findOrderViews,
   lockOrder,
+  markArrived,
   markReady,
   type PickupProof,
   startPreparing,
@@ -129,6 +130,20 @@ const OrderCollectInput = builder.inputType('OrderCollectInput', {
     ),
 })
 
+const OrderArriveInput = builder.inputType('OrderArriveInput', {
+  description: 'Exactly one of orderId (the shopper’s app) or pickupPass (scanned by the store’s kiosk).',
+  fields: (t) => ({
+    orderId: t.globalID({ for: Order }),
+    pickupPass: t.string({ validate: z.string().max(200) }),
+  }),
+  validate: z
+    .looseObject({ orderId: z.unknown().nullish(), pickupPass: z.string().nullish() })
+    .refine(
+      (input) => (input.orderId == null) !== (input.pickupPass == null),
+      'Give exactly one of orderId or pickupPass.',
+    ),
+})
+
 builder.mutationFields((t) => ({
   orderCancel: t.field({
     type: OrderPayload,
@@ -145,6 +160,26 @@ builder.mutationFields((t) => ({
         await settleCancelledOrder(context.db, context.payments.online, orderId, context.now, context.logger)
       }
       return result
+    },
+  }),
+  orderArrive: t.field({
+    type: OrderPayload,
+    description:
+      '"I\'m here": the order moves to the top of the store\'s board, with the time the customer has waited.',
+    args: { input: t.arg({ type: OrderArriveInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const passOrderId = input.pickupPass ? context.pickupSecrets.verifyPickupPass(input.pickupPass) : null
+      if (input.pickupPass && !passOrderId) {
+        return {
+          userErrors: [
+            { code: 'INVALID_PICKUP_CODE' as const, field: ['pickupPass'], message: 'This pickup pass is not valid.' },
+          ],
+        }
+      }
+      const orderId = passOrderId ?? input.orderId?.id ?? ''
+      // A scanned pass is accepted from the store's own staff or kiosk; an order id from its shopper too.
+      await orderFor(context, orderId, passOrderId ? 'STAFF' : 'ANY')
+      return changeOrder(context, orderId, (trx, order) => markArrived(trx, order, context.now))
     },
   }),
   orderStartPreparing: t.field({

@@ -59,3 +59,9 @@ export class MissingLineError extends BusinessError {
     return this.entries
   }
 }
+
+export const OrderClosedError = fixedBusinessError(
+  'ORDER_CLOSED',
+  ['orderId'],
+  'This order is no longer waiting for pickup (collected, cancelled or expired).',
+)

@@ -175,16 +175,21 @@ export function findStoreQueue(
   limit: number,
   offset: number,
 ) {
-  return db
-    .selectFrom('sales_order')
-    .selectAll()
-    .where('store_id', '=', storeId)
-    .where('status', 'in', statuses)
-    .orderBy('pickup_slot_start')
-    .orderBy('number')
-    .limit(limit)
-    .offset(offset)
-    .execute()
+  return (
+    db
+      .selectFrom('sales_order')
+      .selectAll()
+      .where('store_id', '=', storeId)
+      .where('status', 'in', statuses)
+      // Customers waiting at the counter first, longest wait first; then by pickup slot.
+      .orderBy(sql`arrived_at IS NULL`)
+      .orderBy('arrived_at')
+      .orderBy('pickup_slot_start')
+      .orderBy('number')
+      .limit(limit)
+      .offset(offset)
+      .execute()
+  )
 }
 
 export function findOverdue(

@@ -111,6 +111,23 @@ Order.implement({
     collectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.collected_at) }),
     cancelledAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.cancelled_at) }),
     arrivedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.arrived_at) }),
+    waitingMinutes: t.int({
+      nullable: true,
+      description: 'How long the customer has been waiting at the store; null until they arrive or once collected.',
+      resolve: (order, _args, context) =>
+        order.arrived_at && OPEN_STATUSES.includes(order.status)
+          ? Math.max(0, Math.floor((context.now.getTime() - new Date(order.arrived_at).getTime()) / 60_000))
+          : null,
+    }),
+    isLate: t.boolean({
+      description: 'Not ready when its slot starts, or ready and not collected when its slot is over.',
+      resolve: (order, _args, context) => {
+        if (!order.pickup_slot_start || !OPEN_STATUSES.includes(order.status)) return false
+        const now = context.now.getTime()
+        if (order.status !== 'READY_FOR_PICKUP') return now > new Date(order.pickup_slot_start).getTime()
+        return order.pickup_slot_end !== null && now > new Date(order.pickup_slot_end).getTime()
+      },
+    }),
     pickupPass: t.string({
       nullable: true,
       description: "Signed token for the shopper's QR code, scanned at the counter instead of typing the code.",

@@ -10,10 +10,12 @@ import {
   InvalidTransitionError,
   MissingLineError,
   NothingLeftError,
+  OrderClosedError,
   PickupCodeLockedError,
 } from './order.errors.js'
 import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
+import { recordOrderEvent } from './order-events.js'
 import { CUSTOMER_CANCELLABLE } from './order-state.js'
 import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
 
@@ -255,4 +257,18 @@ export async function findPickList(db: Db, storeId: string) {
     orders: Number(row.orders),
     firstSlotStart: new Date(row.first_slot_start),
   }))
+}
+
+/** States in which a customer can say they are at the store. */
+const ARRIVABLE: readonly SalesOrderRow['status'][] = ['PLACED', 'PREPARING', 'READY_FOR_PICKUP']
+
+/**
+ * "I'm here": the order moves to the top of the store's board. Saying it twice keeps the first
+ * time, so the wait shown is honest.
+ */
+export async function markArrived(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
+  if (!ARRIVABLE.includes(order.status)) throw new OrderClosedError()
+  if (order.arrived_at) return
+  await orderRepository.updateOrder(trx, order.id, { arrived_at: now })
+  await recordOrderEvent(trx, { orderId: order.id, storeId: order.store_id, status: order.status, type: 'arrived' })
 }
