@@ -15,11 +15,16 @@ export function findCustomersByIds(db: Db, ids: readonly string[]): Promise<Cust
 /** Inserts unless the email is taken (case-insensitively); undefined when it is. */
 export function insertCustomer(
   trx: Trx,
-  customer: { email: string; name: string; passwordHash: string },
+  customer: { email: string; name: string; passwordHash: string; phone?: string | null },
 ): Promise<CustomerRow | undefined> {
   return trx
     .insertInto('customer')
-    .values({ email: customer.email, name: customer.name, password_hash: customer.passwordHash })
+    .values({
+      email: customer.email,
+      name: customer.name,
+      password_hash: customer.passwordHash,
+      phone: customer.phone ?? null,
+    })
     .onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
     .returningAll()
     .executeTakeFirst()

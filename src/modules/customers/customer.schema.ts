@@ -80,6 +80,10 @@ const CustomerSignUpInput = builder.inputType('CustomerSignUpInput', {
     email: t.string({ required: true, validate: z.string().max(254) }),
     password: t.string({ required: true, validate: password }),
     name: t.string({ required: true, validate: z.string().trim().min(1).max(120) }),
+    phone: t.string({
+      description: 'So that store staff can find the customer at the counter.',
+      validate: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'phone is 6 to 20 digits, spaces or +().-'),
+    }),
     cartId: t.globalID({ for: Cart, description: 'An anonymous cart (with its X-Cart-Token) to keep.' }),
     channel: t.field({ type: Channel }),
   }),
@@ -130,7 +134,11 @@ builder.mutationFields((t) => ({
         const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
         // One transaction: a cart that cannot be attached leaves no half-made account behind.
         const { customer, activeCartId } = await inTransaction(context.db, async (trx) => {
-          const created = await createCustomer(trx, { ...prepared, name: input.name.trim() })
+          const created = await createCustomer(trx, {
+            ...prepared,
+            name: input.name.trim(),
+            phone: input.phone?.trim() ?? null,
+          })
           return { customer: created, activeCartId: await attachBroughtCart(trx, context, created.id, cart) }
         })
         return signedInPayload(context, customer, activeCartId)

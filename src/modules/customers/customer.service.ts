@@ -8,6 +8,7 @@ import type { Trx } from '../../db/transaction.js'
 import { EmailTakenError, InvalidEmailError, WeakPasswordError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
 import { passwordWeakness } from './password-policy.js'
+import * as timelineRepository from './timeline.repository.js'
 
 const emailSchema = z.email().max(254)
 
@@ -30,7 +31,7 @@ export async function prepareSignUp(input: {
 /** Creates the account; emails are unique whatever their case. */
 export async function createCustomer(
   trx: Trx,
-  input: { email: string; passwordHash: string; name: string },
+  input: { email: string; passwordHash: string; name: string; phone?: string | null },
 ): Promise<CustomerRow> {
   const customer = await customerRepository.insertCustomer(trx, input)
   if (!customer) throw new EmailTakenError()
@@ -59,4 +60,12 @@ export function lockCustomer(trx: Trx, customerId: string): Promise<void> {
 
 export function findCustomersByIds(db: Db, ids: readonly string[]): Promise<CustomerRow[]> {
   return customerRepository.findCustomersByIds(db, ids)
+}
+
+export function findTimeline(db: Db, customerId: string, limit: number) {
+  return timelineRepository.findTimeline(db, customerId, limit)
+}
+
+export function lookupCustomers(db: Db, query: string) {
+  return timelineRepository.findCustomersByContact(db, query, 20)
 }
