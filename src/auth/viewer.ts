@@ -19,10 +19,6 @@ export function canActOnStore(viewer: Viewer, storeId: string): boolean {
   return viewer.role === 'ADMIN' || viewer.storeId === storeId
 }
 
-export function customerIdOf(viewer: Viewer): string | null {
-  return viewer.kind === 'customer' ? viewer.customerId : null
-}
-
 /** The store a staff member or terminal belongs to; null for admins, customers and anonymous callers. */
 export function storeOfViewer(viewer: Viewer): string | null {
   if (viewer.kind === 'terminal') return viewer.storeId

@@ -66,11 +66,7 @@ async function onlineCheckout(quantity = 1, idempotencyKey = `online-${Math.rand
   const send = async () => {
     const result = await api.gql<{
       checkoutPlaceOrder: CheckoutResult & { payment: { clientSecret: string | null } | null }
-    }>(
-      CHECKOUT.replace('payment { clientSecret }', 'payment { clientSecret }'),
-      { input },
-      { headers: cartHeaders(cartToken) },
-    )
+    }>(CHECKOUT, { input }, { headers: cartHeaders(cartToken) })
     return result.data!.checkoutPlaceOrder
   }
   return { first: await send(), retry: send }
@@ -412,5 +408,20 @@ describe('online payment with Stripe', () => {
     const reconcile = paymentReconciliationJob({ provider: stripe, logger: createLogger('silent') })
     await inTransaction(testDb.db, (trx) => reconcile.run(trx, sevenDays))
     expect((await orderState(first.order!.id)).payment.status).toBe('VOIDED')
+  })
+
+  it('takes no money for an order that is not ready to hand over', async () => {
+    const { first } = await onlineCheckout()
+    const { payment } = await orderState(first.order!.id)
+    await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
+    const captures = () =>
+      fake.requests.filter((r) => r.path === `/v1/payment_intents/${payment.provider_ref}/capture`).length
+    const collect = await staffMutation(api, manager)('orderCollect', {
+      orderId: first.order!.id,
+      pickupPass: first.order!.pickupPass,
+    })
+    expect(collect.data!.orderCollect!.userErrors.map((e) => e.code)).toEqual(['INVALID_TRANSITION'])
+    expect(captures()).toBe(0)
+    expect((await orderState(first.order!.id)).payment.status).toBe('AUTHORIZED')
   })
 })

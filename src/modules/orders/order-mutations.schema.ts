@@ -11,6 +11,7 @@ import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentPendingError, PaymentRequiredError } from '../payments/payment.errors.js'
 import { captureForCollection, settleCancelledOrder, takeCashPayment } from '../payments/payment.service.js'
 import { parseMajorUnits } from '../shared/money.js'
+import { InvalidTransitionError } from './order.errors.js'
 import { Order } from './order.schema.js'
 import {
   cancelOrder,
@@ -237,12 +238,14 @@ builder.mutationFields((t) => ({
         })
       }
       return withUserErrors(async () => {
+        // No money is taken for an order that cannot be handed over yet.
+        if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
         // Processor calls come first, outside the hand-over transaction: never a network call under a lock.
         if (order.payment_mode === 'ONLINE') {
           await captureForCollection(context.db, context.payments.online, order, context.now)
         }
         const cardTaken =
-          cardPresent && order.payment_mode === 'AT_PICKUP' && order.status === 'READY_FOR_PICKUP'
+          cardPresent && order.payment_mode === 'AT_PICKUP'
             ? await takeCardPresentPayment(
                 context.db,
                 context.payments,

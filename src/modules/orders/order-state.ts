@@ -24,9 +24,6 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 /** A shopper may change their mind only until the store starts preparing. */
 export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['PENDING_PAYMENT', 'PLACED']
 
-/** States in which the order holds stock (reserved) and a pickup slot. */
-export const HOLDS_STOCK: readonly OrderStatus[] = ['PENDING_PAYMENT', 'PLACED', 'PREPARING', 'READY_FOR_PICKUP']
-
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to)
 }
