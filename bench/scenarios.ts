@@ -267,46 +267,51 @@ async function settledOnlineCheckouts(
 
 const SETTLE_MS = 5000
 
-/** Different carts on each side: both placed an order awaiting its online payment, with a client secret. */
-function samePendingOnlineOrder(graphql: unknown, bare: unknown): string {
-  for (const [side, body] of [
-    ['GraphQL', graphql],
-    ['bare', bare],
-  ] as const) {
-    const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
-    const errors = property(payload, 'userErrors')
-    if (!Array.isArray(errors) || errors.length > 0)
-      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
-    const order = property(payload, 'order')
-    const keys = typeof order === 'object' && order !== null ? Object.keys(order).sort() : []
-    if (!isDeepStrictEqual(keys, ['id', 'number', 'status']) || property(order, 'status') !== 'PENDING_PAYMENT')
-      throw new Error(`${side} order is ${JSON.stringify(order)}`)
-    const clientSecret = property(property(payload, 'payment'), 'clientSecret')
-    if (typeof clientSecret !== 'string' || !/_secret_/.test(clientSecret))
-      throw new Error(`${side} payment is ${JSON.stringify(property(payload, 'payment'))}`)
+/**
+ * Different carts on each side, so the check compares outcomes, not ids: both placed an order in
+ * `status`, with no userErrors, and whatever else `extra` requires of the payload.
+ */
+function samePlacedOrderCheck(status: string, extra: (payload: unknown) => string | null, summary: string) {
+  return (graphql: unknown, bare: unknown): string => {
+    for (const [side, body] of [
+      ['GraphQL', graphql],
+      ['bare', bare],
+    ] as const) {
+      const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
+      const errors = property(payload, 'userErrors')
+      if (!Array.isArray(errors) || errors.length > 0)
+        throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
+      const order = property(payload, 'order')
+      const keys = typeof order === 'object' && order !== null ? Object.keys(order).sort() : []
+      if (!isDeepStrictEqual(keys, ['id', 'number', 'status']) || property(order, 'status') !== status)
+        throw new Error(`${side} order is ${JSON.stringify(order)}`)
+      const problem = extra(payload)
+      if (problem) throw new Error(`${side} ${problem}`)
+    }
+    return summary
   }
-  return 'both placed an order (PENDING_PAYMENT, with a Stripe client secret)'
 }
 
-/** Different carts on each side: both placed an order, paid at pickup, and got a pickup code. */
-function samePlacedOrder(graphql: unknown, bare: unknown): string {
-  for (const [side, body] of [
-    ['GraphQL', graphql],
-    ['bare', bare],
-  ] as const) {
-    const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
-    const errors = property(payload, 'userErrors')
-    if (!Array.isArray(errors) || errors.length > 0)
-      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
-    const order = property(payload, 'order')
-    const keys = typeof order === 'object' && order !== null ? Object.keys(order).sort() : []
-    if (!isDeepStrictEqual(keys, ['id', 'number', 'status']) || property(order, 'status') !== 'PLACED')
-      throw new Error(`${side} order is ${JSON.stringify(order)}`)
-    if (!/^\d{6}$/.test(String(property(payload, 'pickupCode'))))
-      throw new Error(`${side} pickup code is ${JSON.stringify(property(payload, 'pickupCode'))}`)
-  }
-  return 'both placed an order (PLACED, with a pickup code)'
-}
+const samePendingOnlineOrder = samePlacedOrderCheck(
+  'PENDING_PAYMENT',
+  (payload) => {
+    const payment = property(payload, 'payment')
+    const clientSecret = property(payment, 'clientSecret')
+    return typeof clientSecret === 'string' && /_secret_/.test(clientSecret)
+      ? null
+      : `payment is ${JSON.stringify(payment)}`
+  },
+  'both placed an order (PENDING_PAYMENT, with a Stripe client secret)',
+)
+
+const samePlacedOrder = samePlacedOrderCheck(
+  'PLACED',
+  (payload) =>
+    /^\d{6}$/.test(String(property(payload, 'pickupCode')))
+      ? null
+      : `pickup code is ${JSON.stringify(property(payload, 'pickupCode'))}`,
+  'both placed an order (PLACED, with a pickup code)',
+)
 
 /** Different carts on each side, so the check compares shape and outcome rather than ids. */
 function sameCartShape(graphql: unknown, bare: unknown): string {
