@@ -112,6 +112,8 @@ describe('stores near a point', () => {
     expect(badLatitude.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     const badRadius = await api.gql(STORES, { near: LOUVRE, radiusKm: 0 })
     expect(badRadius.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const radiusWithoutPoint = await api.gql(STORES, { radiusKm: 10 })
+    expect(radiusWithoutPoint.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     const badQuantity = await api.gql(STORES, {
       availableFor: [{ variantId: globalId('Variant', await variantIdBySku(testDb.db)), quantity: 0 }],
     })

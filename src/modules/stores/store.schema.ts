@@ -89,15 +89,19 @@ builder.queryFields((t) => ({
       radiusKm: t.arg.float({ validate: z.number().positive().max(20_100) }),
       availableFor: t.arg({ type: [CartLineInput], validate: z.array(z.unknown()).min(1).max(100) }),
     },
-    validate: z.looseObject({
-      first: z.number().int().min(0).max(100).nullish(),
-      last: z.number().int().min(0).max(100).nullish(),
-    }),
+    validate: z
+      .looseObject({
+        first: z.number().int().min(0).max(100).nullish(),
+        last: z.number().int().min(0).max(100).nullish(),
+        near: z.unknown().nullish(),
+        radiusKm: z.number().nullish(),
+      })
+      .refine((args) => args.radiusKm == null || args.near != null, 'radiusKm needs a near point to measure from.'),
     resolve: (_root, args, context) =>
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
         findStoresPage(context.db, {
           near: args.near ?? null,
-          radiusKm: args.near ? (args.radiusKm ?? null) : null,
+          radiusKm: args.radiusKm ?? null,
           availableFor:
             args.availableFor?.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity })) ?? null,
           limit,
