@@ -5,7 +5,7 @@ export type Viewer =
   | { kind: 'anonymous' }
   | { kind: 'staff'; staffId: string; role: StaffRole; storeId: string | null }
   | { kind: 'customer'; customerId: string }
-  | { kind: 'terminal'; terminalId: string; storeId: string }
+  | { kind: 'terminal'; terminalId: string; storeId: string; readerId: string | null }
 
 /** Who signs in with a password and gets an access token (terminals use their own key). */
 export type SignedInViewer = Extract<Viewer, { kind: 'staff' | 'customer' }>

@@ -321,6 +321,7 @@ export interface PosTerminalTable {
   registered_by: string | null
   created_at: CreatedAt
   revoked_at: Date | string | null
+  stripe_reader_id: string | null
 }
 
 export interface Database {

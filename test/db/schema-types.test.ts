@@ -153,7 +153,16 @@ const DECLARED = {
     'created_at',
   ],
   order_return_line: ['return_id', 'line_number', 'quantity'],
-  pos_terminal: ['id', 'store_id', 'label', 'key_hash', 'registered_by', 'created_at', 'revoked_at'],
+  pos_terminal: [
+    'id',
+    'store_id',
+    'label',
+    'key_hash',
+    'registered_by',
+    'created_at',
+    'revoked_at',
+    'stripe_reader_id',
+  ],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

@@ -145,7 +145,7 @@ describe('checkoutPlaceOrder, pay at pickup', () => {
       {
         code: 'INSUFFICIENT_STOCK',
         field: ['lines', '1'],
-        message: `Only 1 of ${a.sku} available in this store; the cart has 3.`,
+        message: `Only 1 of ${a.sku} available in this store; 3 requested.`,
       },
     ])
     const alternatives = result.alternativeStores.map((store) => store.code)

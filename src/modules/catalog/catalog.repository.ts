@@ -66,6 +66,11 @@ export function findVariantsByIds(db: Db, ids: readonly string[]): Promise<Varia
   return db.selectFrom('variant').selectAll().where('id', 'in', ids).execute()
 }
 
+export function findVariantsByBarcodes(db: Db, barcodes: readonly string[]): Promise<VariantRow[]> {
+  if (barcodes.length === 0) return Promise.resolve([])
+  return db.selectFrom('variant').selectAll().where('barcode', 'in', barcodes).execute()
+}
+
 export function findCategoriesByIds(db: Db, ids: readonly string[]): Promise<CategoryRow[]> {
   if (ids.length === 0) return Promise.resolve([])
   return db.selectFrom('category').selectAll().where('id', 'in', ids).execute()

@@ -67,7 +67,7 @@ export class InsufficientStockError extends BusinessError {
     return this.lines.map((line) => ({
       code: 'INSUFFICIENT_STOCK',
       field: ['lines', String(line.index)],
-      message: `Only ${line.available} of ${line.sku} available in this store; the cart has ${line.requested}.`,
+      message: `Only ${line.available} of ${line.sku} available in this store; ${line.requested} requested.`,
     }))
   }
 }

@@ -74,6 +74,43 @@ export function reserveIfAvailable(
     .executeTakeFirst()
 }
 
+/**
+ * Takes `quantity` off the shelf only if that many are not promised to pickup orders; undefined
+ * when they are. Safety stock is not kept back here: the shopper is holding the item.
+ */
+export function sellIfUnreserved(
+  trx: Trx,
+  storeId: string,
+  variantId: string,
+  quantity: number,
+): Promise<InventoryLevelRow | undefined> {
+  return trx
+    .updateTable('inventory_level')
+    .set({ on_hand: sql`on_hand - ${quantity}`, updated_at: sql`now()` })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Like sellIfUnreserved, but reserves: a card sale's units wait for the card, off limits to others. */
+export function reserveIfUnreserved(
+  trx: Trx,
+  storeId: string,
+  variantId: string,
+  quantity: number,
+): Promise<InventoryLevelRow | undefined> {
+  return trx
+    .updateTable('inventory_level')
+    .set({ reserved: sql`reserved + ${quantity}`, updated_at: sql`now()` })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 export async function shiftLevel(
   trx: Trx,
   storeId: string,

@@ -163,37 +163,75 @@ export async function reserveForOrder(
   trx: Trx,
   input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
 ): Promise<void> {
-  const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))
-  const short: OrderStockLine[] = []
-  for (const line of sorted) {
-    const reserved = await inventoryRepository.reserveIfAvailable(trx, input.storeId, line.variantId, line.quantity)
-    if (!reserved) short.push(line)
-  }
-  if (short.length > 0) {
-    const available = await findAvailableQuantities(
-      trx,
-      [input.storeId],
-      short.map((line) => line.variantId),
-    )
-    throw new InsufficientStockError(
-      short
-        .sort((a, b) => a.index - b.index)
-        .map((line) => ({
-          index: line.index,
-          variantId: line.variantId,
-          sku: line.sku,
-          requested: line.quantity,
-          available: available.get(levelKey(input.storeId, line.variantId)) ?? 0,
-        })),
-    )
-  }
-  // The conditional updates above already moved the levels: only the ledger is left to write.
+  const sorted = await moveEachOrNone(trx, input, inventoryRepository.reserveIfAvailable, findAvailableQuantities)
+  // The conditional updates already moved the levels: only the ledger is left to write.
   await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
 }
 
 /**
+ * A walk-in sale takes the units straight off the shelf (ledger reason POS_SALE), all lines or
+ * none, but never units promised to pickup orders: when the till says they are, the count is
+ * wrong and the store corrects it with an adjustment first.
+ */
+export async function sellAtCounter(
+  trx: Trx,
+  input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
+): Promise<void> {
+  const sorted = await moveEachOrNone(trx, input, inventoryRepository.sellIfUnreserved, findUnreservedQuantities)
+  await writeOrderMovements(trx, input, sorted, { onHand: -1, reserved: 0 }, 'POS_SALE', { levelsMoved: true })
+}
+
+/** A card sale's units, reserved while the card is on the reader (the same rule as sellAtCounter). */
+export async function holdAtCounter(
+  trx: Trx,
+  input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
+): Promise<void> {
+  const sorted = await moveEachOrNone(trx, input, inventoryRepository.reserveIfUnreserved, findUnreservedQuantities)
+  await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
+}
+
+async function findUnreservedQuantities(db: Db, storeIds: readonly string[], variantIds: readonly string[]) {
+  const levels = await inventoryRepository.findLevels(db, storeIds, variantIds)
+  return new Map(levels.map((level) => [levelKey(level.store_id, level.variant_id), level.on_hand - level.reserved]))
+}
+
+/**
+ * Applies a conditional move to every line in variant order (so concurrent callers never
+ * deadlock); a line the condition refuses fails them all, naming each short line and what it has.
+ */
+async function moveEachOrNone(
+  trx: Trx,
+  input: { storeId: string; lines: OrderStockLine[] },
+  move: (trx: Trx, storeId: string, variantId: string, quantity: number) => Promise<unknown>,
+  quantitiesLeft: (db: Db, storeIds: readonly string[], variantIds: readonly string[]) => Promise<Map<string, number>>,
+): Promise<OrderStockLine[]> {
+  const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))
+  const short: OrderStockLine[] = []
+  for (const line of sorted) {
+    if (!(await move(trx, input.storeId, line.variantId, line.quantity))) short.push(line)
+  }
+  if (short.length === 0) return sorted
+  const left = await quantitiesLeft(
+    trx,
+    [input.storeId],
+    short.map((line) => line.variantId),
+  )
+  throw new InsufficientStockError(
+    short
+      .sort((a, b) => a.index - b.index)
+      .map((line) => ({
+        index: line.index,
+        variantId: line.variantId,
+        sku: line.sku,
+        requested: line.quantity,
+        available: Math.max(0, left.get(levelKey(input.storeId, line.variantId)) ?? 0),
+      })),
+  )
+}
+
+/**
  * Moves an order's stock on: RELEASE gives reserved units back (cancelled, expired), COLLECTED
- * and MISSING_AT_PICKING take them out of on hand too. Locks the rows in variant order.
+ * MISSING_AT_PICKING and POS_SALE (a card sale once paid) take them out of on hand too. Locks the rows in variant order.
  */
 export async function settleOrderStock(
   trx: Trx,
@@ -202,7 +240,7 @@ export async function settleOrderStock(
     orderId: string
     lines: OrderStockLine[]
     actor: StockActor
-    reason: 'RELEASE' | 'COLLECTED' | 'MISSING_AT_PICKING'
+    reason: 'RELEASE' | 'COLLECTED' | 'MISSING_AT_PICKING' | 'POS_SALE'
   },
 ): Promise<void> {
   const lines = input.lines.filter((line) => line.quantity > 0).sort((a, b) => a.variantId.localeCompare(b.variantId))

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql'
 import { z } from 'zod'
 import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
@@ -10,7 +9,6 @@ import { cartCredentials } from '../carts/cart.schema.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentPendingError, PaymentRequiredError } from '../payments/payment.errors.js'
 import { captureForCollection, settleCancelledOrder, takeCashPayment } from '../payments/payment.service.js'
-import { parseMajorUnits } from '../shared/money.js'
 import { InvalidTransitionError } from './order.errors.js'
 import { Order } from './order.schema.js'
 import {
@@ -26,6 +24,7 @@ import {
 } from './order.service.js'
 import { grantOrderAccess } from './order-access.js'
 import type { OrderActor } from './order-transition.js'
+import { PosPaymentInput, parsePosPayment } from './pos-payment.schema.js'
 
 const OrderPayload = builder.objectRef<Payload<{ orderId: string }>>('OrderPayload').implement({
   description: 'The order after the change, or why nothing changed.',
@@ -95,22 +94,6 @@ const OrderMarkReadyInput = builder.inputType('OrderMarkReadyInput', {
       type: [MissingLineInput],
       description: 'Units that could not be found.',
       validate: z.array(z.unknown()).max(100),
-    }),
-  }),
-})
-
-const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
-
-export const PosPaymentInput = builder.inputType('PosPaymentInput', {
-  fields: (t) => ({
-    method: t.field({ type: PosPaymentMethod, required: true }),
-    amountTendered: t.string({
-      description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
-      validate: z.string().max(20),
-    }),
-    readerId: t.string({
-      description: "CARD_PRESENT: the store's Stripe Terminal reader that takes the card (tmr_…).",
-      validate: z.string().regex(/^tmr_\w+$/, 'readerId is a Stripe reader id (tmr_…)'),
     }),
   }),
 })
@@ -224,19 +207,7 @@ builder.mutationFields((t) => ({
         return {}
       })
       if (refused.userErrors.length > 0) return { userErrors: refused.userErrors }
-      const tendered = input.payment?.amountTendered
-      const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, order.currency_code)
-      if (tendered != null && tenderedMinor === null) {
-        throw new GraphQLError('amountTendered must be a decimal amount in the order currency, e.g. "20.00".', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        })
-      }
-      const cardPresent = input.payment?.method === 'CARD_PRESENT'
-      if (cardPresent && context.payments.stripe && !input.payment?.readerId) {
-        throw new GraphQLError('A card-present payment needs the readerId of the store’s card reader.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        })
-      }
+      const payment = input.payment ? parsePosPayment(context, input.payment, order.currency_code) : null
       return withUserErrors(async () => {
         // No money is taken for an order that cannot be handed over yet.
         if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
@@ -245,22 +216,16 @@ builder.mutationFields((t) => ({
           await captureForCollection(context.db, context.payments.online, order, context.now)
         }
         const cardTaken =
-          cardPresent && order.payment_mode === 'AT_PICKUP'
-            ? await takeCardPresentPayment(
-                context.db,
-                context.payments,
-                order,
-                input.payment?.readerId ?? '',
-                context.now,
-              )
+          payment?.method === 'CARD_PRESENT' && order.payment_mode === 'AT_PICKUP'
+            ? await takeCardPresentPayment(context.db, context.payments, order, payment.readerId ?? '', context.now)
             : null
         if (cardTaken === 'WAITING_FOR_CARD') throw new PaymentPendingError()
         await inTransaction(context.db, async (trx) => {
           const locked = await lockOrder(trx, orderId)
           if (!locked) throw notFound('Order', orderId)
           if (locked.payment_mode === 'AT_PICKUP' && locked.status === 'READY_FOR_PICKUP' && cardTaken !== 'CAPTURED') {
-            if (tenderedMinor === null) throw new PaymentRequiredError()
-            await takeCashPayment(trx, locked, tenderedMinor, context.now)
+            if (payment?.tenderedMinor == null) throw new PaymentRequiredError()
+            await takeCashPayment(trx, locked, payment.tenderedMinor, context.now)
           }
           await collectOrder(trx, locked, { actor: actorOf(context), now: context.now })
         })

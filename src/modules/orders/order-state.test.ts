@@ -13,9 +13,19 @@ const ALLOWED = new Set([
   'READY_FOR_PICKUP→EXPIRED',
 ])
 
+const COUNTER_SALE_ALLOWED = new Set(['PENDING_PAYMENT→COLLECTED', 'PENDING_PAYMENT→CANCELLED'])
+
+const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const))
+
 describe('order transitions', () => {
-  const pairs = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const))
   it.each(pairs)('%s → %s', (from, to) => {
     expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}→${to}`))
+    expect(canTransition(from, to, 'APP')).toBe(ALLOWED.has(`${from}→${to}`))
+  })
+})
+
+describe('counter sale transitions', () => {
+  it.each(pairs)('%s → %s', (from, to) => {
+    expect(canTransition(from, to, 'POS')).toBe(COUNTER_SALE_ALLOWED.has(`${from}→${to}`))
   })
 })

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../../db/database.js'
+import type { Channel, OrderStatus } from '../../db/database.js'
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -10,8 +10,10 @@ export const ORDER_STATUSES = [
   'EXPIRED',
 ] as const satisfies readonly OrderStatus[]
 
-/** Every move an order may make; anything else is refused. */
-export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+type TransitionTable = Readonly<Record<OrderStatus, readonly OrderStatus[]>>
+
+/** Every move a click-and-collect order may make; anything else is refused. */
+export const ORDER_TRANSITIONS: TransitionTable = {
   PENDING_PAYMENT: ['PLACED', 'CANCELLED'],
   PLACED: ['PREPARING', 'CANCELLED'],
   PREPARING: ['READY_FOR_PICKUP', 'CANCELLED'],
@@ -21,9 +23,24 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   EXPIRED: [],
 }
 
+/**
+ * A sale at the till is handed over as it is paid: straight to COLLECTED, or, while a card is on
+ * the reader, PENDING_PAYMENT until the card is accepted (or the sale is abandoned).
+ */
+export const COUNTER_SALE_TRANSITIONS: TransitionTable = {
+  PENDING_PAYMENT: ['COLLECTED', 'CANCELLED'],
+  PLACED: [],
+  PREPARING: [],
+  READY_FOR_PICKUP: [],
+  COLLECTED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+}
+
 /** A shopper may change their mind only until the store starts preparing. */
 export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ['PENDING_PAYMENT', 'PLACED']
 
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return ORDER_TRANSITIONS[from].includes(to)
+export function canTransition(from: OrderStatus, to: OrderStatus, channel: Channel = 'WEB'): boolean {
+  const table = channel === 'POS' ? COUNTER_SALE_TRANSITIONS : ORDER_TRANSITIONS
+  return table[from].includes(to)
 }

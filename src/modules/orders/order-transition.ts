@@ -27,7 +27,7 @@ export async function transitionOrder(
   context: { actor: OrderActor; now: Date; note?: string | null },
   changes: Partial<SalesOrderRow> = {},
 ): Promise<void> {
-  if (!canTransition(order.status, to)) throw new InvalidTransitionError(order.status, to)
+  if (!canTransition(order.status, to, order.channel)) throw new InvalidTransitionError(order.status, to)
   await orderRepository.updateOrder(trx, order.id, { ...changes, status: to })
   await orderRepository.insertStatusChange(trx, {
     orderId: order.id,

@@ -19,6 +19,17 @@ export function findOrderByCart(db: Db, cartId: string): Promise<SalesOrderRow |
   return db.selectFrom('sales_order').selectAll().where('cart_id', '=', cartId).executeTakeFirst()
 }
 
+/** The till sale recorded under a key in a store, if any (the key is unique per store for POS). */
+export function findPosSaleByKey(db: Db, storeId: string, idempotencyKey: string): Promise<SalesOrderRow | undefined> {
+  return db
+    .selectFrom('sales_order')
+    .selectAll()
+    .where('store_id', '=', storeId)
+    .where('channel', '=', 'POS')
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst()
+}
+
 export function lockOrder(trx: Trx, orderId: string): Promise<SalesOrderRow | undefined> {
   return trx.selectFrom('sales_order').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst()
 }

@@ -78,7 +78,9 @@ export async function cancelOrder(
   order: SalesOrderRow,
   context: { actor: OrderActor; now: Date; reason: string | null },
 ): Promise<void> {
-  if (context.actor.type === 'CUSTOMER' && !CUSTOMER_CANCELLABLE.includes(order.status)) {
+  // A sale at the till is the cashier's to abandon, not the shopper's whose card is on the reader.
+  const customerMayCancel = CUSTOMER_CANCELLABLE.includes(order.status) && order.channel !== 'POS'
+  if (context.actor.type === 'CUSTOMER' && !customerMayCancel) {
     throw new InvalidTransitionError(order.status, 'CANCELLED')
   }
   if (order.status === 'CANCELLED' || order.status === 'COLLECTED' || order.status === 'EXPIRED') {

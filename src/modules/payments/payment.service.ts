@@ -33,6 +33,8 @@ export function findOrdersWithLapsingAuthorisation(db: Db, now: Date, limit: num
 }
 
 const onlineOf = (payments: PaymentRow[]) => payments.find((p) => p.provider === 'STRIPE' || p.provider === 'OFFLINE')
+/** Any card payment, online or on a store's reader: the same intents to void or refund. */
+const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== 'CASH')
 
 /**
  * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after
@@ -97,7 +99,9 @@ export async function applyIntentStateInTransaction(
   await mergeIntoPayment(trx, current, state, now)
   const status = statusOfIntent(state)
   if (!order || order.status !== 'PENDING_PAYMENT') return
-  if (status === 'AUTHORIZED' || status === 'CAPTURED') await confirmPayment(trx, order, now)
+  // A till sale stays pending until the till captures the card and hands the goods over.
+  if ((status === 'AUTHORIZED' || status === 'CAPTURED') && order.channel !== 'POS')
+    await confirmPayment(trx, order, now)
   if (status === 'VOIDED') {
     await cancelOrder(trx, order, { actor: { type: 'SYSTEM', id: null }, now, reason: 'payment cancelled' })
   }
@@ -184,7 +188,7 @@ export async function settleCancelledOrder(
   now: Date,
   logger: Logger,
 ) {
-  const payment = onlineOf(await paymentRepository.findPaymentsOfOrders(db, [orderId]))
+  const payment = cardOf(await paymentRepository.findPaymentsOfOrders(db, [orderId]))
   if (!payment?.provider_ref) return
   try {
     if (payment.status === 'AUTHORIZED' || payment.status === 'REQUIRES_ACTION') {

@@ -34,6 +34,7 @@ export const USER_ERROR_CODES = [
   'ORDER_NOT_RETURNABLE',
   'ORDER_CLOSED',
   'RETURN_EXCEEDS_PURCHASE',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -5,7 +5,7 @@ import type { Trx } from '../../db/transaction.js'
 
 export function insertTerminal(
   trx: Trx,
-  terminal: { storeId: string; label: string; keyHash: string; registeredBy: string | null },
+  terminal: { storeId: string; label: string; readerId: string | null; keyHash: string; registeredBy: string | null },
 ): Promise<PosTerminalRow> {
   return trx
     .insertInto('pos_terminal')
@@ -13,6 +13,7 @@ export function insertTerminal(
       store_id: terminal.storeId,
       label: terminal.label,
       key_hash: terminal.keyHash,
+      stripe_reader_id: terminal.readerId,
       registered_by: terminal.registeredBy,
     })
     .returningAll()
@@ -37,6 +38,22 @@ export function revokeTerminal(trx: Trx, terminalId: string): Promise<PosTermina
   return trx
     .updateTable('pos_terminal')
     .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+    .where('id', '=', terminalId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export function updateTerminal(
+  trx: Trx,
+  terminalId: string,
+  changes: { label?: string; readerId?: string | null },
+): Promise<PosTerminalRow | undefined> {
+  return trx
+    .updateTable('pos_terminal')
+    .set({
+      ...(changes.label === undefined ? {} : { label: changes.label }),
+      ...(changes.readerId === undefined ? {} : { stripe_reader_id: changes.readerId }),
+    })
     .where('id', '=', terminalId)
     .returningAll()
     .executeTakeFirst()

@@ -6,7 +6,9 @@ import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { Store } from '../stores/store.schema.js'
 import { findStore } from '../stores/store.service.js'
-import { findTerminalsByIds, registerTerminal, revokeTerminal } from './terminal.service.js'
+import { findTerminalsByIds, registerTerminal, revokeTerminal, updateTerminal } from './terminal.service.js'
+
+export const readerIdSchema = z.string().regex(/^tmr_\w{1,64}$/, 'readerId is a Stripe Terminal reader id (tmr_…)')
 
 export const PosTerminal = builder.loadableNode('PosTerminal', {
   id: { resolve: (terminal: PosTerminalRow) => terminal.id },
@@ -23,6 +25,11 @@ export const PosTerminal = builder.loadableNode('PosTerminal', {
       resolve: (terminal) => (terminal.revoked_at ? new Date(terminal.revoked_at) : null),
     }),
     active: t.boolean({ resolve: (terminal) => terminal.revoked_at === null }),
+    readerId: t.string({
+      nullable: true,
+      description: 'The Stripe Terminal reader that takes card-present payments for this till.',
+      resolve: (terminal) => terminal.stripe_reader_id,
+    }),
   }),
 })
 
@@ -30,6 +37,7 @@ const PosTerminalRegisterInput = builder.inputType('PosTerminalRegisterInput', {
   fields: (t) => ({
     storeId: t.globalID({ required: true, for: Store }),
     label: t.string({ required: true, validate: z.string().trim().min(1).max(80) }),
+    readerId: t.string({ description: 'Its Stripe Terminal reader (tmr_…), if it has one.', validate: readerIdSchema }),
   }),
 })
 
@@ -47,18 +55,28 @@ const PosTerminalRegisterPayload = builder
     }),
   })
 
+const PosTerminalUpdateInput = builder.inputType('PosTerminalUpdateInput', {
+  description: 'Only the fields given change; readerId null unpairs the card reader.',
+  fields: (t) => ({
+    terminalId: t.globalID({ required: true, for: PosTerminal }),
+    label: t.string({ validate: z.string().trim().min(1).max(80) }),
+    readerId: t.string({ validate: readerIdSchema }),
+  }),
+})
+
 const PosTerminalRevokeInput = builder.inputType('PosTerminalRevokeInput', {
   fields: (t) => ({ terminalId: t.globalID({ required: true, for: PosTerminal }) }),
 })
 
-const PosTerminalRevokePayload = builder
-  .objectRef<Payload<{ terminal: PosTerminalRow }>>('PosTerminalRevokePayload')
-  .implement({
+const terminalPayload = (name: string) =>
+  builder.objectRef<Payload<{ terminal: PosTerminalRow }>>(name).implement({
     fields: (t) => ({
       terminal: t.field({ type: PosTerminal, nullable: true, resolve: (p) => p.terminal ?? null }),
       userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
     }),
   })
+const PosTerminalRevokePayload = terminalPayload('PosTerminalRevokePayload')
+const PosTerminalUpdatePayload = terminalPayload('PosTerminalUpdatePayload')
 
 builder.mutationFields((t) => ({
   posTerminalRegister: t.field({
@@ -71,9 +89,31 @@ builder.mutationFields((t) => ({
       if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
       const registeredBy = context.viewer.kind === 'staff' ? context.viewer.staffId : null
       return withUserErrors(() =>
-        inTransaction(context.db, (trx) => registerTerminal(trx, { storeId, label: input.label.trim(), registeredBy })),
+        inTransaction(context.db, (trx) =>
+          registerTerminal(trx, { storeId, label: input.label.trim(), readerId: input.readerId ?? null, registeredBy }),
+        ),
       )
     },
+  }),
+  posTerminalUpdate: t.field({
+    type: PosTerminalUpdatePayload,
+    description: 'A store manager (or an admin) renames a terminal or pairs it with a card reader.',
+    args: { input: t.arg({ type: PosTerminalUpdateInput, required: true }) },
+    authScopes: async (_root, args, context) => {
+      const [terminal] = await findTerminalsByIds(context.db, [args.input.terminalId.id])
+      return { managerOfStore: terminal?.store_id ?? '' }
+    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const terminal = await inTransaction(context.db, (trx) =>
+          updateTerminal(trx, input.terminalId.id, {
+            label: input.label?.trim() ?? undefined,
+            readerId: input.readerId === undefined ? undefined : input.readerId,
+          }),
+        )
+        if (!terminal) throw notFound('PosTerminal', input.terminalId.id)
+        return { terminal }
+      }),
   }),
   posTerminalRevoke: t.field({
     type: PosTerminalRevokePayload,

@@ -16,7 +16,7 @@ export function isTerminalKey(token: string): boolean {
 /** Registers a terminal for a store; its 256-bit key is returned once and only its hash kept. */
 export async function registerTerminal(
   trx: Trx,
-  input: { storeId: string; label: string; registeredBy: string | null },
+  input: { storeId: string; label: string; readerId: string | null; registeredBy: string | null },
 ): Promise<{ terminal: PosTerminalRow; terminalKey: string }> {
   const terminalKey = `${TERMINAL_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
   const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
@@ -29,11 +29,18 @@ export async function registerTerminal(
  */
 export async function viewerOfTerminalKey(db: Db, key: string): Promise<Viewer | null> {
   const terminal = await terminalRepository.findActiveTerminalByKeyHash(db, hashSecret(key))
-  return terminal ? { kind: 'terminal', terminalId: terminal.id, storeId: terminal.store_id } : null
+  return terminal
+    ? { kind: 'terminal', terminalId: terminal.id, storeId: terminal.store_id, readerId: terminal.stripe_reader_id }
+    : null
 }
 
 export function revokeTerminal(trx: Trx, terminalId: string) {
   return terminalRepository.revokeTerminal(trx, terminalId)
+}
+
+/** Renames a terminal or pairs it with another card reader; null when there is no such terminal. */
+export function updateTerminal(trx: Trx, terminalId: string, changes: { label?: string; readerId?: string | null }) {
+  return terminalRepository.updateTerminal(trx, terminalId, changes)
 }
 
 export function findTerminalsByIds(db: Db, ids: readonly string[]) {

@@ -1,0 +1,54 @@
+import { GraphQLError } from 'graphql'
+import { z } from 'zod'
+import { builder } from '../../graphql/builder.js'
+import type { GraphQLContext } from '../../graphql/context.js'
+import { parseMajorUnits } from '../shared/money.js'
+
+const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
+
+export const PosPaymentInput = builder.inputType('PosPaymentInput', {
+  fields: (t) => ({
+    method: t.field({ type: PosPaymentMethod, required: true }),
+    amountTendered: t.string({
+      description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
+      validate: z.string().max(20),
+    }),
+    readerId: t.string({
+      description:
+        "CARD_PRESENT: the store's Stripe Terminal reader that takes the card (tmr_…). A terminal paired with a reader may leave it out.",
+      validate: z.string().regex(/^tmr_\w+$/, 'readerId is a Stripe reader id (tmr_…)'),
+    }),
+  }),
+})
+
+export interface PosPayment {
+  method: 'CASH' | 'CARD_PRESENT'
+  tenderedMinor: number | null
+  /** Null only where no reader is needed: cash, or cards settled by the offline provider. */
+  readerId: string | null
+}
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })
+}
+
+/** Reads a till's payment input, refusing what no amount of retrying would fix. */
+export function parsePosPayment(
+  context: GraphQLContext,
+  payment: { method: 'CASH' | 'CARD_PRESENT'; amountTendered?: string | null; readerId?: string | null },
+  currencyCode: string,
+): PosPayment {
+  const tendered = payment.amountTendered
+  const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, currencyCode)
+  if (tendered != null && tenderedMinor === null) {
+    throw badInput(`amountTendered must be a decimal amount in ${currencyCode}, e.g. "20.00".`)
+  }
+  const pairedReader = context.viewer.kind === 'terminal' ? context.viewer.readerId : null
+  const readerId = payment.method === 'CARD_PRESENT' ? (payment.readerId ?? pairedReader) : null
+  if (payment.method === 'CARD_PRESENT' && context.payments.stripe && !readerId) {
+    throw badInput(
+      'A card-present payment needs the readerId of the store’s card reader, or a terminal paired with one (posTerminalUpdate).',
+    )
+  }
+  return { method: payment.method, tenderedMinor, readerId }
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto'
+import type { Db } from '../../db/create-db.js'
+import type { OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
+import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
+import type { UserErrorEntry } from '../shared/business-error.js'
+import { formatOrderNumber, orderTotals } from './order.js'
+import * as orderRepository from './order.repository.js'
+import { recordOrderEvent } from './order-events.js'
+import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
+import { SaleLinesRejectedError, saleCurrencyMismatch, unknownSaleLine } from './pos-sale.errors.js'
+
+export interface SaleLineRequest {
+  variantId: string | null
+  barcode: string | null
+  quantity: number
+}
+
+export interface PricedSaleLine {
+  variant: VariantRow
+  quantity: number
+  /** The first position of this variant in the request, for naming it in an error. */
+  index: number
+}
+
+/**
+ * What the till scanned, priced from the catalog: repeated scans of one item become one line.
+ * Every unknown item or foreign currency is named at once, so the cashier fixes them together.
+ */
+export async function priceSaleLines(
+  db: Db,
+  requested: readonly SaleLineRequest[],
+): Promise<{ lines: PricedSaleLine[]; currencyCode: string }> {
+  const byId = await findActiveVariants(
+    db,
+    requested.flatMap((line) => (line.variantId ? [line.variantId] : [])),
+  )
+  const byBarcode = await findActiveVariantsByBarcodes(
+    db,
+    requested.flatMap((line) => (line.barcode ? [line.barcode] : [])),
+  )
+  const rejected: UserErrorEntry[] = []
+  const merged = new Map<string, PricedSaleLine>()
+  requested.forEach((line, index) => {
+    const variant = line.variantId ? byId.get(line.variantId) : byBarcode.get(line.barcode ?? '')
+    if (!variant) {
+      rejected.push(unknownSaleLine(index, line.variantId ? 'variantId' : 'barcode'))
+      return
+    }
+    const seen = merged.get(variant.id)
+    merged.set(variant.id, { variant, quantity: (seen?.quantity ?? 0) + line.quantity, index: seen?.index ?? index })
+  })
+  const lines = [...merged.values()]
+  const currencyCode = lines[0]?.variant.currency_code ?? ''
+  for (const line of lines) {
+    if (line.variant.currency_code !== currencyCode) rejected.push(saleCurrencyMismatch(line.index, currencyCode))
+  }
+  if (rejected.length > 0) throw new SaleLinesRejectedError(rejected)
+  return { lines, currencyCode }
+}
+
+/** True when a sale already recorded under a key is the one the till sends again. */
+export function isSameSale(recorded: readonly OrderLineRow[], lines: readonly PricedSaleLine[]): boolean {
+  const wanted = new Map(lines.map((line) => [line.variant.id, line.quantity]))
+  return recorded.length === wanted.size && recorded.every((line) => wanted.get(line.variant_id) === line.quantity)
+}
+
+export interface CounterSaleInput {
+  storeId: string
+  customerId: string | null
+  idempotencyKey: string | null
+  lines: PricedSaleLine[]
+  currencyCode: string
+  actor: OrderActor
+  now: Date
+  /** Cash is handed over at once; a card waits on the reader (PENDING_PAYMENT) with its units reserved. */
+  settlement: 'NOW' | { cardDueAt: Date }
+}
+
+/**
+ * Records a walk-in sale as an order of channel POS, with its lines, history, event and stock, in
+ * the caller's transaction. The shared rows (stock levels, the store's counter) are taken last.
+ */
+export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Promise<SalesOrderRow> {
+  const orderId = randomUUID()
+  const snapshot = input.lines.map((line, position) => ({
+    order_id: orderId,
+    line_number: position + 1,
+    variant_id: line.variant.id,
+    sku: line.variant.sku,
+    title: line.variant.title,
+    quantity: line.quantity,
+    unit_price_minor: line.variant.price_minor,
+    tax_rate_bp: line.variant.tax_rate_bp,
+  }))
+  const status = input.settlement === 'NOW' ? 'COLLECTED' : 'PENDING_PAYMENT'
+  await orderRepository.insertOrder(trx, {
+    id: orderId,
+    number: `~${orderId}`, // replaced below, once the store's counter is taken
+    storeId: input.storeId,
+    customerId: input.customerId,
+    cartId: null,
+    idempotencyKey: input.idempotencyKey,
+    channel: 'POS',
+    status,
+    paymentMode: 'IN_STORE',
+    pickupSlotStart: null,
+    pickupSlotEnd: null,
+    pickupCodeHash: null,
+    currencyCode: input.currencyCode,
+    totals: orderTotals(snapshot),
+    paymentDueAt: input.settlement === 'NOW' ? null : input.settlement.cardDueAt,
+  })
+  await orderRepository.insertLines(trx, snapshot)
+  await orderRepository.insertStatusChange(trx, {
+    orderId,
+    status,
+    actorType: input.actor.type,
+    actorId: input.actor.id,
+    note: 'sold at the till',
+    at: input.now,
+  })
+  await recordOrderEvent(trx, { orderId, storeId: input.storeId, status, type: 'pos_sale' })
+  const stock = {
+    storeId: input.storeId,
+    orderId,
+    actor: stockActorOf(input.actor),
+    lines: input.lines.map((line) => ({
+      variantId: line.variant.id,
+      quantity: line.quantity,
+      sku: line.variant.sku,
+      index: line.index,
+    })),
+  }
+  await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
+  const number = formatOrderNumber(await orderRepository.nextOrderSequence(trx, input.storeId))
+  await orderRepository.updateOrder(trx, orderId, {
+    number,
+    collected_at: input.settlement === 'NOW' ? input.now : null,
+  })
+  const sale = await orderRepository.lockOrder(trx, orderId)
+  if (!sale) throw new Error(`sale ${orderId} vanished inside its own transaction`)
+  return sale
+}
+
+/** The card went through: the reserved units leave the shelf (POS_SALE) and the goods are handed over. */
+export async function completeCardSale(
+  trx: Trx,
+  sale: SalesOrderRow,
+  context: { actor: OrderActor; now: Date },
+): Promise<void> {
+  const lines = await orderRepository.findLinesOfOrders(trx, [sale.id])
+  await settleOrderStock(trx, {
+    storeId: sale.store_id,
+    orderId: sale.id,
+    actor: stockActorOf(context.actor),
+    reason: 'POS_SALE',
+    lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index })),
+  })
+  await transitionOrder(trx, sale, 'COLLECTED', { ...context, note: 'card accepted' }, { collected_at: context.now })
+}
+
+export function findCounterSaleByKey(db: Db, storeId: string, idempotencyKey: string) {
+  return orderRepository.findPosSaleByKey(db, storeId, idempotencyKey)
+}
+
+export function findSaleLines(db: Db, saleId: string): Promise<OrderLineRow[]> {
+  return orderRepository.findLinesOfOrders(db, [saleId])
+}
