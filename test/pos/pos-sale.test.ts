@@ -332,4 +332,31 @@ describe('posSaleCreate', () => {
     expect(await level(rivoli.id, mug.id)).toEqual({ on_hand: 9, reserved: 0 })
     expect(await countSales()).toBe(before + 6)
   })
+
+  it('is returned like any order: in another store, back on that shelf, cash back, never more than was sold', async () => {
+    const sold = await sell({ lines: [{ barcode: mug.barcode, quantity: 2 }], payment: cash('500.00') })
+    const orderId = sold.data!.posSaleCreate.order!.id
+    await setLevel(testDb.db, bellecour.id, mug.id, { on_hand: 0 })
+    const bellecourManager = await api.signInStaff('manager.lyo-bellecour@comptoir.dev')
+    const sku = sold.data!.posSaleCreate.order!.lines[0]!.sku
+    const RETURN = `mutation($input: PosReturnCreateInput!) {
+      posReturnCreate(input: $input) { return { refundTo amount { amountMinor } } userErrors { code } }
+    }`
+    const back = await api.gql<{ posReturnCreate: { return: unknown; userErrors: { code: string }[] } }>(
+      RETURN,
+      { input: { orderId, lines: [{ sku, quantity: 2 }], refundTo: 'ORIGINAL' } },
+      { token: bellecourManager },
+    )
+    expect(back.data!.posReturnCreate).toEqual({
+      return: { refundTo: 'CASH', amount: { amountMinor: 2 * mug.price } },
+      userErrors: [],
+    })
+    expect(await level(bellecour.id, mug.id)).toEqual({ on_hand: 2, reserved: 0 })
+    const again = await api.gql<{ posReturnCreate: { userErrors: { code: string }[] } }>(
+      RETURN,
+      { input: { orderId, lines: [{ sku, quantity: 1 }], refundTo: 'CASH' } },
+      { token: bellecourManager },
+    )
+    expect(again.data!.posReturnCreate.userErrors.map((e) => e.code)).toEqual(['RETURN_EXCEEDS_PURCHASE'])
+  })
 })
