@@ -29,8 +29,18 @@ export async function createDb(target: DatabaseTarget, options: CreateDbOptions 
   })
 }
 
+/**
+ * How long a statement waits for a row lock before giving up with 55P03. Set once per connection
+ * rather than per transaction: a SET at the start of each transaction would cost a round trip.
+ */
+const LOCK_TIMEOUT_MS = 2000
+
 function postgresDialect(target: { url: string; poolMax: number }) {
-  const pool = new pg.Pool({ connectionString: target.url, max: target.poolMax })
+  const pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolMax,
+    options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
+  })
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {})
   return new PostgresDialect({ pool })

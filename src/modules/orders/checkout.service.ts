@@ -7,11 +7,13 @@ import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
 import { markCartCheckedOut } from '../carts/cart-checkout.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
-import { lockLevelsForHandover, reserveForOrder } from '../inventory/inventory.service.js'
-import { bookPickupSlot, findPickupSlot } from '../pickup/pickup.service.js'
+import { InsufficientStockError } from '../inventory/inventory.errors.js'
+import { lockLevelsForHandover } from '../inventory/inventory.service.js'
+import { findPickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
+import { claimStockSlotAndNumber } from './checkout-commit.repository.js'
 import { CartEmptyError, IdempotencyKeyMismatchError, SlotFullError, StoreClosedError } from './order.errors.js'
-import { formatOrderNumber, orderTotals } from './order.js'
+import { orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
 
@@ -117,22 +119,22 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
     ])
     await releaseCartHolds(trx, cart.id)
   }
-  await reserveForOrder(trx, {
-    storeId: store.id,
+  const claim = await claimStockSlotAndNumber(trx, {
     orderId,
-    actor: { type: 'SYSTEM', id: null },
-    lines: lines.map((line, index) => ({
-      variantId: line.variant_id,
-      quantity: line.quantity,
-      sku: line.variant.sku,
-      index,
-    })),
+    storeId: store.id,
+    slotStart: slot.start,
+    slotCapacity: store.slot_capacity,
+    lines: lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
   })
-  const booking = await bookPickupSlot(trx, store, slot.start, input.now)
-  if (booking === 'STORE_CLOSED') throw new StoreClosedError()
-  if (booking === 'SLOT_FULL') throw new SlotFullError()
-  await orderRepository.updateOrder(trx, orderId, {
-    number: formatOrderNumber(await orderRepository.nextOrderSequence(trx, store.id)),
-  })
+  if (!claim.reserved) {
+    throw new InsufficientStockError(
+      lines.flatMap((line, index) => {
+        const available = Math.max(0, claim.available.get(line.variant_id) ?? 0)
+        if (available >= line.quantity) return []
+        return [{ index, variantId: line.variant_id, sku: line.variant.sku, requested: line.quantity, available }]
+      }),
+    )
+  }
+  if (!claim.slotBooked) throw new SlotFullError()
   return { orderId, pickupCode, replayed: false }
 }
