@@ -60,11 +60,15 @@ export async function updateCart(
     merged_into_cart_id: string | null
   }>,
 ): Promise<void> {
-  await trx
+  await cartUpdate(trx, cartId, changes).execute()
+}
+
+/** The UPDATE of a cart, not yet run (see executeAsOneStatement). */
+export function cartUpdate(trx: Trx, cartId: string, changes: Parameters<typeof updateCart>[2]) {
+  return trx
     .updateTable('cart')
     .set({ ...changes, updated_at: sql`now()` })
     .where('id', '=', cartId)
-    .execute()
 }
 
 export function findLinesOfCarts(db: Db, cartIds: readonly string[]): Promise<CartLineRow[]> {
@@ -119,24 +123,25 @@ export function claimHandoff(
     .executeTakeFirst()
 }
 
-export async function insertCartEvent(
-  trx: Trx,
-  event: {
-    cartId: string
-    customerId: string | null
-    type: string
-    channel: Channel
-    payload: Record<string, unknown>
-  },
-): Promise<void> {
-  await trx
-    .insertInto('cart_event')
-    .values({
-      cart_id: event.cartId,
-      customer_id: event.customerId,
-      type: event.type,
-      channel: event.channel,
-      payload: JSON.stringify(event.payload),
-    })
-    .execute()
+export async function insertCartEvent(trx: Trx, event: NewCartEvent): Promise<void> {
+  await cartEventInsert(trx, event).execute()
+}
+
+/** The INSERT of a cart event, not yet run (see executeAsOneStatement). */
+export function cartEventInsert(trx: Trx, event: NewCartEvent) {
+  return trx.insertInto('cart_event').values({
+    cart_id: event.cartId,
+    customer_id: event.customerId,
+    type: event.type,
+    channel: event.channel,
+    payload: JSON.stringify(event.payload),
+  })
+}
+
+export interface NewCartEvent {
+  cartId: string
+  customerId: string | null
+  type: string
+  channel: Channel
+  payload: Record<string, unknown>
 }

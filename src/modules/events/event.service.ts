@@ -1,5 +1,5 @@
 import type { Trx } from '../../db/transaction.js'
-import { insertOutboxEvent, type NewOutboxEvent } from './outbox.repository.js'
+import { insertOutboxEvent, type NewOutboxEvent, outboxInsert } from './outbox.repository.js'
 
 /**
  * Records a domain event in the caller's transaction: it exists exactly when the change it
@@ -7,4 +7,12 @@ import { insertOutboxEvent, type NewOutboxEvent } from './outbox.repository.js'
  */
 export function recordEvent(trx: Trx, event: NewOutboxEvent): Promise<string> {
   return insertOutboxEvent(trx, event)
+}
+
+/**
+ * The same event as an INSERT not yet run, for a hot path that writes its change and its event
+ * in one statement (see sql-batch); it commits with that statement's transaction all the same.
+ */
+export function eventInsert(trx: Trx, event: NewOutboxEvent) {
+  return outboxInsert(trx, event)
 }

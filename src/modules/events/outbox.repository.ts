@@ -10,17 +10,18 @@ export interface NewOutboxEvent {
 }
 
 export async function insertOutboxEvent(trx: Trx, event: NewOutboxEvent): Promise<string> {
-  const row = await trx
-    .insertInto('outbox_event')
-    .values({
-      type: event.type,
-      aggregate_type: event.aggregateType,
-      aggregate_id: event.aggregateId,
-      payload: JSON.stringify(event.payload),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
+  const row = await outboxInsert(trx, event).returning('id').executeTakeFirstOrThrow()
   return row.id
+}
+
+/** The INSERT of an event, not yet run: for a caller writing several rows in one statement. */
+export function outboxInsert(trx: Trx, event: NewOutboxEvent) {
+  return trx.insertInto('outbox_event').values({
+    type: event.type,
+    aggregate_type: event.aggregateType,
+    aggregate_id: event.aggregateId,
+    payload: JSON.stringify(event.payload),
+  })
 }
 
 export type OutboxEventRow = Selectable<OutboxEventTable>

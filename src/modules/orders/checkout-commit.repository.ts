@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { SalesOrderRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
 export interface CheckoutClaim {
@@ -14,8 +15,8 @@ export interface CheckoutClaimResult {
   reserved: boolean
   /** A place taken in the slot; false when it was full (or the stock short). */
   slotBooked: boolean
-  /** The order's per-store number, set on the order; null when the claim failed. */
-  number: string | null
+  /** The order as it now stands, numbered; null when the claim failed. */
+  order: SalesOrderRow | null
   /** What each line's level had available when it was locked (absent: the store has no level). */
   available: Map<string, number>
 }
@@ -35,7 +36,7 @@ export interface CheckoutClaimResult {
 export async function claimStockSlotAndNumber(trx: Trx, claim: CheckoutClaim): Promise<CheckoutClaimResult> {
   const wanted = sql.join(claim.lines.map((line) => sql`(${line.variantId}::uuid, ${line.quantity}::int)`))
   const storeId = sql`${claim.storeId}::uuid`
-  const result = await sql<{ reserved_lines: number; slot_booked: number; number: string | null; available: unknown }>`
+  const result = await sql<ClaimRow>`
     WITH wanted (variant_id, quantity) AS (VALUES ${wanted}),
     locked AS MATERIALIZED (
       SELECT variant_id, on_hand - reserved - safety_stock AS available
@@ -76,7 +77,7 @@ export async function claimStockSlotAndNumber(trx: Trx, claim: CheckoutClaim): P
       SET number = lpad(counter.last_number::text, greatest(4, length(counter.last_number::text)), '0')
       FROM counter
       WHERE sales_order.id = ${claim.orderId}::uuid
-      RETURNING sales_order.number
+      RETURNING sales_order.*
     ),
     ledger AS (
       INSERT INTO stock_movement (store_id, variant_id, on_hand_delta, reserved_delta, reason, order_id, actor_type)
@@ -91,18 +92,27 @@ export async function claimStockSlotAndNumber(trx: Trx, claim: CheckoutClaim): P
       HAVING count(*) > 0 AND EXISTS (SELECT 1 FROM numbered)
     )
     SELECT
+      numbered.*,
       (SELECT count(*)::int FROM reserved) AS reserved_lines,
       (SELECT count(*)::int FROM slot) AS slot_booked,
-      (SELECT number FROM numbered) AS number,
       (SELECT coalesce(jsonb_object_agg(variant_id::text, available), '{}'::jsonb) FROM locked) AS available
+    FROM (SELECT 1) AS claim LEFT JOIN numbered ON true
   `.execute(trx)
   const row = result.rows[0]
   if (!row) throw new Error('the checkout claim returned no row')
-  const available = typeof row.available === 'string' ? JSON.parse(row.available) : row.available
+  const { reserved_lines, slot_booked, available, ...order } = row
+  const availableByVariant = typeof available === 'string' ? JSON.parse(available) : available
   return {
-    reserved: row.reserved_lines === claim.lines.length,
-    slotBooked: row.slot_booked === 1,
-    number: row.number,
-    available: new Map(Object.entries(available as Record<string, number>)),
+    reserved: reserved_lines === claim.lines.length,
+    slotBooked: slot_booked === 1,
+    order: order.id === null ? null : (order as SalesOrderRow),
+    available: new Map(Object.entries(availableByVariant as Record<string, number>)),
   }
+}
+
+/** The numbered order's columns (all null when the claim failed) beside the claim's outcome. */
+type ClaimRow = { [Column in keyof SalesOrderRow]: SalesOrderRow[Column] | null } & {
+  reserved_lines: number
+  slot_booked: number
+  available: unknown
 }

@@ -11,6 +11,7 @@ import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
 import { Store } from '../stores/store.schema.js'
 import { findStore, findStoresPage, type StoreView } from '../stores/store.service.js'
 import { placeOrder } from './checkout.service.js'
+import type { OrderView } from './order.js'
 import { Order } from './order.schema.js'
 import { findOrderViews } from './order.service.js'
 
@@ -32,6 +33,8 @@ const CheckoutPlaceOrderInput = builder.inputType('CheckoutPlaceOrderInput', {
 
 interface CheckoutPayload {
   orderId: string | null
+  /** The order as committed, when this call placed it: the shopper who placed it may see it. */
+  placed?: OrderView | null
   pickupCode: string | null
   /** For the payment provider's client SDK, when the shopper must confirm the card. */
   clientSecret: string | null
@@ -51,7 +54,11 @@ const PaymentStart = builder.objectRef<{ clientSecret: string | null }>('Checkou
 
 const CheckoutPlaceOrderPayload = builder.objectRef<CheckoutPayload>('CheckoutPlaceOrderPayload').implement({
   fields: (t) => ({
-    order: t.field({ type: Order, nullable: true, resolve: (payload) => payload.orderId }),
+    order: t.field({
+      type: Order,
+      nullable: true,
+      resolve: (payload) => (payload.placed ? { ...payload.placed, grant: 'SHOPPER' as const } : payload.orderId),
+    }),
     pickupCode: t.string({
       nullable: true,
       description: 'Six digits to give at the counter. Returned once; a retried checkout returns null.',
@@ -108,10 +115,16 @@ builder.mutationFields((t) => ({
             secrets: context.pickupSecrets,
           }),
         )
-        const placedResult = { orderId: placed.orderId, pickupCode: placed.pickupCode, alternativeStores: [] }
+        const placedResult = {
+          orderId: placed.orderId,
+          // Paid online, the order may move on with its payment below: then it is read afresh.
+          placed: input.paymentMode === 'ONLINE' ? null : placed.order,
+          pickupCode: placed.pickupCode,
+          alternativeStores: [],
+        }
         if (input.paymentMode !== 'ONLINE') return { ...placedResult, clientSecret: null, userErrors: [] }
         // After the commit: no network call is ever made while stock rows are locked.
-        const [order] = await findOrderViews(context.db, [placed.orderId])
+        const [order] = placed.order ? [placed.order] : await findOrderViews(context.db, [placed.orderId])
         if (!order) throw new Error(`order ${placed.orderId} vanished after checkout`)
         try {
           const { clientSecret } = await ensureOnlineAuthorization(

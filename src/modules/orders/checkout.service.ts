@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { PickupSecrets } from '../../auth/pickup-secrets.js'
 import type { PaymentMode } from '../../db/database.js'
+import { executeAsOneStatement } from '../../db/sql-batch.js'
 import type { Trx } from '../../db/transaction.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
 import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
-import { markCartCheckedOut } from '../carts/cart-checkout.service.js'
+import { cartCheckedOutWrites } from '../carts/cart-checkout.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
 import { lockLevelsForHandover } from '../inventory/inventory.service.js'
@@ -13,9 +14,9 @@ import { findPickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
 import { claimStockSlotAndNumber } from './checkout-commit.repository.js'
 import { CartEmptyError, IdempotencyKeyMismatchError, SlotFullError, StoreClosedError } from './order.errors.js'
-import { orderTotals } from './order.js'
+import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
-import { recordOrderEvent } from './order-events.js'
+import { orderEventInsert } from './order-events.js'
 
 export interface PlaceOrderInput {
   cartId: string
@@ -31,6 +32,8 @@ export interface PlaceOrderInput {
 
 export interface PlacedOrder {
   orderId: string
+  /** The order just placed, as committed; null when a retry found an earlier order. */
+  order: OrderView | null
   /** Shown once, to the shopper who placed the order; null when a retry found the order. */
   pickupCode: string | null
   replayed: boolean
@@ -48,7 +51,7 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   if (cart.status === 'CHECKED_OUT') {
     const existing = await orderRepository.findOrderByCart(trx, cart.id)
     if (existing && existing.idempotency_key === input.idempotencyKey) {
-      return { orderId: existing.id, pickupCode: null, replayed: true }
+      return { orderId: existing.id, order: null, pickupCode: null, replayed: true }
     }
     throw new IdempotencyKeyMismatchError()
   }
@@ -78,10 +81,10 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   const pickupCode = input.secrets.newPickupCode()
   const status = input.paymentMode === 'AT_PICKUP' ? 'PLACED' : 'PENDING_PAYMENT'
 
-  // Rows nobody else contends for are written first. The shared rows (stock, slot, the store's
-  // order counter) are taken last, so their locks are held for a few statements until commit:
-  // that is what bounds checkouts per second on a hot SKU.
-  await orderRepository.insertOrder(trx, {
+  // Rows nobody else contends for are written first, in one statement. The shared rows (stock,
+  // slot, the store's order counter) are claimed last, in one more, so their locks are held for
+  // that statement and the COMMIT: that is what bounds checkouts per second on a hot SKU.
+  const newOrder: orderRepository.NewOrder = {
     id: orderId,
     number: `~${orderId}`, // replaced below, once the store's counter is taken
     storeId: store.id,
@@ -98,18 +101,23 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
     totals: orderTotals(snapshot),
     paymentDueAt:
       status === 'PENDING_PAYMENT' ? new Date(input.now.getTime() + input.paymentTimeoutMinutes * 60_000) : null,
-  })
-  await orderRepository.insertLines(trx, snapshot)
-  await orderRepository.insertStatusChange(trx, {
+  }
+  const history: orderRepository.NewStatusChange = {
     orderId,
     status,
     actorType: 'CUSTOMER',
     actorId: cart.customer_id,
     note: null,
     at: input.now,
-  })
-  await recordOrderEvent(trx, { orderId, storeId: store.id, status, type: 'placed' })
-  await markCartCheckedOut(trx, cart, orderId)
+  }
+  // One round trip for every row no other checkout contends for.
+  await executeAsOneStatement(trx, [
+    orderRepository.orderInsert(trx, newOrder),
+    orderRepository.linesInsert(trx, snapshot),
+    orderRepository.statusChangeInsert(trx, history),
+    orderEventInsert(trx, { orderId, storeId: store.id, status, type: 'placed' }),
+    ...cartCheckedOutWrites(trx, cart, orderId),
+  ])
 
   // What the cart held becomes the order's reservation: release, then reserve, in one transaction.
   if (view && view.holds.length > 0) {
@@ -135,6 +143,7 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
       }),
     )
   }
-  if (!claim.slotBooked) throw new SlotFullError()
-  return { orderId, pickupCode, replayed: false }
+  if (!claim.slotBooked || !claim.order) throw new SlotFullError()
+  const order = { ...claim.order, lines: snapshot.map((line) => ({ ...line, missing_quantity: 0 })) }
+  return { orderId, order, pickupCode, replayed: false }
 }

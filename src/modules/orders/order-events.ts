@@ -1,16 +1,29 @@
 import type { OrderStatus } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import { recordEvent } from '../events/event.service.js'
+import { eventInsert, recordEvent } from '../events/event.service.js'
 
 /** Every change of an order, for its shopper's screen and for the store's board (ids only). */
-export function recordOrderEvent(
-  trx: Trx,
-  event: { orderId: string; storeId: string; status: OrderStatus; type: string },
-): Promise<string> {
-  return recordEvent(trx, {
+export function recordOrderEvent(trx: Trx, event: OrderEvent): Promise<string> {
+  return recordEvent(trx, outboxEventOf(event))
+}
+
+/** recordOrderEvent as an INSERT not yet run, to be written with other rows in one statement. */
+export function orderEventInsert(trx: Trx, event: OrderEvent) {
+  return eventInsert(trx, outboxEventOf(event))
+}
+
+interface OrderEvent {
+  orderId: string
+  storeId: string
+  status: OrderStatus
+  type: string
+}
+
+function outboxEventOf(event: OrderEvent) {
+  return {
     type: `order.${event.type}`,
     aggregateType: 'order',
     aggregateId: event.orderId,
     payload: { orderId: event.orderId, storeId: event.storeId, status: event.status },
-  })
+  }
 }

@@ -80,32 +80,39 @@ export interface NewOrder {
 }
 
 export async function insertOrder(trx: Trx, order: NewOrder): Promise<void> {
-  await trx
-    .insertInto('sales_order')
-    .values({
-      id: order.id,
-      number: order.number,
-      store_id: order.storeId,
-      customer_id: order.customerId,
-      cart_id: order.cartId,
-      idempotency_key: order.idempotencyKey,
-      channel: order.channel,
-      status: order.status,
-      payment_mode: order.paymentMode,
-      pickup_slot_start: order.pickupSlotStart,
-      pickup_slot_end: order.pickupSlotEnd,
-      pickup_code_hash: order.pickupCodeHash,
-      currency_code: order.currencyCode,
-      subtotal_minor: order.totals.subtotalMinor,
-      tax_minor: order.totals.taxMinor,
-      total_minor: order.totals.totalMinor,
-      payment_due_at: order.paymentDueAt,
-    })
-    .execute()
+  await orderInsert(trx, order).execute()
+}
+
+/** The INSERT of an order, not yet run (see executeAsOneStatement). */
+export function orderInsert(trx: Trx, order: NewOrder) {
+  return trx.insertInto('sales_order').values({
+    id: order.id,
+    number: order.number,
+    store_id: order.storeId,
+    customer_id: order.customerId,
+    cart_id: order.cartId,
+    idempotency_key: order.idempotencyKey,
+    channel: order.channel,
+    status: order.status,
+    payment_mode: order.paymentMode,
+    pickup_slot_start: order.pickupSlotStart,
+    pickup_slot_end: order.pickupSlotEnd,
+    pickup_code_hash: order.pickupCodeHash,
+    currency_code: order.currencyCode,
+    subtotal_minor: order.totals.subtotalMinor,
+    tax_minor: order.totals.taxMinor,
+    total_minor: order.totals.totalMinor,
+    payment_due_at: order.paymentDueAt,
+  })
 }
 
 export async function insertLines(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]): Promise<void> {
-  if (lines.length > 0) await trx.insertInto('order_line').values(lines).execute()
+  if (lines.length > 0) await linesInsert(trx, lines).execute()
+}
+
+/** The INSERT of an order's lines (at least one), not yet run. */
+export function linesInsert(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]) {
+  return trx.insertInto('order_line').values(lines)
 }
 
 export async function updateLine(
@@ -134,28 +141,29 @@ export async function updateOrder(
     .execute()
 }
 
-export async function insertStatusChange(
-  trx: Trx,
-  change: {
-    orderId: string
-    status: OrderStatus
-    actorType: string
-    actorId: string | null
-    note: string | null
-    at: Date
-  },
-): Promise<void> {
-  await trx
-    .insertInto('order_status_change')
-    .values({
-      order_id: change.orderId,
-      status: change.status,
-      actor_type: change.actorType,
-      actor_id: change.actorId,
-      note: change.note,
-      at: change.at,
-    })
-    .execute()
+export interface NewStatusChange {
+  orderId: string
+  status: OrderStatus
+  actorType: string
+  actorId: string | null
+  note: string | null
+  at: Date
+}
+
+export async function insertStatusChange(trx: Trx, change: NewStatusChange): Promise<void> {
+  await statusChangeInsert(trx, change).execute()
+}
+
+/** The INSERT of a history row, not yet run. */
+export function statusChangeInsert(trx: Trx, change: NewStatusChange) {
+  return trx.insertInto('order_status_change').values({
+    order_id: change.orderId,
+    status: change.status,
+    actor_type: change.actorType,
+    actor_id: change.actorId,
+    note: change.note,
+    at: change.at,
+  })
 }
 
 /** Counts a wrong pickup code in its own statement, so the count survives the refusal. */
