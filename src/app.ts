@@ -10,6 +10,7 @@ import { createGraphQLHandler } from './graphql/yoga.js'
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
+import { staffBoardRoutes } from './http/staff-board/staff-board.routes.js'
 import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import { type AppPayments, paymentsFor } from './modules/payments/payment-setup.js'
@@ -68,6 +69,7 @@ export function createApp(deps: AppDependencies) {
 
   app.route('/', healthRoutes(deps.db))
   app.route('/', metricsRoutes(metrics))
+  app.route('/', staffBoardRoutes())
   if (payments.stripe) {
     app.route(
       '/',

@@ -1,0 +1,66 @@
+import { type Context, Hono } from 'hono'
+import { etag } from 'hono/etag'
+import { secureHeaders } from 'hono/secure-headers'
+import { BOARD_SCRIPT } from './staff-board.client.js'
+import { renderBoardPage } from './staff-board.page.js'
+import { BOARD_STYLES } from './staff-board.styles.js'
+
+const SCRIPT_PATH = '/staff/board.js'
+const STYLE_PATH = '/staff/board.css'
+
+/**
+ * Nothing inline and nothing from elsewhere: the page runs only its own script, talks only to its
+ * own origin, and cannot be framed. Trusted Types make any innerHTML-style sink throw.
+ */
+const boardHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    formAction: ["'self'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+    requireTrustedTypesFor: ["'script'"],
+    trustedTypes: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+  // HSTS is for the whole host (and its subdomains): the TLS edge sets it, not one page.
+  strictTransportSecurity: false,
+  permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+})
+
+/** FNV-1a: a short, stable fingerprint of an asset, so its versioned URL can be cached for good. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0')
+}
+
+function serveAsset(c: Context, body: string, contentType: string, version: string) {
+  // The page links the versioned URL; any other request for the asset revalidates.
+  const cacheControl = c.req.query('v') === version ? 'public, max-age=31536000, immutable' : 'no-cache'
+  return c.body(body, 200, { 'Content-Type': contentType, 'Cache-Control': cacheControl })
+}
+
+/** GET /staff: the pickup board page, its script and its stylesheet (all embedded, no disk reads). */
+export function staffBoardRoutes() {
+  const scriptVersion = fingerprint(BOARD_SCRIPT)
+  const styleVersion = fingerprint(BOARD_STYLES)
+  const page = renderBoardPage({
+    scriptUrl: `${SCRIPT_PATH}?v=${scriptVersion}`,
+    styleUrl: `${STYLE_PATH}?v=${styleVersion}`,
+  })
+  return new Hono()
+    .use('/staff', boardHeaders, etag())
+    .use('/staff/*', boardHeaders, etag())
+    .get('/staff', (c) => c.html(page, 200, { 'Cache-Control': 'no-cache' }))
+    .get('/staff/', (c) => c.redirect('/staff', 301))
+    .get(SCRIPT_PATH, (c) => serveAsset(c, BOARD_SCRIPT, 'text/javascript; charset=utf-8', scriptVersion))
+    .get(STYLE_PATH, (c) => serveAsset(c, BOARD_STYLES, 'text/css; charset=utf-8', styleVersion))
+}
