@@ -6,6 +6,7 @@ import * as cartHolds from './20261123000004_cart_holds.js'
 import * as payments from './20261123000005_payments.js'
 import * as returns from './20261123000006_returns.js'
 import * as posTerminals from './20261123000007_pos_terminals.js'
+import * as notifications from './20261123000009_notifications.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '20261123000005_payments': payments,
   '20261123000006_returns': returns,
   '20261123000007_pos_terminals': posTerminals,
+  // 0008 is reserved for a migration on another branch.
+  '20261123000009_notifications': notifications,
 }

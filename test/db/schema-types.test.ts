@@ -107,6 +107,7 @@ const DECLARED = {
     'cancelled_at',
     'cancel_reason',
     'arrived_at',
+    'contact_email',
     'created_at',
     'updated_at',
   ],
@@ -154,6 +155,20 @@ const DECLARED = {
   ],
   order_return_line: ['return_id', 'line_number', 'quantity'],
   pos_terminal: ['id', 'store_id', 'label', 'key_hash', 'registered_by', 'created_at', 'revoked_at'],
+  notification: [
+    'id',
+    'order_id',
+    'kind',
+    'channel',
+    'recipient',
+    'status',
+    'attempts',
+    'next_attempt_at',
+    'claimed_until',
+    'sent_at',
+    'last_error',
+    'created_at',
+  ],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {
