@@ -57,6 +57,7 @@ export interface NewOrder {
   customerId: string | null
   cartId: string | null
   idempotencyKey: string | null
+  contactEmail: string | null
   channel: Channel
   status: OrderStatus
   paymentMode: PaymentMode
@@ -78,6 +79,7 @@ export async function insertOrder(trx: Trx, order: NewOrder): Promise<void> {
       customer_id: order.customerId,
       cart_id: order.cartId,
       idempotency_key: order.idempotencyKey,
+      contact_email: order.contactEmail,
       channel: order.channel,
       status: order.status,
       payment_mode: order.paymentMode,
