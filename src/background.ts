@@ -7,6 +7,8 @@ import { createScheduler } from './jobs/scheduler.js'
 import type { Logger } from './logger.js'
 import { createOutboxDispatcher } from './modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from './modules/events/pubsub.js'
+import { createNotificationDispatcher } from './modules/notifications/notification-dispatcher.js'
+import { notificationProviderFor } from './modules/notifications/notification-setup.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 
 export interface BackgroundWork {
@@ -14,7 +16,10 @@ export interface BackgroundWork {
   stop(): Promise<void>
 }
 
-/** What a server runs beside its requests: the outbox dispatcher and, unless disabled, the jobs. */
+/**
+ * What a server runs beside its requests: the outbox and notification dispatchers and, unless
+ * disabled, the jobs.
+ */
 export function startBackgroundWork(deps: {
   config: Config
   db: Db
@@ -31,6 +36,12 @@ export function startBackgroundWork(deps: {
   })
   const dispatcher = createOutboxDispatcher({ db, pubsub, logger, pollIntervalMs: config.outboxPollMs })
   dispatcher.start()
+  const notifications = createNotificationDispatcher({
+    db,
+    logger,
+    provider: notificationProviderFor(config.notifications, logger),
+  })
+  notifications.start()
   const scheduler = config.schedulerEnabled
     ? createScheduler({
         db,
@@ -41,7 +52,7 @@ export function startBackgroundWork(deps: {
   scheduler?.start()
   return {
     async stop() {
-      await Promise.all([dispatcher.stop(), scheduler?.stop()])
+      await Promise.all([dispatcher.stop(), notifications.stop(), scheduler?.stop()])
     },
   }
 }

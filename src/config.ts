@@ -14,6 +14,26 @@ const postgresUrl = z.string().refine(
   { message: 'must be a postgres:// or postgresql:// URL with a host' },
 )
 
+const smtpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be an smtp:// or smtps:// URL with a host, e.g. smtp://user:pass@mail.example.com:587' },
+)
+
+/** `address@domain` or `Display Name <address@domain>`. */
+const mailbox = z
+  .string()
+  .regex(
+    /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+    'must be an address, e.g. Shop <no-reply@shop.example>',
+  )
+
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max)
 
 const envSchema = z.object({
@@ -55,7 +75,12 @@ const envSchema = z.object({
   CART_EMPTY_TTL_HOURS: positiveInt(24 * 365).default(6),
   CART_ANONYMOUS_TTL_DAYS: positiveInt(3650).default(30),
   CART_CUSTOMER_TTL_DAYS: positiveInt(3650).default(90),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
 })
+
+/** Never echoed back in a configuration error: they carry credentials. */
+const SECRET_VARIABLES = new Set(['SMTP_URL'])
 
 export type Env = z.input<typeof envSchema>
 
@@ -93,6 +118,13 @@ export interface Config {
   cartHolds: CartHoldPolicy | null
   /** null: the offline provider authorises at once (never in production). */
   stripe: StripeConfig | null
+  notifications: NotificationConfig
+}
+
+export interface NotificationConfig {
+  /** null: messages are written to the log instead of being sent. Holds the SMTP password. */
+  smtpUrl: string | null
+  mailFrom: string
 }
 
 export interface CartHoldPolicy {
@@ -115,9 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const name = String(issue?.path[0] ?? 'environment')
-    throw new ConfigError(
-      `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[name])})`,
-    )
+    const got = SECRET_VARIABLES.has(name) ? 'value not shown' : `got ${JSON.stringify(env[name])}`
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'} (${got})`)
   }
   const e = parsed.data
   const production = e.NODE_ENV === 'production'
@@ -184,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonymousTtlDays: e.CART_ANONYMOUS_TTL_DAYS,
       customerTtlDays: e.CART_CUSTOMER_TTL_DAYS,
     },
+    notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
   }
 }
 

@@ -1,10 +1,13 @@
-import pino, { type Logger } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 
 export type { Logger }
 
-/** JSON lines on stdout; credentials are redacted wherever they appear in a logged object. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON lines on stdout (or `destination`, for tests that read the log); credentials are
+ * redacted wherever they appear in a logged object.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     redact: {
@@ -18,5 +21,6 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }

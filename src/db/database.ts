@@ -234,6 +234,8 @@ export interface SalesOrderTable {
   cancelled_at: Date | string | null
   cancel_reason: string | null
   arrived_at: Date | string | null
+  /** Given at checkout; null for a signed-in customer, who is reached at their account email. */
+  contact_email: string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -324,6 +326,26 @@ export interface PosTerminalTable {
   stripe_reader_id: string | null
 }
 
+export type NotificationKind = 'ORDER_READY'
+export type NotificationChannel = 'EMAIL'
+/** SKIPPED: the order was no longer ready when its turn came (collected, cancelled, expired). */
+export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED'
+
+export interface NotificationTable {
+  id: Generated<string>
+  order_id: string
+  kind: NotificationKind
+  channel: NotificationChannel
+  recipient: string
+  status: Generated<NotificationStatus>
+  attempts: Generated<number>
+  next_attempt_at: Date | string
+  claimed_until: Date | string | null
+  sent_at: Date | string | null
+  last_error: string | null
+  created_at: CreatedAt
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -351,6 +373,7 @@ export interface Database {
   order_return: OrderReturnTable
   order_return_line: OrderReturnLineTable
   pos_terminal: PosTerminalTable
+  notification: NotificationTable
 }
 
 export type StoreRow = Selectable<StoreTable>
@@ -371,3 +394,4 @@ export type CartHoldRow = Selectable<CartHoldTable>
 export type PaymentRow = Selectable<PaymentTable>
 export type OrderReturnRow = Selectable<OrderReturnTable>
 export type PosTerminalRow = Selectable<PosTerminalTable>
+export type NotificationRow = Selectable<NotificationTable>

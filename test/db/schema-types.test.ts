@@ -107,6 +107,7 @@ const DECLARED = {
     'cancelled_at',
     'cancel_reason',
     'arrived_at',
+    'contact_email',
     'created_at',
     'updated_at',
   ],
@@ -162,6 +163,20 @@ const DECLARED = {
     'created_at',
     'revoked_at',
     'stripe_reader_id',
+  ],
+  notification: [
+    'id',
+    'order_id',
+    'kind',
+    'channel',
+    'recipient',
+    'status',
+    'attempts',
+    'next_attempt_at',
+    'claimed_until',
+    'sent_at',
+    'last_error',
+    'created_at',
   ],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 

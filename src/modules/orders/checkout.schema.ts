@@ -28,6 +28,11 @@ const CheckoutPlaceOrderInput = builder.inputType('CheckoutPlaceOrderInput', {
       description: 'Chosen by the client per checkout attempt; a retry with the same key returns the same order.',
       validate: z.string().min(8).max(100),
     }),
+    email: t.string({
+      description:
+        'Where to say the order is ready. Needed for a guest to be told; a signed-in customer is told at their account email when omitted.',
+      validate: z.email().max(254),
+    }),
   }),
 })
 
@@ -110,6 +115,7 @@ builder.mutationFields((t) => ({
             pickupSlotStart: input.pickupSlotStart,
             paymentMode: input.paymentMode,
             idempotencyKey: input.idempotencyKey,
+            contactEmail: input.email ?? null,
             now: context.now,
             paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
             secrets: context.pickupSecrets,

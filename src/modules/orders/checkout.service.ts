@@ -25,6 +25,8 @@ export interface PlaceOrderInput {
   pickupSlotStart: Date
   paymentMode: Extract<PaymentMode, 'ONLINE' | 'AT_PICKUP'>
   idempotencyKey: string
+  /** Given by the shopper for the ready notification; null falls back to the account email. */
+  contactEmail?: string | null
   now: Date
   paymentTimeoutMinutes: number
   secrets: PickupSecrets
@@ -91,6 +93,7 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
     customerId: cart.customer_id,
     cartId: cart.id,
     idempotencyKey: input.idempotencyKey,
+    contactEmail: input.contactEmail ?? null,
     channel: cart.last_channel,
     status,
     paymentMode: input.paymentMode,

@@ -186,7 +186,12 @@ builder.mutationFields((t) => ({
       const orderId = input.orderId.id
       await orderFor(context, orderId, 'STAFF')
       return changeOrder(context, orderId, (trx, order) =>
-        markReady(trx, order, { actor: actorOf(context), now: context.now, missing: input.missing ?? [] }),
+        markReady(trx, order, {
+          actor: actorOf(context),
+          now: context.now,
+          missing: input.missing ?? [],
+          logger: context.logger,
+        }),
       )
     },
   }),

@@ -68,6 +68,7 @@ export interface NewOrder {
   customerId: string | null
   cartId: string | null
   idempotencyKey: string | null
+  contactEmail: string | null
   channel: Channel
   status: OrderStatus
   paymentMode: PaymentMode
@@ -92,6 +93,7 @@ export function orderInsert(trx: Trx, order: NewOrder) {
     customer_id: order.customerId,
     cart_id: order.cartId,
     idempotency_key: order.idempotencyKey,
+    contact_email: order.contactEmail,
     channel: order.channel,
     status: order.status,
     payment_mode: order.paymentMode,

@@ -2,7 +2,9 @@ import type { PickupSecrets } from '../../auth/pickup-secrets.js'
 import type { Db } from '../../db/create-db.js'
 import type { OrderLineRow, SalesOrderRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import type { Logger } from '../../logger.js'
 import { settleOrderStock } from '../inventory/inventory.service.js'
+import { queueOrderReadyNotification } from '../notifications/notification.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
 import {
@@ -117,12 +119,13 @@ export function startPreparing(
 
 /**
  * Ready for pickup. Units the associate could not find leave the order (its totals shrink) and
- * leave on hand too, since they are not on the shelf. The hold period starts now.
+ * leave on hand too, since they are not on the shelf. The hold period starts now, and the
+ * customer's email is queued in the same transaction.
  */
 export async function markReady(
   trx: Trx,
   order: SalesOrderRow,
-  context: { actor: OrderActor; now: Date; missing: { sku: string; quantity: number }[] },
+  context: { actor: OrderActor; now: Date; missing: { sku: string; quantity: number }[]; logger: Logger },
 ): Promise<void> {
   if (order.status !== 'PREPARING') throw new InvalidTransitionError(order.status, 'READY_FOR_PICKUP')
   const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
@@ -182,6 +185,7 @@ export async function markReady(
     tax_minor: totals.taxMinor,
     total_minor: totals.totalMinor,
   })
+  await queueOrderReadyNotification(trx, order, context)
 }
 
 export type PickupProof = { pickupCode: string } | { pickupPass: string }

@@ -102,6 +102,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     customerId: input.customerId,
     cartId: null,
     idempotencyKey: input.idempotencyKey,
+    contactEmail: null,
     channel: 'POS',
     status,
     paymentMode: 'IN_STORE',

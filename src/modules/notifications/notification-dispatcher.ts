@@ -1,0 +1,128 @@
+import type { Db } from '../../db/create-db.js'
+import type { NotificationRow } from '../../db/database.js'
+import type { Logger } from '../../logger.js'
+import { onEventRecorded } from '../events/event-signal.js'
+import { findOrderViews } from '../orders/order.service.js'
+import { findStore } from '../stores/store.service.js'
+import {
+  claimNextDueNotification,
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  recordNotificationSent,
+  recordNotificationSkipped,
+  recordSendFailure,
+} from './notification.service.js'
+import type { NotificationMessage, NotificationProvider } from './notification-provider.js'
+import { renderOrderReadyMessage } from './order-ready-message.js'
+import { createRunLoop, type RunLoop } from './run-loop.js'
+
+export interface NotificationDispatcherOptions {
+  db: Db
+  provider: NotificationProvider
+  logger: Logger
+  now?: () => Date
+  /** How often to look for due retries and for notifications another instance queued. */
+  pollIntervalMs?: number
+  /** How long a claimed notification stays with its sender; well above a send's timeouts. */
+  leaseMs?: number
+  retry?: RetryPolicy
+}
+
+export type Outcome = 'sent' | 'retrying' | 'failed' | 'skipped'
+export type DispatchResult = Record<Outcome, number>
+
+/** A run stops after this many notifications and leaves the rest to the next tick. */
+const MAX_PER_RUN = 100
+
+/**
+ * Sends queued notifications, each in three steps: claim it (a short transaction: lease and
+ * attempt), send it outside any transaction, record the outcome (another short one). A sender
+ * that dies between the first and the last leaves the row leased; once the lease ends, another
+ * sends it again, under the same Message-ID. Not a scheduler job on purpose: a job runs in one
+ * transaction, and these per-notification transactions would wait forever on PGlite's single
+ * connection.
+ */
+export function createNotificationDispatcher(options: NotificationDispatcherOptions): RunLoop<DispatchResult> {
+  const { db, provider, logger } = options
+  const clock = options.now ?? (() => new Date())
+  const leaseMs = options.leaseMs ?? 120_000
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY
+
+  async function drain(shouldStop: () => boolean): Promise<DispatchResult> {
+    const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 }
+    for (let count = 0; count < MAX_PER_RUN && !shouldStop(); count++) {
+      const notification = await claimNextDueNotification(db, clock(), leaseMs)
+      if (!notification) break
+      result[await deliver(notification)]++
+    }
+    return result
+  }
+
+  async function deliver(notification: NotificationRow): Promise<Outcome> {
+    if (notification.attempts > policy.maxAttempts) {
+      // Claimed again and again without an outcome: the sender keeps dying on this one.
+      return failure(notification, 'no outcome recorded after the last attempt (sender stopped)')
+    }
+    const message = await messageFor(notification)
+    if (typeof message === 'string') {
+      await recordNotificationSkipped(db, notification, message)
+      logger.info({ notificationId: notification.id, reason: message }, 'notification skipped')
+      return 'skipped'
+    }
+    try {
+      await provider.send(message)
+    } catch (error) {
+      return failure(notification, error instanceof Error ? error.message : String(error))
+    }
+    // A failure from here on is the database's: the row stays leased and is sent again later.
+    await recordNotificationSent(db, notification, clock())
+    return 'sent'
+  }
+
+  async function failure(notification: NotificationRow, error: string): Promise<Outcome> {
+    const outcome = await recordSendFailure(db, notification, error, { now: clock(), policy })
+    const context = { notificationId: notification.id, orderId: notification.order_id, attempts: notification.attempts }
+    if (outcome === 'FAILED') logger.error({ ...context, error }, 'notification given up')
+    else logger.warn({ ...context, error }, 'notification not sent; will retry')
+    return outcome === 'FAILED' ? 'failed' : 'retrying'
+  }
+
+  /** The message, or why it should no longer be sent. */
+  async function messageFor(notification: NotificationRow): Promise<NotificationMessage | string> {
+    const [order] = await findOrderViews(db, [notification.order_id])
+    if (!order) return 'the order no longer exists'
+    if (order.status !== 'READY_FOR_PICKUP') return `the order is ${order.status}, no longer ready`
+    const store = await findStore(db, order.store_id)
+    if (!store) return 'the store no longer exists'
+    return renderOrderReadyMessage({
+      notificationId: notification.id,
+      recipient: notification.recipient,
+      orderNumber: order.number,
+      pickupSlotStart: dateOrNull(order.pickup_slot_start),
+      pickupSlotEnd: dateOrNull(order.pickup_slot_end),
+      holdUntil: dateOrNull(order.hold_until),
+      store: {
+        name: store.name,
+        addressLine1: store.address_line1,
+        postalCode: store.postal_code,
+        city: store.city,
+        timeZone: store.time_zone,
+      },
+    })
+  }
+
+  return createRunLoop({
+    name: 'notification dispatch',
+    run: drain,
+    logger,
+    pollIntervalMs: options.pollIntervalMs ?? 5_000,
+    subscribe: onEventRecorded,
+    report: (result) => {
+      if (result.sent + result.retrying + result.failed + result.skipped > 0) logger.debug(result, 'notifications')
+    },
+  })
+}
+
+function dateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value)
+}

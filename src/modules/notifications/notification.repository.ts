@@ -1,0 +1,82 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { NotificationChannel, NotificationKind, NotificationRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+/** Inserts unless the order already has a notification of this kind; true when inserted. */
+export async function insertNotification(
+  trx: Trx,
+  notification: { orderId: string; kind: NotificationKind; channel: NotificationChannel; recipient: string; now: Date },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('notification')
+    .values({
+      order_id: notification.orderId,
+      kind: notification.kind,
+      channel: notification.channel,
+      recipient: notification.recipient,
+      next_attempt_at: notification.now,
+    })
+    .onConflict((oc) => oc.columns(['order_id', 'kind']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
+}
+
+/**
+ * Takes the oldest due notification that nobody holds: it gets a lease until `leaseUntil` and
+ * one more attempt. SKIP LOCKED lets several senders claim different rows at once; the lease,
+ * not the row lock, keeps the row theirs once this transaction commits.
+ */
+export async function claimNextDue(trx: Trx, now: Date, leaseUntil: Date): Promise<NotificationRow | undefined> {
+  return trx
+    .updateTable('notification')
+    .set({ claimed_until: leaseUntil, attempts: sql`attempts + 1` })
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('notification')
+        .select('id')
+        .where('status', '=', 'PENDING')
+        .where('next_attempt_at', '<=', now)
+        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<=', now)]))
+        .orderBy('next_attempt_at')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Sent is sent: recorded even if the lease ran out meanwhile and another sender took over. */
+export async function markSent(db: Db, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({ status: 'SENT', sent_at: now, claimed_until: null, last_error: null })
+    .where('id', '=', id)
+    .where('status', '=', 'PENDING')
+    .execute()
+}
+
+/**
+ * Records an attempt that did not send. `attempts` fences the write: a sender whose lease ran
+ * out, and whose row was claimed again since, changes nothing.
+ */
+export async function markAttemptFailed(
+  db: Db,
+  claim: Pick<NotificationRow, 'id' | 'attempts'>,
+  outcome: { status: 'PENDING' | 'FAILED' | 'SKIPPED'; nextAttemptAt: Date | null; error: string },
+): Promise<void> {
+  await db
+    .updateTable('notification')
+    .set({
+      status: outcome.status,
+      claimed_until: null,
+      last_error: outcome.error,
+      ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),
+    })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'PENDING')
+    .where('attempts', '=', claim.attempts)
+    .execute()
+}

@@ -1,0 +1,86 @@
+import type { Db } from '../../db/create-db.js'
+import type { NotificationRow, SalesOrderRow } from '../../db/database.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
+import type { Logger } from '../../logger.js'
+import { findCustomersByIds } from '../customers/customer.service.js'
+import * as notificationRepository from './notification.repository.js'
+
+export interface RetryPolicy {
+  /** After this many attempts, a notification that still cannot be sent is FAILED. */
+  maxAttempts: number
+  /** Wait before the second attempt; doubled for each further one, up to maxDelayMs. */
+  firstDelayMs: number
+  maxDelayMs: number
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, firstDelayMs: 30_000, maxDelayMs: 3_600_000 }
+
+/**
+ * Queues the "ready for pickup" email in the caller's transaction, the one that makes the order
+ * ready: the intent exists exactly when the change commits. It goes to the address given at
+ * checkout, else the customer's account email; an order with neither is told nothing. Marking
+ * ready twice still queues one message (UNIQUE order_id, kind).
+ */
+export async function queueOrderReadyNotification(
+  trx: Trx,
+  order: Pick<SalesOrderRow, 'id' | 'customer_id' | 'contact_email'>,
+  context: { now: Date; logger: Logger },
+): Promise<void> {
+  const recipient = order.contact_email ?? (await accountEmailOf(trx, order.customer_id))
+  if (!recipient) {
+    context.logger.debug({ orderId: order.id }, 'order ready: no email to notify')
+    return
+  }
+  await notificationRepository.insertNotification(trx, {
+    orderId: order.id,
+    kind: 'ORDER_READY',
+    channel: 'EMAIL',
+    recipient,
+    now: context.now,
+  })
+}
+
+async function accountEmailOf(trx: Trx, customerId: string | null): Promise<string | null> {
+  if (!customerId) return null
+  const [customer] = await findCustomersByIds(trx, [customerId])
+  return customer?.email ?? null
+}
+
+/** Claims one due notification in its own short transaction, so the send happens outside any. */
+export function claimNextDueNotification(db: Db, now: Date, leaseMs: number): Promise<NotificationRow | undefined> {
+  return inTransaction(db, (trx) => notificationRepository.claimNextDue(trx, now, new Date(now.getTime() + leaseMs)))
+}
+
+export function recordNotificationSent(db: Db, notification: NotificationRow, now: Date): Promise<void> {
+  return notificationRepository.markSent(db, notification.id, now)
+}
+
+/** Not to be sent any more: the order moved on (collected, cancelled, expired) before its turn. */
+export function recordNotificationSkipped(db: Db, notification: NotificationRow, reason: string): Promise<void> {
+  return notificationRepository.markAttemptFailed(db, notification, {
+    status: 'SKIPPED',
+    nextAttemptAt: null,
+    error: reason,
+  })
+}
+
+/**
+ * A send that failed waits longer after each attempt, and is given up (FAILED) after the
+ * policy's last one. Returns what became of it.
+ */
+export async function recordSendFailure(
+  db: Db,
+  notification: NotificationRow,
+  error: string,
+  context: { now: Date; policy: RetryPolicy },
+): Promise<'RETRYING' | 'FAILED'> {
+  const { policy } = context
+  const failed = notification.attempts >= policy.maxAttempts
+  const delayMs = Math.min(policy.firstDelayMs * 2 ** (notification.attempts - 1), policy.maxDelayMs)
+  await notificationRepository.markAttemptFailed(db, notification, {
+    status: failed ? 'FAILED' : 'PENDING',
+    nextAttemptAt: failed ? null : new Date(context.now.getTime() + delayMs),
+    error: error.slice(0, 1000),
+  })
+  return failed ? 'FAILED' : 'RETRYING'
+}
