@@ -86,6 +86,11 @@ describe('staffSignIn', () => {
       },
     })
     expect(unknown.data).toEqual(wrong.data)
+    const right = await api.gql(SIGN_IN, { input: { email: 'admin@comptoir.dev', password: 'comptoir-admin' } })
+    expect(right.errors).toBeUndefined()
+    expect(right.data).toEqual({
+      staffSignIn: { accessToken: expect.any(String), staff: { email: 'admin@comptoir.dev' }, userErrors: [] },
+    })
   })
 
   it('gives a token that identifies the staff member and their store', async () => {

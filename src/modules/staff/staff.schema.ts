@@ -12,7 +12,8 @@ export const Staff = builder.loadableNode('Staff', {
   id: { resolve: (staff: StaffRow) => staff.id },
   load: (ids: string[], context) => staffRepository.findStaffByIds(context.db, ids),
   sort: (staff) => staff.id,
-  authScopes: { staff: true },
+  // Top-level scopes are any-of: staff and terminals, or whoever has just signed in as this member.
+  authScopes: { staff: true, $granted: 'signedInStaff' },
   fields: (t) => ({
     email: t.exposeString('email'),
     name: t.exposeString('name'),
@@ -37,7 +38,13 @@ const StaffSignInPayload = builder
   .objectRef<Payload<{ staff: StaffRow; accessToken: string; expiresAt: Date }>>('StaffSignInPayload')
   .implement({
     fields: (t) => ({
-      staff: t.field({ type: Staff, nullable: true, resolve: (payload) => payload.staff ?? null }),
+      staff: t.field({
+        type: Staff,
+        nullable: true,
+        // The caller has just proved to be this staff member, though the request carried no token.
+        grantScopes: ['signedInStaff'],
+        resolve: (payload) => payload.staff ?? null,
+      }),
       accessToken: t.string({
         nullable: true,
         description: 'Send as `Authorization: Bearer <accessToken>`.',
