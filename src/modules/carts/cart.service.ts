@@ -16,7 +16,11 @@ import { addLines, type LineInput } from './cart-lines.service.js'
 
 /** Carts with their lines, variants and stock holds: four queries whatever the number of carts. */
 export async function findCartViews(db: Db, cartIds: readonly string[]): Promise<CartView[]> {
-  const carts = await cartRepository.findCartsByIds(db, cartIds)
+  return viewsOfCarts(db, await cartRepository.findCartsByIds(db, cartIds))
+}
+
+/** The views of carts already read (and maybe locked) by the caller: their lines, variants and holds. */
+export async function viewsOfCarts(db: Db, carts: readonly CartRow[]): Promise<CartView[]> {
   const ids = carts.map((cart) => cart.id)
   const [lines, holds] = await Promise.all([cartRepository.findLinesOfCarts(db, ids), findHoldsOfCarts(db, ids)])
   const variants = await findActiveVariants(

@@ -4,7 +4,7 @@ import type { PaymentMode } from '../../db/database.js'
 import { executeAsOneStatement } from '../../db/sql-batch.js'
 import type { Trx } from '../../db/transaction.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
-import { findCartViews, lockCartForCheckout } from '../carts/cart.service.js'
+import { lockCartForCheckout, viewsOfCarts } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
 import { cartCheckedOutWrites } from '../carts/cart-checkout.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
@@ -59,7 +59,7 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   }
   if (cart.status !== 'ACTIVE') throw new CartNotActiveError(cart.status)
 
-  const [view] = await findCartViews(trx, [cart.id])
+  const [view] = await viewsOfCarts(trx, [cart])
   const lines = view?.lines ?? []
   if (lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
   const store = await findStore(trx, input.storeId)
