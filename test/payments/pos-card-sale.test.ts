@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
 import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -198,5 +199,37 @@ describe('a card sale at the till with Stripe Terminal', () => {
     const onNewReader = (await sell({ ...line, idempotencyKey: 'card-sale-0004' })).data!.posSaleCreate
     expect(onNewReader.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])
     expect(fake.requests.some((r) => r.path === '/v1/terminal/readers/tmr_till2/process_payment_intent')).toBe(true)
+  })
+
+  it("takes the card for an order paid at pickup on the till's own reader when none is named", async () => {
+    await openAllDay(testDb.db, store.id, { slotCapacity: 50 })
+    const { result } = await placeOrder(api, {
+      storeGid: store.gid,
+      lines: [{ variantId: variant.gid, quantity: 1 }],
+      paymentMode: 'AT_PICKUP',
+    })
+    const orderId = result.order!.id
+    const run = staffMutation(api, manager)
+    await run('orderStartPreparing', { orderId })
+    await run('orderMarkReady', { orderId })
+    const readerCalls = () =>
+      fake.requests
+        .filter((r) => /^\/v1\/terminal\/readers\/tmr_till\d\/process_payment_intent$/.test(r.path))
+        .map((r) => r.path)
+    const before = readerCalls().length
+    const collect = await staffMutation(api, till)('orderCollect', {
+      orderId,
+      pickupCode: result.pickupCode,
+      payment: { method: 'CARD_PRESENT' },
+    })
+    expect(collect.data!.orderCollect!.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])
+    const paired = (
+      await testDb.db
+        .selectFrom('pos_terminal')
+        .select('stripe_reader_id')
+        .where('id', '=', rawId(tillId))
+        .executeTakeFirstOrThrow()
+    ).stripe_reader_id
+    expect(readerCalls().slice(before)).toEqual([`/v1/terminal/readers/${paired}/process_payment_intent`])
   })
 })
