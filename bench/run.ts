@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -28,6 +29,7 @@ import {
   prepareCheckoutStore,
 } from './checkout-fixture.js'
 import { fetchOnce, firstRequest, type Load, measure, type RunStats } from './measure.js'
+import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
 import { type CeilingReport, isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
 import {
@@ -62,6 +64,7 @@ class BenchError extends Error {}
 const cleanups: (() => Promise<void>)[] = []
 
 async function main(): Promise<void> {
+  const options = parseOptions()
   const url = await acquireDatabase()
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent' })
   if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
@@ -98,7 +101,7 @@ async function main(): Promise<void> {
 
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
-  const planned = scenarios(fixture)
+  const planned = scenarios(fixture).filter((scenario) => isSelected(options, scenario.key))
   for (const scenario of planned) log(`check ${scenario.name}: ${await checkScenario(baseUrl, scenario)}`)
 
   const results: ScenarioRuns[] = planned.map((scenario) => ({
@@ -118,7 +121,9 @@ async function main(): Promise<void> {
       }
     }
   }
-  const ceiling = await hotRowCeiling(db, url, fixture, results)
+  const ceiling = planned.some((scenario) => scenario.name === HOT_SKU_SCENARIO)
+    ? await hotRowCeiling(db, url, fixture, results)
+    : null
 
   const date = new Date()
   const markdown = renderReport(
@@ -137,7 +142,10 @@ async function main(): Promise<void> {
     results,
     ceiling,
   )
-  const path = fileURLToPath(new URL(`./results/${isoDate(date)}.md`, import.meta.url))
+  // A run of a few scenarios must not overwrite the full results committed for the day.
+  const path = options.only
+    ? join(tmpdir(), `comptoir-bench-${isoDate(date)}-${options.only.join('+')}.md`)
+    : fileURLToPath(new URL(`./results/${isoDate(date)}.md`, import.meta.url))
   writeReport(path, markdown)
   process.stdout.write(`\n${markdown}\nwritten to ${path}\n`)
 
@@ -148,6 +156,14 @@ async function main(): Promise<void> {
     throw new BenchError(
       `${failedChecks.length} runs did not place one order (online: one Stripe payment) per 2xx; the numbers above are suspect`,
     )
+}
+
+function parseOptions(): BenchOptions {
+  try {
+    return parseBenchOptions(process.argv.slice(2))
+  } catch (error) {
+    throw new BenchError(messageOf(error))
+  }
 }
 
 /**
@@ -423,7 +439,8 @@ function command(): string {
     : process.env.DATABASE_URL
       ? 'DATABASE_URL=… '
       : ''
-  return `${overrides.join('')}${database}npm run bench`
+  const args = process.argv.slice(2)
+  return `${overrides.join('')}${database}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
 }
 
 function positiveIntFromEnv(name: string, fallback: number): number {
