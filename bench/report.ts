@@ -39,6 +39,13 @@ export interface CeilingReport {
   result: HotRowCeilingResult
 }
 
+/** SQL statements of one request of each side, sent alone before the runs. */
+export interface StatementCount {
+  name: string
+  graphql: number
+  bare: number
+}
+
 /** Hot-SKU checkouts should reach at least this share of what the bare row update allows. */
 export const CEILING_TARGET = 0.25
 
@@ -46,6 +53,8 @@ export function renderReport(
   env: Environment,
   results: readonly ScenarioRuns[],
   ceiling: CeilingReport | null,
+  /** Sections appended after the ceiling (statement counts). */
+  extra: readonly string[] = [],
 ): string {
   const header = [
     `# Benchmark: GraphQL vs bare routes, ${isoDate(env.date)}`,
@@ -105,7 +114,8 @@ export function renderReport(
             return `- ${result.name}: ${verdict} (${runs})`
           }),
         ]
-  return `${[...header, ...table, ...rounds, ...checks, ...renderCeiling(ceiling)].join('\n')}\n`
+  const runs = results.length === 0 ? [] : [...table, ...rounds, ...checks]
+  return `${[...header, ...runs, ...renderCeiling(ceiling), ...extra].join('\n')}\n`
 }
 
 function renderCeiling(ceiling: CeilingReport | null): string[] {
@@ -123,6 +133,20 @@ function renderCeiling(ceiling: CeilingReport | null): string[] {
     ...lines,
     `- pgbench (${version}): the checkout's conditional stock UPDATE alone, on the hot SKU's row, one per transaction: ${clients} clients, ${threads} threads, ${seconds}s, prepared statements → **${tps.toFixed(0)} tps**`,
     `- ${ceiling.scenario.name} req/s ÷ pgbench tps: GraphQL ${graphql.toFixed(0)} / ${tps.toFixed(0)} = **${share(graphql)}** (${verdict(graphql)} the ${CEILING_TARGET * 100}% target); bare ${bare.toFixed(0)} / ${tps.toFixed(0)} = **${share(bare)}** (${verdict(bare)} the target)`,
+  ]
+}
+
+export function renderStatementCounts(counts: readonly StatementCount[]): string[] {
+  if (counts.length === 0) return []
+  return [
+    '',
+    '## SQL statements per request',
+    '',
+    "One request of each side, sent alone before the runs, counted through createDb's onQuery hook (a counter increment, on for every run). A count that grows with the page size would be an N+1:",
+    '',
+    '| scenario | GraphQL | bare |',
+    '| --- | ---: | ---: |',
+    ...counts.map((count) => `| ${count.name} | ${count.graphql} | ${count.bare} |`),
   ]
 }
 

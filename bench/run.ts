@@ -28,10 +28,19 @@ import {
   findStripePaymentsOfCarts,
   prepareCheckoutStore,
 } from './checkout-fixture.js'
-import { fetchOnce, firstRequest, type Load, measure, type RunStats } from './measure.js'
+import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
-import { type CeilingReport, isoDate, renderReport, type ScenarioRuns, totalFailures, writeReport } from './report.js'
+import {
+  type CeilingReport,
+  isoDate,
+  renderReport,
+  renderStatementCounts,
+  type ScenarioRuns,
+  type StatementCount,
+  totalFailures,
+  writeReport,
+} from './report.js'
 import {
   type Fixture,
   type FreshLoad,
@@ -41,6 +50,7 @@ import {
   type Scenario,
   scenarios,
 } from './scenarios.js'
+import { createStatementCounter } from './statement-count.js'
 
 const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
@@ -63,12 +73,15 @@ class BenchError extends Error {}
 /** Undone in reverse order on the way out, whether the run succeeded, failed or was interrupted. */
 const cleanups: (() => Promise<void>)[] = []
 
+/** Counts every statement of the pool; read around single requests, before the runs. */
+const statements = createStatementCounter()
+
 async function main(): Promise<void> {
   const options = parseOptions()
   const url = await acquireDatabase()
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent' })
   if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
-  const db = await createDb(config.database)
+  const db = await createDb(config.database, { onQuery: statements.onQuery })
   cleanups.push(() => db.destroy())
 
   log('migrating and seeding…')
@@ -102,7 +115,12 @@ async function main(): Promise<void> {
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
   const planned = scenarios(fixture).filter((scenario) => isSelected(options, scenario.key))
-  for (const scenario of planned) log(`check ${scenario.name}: ${await checkScenario(baseUrl, scenario)}`)
+  const statementCounts: StatementCount[] = []
+  for (const scenario of planned) {
+    const checked = await checkScenario(baseUrl, scenario)
+    log(`check ${scenario.name}: ${checked.summary}; SQL statements GraphQL ${checked.graphql}, bare ${checked.bare}`)
+    statementCounts.push({ name: scenario.name, graphql: checked.graphql, bare: checked.bare })
+  }
 
   const results: ScenarioRuns[] = planned.map((scenario) => ({
     name: scenario.name,
@@ -141,6 +159,7 @@ async function main(): Promise<void> {
     },
     results,
     ceiling,
+    renderStatementCounts(statementCounts),
   )
   // A run of a few scenarios must not overwrite the full results committed for the day.
   const path = options.only
@@ -350,10 +369,17 @@ async function drained(): Promise<void> {
   for (let waited = 0; inFlight > 0 && waited < 5000; waited += 20) await delay(20)
 }
 
-async function checkScenario(baseUrl: string, scenario: Scenario): Promise<string> {
+/** What the check said, and the SQL statements of one request of each side, sent alone. */
+interface ScenarioCheck {
+  summary: string
+  graphql: number
+  bare: number
+}
+
+async function checkScenario(baseUrl: string, scenario: Scenario): Promise<ScenarioCheck> {
   const [graphqlLoad, bareLoad] = await Promise.all([sample(scenario.graphql), sample(scenario.bare)])
-  const graphql = await fetchOnce(baseUrl, firstRequest(graphqlLoad))
-  const bare = await fetchOnce(baseUrl, firstRequest(bareLoad))
+  const graphql = await fetchCounted(baseUrl, firstRequest(graphqlLoad))
+  const bare = await fetchCounted(baseUrl, firstRequest(bareLoad))
   const problem =
     graphql.status !== 200
       ? `GraphQL answered ${graphql.status}`
@@ -368,10 +394,15 @@ async function checkScenario(baseUrl: string, scenario: Scenario): Promise<strin
     )
   }
   try {
-    return scenario.check(graphql.body, bare.body)
+    return { summary: scenario.check(graphql.body, bare.body), graphql: graphql.statements, bare: bare.statements }
   } catch (error) {
     throw new BenchError(`${scenario.name}: ${messageOf(error)}`)
   }
+}
+
+async function fetchCounted(baseUrl: string, request: HttpRequest) {
+  const { result, statements: count } = await statements.during(() => fetchOnce(baseUrl, request))
+  return { ...result, statements: count }
 }
 
 function hasErrors(body: unknown): boolean {
