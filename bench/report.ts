@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { BusyStore } from './busy-store-fixture.js'
 import { median, type RunStats } from './measure.js'
 import type { HotRowCeilingResult } from './pgbench.js'
 
@@ -53,7 +54,7 @@ export function renderReport(
   env: Environment,
   results: readonly ScenarioRuns[],
   ceiling: CeilingReport | null,
-  /** Sections appended after the ceiling (statement counts). */
+  /** Sections appended after the ceiling (statement counts, the busy store). */
   extra: readonly string[] = [],
 ): string {
   const header = [
@@ -147,6 +148,18 @@ export function renderStatementCounts(counts: readonly StatementCount[]): string
     '| scenario | GraphQL | bare |',
     '| --- | ---: | ---: |',
     ...counts.map((count) => `| ${count.name} | ${count.graphql} | ${count.bare} |`),
+  ]
+}
+
+export function renderBusyStore(busy: BusyStore): string[] {
+  const { counts } = busy
+  const open = counts.PLACED + counts.PREPARING + counts.READY_FOR_PICKUP
+  return [
+    '',
+    '## The busy store',
+    '',
+    `- ${open} open orders (${counts.PLACED} PLACED, ${counts.PREPARING} PREPARING, ${counts.READY_FOR_PICKUP} READY_FOR_PICKUP; ${counts.arrived} customers at the counter; ${counts.lines} lines) over 40 pickup slots, made in ${(busy.buildMs / 1000).toFixed(1)} s through the services the mutations call: createCart and placeOrder in one transaction, then startPreparing / markReady / markArrived by the store's manager in another`,
+    "- It is not the checkout scenarios' store, so their orders never reach this board",
   ]
 }
 

@@ -338,7 +338,7 @@ function sameCartShape(graphql: unknown, bare: unknown): string {
   return 'both added one unit to an empty cart'
 }
 
-function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {
+export function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {
   return {
     method: 'POST',
     path: '/graphql',
@@ -347,7 +347,7 @@ function graphqlRequest(query: string, variables: Record<string, unknown>): Http
   }
 }
 
-function globalId(typename: string, id: string): string {
+export function globalId(typename: string, id: string): string {
   return Buffer.from(`${typename}:${id}`).toString('base64')
 }
 
@@ -373,6 +373,6 @@ function edgesOf(body: unknown, field: string): unknown[] {
   return edges
 }
 
-function property(value: unknown, key: string): unknown {
+export function property(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
 }
