@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { AccessTokenIssuer } from '../src/auth/access-token.js'
 import type { PickupSecrets } from '../src/auth/pickup-secrets.js'
 import { anonymous } from '../src/auth/viewer.js'
 import type { Db } from '../src/db/create-db.js'
@@ -9,7 +10,7 @@ import { placeOrder } from '../src/modules/orders/checkout.service.js'
 import { lockOrder, markArrived, markReady, startPreparing } from '../src/modules/orders/order.service.js'
 import type { OrderActor } from '../src/modules/orders/order-transition.js'
 import { bookableSlots, slotRulesOf } from '../src/modules/pickup/pickup-slots.js'
-import { findStore } from '../src/modules/stores/store.service.js'
+import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
 import { type CheckoutStore, prepareCheckoutStore } from './checkout-fixture.js'
 
 export const BUSY_STORE_ORDERS = 500
@@ -23,6 +24,7 @@ const MINUTE_MS = 60_000
 type OpenStatus = Extract<OrderStatus, 'PLACED' | 'PREPARING' | 'READY_FOR_PICKUP'>
 
 export interface BusyStore {
+  code: string
   /** Open all day with stock and slot places for every checkout the bench makes. */
   store: CheckoutStore
   /** The seeded manager of the store: the staff member the board is read as. */
@@ -32,6 +34,35 @@ export interface BusyStore {
   buildMs: number
 }
 
+/** The busy store and a token of its manager, who reads its board. */
+export interface Board {
+  busy: BusyStore
+  storeId: string
+  staffToken: string
+}
+
+/**
+ * The store after the checkout store by distance from `near`, so that the checkout scenarios'
+ * thousands of orders never reach its board; its manager's token is issued directly (staffSignIn
+ * would only add a password hash to the setup).
+ */
+export async function setUpBusyStore(
+  db: Db,
+  options: {
+    near: { latitude: number; longitude: number }
+    checkoutStoreId: string
+    secrets: PickupSecrets
+    accessTokens: AccessTokenIssuer
+  },
+): Promise<Board> {
+  const page = { near: options.near, radiusKm: null, availableFor: null, limit: 2, offset: 0 }
+  const store = (await findStoresPage(db, page)).find((each) => each.id !== options.checkoutStoreId)
+  if (!store) throw new Error('the seeded database has a single store')
+  const busy = await buildBusyStore(db, store, options.secrets)
+  const { token } = await options.accessTokens.issue({ kind: 'staff', ...busy.staff })
+  return { busy, storeId: store.id, staffToken: token }
+}
+
 /**
  * A store with BUSY_STORE_ORDERS open orders, every one made by the services the mutations call
  * (cart, checkout, then startPreparing / markReady / markArrived by its manager), so that
@@ -39,7 +70,11 @@ export interface BusyStore {
  * Deterministic: order i has 1–4 lines, half are PLACED, 30% PREPARING, 20% READY_FOR_PICKUP,
  * one in seven has its customer at the counter, spread over the next SLOTS_USED slots.
  */
-export async function buildBusyStore(db: Db, storeId: string, secrets: PickupSecrets): Promise<BusyStore> {
+async function buildBusyStore(
+  db: Db,
+  { id: storeId, code }: { id: string; code: string },
+  secrets: PickupSecrets,
+): Promise<BusyStore> {
   const started = Date.now()
   const store = await prepareCheckoutStore(db, storeId, DISTINCT_VARIANTS)
   const manager = await db
@@ -86,7 +121,7 @@ export async function buildBusyStore(db: Db, storeId: string, secrets: PickupSec
       for (let i = lane; i < BUSY_STORE_ORDERS; i += LANES) await buildOne(i)
     }),
   )
-  return { store, staff, counts: await countOpenOrders(db, storeId), buildMs: Date.now() - started }
+  return { code, store, staff, counts: await countOpenOrders(db, storeId), buildMs: Date.now() - started }
 }
 
 /** Walks a placed order to `target` as staff would, one locked step after another. */

@@ -20,7 +20,7 @@ import { findStoresPage } from '../src/modules/stores/store.service.js'
 import { seedDemoData } from '../src/seed/seed.js'
 import { type FakeStripe, startFakeStripe } from '../test/helpers/fake-stripe.js'
 import { bareRoutes } from './bare.routes.js'
-import { BUSY_STORE_ORDERS, type BusyStore, buildBusyStore } from './busy-store-fixture.js'
+import { type Board, BUSY_STORE_ORDERS, setUpBusyStore } from './busy-store-fixture.js'
 import { createBenchCarts } from './cart-fixture.js'
 import {
   checkCartsMatchService,
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
   const board = isSelected(options, 'store-queue')
-    ? await setUpBusyStore(db, fixture.storeId, pickupSecrets, accessTokens)
+    ? await setUpBoard(db, fixture.storeId, pickupSecrets, accessTokens)
     : null
   const planned = [...scenarios(fixture), ...(board ? storeQueueScenarios(board) : [])].filter((scenario) =>
     isSelected(options, scenario.key),
@@ -188,33 +188,24 @@ async function main(): Promise<void> {
     )
 }
 
+async function setUpBoard(
+  db: Db,
+  checkoutStoreId: string,
+  secrets: PickupSecrets,
+  accessTokens: AccessTokenIssuer,
+): Promise<Board> {
+  log(`placing ${BUSY_STORE_ORDERS} open orders at the busy store through the order services…`)
+  const board = await setUpBusyStore(db, { near: NEAR, checkoutStoreId, secrets, accessTokens })
+  log(`busy store ${board.busy.code} ready in ${board.busy.buildMs} ms: ${JSON.stringify(board.busy.counts)}`)
+  return board
+}
+
 function parseOptions(): BenchOptions {
   try {
     return parseBenchOptions(process.argv.slice(2))
   } catch (error) {
     throw new BenchError(messageOf(error))
   }
-}
-
-/**
- * The busy store: the one after the checkout store by distance, so that the checkout scenarios'
- * thousands of orders never reach its board; read by its manager with a token issued directly
- * (staffSignIn would only add a password hash to the setup).
- */
-async function setUpBusyStore(
-  db: Db,
-  checkoutStoreId: string,
-  secrets: PickupSecrets,
-  accessTokens: AccessTokenIssuer,
-): Promise<{ busy: BusyStore; storeId: string; staffToken: string }> {
-  const stores = await findStoresPage(db, { near: NEAR, radiusKm: null, availableFor: null, limit: 2, offset: 0 })
-  const store = stores.find((each) => each.id !== checkoutStoreId)
-  if (!store) throw new BenchError('the seeded database has a single store')
-  log(`placing ${BUSY_STORE_ORDERS} open orders at ${store.code} through the order services…`)
-  const busy = await buildBusyStore(db, store.id, secrets)
-  log(`busy store ready in ${busy.buildMs} ms: ${JSON.stringify(busy.counts)}`)
-  const { token } = await accessTokens.issue({ kind: 'staff', ...busy.staff })
-  return { busy, storeId: store.id, staffToken: token }
 }
 
 /**
