@@ -25,7 +25,7 @@ type OpenStatus = Extract<OrderStatus, 'PLACED' | 'PREPARING' | 'READY_FOR_PICKU
 
 export interface BusyStore {
   code: string
-  /** Open all day with stock and slot places for every checkout the bench makes. */
+  /** Ready to take checkouts too (stock, slots): the fan-out places its orders here. */
   store: CheckoutStore
   /** The seeded manager of the store: the staff member the board is read as. */
   staff: { staffId: string; role: 'MANAGER'; storeId: string }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --only=store-queue`: run only the scenarios with these keys, so one
+ * `npm run bench -- --only=store-queue,fanout`: run only the scenarios with these keys, so one
  * can iterate on a few without the whole ten-minute bench. A key also selects the keys it
  * prefixes with a dash (`checkout` selects `checkout-hot`, …).
  */
@@ -16,6 +16,7 @@ export const SCENARIO_KEYS = [
   'checkout-hot',
   'checkout-online',
   'store-queue',
+  'fanout',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

@@ -54,7 +54,7 @@ export function renderReport(
   env: Environment,
   results: readonly ScenarioRuns[],
   ceiling: CeilingReport | null,
-  /** Sections appended after the ceiling (statement counts, the busy store). */
+  /** Sections appended after the ceiling (statement counts, the fan-out). */
   extra: readonly string[] = [],
 ): string {
   const header = [
@@ -159,7 +159,7 @@ export function renderBusyStore(busy: BusyStore): string[] {
     '## The busy store',
     '',
     `- ${open} open orders (${counts.PLACED} PLACED, ${counts.PREPARING} PREPARING, ${counts.READY_FOR_PICKUP} READY_FOR_PICKUP; ${counts.arrived} customers at the counter; ${counts.lines} lines) over 40 pickup slots, made in ${(busy.buildMs / 1000).toFixed(1)} s through the services the mutations call: createCart and placeOrder in one transaction, then startPreparing / markReady / markArrived by the store's manager in another`,
-    "- It is not the checkout scenarios' store, so their orders never reach this board",
+    "- It is not the checkout scenarios' store, so their orders never reach this board; the fan-out places its orders here, after the storeOrders runs",
   ]
 }
 

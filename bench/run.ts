@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.js'
 import { createDb, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrator.js'
 import { createLogger } from '../src/logger.js'
+import { createAppPubSub } from '../src/modules/events/pubsub.js'
 import type { AppPayments } from '../src/modules/payments/payment-setup.js'
 import { createStripeProvider } from '../src/modules/payments/stripe.provider.js'
 import { findStoresPage } from '../src/modules/stores/store.service.js'
@@ -29,6 +30,8 @@ import {
   findStripePaymentsOfCarts,
   prepareCheckoutStore,
 } from './checkout-fixture.js'
+import { type FanoutReport, measureFanout } from './fanout.js'
+import { hasFanoutFailures, renderFanout } from './fanout-report.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
@@ -71,6 +74,11 @@ const CART_VARIANTS = 5
 const MAX_CHECKOUT_RATE = 1500
 const CHECKOUT_DISTINCT_VARIANTS = 50
 const HOT_SKU_SCENARIO = 'checkout, hot SKU'
+const FANOUT_ORDERS = positiveIntFromEnv('BENCH_FANOUT_ORDERS', 200)
+const FANOUT_SUBSCRIBERS = 20
+const FANOUT_BURST = 10
+// Ten poll intervals of the dispatcher (500 ms by default): a delivery later than that is missed.
+const FANOUT_SETTLE_MS = 5000
 
 class BenchError extends Error {}
 
@@ -97,14 +105,10 @@ async function main(): Promise<void> {
   const payments = stripePayments(fakeStripe)
   const pickupSecrets = createPickupSecrets(BENCH_SECRET)
   const accessTokens = createAccessTokenIssuer(BENCH_SECRET, config.accessTokenTtlMinutes)
-  const app = createApp({
-    config,
-    db,
-    logger: createLogger('silent'),
-    accessTokens,
-    pickupSecrets,
-    payments,
-  })
+  const logger = createLogger('silent')
+  // Shared with the outbox dispatcher the fan-out starts, as src/server.ts shares its own.
+  const pubsub = createAppPubSub()
+  const app = createApp({ config, db, logger, accessTokens, pickupSecrets, payments, pubsub })
   const root = new Hono()
   root.route(
     '/bare',
@@ -117,12 +121,15 @@ async function main(): Promise<void> {
   root.route('/bare', bareStoreQueueRoutes(db, accessTokens))
   root.route('/', app)
   const baseUrl = await listen(root)
+  // Before the server closes (cleanups run in reverse): open event streams would hold it.
+  cleanups.push(async () => pubsub.close())
 
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
-  const board = isSelected(options, 'store-queue')
-    ? await setUpBoard(db, fixture.storeId, pickupSecrets, accessTokens)
-    : null
+  const board =
+    isSelected(options, 'store-queue') || isSelected(options, 'fanout')
+      ? await setUpBoard(db, fixture.storeId, pickupSecrets, accessTokens)
+      : null
   const planned = [...scenarios(fixture), ...(board ? storeQueueScenarios(board) : [])].filter((scenario) =>
     isSelected(options, scenario.key),
   )
@@ -153,6 +160,18 @@ async function main(): Promise<void> {
   const ceiling = planned.some((scenario) => scenario.name === HOT_SKU_SCENARIO)
     ? await hotRowCeiling(db, url, fixture, results)
     : null
+  const fanout: FanoutReport | null =
+    board && isSelected(options, 'fanout')
+      ? await measureFanout(
+          { db, config, logger, pubsub, payments, baseUrl, store: board.busy.store, staffToken: board.staffToken, log },
+          {
+            orders: FANOUT_ORDERS,
+            burst: FANOUT_BURST,
+            subscriberCounts: [1, FANOUT_SUBSCRIBERS],
+            settleMs: FANOUT_SETTLE_MS,
+          },
+        )
+      : null
 
   const date = new Date()
   const markdown = renderReport(
@@ -170,7 +189,7 @@ async function main(): Promise<void> {
     },
     results,
     ceiling,
-    [...renderStatementCounts(statementCounts), ...(board ? renderBusyStore(board.busy) : [])],
+    [...renderStatementCounts(statementCounts), ...(board ? renderBusyStore(board.busy) : []), ...renderFanout(fanout)],
   )
   // A run of a few scenarios must not overwrite the full results committed for the day.
   const path = options.only
@@ -186,6 +205,8 @@ async function main(): Promise<void> {
     throw new BenchError(
       `${failedChecks.length} runs did not place one order (online: one Stripe payment) per 2xx; the numbers above are suspect`,
     )
+  if (fanout && hasFanoutFailures(fanout))
+    throw new BenchError('the fan-out missed, duplicated or garbled deliveries; see its section above')
 }
 
 async function setUpBoard(
@@ -491,7 +512,7 @@ function logRun(label: string, stats: RunStats, note: string | null): void {
 }
 
 function command(): string {
-  const overrides = ['NODE_ENV', 'BENCH_ROUNDS', 'BENCH_DURATION']
+  const overrides = ['NODE_ENV', 'BENCH_ROUNDS', 'BENCH_DURATION', 'BENCH_FANOUT_ORDERS']
     .filter((name) => process.env[name])
     .map((name) => `${name}=${process.env[name]} `)
   const database = process.env.BENCH_DATABASE_URL

@@ -178,7 +178,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
   ]
 }
 
-const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
+export const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
   checkoutPlaceOrder(input: $input) {
     order { id number status }
     pickupCode

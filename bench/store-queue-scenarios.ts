@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { globalId, graphqlRequest, property, type Scenario } from './scenarios.js'
 
-/** What a board card shows of an order. */
+/** What a board card shows of an order; the fan-out's subscription asks for the same. */
 export const BOARD_ORDER_FIELDS =
   'id number status pickupSlotStart arrivedAt waitingMinutes isLate lines { sku title quantity }'
 
