@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { BusyStore } from './busy-store-fixture.js'
 import { median, type RunStats } from './measure.js'
 import type { HotRowCeilingResult } from './pgbench.js'
 
@@ -39,6 +40,13 @@ export interface CeilingReport {
   result: HotRowCeilingResult
 }
 
+/** SQL statements of one request of each side, sent alone before the runs. */
+export interface StatementCount {
+  name: string
+  graphql: number
+  bare: number
+}
+
 /** Hot-SKU checkouts should reach at least this share of what the bare row update allows. */
 export const CEILING_TARGET = 0.25
 
@@ -46,6 +54,8 @@ export function renderReport(
   env: Environment,
   results: readonly ScenarioRuns[],
   ceiling: CeilingReport | null,
+  /** Sections appended after the ceiling (statement counts, the fan-out). */
+  extra: readonly string[] = [],
 ): string {
   const header = [
     `# Benchmark: GraphQL vs bare routes, ${isoDate(env.date)}`,
@@ -105,7 +115,8 @@ export function renderReport(
             return `- ${result.name}: ${verdict} (${runs})`
           }),
         ]
-  return `${[...header, ...table, ...rounds, ...checks, ...renderCeiling(ceiling)].join('\n')}\n`
+  const runs = results.length === 0 ? [] : [...table, ...rounds, ...checks]
+  return `${[...header, ...runs, ...renderCeiling(ceiling), ...extra].join('\n')}\n`
 }
 
 function renderCeiling(ceiling: CeilingReport | null): string[] {
@@ -123,6 +134,32 @@ function renderCeiling(ceiling: CeilingReport | null): string[] {
     ...lines,
     `- pgbench (${version}): the checkout's conditional stock UPDATE alone, on the hot SKU's row, one per transaction: ${clients} clients, ${threads} threads, ${seconds}s, prepared statements → **${tps.toFixed(0)} tps**`,
     `- ${ceiling.scenario.name} req/s ÷ pgbench tps: GraphQL ${graphql.toFixed(0)} / ${tps.toFixed(0)} = **${share(graphql)}** (${verdict(graphql)} the ${CEILING_TARGET * 100}% target); bare ${bare.toFixed(0)} / ${tps.toFixed(0)} = **${share(bare)}** (${verdict(bare)} the target)`,
+  ]
+}
+
+export function renderStatementCounts(counts: readonly StatementCount[]): string[] {
+  if (counts.length === 0) return []
+  return [
+    '',
+    '## SQL statements per request',
+    '',
+    "One request of each side, sent alone before the runs, counted through createDb's onQuery hook (a counter increment, on for every run). A count that grows with the page size would be an N+1:",
+    '',
+    '| scenario | GraphQL | bare |',
+    '| --- | ---: | ---: |',
+    ...counts.map((count) => `| ${count.name} | ${count.graphql} | ${count.bare} |`),
+  ]
+}
+
+export function renderBusyStore(busy: BusyStore): string[] {
+  const { counts } = busy
+  const open = counts.PLACED + counts.PREPARING + counts.READY_FOR_PICKUP
+  return [
+    '',
+    '## The busy store',
+    '',
+    `- ${open} open orders (${counts.PLACED} PLACED, ${counts.PREPARING} PREPARING, ${counts.READY_FOR_PICKUP} READY_FOR_PICKUP; ${counts.arrived} customers at the counter; ${counts.lines} lines) over 40 pickup slots, made in ${(busy.buildMs / 1000).toFixed(1)} s through the services the mutations call: createCart and placeOrder in one transaction, then startPreparing / markReady / markArrived by the store's manager in another`,
+    "- It is not the checkout scenarios' store, so their orders never reach this board; the fan-out places its orders here, after the storeOrders runs",
   ]
 }
 

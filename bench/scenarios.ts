@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { BenchCart } from './cart-fixture.js'
 import type { CheckoutCart, CheckoutStore } from './checkout-fixture.js'
 import type { HttpRequest, Load, RunStats } from './measure.js'
+import type { ScenarioKey } from './options.js'
 
 /**
  * A load made afresh for every run, for requests that may be sent only once (a cart is checked
@@ -33,6 +34,8 @@ export function isFreshLoad(load: Load | FreshLoad): load is FreshLoad {
 
 /** One GraphQL request and the bare route that serves the same data. */
 export interface Scenario {
+  /** What --only selects it by. */
+  key: ScenarioKey
   name: string
   graphql: Load | FreshLoad
   bare: Load | FreshLoad
@@ -82,6 +85,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
   const lines = fixture.variantIds.map((variantId) => ({ variantId, quantity: 1 }))
   return [
     {
+      key: 'products',
       name: 'products(first: 20) + availability',
       graphql: graphqlRequest(
         `query Products($storeId: ID!) {
@@ -99,6 +103,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
       check: sameData('products', 'products'),
     },
     {
+      key: 'stores',
       name: 'stores(near, availableFor, first: 10)',
       graphql: graphqlRequest(
         `query Stores($near: GeoPointInput!, $lines: [CartLineInput!]!) {
@@ -117,6 +122,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
       check: sameData('stores', 'stores'),
     },
     {
+      key: 'cart-lines',
       name: 'cartLinesAdd (1 unit, 750 carts × variants)',
       graphql: fixture.graphqlCarts.flatMap((cart) =>
         fixture.cartVariantIds.map((variantId) => ({
@@ -148,12 +154,14 @@ export function scenarios(fixture: Fixture): Scenario[] {
       check: sameCartShape,
     },
     {
+      key: 'checkout-distinct',
       name: 'checkout, distinct SKUs',
       graphql: checkoutLoad(fixture.checkout, 'graphql', fixture.checkout.store.distinctVariantIds),
       bare: checkoutLoad(fixture.checkout, 'bare', fixture.checkout.store.distinctVariantIds),
       check: samePlacedOrder,
     },
     {
+      key: 'checkout-hot',
       name: 'checkout, hot SKU',
       graphql: checkoutLoad(fixture.checkout, 'graphql', [fixture.checkout.store.hotVariantId]),
       bare: checkoutLoad(fixture.checkout, 'bare', [fixture.checkout.store.hotVariantId]),
@@ -161,6 +169,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
     },
     {
       // Distinct SKUs, so that it measures the payment round trip rather than the hot row.
+      key: 'checkout-online',
       name: 'checkout ONLINE (Stripe, fake server)',
       graphql: checkoutLoad(fixture.checkout, 'graphql', fixture.checkout.store.distinctVariantIds, 'ONLINE'),
       bare: checkoutLoad(fixture.checkout, 'bare', fixture.checkout.store.distinctVariantIds, 'ONLINE'),
@@ -169,7 +178,7 @@ export function scenarios(fixture: Fixture): Scenario[] {
   ]
 }
 
-const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
+export const CHECKOUT = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
   checkoutPlaceOrder(input: $input) {
     order { id number status }
     pickupCode
@@ -329,7 +338,7 @@ function sameCartShape(graphql: unknown, bare: unknown): string {
   return 'both added one unit to an empty cart'
 }
 
-function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {
+export function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {
   return {
     method: 'POST',
     path: '/graphql',
@@ -338,7 +347,7 @@ function graphqlRequest(query: string, variables: Record<string, unknown>): Http
   }
 }
 
-function globalId(typename: string, id: string): string {
+export function globalId(typename: string, id: string): string {
   return Buffer.from(`${typename}:${id}`).toString('base64')
 }
 
@@ -364,6 +373,6 @@ function edgesOf(body: unknown, field: string): unknown[] {
   return edges
 }
 
-function property(value: unknown, key: string): unknown {
+export function property(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined
 }
