@@ -5,6 +5,7 @@ import { anonymous } from '../src/auth/viewer.js'
 import type { Db } from '../src/db/create-db.js'
 import type { OrderStatus } from '../src/db/database.js'
 import { inTransaction, type Trx } from '../src/db/transaction.js'
+import { createLogger } from '../src/logger.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
 import { placeOrder } from '../src/modules/orders/checkout.service.js'
 import { lockOrder, markArrived, markReady, startPreparing } from '../src/modules/orders/order.service.js'
@@ -124,6 +125,8 @@ async function buildBusyStore(
   return { code, store, staff, counts: await countOpenOrders(db, storeId), buildMs: Date.now() - started }
 }
 
+const SILENT = createLogger('silent')
+
 /** Walks a placed order to `target` as staff would, one locked step after another. */
 async function moveOn(trx: Trx, orderId: string, target: OpenStatus, arrivedAt: Date | null, actor: OrderActor) {
   const locked = async () => {
@@ -133,7 +136,7 @@ async function moveOn(trx: Trx, orderId: string, target: OpenStatus, arrivedAt: 
   }
   const now = new Date()
   if (target !== 'PLACED') await startPreparing(trx, await locked(), { actor, now })
-  if (target === 'READY_FOR_PICKUP') await markReady(trx, await locked(), { actor, now, missing: [] })
+  if (target === 'READY_FOR_PICKUP') await markReady(trx, await locked(), { actor, now, missing: [], logger: SILENT })
   if (arrivedAt) await markArrived(trx, await locked(), arrivedAt)
 }
 
