@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { createPubSub, type PubSub, type PubSubEventTarget, Repeater } from 'graphql-yoga'
 
 /**
@@ -22,8 +23,12 @@ export type AppEventTarget = PubSubEventTarget<AppTopics>
  * through @graphql-yoga/redis-event-target), with no change for publishers or subscribers.
  */
 export function createAppPubSub(options: { eventTarget?: AppEventTarget } = {}): AppPubSub {
-  const inner = createPubSub<AppTopics>({ eventTarget: options.eventTarget })
+  const eventTarget = options.eventTarget ?? (new EventTarget() as AppEventTarget)
   const closing = new AbortController()
+  // Every open screen listens on these two: a busy store has more than Node's default of ten,
+  // which is no leak, so the warning is turned off for them (0 = unlimited).
+  setMaxListeners(0, eventTarget as EventTarget, closing.signal)
+  const inner = createPubSub<AppTopics>({ eventTarget })
   return {
     publish: inner.publish,
     subscribe: ((...args: Parameters<typeof inner.subscribe>) =>

@@ -28,7 +28,13 @@ export async function findOrderViews(db: Db, ids: readonly string[]): Promise<Or
     orderRepository.findOrdersByIds(db, ids),
     orderRepository.findLinesOfOrders(db, ids),
   ])
-  return orders.map((order) => ({ ...order, lines: lines.filter((line) => line.order_id === order.id) }))
+  const linesByOrder = new Map<string, OrderLineRow[]>()
+  for (const line of lines) {
+    const ofOrder = linesByOrder.get(line.order_id)
+    if (ofOrder) ofOrder.push(line)
+    else linesByOrder.set(line.order_id, [line])
+  }
+  return orders.map((order) => ({ ...order, lines: linesByOrder.get(order.id) ?? [] }))
 }
 
 export function findHistory(db: Db, orderIds: readonly string[]) {

@@ -1,8 +1,11 @@
 import { builder } from '../../graphql/builder.js'
+import { cartCredentials } from '../carts/cart.schema.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Store } from '../stores/store.schema.js'
-import { loadAccessibleOrders, Order } from './order.schema.js'
+import { Order } from './order.schema.js'
 import { findPickList } from './order.service.js'
+import { grantOrderAccess } from './order-access.js'
+import { findOrderViewOfEvent } from './order-event-view.js'
 
 type PickListLineValue = Awaited<ReturnType<typeof findPickList>>[number]
 
@@ -40,9 +43,10 @@ builder.subscriptionFields((t) => ({
     authScopes: (_root, args) => ({ staffOfStore: args.storeId.id }),
     subscribe: (_root, args, context) => context.pubsub.subscribe('store:queue', args.storeId.id),
     resolve: async (event, _args, context) => {
-      const [order] = await loadAccessibleOrders([event.orderId], context)
-      if (!order) throw new Error(`order ${event.orderId} of the store's queue is not visible to its staff`)
-      return order
+      const order = await findOrderViewOfEvent(context.db, event)
+      const grant = order ? await grantOrderAccess(context.db, order, cartCredentials(context)) : null
+      if (!order || !grant) throw new Error(`order ${event.orderId} of the store's queue is not visible to its staff`)
+      return { ...order, grant }
     },
   }),
 }))
