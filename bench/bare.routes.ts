@@ -116,15 +116,13 @@ export function bareRoutes(
       const credentials = { viewer: anonymous, cartToken: c.req.header('x-cart-token') ?? null }
       let placed: PlacedOrder
       try {
-        placed = await inTransaction(db, (trx) =>
-          placeOrder(trx, {
-            ...body.data,
-            credentials,
-            now: new Date(),
-            paymentTimeoutMinutes: options.paymentTimeoutMinutes,
-            secrets: options.pickupSecrets,
-          }),
-        )
+        placed = await placeOrder(db, {
+          ...body.data,
+          credentials,
+          now: new Date(),
+          paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          secrets: options.pickupSecrets,
+        })
       } catch (error) {
         if (error instanceof BusinessError)
           return c.json({
@@ -156,15 +154,13 @@ export function bareRoutes(
         c.json({ data: { checkoutPlaceOrder: { order: null, pickupCode: null, payment: null, userErrors } } })
       let placed: PlacedOrder
       try {
-        placed = await inTransaction(db, (trx) =>
-          placeOrder(trx, {
-            ...body.data,
-            credentials,
-            now,
-            paymentTimeoutMinutes: options.paymentTimeoutMinutes,
-            secrets: options.pickupSecrets,
-          }),
-        )
+        placed = await placeOrder(db, {
+          ...body.data,
+          credentials,
+          now,
+          paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          secrets: options.pickupSecrets,
+        })
       } catch (error) {
         if (error instanceof BusinessError) return failed(error.userErrors())
         throw error

@@ -8,6 +8,7 @@ import * as returns from './20261123000006_returns.js'
 import * as posTerminals from './20261123000007_pos_terminals.js'
 import * as posSales from './20261123000008_pos_sales.js'
 import * as notifications from './20261123000009_notifications.js'
+import * as checkoutAbort from './20261123000010_checkout_abort.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261123000007_pos_terminals': posTerminals,
   '20261123000008_pos_sales': posSales,
   '20261123000009_notifications': notifications,
+  '20261123000010_checkout_abort': checkoutAbort,
 }

@@ -1,7 +1,7 @@
 import type { Compilable } from 'kysely'
 import type { CartRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import { eventInsert } from '../events/event.service.js'
+import { eventInsert, eventRow, type NewOutboxEvent } from '../events/event.service.js'
 import * as cartRepository from './cart.repository.js'
 
 /**
@@ -10,21 +10,33 @@ import * as cartRepository from './cart.repository.js'
  * its journey event and outbox event are the ones recordCartEvent writes.
  */
 export function cartCheckedOutWrites(trx: Trx, cart: CartRow, orderId: string): Compilable[] {
-  const event = {
+  const { journey, outbox } = checkedOutEvents(cart, orderId)
+  return [
+    cartRepository.cartUpdate(trx, cart.id, { status: 'CHECKED_OUT' }),
+    cartRepository.cartEventInsert(trx, journey),
+    eventInsert(trx, outbox),
+  ]
+}
+
+/** The same two events as the columns of their rows, for a checkout written as one statement. */
+export function cartCheckedOutRows(cart: CartRow, orderId: string) {
+  const { journey, outbox } = checkedOutEvents(cart, orderId)
+  return { journey: cartRepository.cartEventRow(journey), outbox: eventRow(outbox) }
+}
+
+function checkedOutEvents(cart: CartRow, orderId: string) {
+  const journey: cartRepository.NewCartEvent = {
     cartId: cart.id,
     customerId: cart.customer_id,
     type: 'checked_out',
     channel: cart.last_channel,
     payload: { orderId },
   }
-  return [
-    cartRepository.cartUpdate(trx, cart.id, { status: 'CHECKED_OUT' }),
-    cartRepository.cartEventInsert(trx, event),
-    eventInsert(trx, {
-      type: `cart.${event.type}`,
-      aggregateType: 'cart',
-      aggregateId: event.cartId,
-      payload: { cartId: event.cartId, channel: event.channel },
-    }),
-  ]
+  const outbox: NewOutboxEvent = {
+    type: `cart.${journey.type}`,
+    aggregateType: 'cart',
+    aggregateId: journey.cartId,
+    payload: { cartId: journey.cartId, channel: journey.channel },
+  }
+  return { journey, outbox }
 }

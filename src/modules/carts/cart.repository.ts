@@ -129,13 +129,39 @@ export async function insertCartEvent(trx: Trx, event: NewCartEvent): Promise<vo
 
 /** The INSERT of a cart event, not yet run (see executeAsOneStatement). */
 export function cartEventInsert(trx: Trx, event: NewCartEvent) {
-  return trx.insertInto('cart_event').values({
+  return trx.insertInto('cart_event').values({ ...cartEventRow(event), payload: JSON.stringify(event.payload) })
+}
+
+/** A cart event as the columns of its row. */
+export function cartEventRow(event: NewCartEvent) {
+  return {
     cart_id: event.cartId,
     customer_id: event.customerId,
     type: event.type,
     channel: event.channel,
-    payload: JSON.stringify(event.payload),
-  })
+    payload: event.payload,
+  }
+}
+
+/** lockCart, with the row version read beside it. */
+export function lockCartWithVersion(trx: Trx, cartId: string) {
+  return trx
+    .selectFrom('cart')
+    .selectAll()
+    .select(sql<string>`xmin::text`.as('version'))
+    .where('id', '=', cartId)
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+/** The cart with its row version (xmin), which every change to it or its lines moves on. */
+export function findCartWithVersion(db: Db, cartId: string) {
+  return db
+    .selectFrom('cart')
+    .selectAll()
+    .select(sql<string>`xmin::text`.as('version'))
+    .where('id', '=', cartId)
+    .executeTakeFirst()
 }
 
 export interface NewCartEvent {

@@ -108,6 +108,16 @@ export async function setPickupStore(
 }
 
 /** Checkout starts here: retries of one checkout and changes from other devices queue on this lock. */
+/** The cart and its row version, which any change to the cart or its lines moves on. */
+export function findCartForCheckout(db: Db, cartId: string) {
+  return cartRepository.findCartWithVersion(db, cartId)
+}
+
+/** The cart's row version once it is locked: a checkout that read it earlier checks it is unchanged. */
+export async function lockedCartVersion(trx: Trx, cartId: string): Promise<string | null> {
+  return (await cartRepository.lockCartWithVersion(trx, cartId))?.version ?? null
+}
+
 export function lockCartForCheckout(trx: Trx, cartId: string): Promise<CartRow | undefined> {
   return cartRepository.lockCart(trx, cartId)
 }

@@ -1,5 +1,8 @@
 import type { Trx } from '../../db/transaction.js'
-import { insertOutboxEvent, type NewOutboxEvent, outboxInsert } from './outbox.repository.js'
+
+export type { NewOutboxEvent } from './outbox.repository.js'
+
+import { insertOutboxEvent, type NewOutboxEvent, outboxInsert, outboxRow } from './outbox.repository.js'
 
 /**
  * Records a domain event in the caller's transaction: it exists exactly when the change it
@@ -15,4 +18,9 @@ export function recordEvent(trx: Trx, event: NewOutboxEvent): Promise<string> {
  */
 export function eventInsert(trx: Trx, event: NewOutboxEvent) {
   return outboxInsert(trx, event)
+}
+
+/** The same event as the columns of its row, for a statement that writes it among others. */
+export function eventRow(event: NewOutboxEvent) {
+  return outboxRow(event)
 }

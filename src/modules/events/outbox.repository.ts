@@ -16,12 +16,17 @@ export async function insertOutboxEvent(trx: Trx, event: NewOutboxEvent): Promis
 
 /** The INSERT of an event, not yet run: for a caller writing several rows in one statement. */
 export function outboxInsert(trx: Trx, event: NewOutboxEvent) {
-  return trx.insertInto('outbox_event').values({
+  return trx.insertInto('outbox_event').values({ ...outboxRow(event), payload: JSON.stringify(event.payload) })
+}
+
+/** The event as the columns of its row. */
+export function outboxRow(event: NewOutboxEvent) {
+  return {
     type: event.type,
     aggregate_type: event.aggregateType,
     aggregate_id: event.aggregateId,
-    payload: JSON.stringify(event.payload),
-  })
+    payload: event.payload,
+  }
 }
 
 export type OutboxEventRow = Selectable<OutboxEventTable>

@@ -107,20 +107,18 @@ builder.mutationFields((t) => ({
       const cartId = input.cartId.id
       const storeId = input.storeId.id
       try {
-        const placed = await inTransaction(context.db, (trx) =>
-          placeOrder(trx, {
-            cartId,
-            credentials: cartCredentials(context),
-            storeId,
-            pickupSlotStart: input.pickupSlotStart,
-            paymentMode: input.paymentMode,
-            idempotencyKey: input.idempotencyKey,
-            contactEmail: input.email ?? null,
-            now: context.now,
-            paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
-            secrets: context.pickupSecrets,
-          }),
-        )
+        const placed = await placeOrder(context.db, {
+          cartId,
+          credentials: cartCredentials(context),
+          storeId,
+          pickupSlotStart: input.pickupSlotStart,
+          paymentMode: input.paymentMode,
+          idempotencyKey: input.idempotencyKey,
+          contactEmail: input.email ?? null,
+          now: context.now,
+          paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
+          secrets: context.pickupSecrets,
+        })
         const placedResult = {
           orderId: placed.orderId,
           // Paid online, the order may move on with its payment below: then it is read afresh.

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto'
 import type { PickupSecrets } from '../../auth/pickup-secrets.js'
-import type { PaymentMode } from '../../db/database.js'
-import { executeAsOneStatement } from '../../db/sql-batch.js'
-import type { Trx } from '../../db/transaction.js'
+import type { Db } from '../../db/create-db.js'
+import type { CartRow, PaymentMode, StoreRow } from '../../db/database.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
-import { lockCartForCheckout, viewsOfCarts } from '../carts/cart.service.js'
+import type { CartView } from '../carts/cart.js'
+import { findCartForCheckout, viewsOfCarts } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
-import { cartCheckedOutWrites } from '../carts/cart-checkout.service.js'
-import { releaseCartHolds } from '../inventory/cart-hold.service.js'
+import { cartCheckedOutRows } from '../carts/cart-checkout.service.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
-import { lockLevelsForHandover } from '../inventory/inventory.service.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
+import type { PickupSlot } from '../pickup/pickup-slots.js'
 import { findStore } from '../stores/store.service.js'
-import { claimStockSlotAndNumber } from './checkout-commit.repository.js'
-import { CartEmptyError, IdempotencyKeyMismatchError, SlotFullError, StoreClosedError } from './order.errors.js'
+import { placeHeldOrder } from './checkout-held.service.js'
+import { type CheckoutWriteResult, writeCheckout } from './checkout-statement.repository.js'
+import {
+  CartChangedError,
+  CartEmptyError,
+  IdempotencyKeyMismatchError,
+  SlotFullError,
+  StoreClosedError,
+} from './order.errors.js'
 import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
-import { orderEventInsert } from './order-events.js'
+import { orderEventRow } from './order-events.js'
 
 export interface PlaceOrderInput {
   cartId: string
@@ -41,36 +47,68 @@ export interface PlacedOrder {
   replayed: boolean
 }
 
+/** How often a checkout starts over when its cart changed between reading and writing it. */
+const MAX_ATTEMPTS = 3
+
 /**
- * Turns a cart into an order for pickup, all or nothing, in the caller's transaction: the cart
- * row is locked first (so retries and other devices queue behind), then stock is reserved in
- * variant order, then the slot and the store's order number are taken. No network call happens
- * here: payment starts after commit. The same cart and key again return the same order.
+ * Turns a cart into an order for pickup, all or nothing. The cart, its lines, the store and the
+ * slot are read and checked first, without locks; then the whole order is written in one
+ * statement that only applies if the cart is still the version read (see writeCheckout). A cart
+ * changed meanwhile (another device, a concurrent retry) starts the checkout over, so the same
+ * cart and key return the same order. No network call happens here: payment starts afterwards.
  */
-export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<PlacedOrder> {
-  const cart = await lockCartForCheckout(trx, input.cartId)
-  if (!cart || !(await grantCartAccess(trx, cart, input.credentials))) throw new CartNotFoundError()
-  if (cart.status === 'CHECKED_OUT') {
-    const existing = await orderRepository.findOrderByCart(trx, cart.id)
-    if (existing && existing.idempotency_key === input.idempotencyKey) {
-      return { orderId: existing.id, order: null, pickupCode: null, replayed: true }
-    }
-    throw new IdempotencyKeyMismatchError()
+export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const placed = await attemptCheckout(db, input)
+    if (placed) return placed
   }
+  throw new CartChangedError()
+}
+
+async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOrder | null> {
+  const read = await findCartForCheckout(db, input.cartId)
+  if (!read || !(await grantCartAccess(db, read, input.credentials))) throw new CartNotFoundError()
+  const { version, ...cart } = read
+  if (cart.status === 'CHECKED_OUT') return replay(db, cart, input.idempotencyKey)
   if (cart.status !== 'ACTIVE') throw new CartNotActiveError(cart.status)
 
-  const [view] = await viewsOfCarts(trx, [cart])
-  const lines = view?.lines ?? []
-  if (lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
-  const store = await findStore(trx, input.storeId)
+  const [view] = await viewsOfCarts(db, [cart])
+  if (!view || view.lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
+  const store = await findStore(db, input.storeId)
   if (!store) throw new UnknownStoreError()
-
-  // Refused before anything is locked when the time is not one of the store's slots.
+  // Refused before anything is written when the time is not one of the store's slots.
   const slot = findPickupSlot(store, input.pickupSlotStart, input.now)
   if (!slot) throw new StoreClosedError()
 
+  const plan = planOrder(input, view, store, slot)
+  // Stock the cart holds becomes the order's: that moves the same rows twice, in a transaction.
+  if (view.holds.length > 0) return placeHeldOrder(db, { cart, version, view, store, slot, plan, input })
+  const written = await writeCheckout(db, {
+    cart: { id: cart.id, version },
+    order: orderRepository.orderRow(plan.order),
+    lines: plan.lines,
+    history: orderRepository.statusChangeRow(plan.history),
+    cartEvent: plan.cartRows.journey,
+    events: [plan.orderEvent, plan.cartRows.outbox],
+    stock: plan.stock,
+  })
+  return placedOrThrow(written, plan, view)
+}
+
+async function replay(db: Db, cart: CartRow, idempotencyKey: string): Promise<PlacedOrder> {
+  const existing = await orderRepository.findOrderByCart(db, cart.id)
+  if (existing && existing.idempotency_key === idempotencyKey) {
+    return { orderId: existing.id, order: null, pickupCode: null, replayed: true }
+  }
+  throw new IdempotencyKeyMismatchError()
+}
+
+export type OrderPlan = ReturnType<typeof planOrder>
+
+/** Everything the checkout writes, computed from what it read: the rows, the code, the stock wanted. */
+function planOrder(input: PlaceOrderInput, view: CartView, store: StoreRow, slot: PickupSlot) {
   const orderId = randomUUID()
-  const snapshot = lines.map((line, index) => ({
+  const lines = view.lines.map((line, index) => ({
     order_id: orderId,
     line_number: index + 1,
     variant_id: line.variant_id,
@@ -82,71 +120,61 @@ export async function placeOrder(trx: Trx, input: PlaceOrderInput): Promise<Plac
   }))
   const pickupCode = input.secrets.newPickupCode()
   const status = input.paymentMode === 'AT_PICKUP' ? 'PLACED' : 'PENDING_PAYMENT'
-
-  // Rows nobody else contends for are written first, in one statement. The shared rows (stock,
-  // slot, the store's order counter) are claimed last, in one more, so their locks are held for
-  // that statement and the COMMIT: that is what bounds checkouts per second on a hot SKU.
-  const newOrder: orderRepository.NewOrder = {
+  const order: orderRepository.NewOrder = {
     id: orderId,
-    number: `~${orderId}`, // replaced below, once the store's counter is taken
+    number: '', // given by the store's counter as the order is written
     storeId: store.id,
-    customerId: cart.customer_id,
-    cartId: cart.id,
+    customerId: view.customer_id,
+    cartId: view.id,
     idempotencyKey: input.idempotencyKey,
     contactEmail: input.contactEmail ?? null,
-    channel: cart.last_channel,
+    channel: view.last_channel,
     status,
     paymentMode: input.paymentMode,
     pickupSlotStart: slot.start,
     pickupSlotEnd: slot.end,
     pickupCodeHash: input.secrets.hashPickupCode(orderId, pickupCode),
-    currencyCode: cart.currency_code,
-    totals: orderTotals(snapshot),
+    currencyCode: view.currency_code ?? '',
+    totals: orderTotals(lines),
     paymentDueAt:
       status === 'PENDING_PAYMENT' ? new Date(input.now.getTime() + input.paymentTimeoutMinutes * 60_000) : null,
   }
-  const history: orderRepository.NewStatusChange = {
-    orderId,
-    status,
-    actorType: 'CUSTOMER',
-    actorId: cart.customer_id,
-    note: null,
-    at: input.now,
+  return {
+    order,
+    lines,
+    pickupCode,
+    history: {
+      orderId,
+      status,
+      actorType: 'CUSTOMER',
+      actorId: view.customer_id,
+      note: null,
+      at: input.now,
+    } satisfies orderRepository.NewStatusChange,
+    orderEvent: orderEventRow({ orderId, storeId: store.id, status, type: 'placed' }),
+    cartRows: cartCheckedOutRows(view, orderId),
+    stock: {
+      storeId: store.id,
+      slotStart: slot.start,
+      slotCapacity: store.slot_capacity,
+      lines: view.lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
+    },
   }
-  // One round trip for every row no other checkout contends for.
-  await executeAsOneStatement(trx, [
-    orderRepository.orderInsert(trx, newOrder),
-    orderRepository.linesInsert(trx, snapshot),
-    orderRepository.statusChangeInsert(trx, history),
-    orderEventInsert(trx, { orderId, storeId: store.id, status, type: 'placed' }),
-    ...cartCheckedOutWrites(trx, cart, orderId),
-  ])
+}
 
-  // What the cart held becomes the order's reservation: release, then reserve, in one transaction.
-  if (view && view.holds.length > 0) {
-    await lockLevelsForHandover(trx, [
-      ...view.holds.map((hold) => ({ storeId: hold.store_id, variantId: hold.variant_id })),
-      ...lines.map((line) => ({ storeId: store.id, variantId: line.variant_id })),
-    ])
-    await releaseCartHolds(trx, cart.id)
-  }
-  const claim = await claimStockSlotAndNumber(trx, {
-    orderId,
-    storeId: store.id,
-    slotStart: slot.start,
-    slotCapacity: store.slot_capacity,
-    lines: lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
-  })
-  if (!claim.reserved) {
+/** The placed order, or the business error its write ran into; null when the cart changed. */
+export function placedOrThrow(written: CheckoutWriteResult, plan: OrderPlan, view: CartView): PlacedOrder | null {
+  if (written.kind === 'CART_CHANGED') return null
+  if (written.kind === 'SLOT_FULL') throw new SlotFullError()
+  if (written.kind === 'INSUFFICIENT_STOCK') {
     throw new InsufficientStockError(
-      lines.flatMap((line, index) => {
-        const available = Math.max(0, claim.available.get(line.variant_id) ?? 0)
+      view.lines.flatMap((line, index) => {
+        const available = Math.max(0, written.available.get(line.variant_id) ?? 0)
         if (available >= line.quantity) return []
         return [{ index, variantId: line.variant_id, sku: line.variant.sku, requested: line.quantity, available }]
       }),
     )
   }
-  if (!claim.slotBooked || !claim.order) throw new SlotFullError()
-  const order = { ...claim.order, lines: snapshot.map((line) => ({ ...line, missing_quantity: 0 })) }
-  return { orderId, order, pickupCode, replayed: false }
+  const order = { ...written.order, lines: plan.lines.map((line) => ({ ...line, missing_quantity: 0 })) }
+  return { orderId: order.id, order, pickupCode: plan.pickupCode, replayed: false }
 }

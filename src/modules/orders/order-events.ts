@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import { eventInsert, recordEvent } from '../events/event.service.js'
+import { eventInsert, eventRow, recordEvent } from '../events/event.service.js'
 
 /** Every change of an order, for its shopper's screen and for the store's board (ids only). */
 export function recordOrderEvent(trx: Trx, event: OrderEvent): Promise<string> {
@@ -10,6 +10,11 @@ export function recordOrderEvent(trx: Trx, event: OrderEvent): Promise<string> {
 /** recordOrderEvent as an INSERT not yet run, to be written with other rows in one statement. */
 export function orderEventInsert(trx: Trx, event: OrderEvent) {
   return eventInsert(trx, outboxEventOf(event))
+}
+
+/** recordOrderEvent as the columns of its outbox row. */
+export function orderEventRow(event: OrderEvent) {
+  return eventRow(outboxEventOf(event))
 }
 
 interface OrderEvent {

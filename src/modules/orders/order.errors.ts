@@ -2,6 +2,11 @@ import type { OrderStatus } from '../../db/database.js'
 import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
 
 export const CartEmptyError = fixedBusinessError('CART_EMPTY', ['cartId'], 'The cart is empty.')
+export const CartChangedError = fixedBusinessError(
+  'CART_CHANGED',
+  ['cartId'],
+  'The cart kept changing while it was being checked out (another device?); review it and try again.',
+)
 export const SlotFullError = fixedBusinessError(
   'SLOT_FULL',
   ['pickupSlotStart'],

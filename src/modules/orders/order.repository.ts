@@ -86,9 +86,13 @@ export async function insertOrder(trx: Trx, order: NewOrder): Promise<void> {
 
 /** The INSERT of an order, not yet run (see executeAsOneStatement). */
 export function orderInsert(trx: Trx, order: NewOrder) {
-  return trx.insertInto('sales_order').values({
+  return trx.insertInto('sales_order').values({ ...orderRow(order), number: order.number })
+}
+
+/** The order as the columns of its row, all but its number. */
+export function orderRow(order: NewOrder) {
+  return {
     id: order.id,
-    number: order.number,
     store_id: order.storeId,
     customer_id: order.customerId,
     cart_id: order.cartId,
@@ -105,7 +109,7 @@ export function orderInsert(trx: Trx, order: NewOrder) {
     tax_minor: order.totals.taxMinor,
     total_minor: order.totals.totalMinor,
     payment_due_at: order.paymentDueAt,
-  })
+  }
 }
 
 export async function insertLines(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]): Promise<void> {
@@ -158,14 +162,19 @@ export async function insertStatusChange(trx: Trx, change: NewStatusChange): Pro
 
 /** The INSERT of a history row, not yet run. */
 export function statusChangeInsert(trx: Trx, change: NewStatusChange) {
-  return trx.insertInto('order_status_change').values({
+  return trx.insertInto('order_status_change').values(statusChangeRow(change))
+}
+
+/** A history entry as the columns of its row. */
+export function statusChangeRow(change: NewStatusChange) {
+  return {
     order_id: change.orderId,
     status: change.status,
     actor_type: change.actorType,
     actor_id: change.actorId,
     note: change.note,
     at: change.at,
-  })
+  }
 }
 
 /** Counts a wrong pickup code in its own statement, so the count survives the refusal. */

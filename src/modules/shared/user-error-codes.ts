@@ -35,6 +35,7 @@ export const USER_ERROR_CODES = [
   'ORDER_CLOSED',
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
+  'CART_CHANGED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
