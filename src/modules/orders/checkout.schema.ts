@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { UserError } from '../../graphql/user-errors.js'
