@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { TimeRange, WeeklyHours } from '../../db/database.js'
 import {
+  bookableSlots,
   computePickupSlots,
+  findBookableSlot,
   isBookableSlot,
   localDateOf,
   MAX_BOOKING_DAYS,
@@ -217,5 +219,40 @@ describe('isBookableSlot', () => {
     expect(isBookableSlot(paris, new Date('2026-11-23T09:00:00Z'), new Date('2026-11-23T08:45:00Z'))).toBe(false)
     expect(isBookableSlot(paris, new Date('2026-11-22T10:00:00Z'), now)).toBe(false) // the past
     expect(isBookableSlot(paris, new Date('2026-12-07T09:00:00Z'), now)).toBe(false) // 15th day
+  })
+})
+
+describe('findBookableSlot', () => {
+  const late: WeeklyHours = {
+    ...weekHours,
+    fri: [{ opens: '18:00', closes: '02:00' }],
+    sun: [{ opens: '09:00', closes: '12:00' }],
+  }
+  const stores: SlotRules[] = [
+    paris,
+    { ...paris, hours: late, slotMinutes: 45, preparationMinutes: 90 },
+    {
+      hours: everyDay([{ opens: '08:00', closes: '23:30' }]),
+      timeZone: 'America/New_York',
+      slotMinutes: 20,
+      preparationMinutes: 0,
+    },
+  ]
+  const nows = ['2026-11-23T07:00:00Z', '2026-03-20T21:10:00Z', '2026-10-18T23:59:00Z', '2026-11-27T22:30:00Z']
+
+  it('answers exactly as a search of every bookable slot would, across clock changes and late ranges', () => {
+    let bookable = 0
+    for (const rules of stores) {
+      for (const nowText of nows) {
+        const now = new Date(nowText)
+        const all = new Map(bookableSlots(rules, now).map((slot) => [slot.start.getTime(), slot]))
+        bookable += all.size
+        // Every 5 minutes from a day before now to 16 days after: aligned or not, open or not.
+        for (let t = now.getTime() - 86_400_000; t < now.getTime() + 16 * 86_400_000; t += 300_000) {
+          expect(findBookableSlot(rules, new Date(t), now) ?? null).toEqual(all.get(t) ?? null)
+        }
+      }
+    }
+    expect(bookable).toBeGreaterThan(1000)
   })
 })

@@ -201,9 +201,29 @@ export function bookableSlots(rules: SlotRules, now: Date): PickupSlot[] {
   return computePickupSlots({ ...rules, from: now, days: MAX_BOOKING_DAYS, now })
 }
 
-/** The bookable slot starting exactly at `slotStart`, or null (closed, too soon, too far, not aligned). */
+/**
+ * The bookable slot starting exactly at `slotStart`, or null (closed, too soon, too far, not
+ * aligned). The same answer as searching bookableSlots, but it computes only the two local days
+ * whose ranges can hold that start (its own, and the day before for a range past midnight)
+ * rather than all fourteen: every checkout asks.
+ */
 export function findBookableSlot(rules: SlotRules, slotStart: Date, now: Date): PickupSlot | null {
-  return bookableSlots(rules, now).find((slot) => slot.start.getTime() === slotStart.getTime()) ?? null
+  const start = slotStart.getTime()
+  if (start < now.getTime() + rules.preparationMinutes * MINUTE_MS) return null
+  const today = localDateOf(now, rules.timeZone)
+  const slotDay = localDateOf(slotStart, rules.timeZone)
+  for (const day of [addDays(slotDay, -1), slotDay]) {
+    const offset = daysFrom(today, day)
+    // bookableSlots covers the ranges opening from the day before today up to MAX_BOOKING_DAYS on.
+    if (offset < -1 || offset >= MAX_BOOKING_DAYS) continue
+    const found = slotsOfRangesOpeningOn(rules, day).find((slot) => slot.start.getTime() === start)
+    if (found) return found
+  }
+  return null
+}
+
+function daysFrom(from: LocalDate, to: LocalDate): number {
+  return Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / DAY_MS)
 }
 
 export function isBookableSlot(rules: SlotRules, slotStart: Date, now: Date): boolean {
