@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { findCartForCheckout } from '../../src/modules/carts/cart.service.js'
+import { type CheckoutWrite, writeCheckout } from '../../src/modules/orders/checkout-statement.repository.js'
+import { ADD_LINES, cartHeaders, createCart } from '../fixtures/carts.js'
+import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { openAllDay } from '../fixtures/orders.js'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+const NOW = new Date('2026-11-24T08:00:00Z')
+const SLOT = new Date('2026-11-24T12:00:00Z')
+let testDb: TestDb
+let api: TestApp
+let storeId: string
+let variants: { id: string; gid: string }[]
+
+beforeAll(async () => {
+  testDb = await createTestDb()
+  api = createTestApp(testDb, { now: () => NOW })
+  storeId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
+  await openAllDay(testDb.db, storeId, { slotCapacity: 5 })
+  const rows = await testDb.db
+    .selectFrom('variant')
+    .select('id')
+    .where('active', '=', true)
+    .orderBy('sku')
+    .limit(2)
+    .execute()
+  variants = rows.map((row) => ({ id: row.id, gid: globalId('Variant', row.id) }))
+})
+afterAll(() => testDb.destroy())
+beforeEach(async () => {
+  for (const variant of variants) await setLevel(testDb.db, storeId, variant.id, { on_hand: 5 })
+})
+
+/** A cart of one unit of the first variant, and the write a checkout of it would send. */
+async function cartAndWrite(quantity = 1) {
+  const { cart, cartToken } = await createCart(api, {
+    channel: 'APP',
+    lines: [{ variantId: variants[0]!.gid, quantity }],
+  })
+  const cartId = Buffer.from(cart.id, 'base64').toString().split(':')[1]!
+  const read = await findCartForCheckout(testDb.db, cartId)
+  const orderId = randomUUID()
+  const write: CheckoutWrite = {
+    cart: { id: cartId, version: read!.version },
+    order: {
+      id: orderId,
+      store_id: storeId,
+      cart_id: cartId,
+      idempotency_key: `key-${orderId}`,
+      channel: 'APP',
+      status: 'PLACED',
+      payment_mode: 'AT_PICKUP',
+      pickup_slot_start: SLOT,
+      pickup_slot_end: new Date(SLOT.getTime() + 30 * 60_000),
+      currency_code: 'EUR',
+      subtotal_minor: 1000,
+      tax_minor: 167,
+      total_minor: 1000,
+    },
+    lines: [
+      {
+        order_id: orderId,
+        line_number: 1,
+        variant_id: variants[0]!.id,
+        sku: 'SKU',
+        title: 'Title',
+        quantity,
+        unit_price_minor: 1000,
+        tax_rate_bp: 2000,
+      },
+    ],
+    history: { order_id: orderId, status: 'PLACED', actor_type: 'CUSTOMER', actor_id: null, note: null, at: NOW },
+    cartEvent: { cart_id: cartId, customer_id: null, type: 'checked_out', channel: 'APP', payload: { orderId } },
+    events: [{ type: 'order.placed', aggregate_type: 'order', aggregate_id: orderId, payload: { orderId } }],
+    stock: { storeId, slotStart: SLOT, slotCapacity: 5, lines: [{ variantId: variants[0]!.id, quantity }] },
+  }
+  return { cartId, cartToken, write }
+}
+
+async function state(cartId: string, orderId: string) {
+  const cart = await testDb.db.selectFrom('cart').select('status').where('id', '=', cartId).executeTakeFirstOrThrow()
+  const orders = await testDb.db.selectFrom('sales_order').select('id').where('id', '=', orderId).execute()
+  const level = await testDb.db
+    .selectFrom('inventory_level')
+    .select(['on_hand', 'reserved'])
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variants[0]!.id)
+    .executeTakeFirstOrThrow()
+  const slot = await testDb.db
+    .selectFrom('pickup_slot_booking')
+    .select('booked')
+    .where('store_id', '=', storeId)
+    .where('slot_start', '=', SLOT)
+    .executeTakeFirst()
+  const movements = await testDb.db.selectFrom('stock_movement').select('id').where('order_id', '=', orderId).execute()
+  return { cart: cart.status, orders: orders.length, level, booked: slot?.booked ?? 0, movements: movements.length }
+}
+
+describe('a checkout written as one statement', () => {
+  it('writes nothing when the cart changed since it was read, and everything once it is current', async () => {
+    const { cartId, cartToken, write } = await cartAndWrite()
+    const added = await api.gql(
+      ADD_LINES,
+      { input: { cartId: globalId('Cart', cartId), lines: [{ variantId: variants[1]!.gid, quantity: 1 }] } },
+      { headers: cartHeaders(cartToken) },
+    )
+    expect(added.errors).toBeUndefined()
+    const before = await state(cartId, write.order.id)
+    expect(await writeCheckout(testDb.db, write)).toEqual({ kind: 'CART_CHANGED' })
+    expect(await state(cartId, write.order.id)).toEqual(before)
+
+    const current = (await findCartForCheckout(testDb.db, cartId))!.version
+    const placed = await writeCheckout(testDb.db, { ...write, cart: { id: cartId, version: current } })
+    expect(placed).toMatchObject({
+      kind: 'PLACED',
+      order: { id: write.order.id, number: expect.stringMatching(/^\d{4}$/) },
+    })
+    expect(await state(cartId, write.order.id)).toEqual({
+      cart: 'CHECKED_OUT',
+      orders: 1,
+      level: { on_hand: 5, reserved: before.level.reserved + 1 },
+      booked: before.booked + 1,
+      movements: 1,
+    })
+    // The same version again: the cart is no longer the one read.
+    expect(await writeCheckout(testDb.db, { ...write, cart: { id: cartId, version: current } })).toEqual({
+      kind: 'CART_CHANGED',
+    })
+  })
+
+  it('undoes the closed cart and everything else when stock is short, and says what is left', async () => {
+    const { cartId, write } = await cartAndWrite(4)
+    await setLevel(testDb.db, storeId, variants[0]!.id, { on_hand: 5, reserved: 2 })
+    const before = await state(cartId, write.order.id)
+    const short = await writeCheckout(testDb.db, write)
+    expect(short).toEqual({ kind: 'INSUFFICIENT_STOCK', available: new Map([[variants[0]!.id, 3]]) })
+    expect(await state(cartId, write.order.id)).toEqual({ ...before, cart: 'ACTIVE' })
+  })
+
+  it('undoes everything when the slot is full', async () => {
+    const { cartId, write } = await cartAndWrite()
+    await testDb.db
+      .insertInto('pickup_slot_booking')
+      .values({ store_id: storeId, slot_start: SLOT, booked: 5 })
+      .onConflict((oc) => oc.columns(['store_id', 'slot_start']).doUpdateSet({ booked: 5 }))
+      .execute()
+    const before = await state(cartId, write.order.id)
+    expect(await writeCheckout(testDb.db, write)).toEqual({ kind: 'SLOT_FULL' })
+    expect(await state(cartId, write.order.id)).toEqual({ ...before, cart: 'ACTIVE' })
+    await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
+  })
+})
