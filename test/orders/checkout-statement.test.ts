@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { findCartForCheckout } from '../../src/modules/carts/cart.service.js'
+import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
 import { type CheckoutWrite, writeCheckout } from '../../src/modules/orders/checkout-statement.repository.js'
 import { ADD_LINES, cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
@@ -41,7 +41,7 @@ async function cartAndWrite(quantity = 1) {
     lines: [{ variantId: variants[0]!.gid, quantity }],
   })
   const cartId = Buffer.from(cart.id, 'base64').toString().split(':')[1]!
-  const read = await findCartForCheckout(testDb.db, cartId)
+  const read = await readCheckout(testDb.db, cartId, storeId)
   const orderId = randomUUID()
   const write: CheckoutWrite = {
     cart: { id: cartId, version: read!.version },
@@ -112,7 +112,7 @@ describe('a checkout written as one statement', () => {
     expect(await writeCheckout(testDb.db, write)).toEqual({ kind: 'CART_CHANGED' })
     expect(await state(cartId, write.order.id)).toEqual(before)
 
-    const current = (await findCartForCheckout(testDb.db, cartId))!.version
+    const current = (await readCheckout(testDb.db, cartId, storeId))!.version
     const placed = await writeCheckout(testDb.db, { ...write, cart: { id: cartId, version: current } })
     expect(placed).toMatchObject({
       kind: 'PLACED',

@@ -21,18 +21,33 @@ export interface CartGrant {
  * secret tokens, compared in constant time. null means "no such cart" to the caller.
  */
 export async function grantCartAccess(db: Db, cart: CartRow, credentials: CartCredentials): Promise<CartGrant | null> {
-  const tokenChannel = credentials.cartToken ? await matchingTokenChannel(db, cart.id, credentials.cartToken) : null
+  const tokens = credentials.cartToken ? await cartRepository.findTokensOfCart(db, cart.id) : []
+  return grantCartAccessByTokens(cart, tokens, credentials)
+}
+
+/** grantCartAccess for a caller that read the cart's tokens along with the cart. */
+export function grantCartAccessByTokens(
+  cart: Pick<CartRow, 'customer_id'>,
+  tokens: readonly StoredCartToken[],
+  credentials: CartCredentials,
+): CartGrant | null {
+  const tokenChannel = credentials.cartToken ? matchingTokenChannel(tokens, credentials.cartToken) : null
   if (tokenChannel) return { channel: tokenChannel }
   const viewer = credentials.viewer
   if (cart.customer_id && viewer.kind === 'customer' && viewer.customerId === cart.customer_id) return { channel: null }
   return null
 }
 
-async function matchingTokenChannel(db: Db, cartId: string, token: string): Promise<Channel | null> {
+export interface StoredCartToken {
+  token_hash: string
+  channel: Channel
+}
+
+function matchingTokenChannel(tokens: readonly StoredCartToken[], token: string): Channel | null {
   const presented = Buffer.from(hashSecret(token), 'hex')
   let match: Channel | null = null
   // Compare against every token of the cart, without stopping early, so timing says nothing.
-  for (const stored of await cartRepository.findTokensOfCart(db, cartId)) {
+  for (const stored of tokens) {
     const candidate = Buffer.from(stored.token_hash, 'hex')
     if (candidate.length === presented.length && timingSafeEqual(candidate, presented)) match = stored.channel
   }

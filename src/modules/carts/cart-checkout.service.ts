@@ -4,12 +4,14 @@ import type { Trx } from '../../db/transaction.js'
 import { eventInsert, eventRow, type NewOutboxEvent } from '../events/event.service.js'
 import * as cartRepository from './cart.repository.js'
 
+type CheckedOutCart = Pick<CartRow, 'id' | 'customer_id' | 'last_channel'>
+
 /**
  * The writes that close a cart on checkout, not yet run, for the checkout to send with its own
  * in one statement: the cart is kept with its order (never cleaned up) and can no longer change;
  * its journey event and outbox event are the ones recordCartEvent writes.
  */
-export function cartCheckedOutWrites(trx: Trx, cart: CartRow, orderId: string): Compilable[] {
+export function cartCheckedOutWrites(trx: Trx, cart: CheckedOutCart, orderId: string): Compilable[] {
   const { journey, outbox } = checkedOutEvents(cart, orderId)
   return [
     cartRepository.cartUpdate(trx, cart.id, { status: 'CHECKED_OUT' }),
@@ -19,12 +21,12 @@ export function cartCheckedOutWrites(trx: Trx, cart: CartRow, orderId: string): 
 }
 
 /** The same two events as the columns of their rows, for a checkout written as one statement. */
-export function cartCheckedOutRows(cart: CartRow, orderId: string) {
+export function cartCheckedOutRows(cart: CheckedOutCart, orderId: string) {
   const { journey, outbox } = checkedOutEvents(cart, orderId)
   return { journey: cartRepository.cartEventRow(journey), outbox: eventRow(outbox) }
 }
 
-function checkedOutEvents(cart: CartRow, orderId: string) {
+function checkedOutEvents(cart: CheckedOutCart, orderId: string) {
   const journey: cartRepository.NewCartEvent = {
     cartId: cart.id,
     customerId: cart.customer_id,

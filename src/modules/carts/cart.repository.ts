@@ -154,16 +154,6 @@ export function lockCartWithVersion(trx: Trx, cartId: string) {
     .executeTakeFirst()
 }
 
-/** The cart with its row version (xmin), which every change to it or its lines moves on. */
-export function findCartWithVersion(db: Db, cartId: string) {
-  return db
-    .selectFrom('cart')
-    .selectAll()
-    .select(sql<string>`xmin::text`.as('version'))
-    .where('id', '=', cartId)
-    .executeTakeFirst()
-}
-
 export interface NewCartEvent {
   cartId: string
   customerId: string | null

@@ -16,11 +16,7 @@ import { addLines, type LineInput } from './cart-lines.service.js'
 
 /** Carts with their lines, variants and stock holds: four queries whatever the number of carts. */
 export async function findCartViews(db: Db, cartIds: readonly string[]): Promise<CartView[]> {
-  return viewsOfCarts(db, await cartRepository.findCartsByIds(db, cartIds))
-}
-
-/** The views of carts already read (and maybe locked) by the caller: their lines, variants and holds. */
-export async function viewsOfCarts(db: Db, carts: readonly CartRow[]): Promise<CartView[]> {
+  const carts = await cartRepository.findCartsByIds(db, cartIds)
   const ids = carts.map((cart) => cart.id)
   const [lines, holds] = await Promise.all([cartRepository.findLinesOfCarts(db, ids), findHoldsOfCarts(db, ids)])
   const variants = await findActiveVariants(
@@ -107,19 +103,9 @@ export async function setPickupStore(
   }))
 }
 
-/** Checkout starts here: retries of one checkout and changes from other devices queue on this lock. */
-/** The cart and its row version, which any change to the cart or its lines moves on. */
-export function findCartForCheckout(db: Db, cartId: string) {
-  return cartRepository.findCartWithVersion(db, cartId)
-}
-
 /** The cart's row version once it is locked: a checkout that read it earlier checks it is unchanged. */
 export async function lockedCartVersion(trx: Trx, cartId: string): Promise<string | null> {
   return (await cartRepository.lockCartWithVersion(trx, cartId))?.version ?? null
-}
-
-export function lockCartForCheckout(trx: Trx, cartId: string): Promise<CartRow | undefined> {
-  return cartRepository.lockCart(trx, cartId)
 }
 
 export async function findCartRow(db: Db, cartId: string): Promise<CartRow | undefined> {

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { PickupSecrets } from '../../auth/pickup-secrets.js'
 import type { Db } from '../../db/create-db.js'
-import type { CartRow, PaymentMode, StoreRow } from '../../db/database.js'
+import type { PaymentMode } from '../../db/database.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
-import type { CartView } from '../carts/cart.js'
-import { findCartForCheckout, viewsOfCarts } from '../carts/cart.service.js'
-import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
+import { type CartCredentials, grantCartAccessByTokens } from '../carts/cart-access.js'
 import { cartCheckedOutRows } from '../carts/cart-checkout.service.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
 import type { PickupSlot } from '../pickup/pickup-slots.js'
-import { findStore } from '../stores/store.service.js'
 import { placeHeldOrder } from './checkout-held.service.js'
+import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
 import { type CheckoutWriteResult, writeCheckout } from './checkout-statement.repository.js'
 import {
   CartChangedError,
@@ -66,25 +64,22 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<Placed
 }
 
 async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOrder | null> {
-  const read = await findCartForCheckout(db, input.cartId)
-  if (!read || !(await grantCartAccess(db, read, input.credentials))) throw new CartNotFoundError()
-  const { version, ...cart } = read
-  if (cart.status === 'CHECKED_OUT') return replay(db, cart, input.idempotencyKey)
+  const read = await readCheckout(db, input.cartId, input.storeId)
+  if (!read || !grantCartAccessByTokens(read.cart, read.tokens, input.credentials)) throw new CartNotFoundError()
+  const { cart, store } = read
+  if (cart.status === 'CHECKED_OUT') return replay(db, cart.id, input.idempotencyKey)
   if (cart.status !== 'ACTIVE') throw new CartNotActiveError(cart.status)
-
-  const [view] = await viewsOfCarts(db, [cart])
-  if (!view || view.lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
-  const store = await findStore(db, input.storeId)
+  if (read.lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
   if (!store) throw new UnknownStoreError()
   // Refused before anything is written when the time is not one of the store's slots.
   const slot = findPickupSlot(store, input.pickupSlotStart, input.now)
   if (!slot) throw new StoreClosedError()
 
-  const plan = planOrder(input, view, store, slot)
+  const plan = planOrder(input, read, store, slot)
   // Stock the cart holds becomes the order's: that moves the same rows twice, in a transaction.
-  if (view.holds.length > 0) return placeHeldOrder(db, { cart, version, view, store, slot, plan, input })
+  if (read.holds.length > 0) return placeHeldOrder(db, read, plan)
   const written = await writeCheckout(db, {
-    cart: { id: cart.id, version },
+    cart: { id: cart.id, version: read.version },
     order: orderRepository.orderRow(plan.order),
     lines: plan.lines,
     history: orderRepository.statusChangeRow(plan.history),
@@ -92,11 +87,11 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
     events: [plan.orderEvent, plan.cartRows.outbox],
     stock: plan.stock,
   })
-  return placedOrThrow(written, plan, view)
+  return placedOrThrow(written, plan, read.lines)
 }
 
-async function replay(db: Db, cart: CartRow, idempotencyKey: string): Promise<PlacedOrder> {
-  const existing = await orderRepository.findOrderByCart(db, cart.id)
+async function replay(db: Db, cartId: string, idempotencyKey: string): Promise<PlacedOrder> {
+  const existing = await orderRepository.findOrderByCart(db, cartId)
   if (existing && existing.idempotency_key === idempotencyKey) {
     return { orderId: existing.id, order: null, pickupCode: null, replayed: true }
   }
@@ -106,9 +101,15 @@ async function replay(db: Db, cart: CartRow, idempotencyKey: string): Promise<Pl
 export type OrderPlan = ReturnType<typeof planOrder>
 
 /** Everything the checkout writes, computed from what it read: the rows, the code, the stock wanted. */
-function planOrder(input: PlaceOrderInput, view: CartView, store: StoreRow, slot: PickupSlot) {
+function planOrder(
+  input: PlaceOrderInput,
+  read: CheckoutRead,
+  store: NonNullable<CheckoutRead['store']>,
+  slot: PickupSlot,
+) {
+  const { cart } = read
   const orderId = randomUUID()
-  const lines = view.lines.map((line, index) => ({
+  const lines = read.lines.map((line, index) => ({
     order_id: orderId,
     line_number: index + 1,
     variant_id: line.variant_id,
@@ -124,17 +125,17 @@ function planOrder(input: PlaceOrderInput, view: CartView, store: StoreRow, slot
     id: orderId,
     number: '', // given by the store's counter as the order is written
     storeId: store.id,
-    customerId: view.customer_id,
-    cartId: view.id,
+    customerId: cart.customer_id,
+    cartId: cart.id,
     idempotencyKey: input.idempotencyKey,
     contactEmail: input.contactEmail ?? null,
-    channel: view.last_channel,
+    channel: cart.last_channel,
     status,
     paymentMode: input.paymentMode,
     pickupSlotStart: slot.start,
     pickupSlotEnd: slot.end,
     pickupCodeHash: input.secrets.hashPickupCode(orderId, pickupCode),
-    currencyCode: view.currency_code ?? '',
+    currencyCode: cart.currency_code ?? '',
     totals: orderTotals(lines),
     paymentDueAt:
       status === 'PENDING_PAYMENT' ? new Date(input.now.getTime() + input.paymentTimeoutMinutes * 60_000) : null,
@@ -147,28 +148,32 @@ function planOrder(input: PlaceOrderInput, view: CartView, store: StoreRow, slot
       orderId,
       status,
       actorType: 'CUSTOMER',
-      actorId: view.customer_id,
+      actorId: cart.customer_id,
       note: null,
       at: input.now,
     } satisfies orderRepository.NewStatusChange,
     orderEvent: orderEventRow({ orderId, storeId: store.id, status, type: 'placed' }),
-    cartRows: cartCheckedOutRows(view, orderId),
+    cartRows: cartCheckedOutRows(cart, orderId),
     stock: {
       storeId: store.id,
       slotStart: slot.start,
       slotCapacity: store.slot_capacity,
-      lines: view.lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
+      lines: read.lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
     },
   }
 }
 
 /** The placed order, or the business error its write ran into; null when the cart changed. */
-export function placedOrThrow(written: CheckoutWriteResult, plan: OrderPlan, view: CartView): PlacedOrder | null {
+export function placedOrThrow(
+  written: CheckoutWriteResult,
+  plan: OrderPlan,
+  lines: readonly CheckoutCartLine[],
+): PlacedOrder | null {
   if (written.kind === 'CART_CHANGED') return null
   if (written.kind === 'SLOT_FULL') throw new SlotFullError()
   if (written.kind === 'INSUFFICIENT_STOCK') {
     throw new InsufficientStockError(
-      view.lines.flatMap((line, index) => {
+      lines.flatMap((line, index) => {
         const available = Math.max(0, written.available.get(line.variant_id) ?? 0)
         if (available >= line.quantity) return []
         return [{ index, variantId: line.variant_id, sku: line.variant.sku, requested: line.quantity, available }]

@@ -35,7 +35,10 @@ export interface SlotWindow extends SlotRules {
   now: Date
 }
 
-export function slotRulesOf(store: StoreRow): SlotRules {
+/** The store columns slots are computed from. */
+export type SlotStore = Pick<StoreRow, 'opening_hours' | 'time_zone' | 'slot_minutes' | 'preparation_minutes'>
+
+export function slotRulesOf(store: SlotStore): SlotRules {
   return {
     hours: store.opening_hours,
     timeZone: store.time_zone,

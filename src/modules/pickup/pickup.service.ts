@@ -2,7 +2,14 @@ import type { Db } from '../../db/create-db.js'
 import type { StoreRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import * as pickupSlotRepository from './pickup-slot.repository.js'
-import { bookableSlots, computePickupSlots, findBookableSlot, type PickupSlot, slotRulesOf } from './pickup-slots.js'
+import {
+  bookableSlots,
+  computePickupSlots,
+  findBookableSlot,
+  type PickupSlot,
+  type SlotStore,
+  slotRulesOf,
+} from './pickup-slots.js'
 
 export interface PickupSlotView extends PickupSlot {
   /** Places left: capacity − booked, never negative. A full slot is listed with 0. */
@@ -57,7 +64,7 @@ export async function nextPickupSlots(
 }
 
 /** The bookable slot of the store starting exactly at `slotStart`, or null; no I/O. */
-export function findPickupSlot(store: StoreRow, slotStart: Date, now: Date): PickupSlot | null {
+export function findPickupSlot(store: SlotStore, slotStart: Date, now: Date): PickupSlot | null {
   return findBookableSlot(slotRulesOf(store), slotStart, now)
 }
 

@@ -1,0 +1,59 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { CartRow, StoreRow, VariantRow } from '../../db/database.js'
+import type { StoredCartToken } from '../carts/cart-access.js'
+
+export interface CheckoutCartLine {
+  variant_id: string
+  quantity: number
+  variant: Pick<VariantRow, 'sku' | 'title' | 'price_minor' | 'tax_rate_bp'>
+}
+
+export interface CheckoutRead {
+  cart: Pick<CartRow, 'id' | 'status' | 'customer_id' | 'currency_code' | 'last_channel'>
+  /** The cart row's version (xmin): any change to the cart or its lines moves it on. */
+  version: string
+  tokens: StoredCartToken[]
+  /** Lines of variants still on sale, in the order they were added. */
+  lines: CheckoutCartLine[]
+  holds: { store_id: string; variant_id: string }[]
+  store: Pick<
+    StoreRow,
+    'id' | 'opening_hours' | 'time_zone' | 'slot_minutes' | 'preparation_minutes' | 'slot_capacity'
+  > | null
+}
+
+/**
+ * Everything a checkout reads, in ONE query: the cart and its version, its tokens, its lines with
+ * their variants, what it holds, and the store. The same rows the cart, access and store services
+ * read one query at a time; on the checkout path every round trip costs throughput.
+ */
+export async function readCheckout(db: Db, cartId: string, storeId: string): Promise<CheckoutRead | null> {
+  const { rows } = await sql<CheckoutRead['cart'] & Omit<CheckoutRead, 'cart'>>`
+    SELECT c.id, c.status, c.customer_id, c.currency_code, c.last_channel, c.xmin::text AS version,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('token_hash', t.token_hash, 'channel', t.channel)), '[]'::jsonb)
+         FROM cart_token AS t WHERE t.cart_id = c.id) AS tokens,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object(
+           'variant_id', l.variant_id, 'quantity', l.quantity,
+           'variant', jsonb_build_object('sku', v.sku, 'title', v.title, 'price_minor', v.price_minor, 'tax_rate_bp', v.tax_rate_bp)
+         ) ORDER BY l.position), '[]'::jsonb)
+         FROM cart_line AS l JOIN variant AS v ON v.id = l.variant_id AND v.active
+         WHERE l.cart_id = c.id) AS lines,
+      (SELECT coalesce(jsonb_agg(jsonb_build_object('store_id', h.store_id, 'variant_id', h.variant_id)), '[]'::jsonb)
+         FROM cart_hold AS h WHERE h.cart_id = c.id) AS holds,
+      (SELECT jsonb_build_object('id', s.id, 'opening_hours', s.opening_hours, 'time_zone', s.time_zone,
+           'slot_minutes', s.slot_minutes, 'preparation_minutes', s.preparation_minutes, 'slot_capacity', s.slot_capacity)
+         FROM store AS s WHERE s.id = ${storeId}::uuid) AS store
+    FROM cart AS c
+    WHERE c.id = ${cartId}::uuid
+  `.execute(db)
+  const row = rows[0]
+  if (!row) return null
+  const { version, tokens, lines, holds, store, ...cart } = row
+  return { cart, version, tokens: json(tokens), lines: json(lines), holds: json(holds), store: json(store) }
+}
+
+/** jsonb arrives parsed from pg; PGlite too, but a driver may hand it over as text. */
+function json<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value
+}
