@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { prepareMarkedStatements } from './prepared.js'
 
 export type Db = Kysely<Database>
 
@@ -43,6 +44,7 @@ function postgresDialect(target: { url: string; poolMax: number }) {
   })
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {})
+  prepareMarkedStatements(pool)
   return new PostgresDialect({ pool })
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, StoreRow, VariantRow } from '../../db/database.js'
+import { PREPARED } from '../../db/prepared.js'
 import type { StoredCartToken } from '../carts/cart-access.js'
 
 export interface CheckoutCartLine {
@@ -29,7 +30,7 @@ export interface CheckoutRead {
  * read one query at a time; on the checkout path every round trip costs throughput.
  */
 export async function readCheckout(db: Db, cartId: string, storeId: string): Promise<CheckoutRead | null> {
-  const { rows } = await sql<CheckoutRead['cart'] & Omit<CheckoutRead, 'cart'>>`
+  const { rows } = await sql<CheckoutRead['cart'] & Omit<CheckoutRead, 'cart'>>`${sql.raw(PREPARED)}
     SELECT c.id, c.status, c.customer_id, c.currency_code, c.last_channel, c.xmin::text AS version,
       (SELECT coalesce(jsonb_agg(jsonb_build_object('token_hash', t.token_hash, 'channel', t.channel)), '[]'::jsonb)
          FROM cart_token AS t WHERE t.cart_id = c.id) AS tokens,

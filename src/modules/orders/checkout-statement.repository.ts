@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { Database, SalesOrderRow } from '../../db/database.js'
+import { PREPARED } from '../../db/prepared.js'
 
 type Row = Record<string, unknown>
 
@@ -46,7 +47,7 @@ export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<Check
   const storeId = sql`${stock.storeId}::uuid`
   const wanted = sql.join(stock.lines.map((line) => sql`(${line.variantId}::uuid, ${line.quantity}::int)`))
   try {
-    const result = await sql<Row & { cart_claimed: number }>`
+    const result = await sql<Row & { cart_claimed: number }>`${sql.raw(PREPARED)}
       WITH cart_claim AS (
         UPDATE cart SET status = 'CHECKED_OUT', updated_at = now()
         WHERE id = ${write.cart.id}::uuid AND status = 'ACTIVE' AND xmin = ${write.cart.version}::xid
