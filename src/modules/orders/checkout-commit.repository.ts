@@ -1,14 +1,9 @@
 import { sql } from 'kysely'
 import type { SalesOrderRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { AVAILABLE, claimCtes, claimRecordCtes, ORDER_NUMBER, type StockClaim } from './checkout-claim.sql.js'
 
-export interface CheckoutClaim {
-  orderId: string
-  storeId: string
-  slotStart: Date
-  slotCapacity: number
-  lines: readonly { variantId: string; quantity: number }[]
-}
+export type CheckoutClaim = StockClaim
 
 export interface CheckoutClaimResult {
   /** Every line reserved; when false nothing was reserved, booked or numbered. */
@@ -34,68 +29,20 @@ export interface CheckoutClaimResult {
  * checkout concurrency tests hold this statement to them.
  */
 export async function claimStockSlotAndNumber(trx: Trx, claim: CheckoutClaim): Promise<CheckoutClaimResult> {
-  const wanted = sql.join(claim.lines.map((line) => sql`(${line.variantId}::uuid, ${line.quantity}::int)`))
-  const storeId = sql`${claim.storeId}::uuid`
   const result = await sql<ClaimRow>`
-    WITH wanted (variant_id, quantity) AS (VALUES ${wanted}),
-    locked AS MATERIALIZED (
-      SELECT variant_id, on_hand - reserved - safety_stock AS available
-      FROM inventory_level
-      WHERE store_id = ${storeId} AND variant_id IN (SELECT variant_id FROM wanted)
-      ORDER BY variant_id
-      FOR UPDATE
-    ),
-    reserved AS (
-      UPDATE inventory_level AS level
-      SET reserved = level.reserved + wanted.quantity, updated_at = now()
-      FROM wanted
-      WHERE level.store_id = ${storeId}
-        AND level.variant_id = wanted.variant_id
-        AND level.variant_id IN (SELECT variant_id FROM locked)
-        AND NOT EXISTS (
-          SELECT 1 FROM wanted AS line LEFT JOIN locked USING (variant_id)
-          WHERE locked.available IS NULL OR locked.available < line.quantity
-        )
-      RETURNING level.variant_id, wanted.quantity
-    ),
-    slot AS (
-      INSERT INTO pickup_slot_booking (store_id, slot_start, booked)
-      SELECT ${storeId}, ${claim.slotStart}::timestamptz, 1
-      WHERE (SELECT count(*) FROM reserved) = ${claim.lines.length}
-      ON CONFLICT (store_id, slot_start) DO UPDATE SET booked = pickup_slot_booking.booked + 1
-        WHERE pickup_slot_booking.booked < ${claim.slotCapacity}
-      RETURNING booked
-    ),
-    counter AS (
-      INSERT INTO store_order_counter (store_id, last_number)
-      SELECT ${storeId}, 1 WHERE EXISTS (SELECT 1 FROM slot)
-      ON CONFLICT (store_id) DO UPDATE SET last_number = store_order_counter.last_number + 1
-      RETURNING last_number
-    ),
+    WITH ${claimCtes(claim, sql`true`)},
     numbered AS (
-      UPDATE sales_order
-      SET number = lpad(counter.last_number::text, greatest(4, length(counter.last_number::text)), '0')
+      UPDATE sales_order SET number = ${ORDER_NUMBER}
       FROM counter
       WHERE sales_order.id = ${claim.orderId}::uuid
       RETURNING sales_order.*
     ),
-    ledger AS (
-      INSERT INTO stock_movement (store_id, variant_id, on_hand_delta, reserved_delta, reason, order_id, actor_type)
-      SELECT ${storeId}, variant_id, 0, quantity, 'RESERVATION', ${claim.orderId}::uuid, 'SYSTEM'
-      FROM reserved WHERE EXISTS (SELECT 1 FROM numbered)
-    ),
-    inventory_event AS (
-      INSERT INTO outbox_event (type, aggregate_type, aggregate_id, payload)
-      SELECT 'inventory.changed', 'store', ${claim.storeId},
-        jsonb_build_object('storeId', ${claim.storeId}::text, 'variantIds', jsonb_agg(variant_id::text ORDER BY variant_id))
-      FROM reserved
-      HAVING count(*) > 0 AND EXISTS (SELECT 1 FROM numbered)
-    )
+    ${claimRecordCtes(claim, 'numbered')}
     SELECT
       numbered.*,
       (SELECT count(*)::int FROM reserved) AS reserved_lines,
       (SELECT count(*)::int FROM slot) AS slot_booked,
-      (SELECT coalesce(jsonb_object_agg(variant_id::text, available), '{}'::jsonb) FROM locked) AS available
+      ${AVAILABLE} AS available
     FROM (SELECT 1) AS claim LEFT JOIN numbered ON true
   `.execute(trx)
   const row = result.rows[0]

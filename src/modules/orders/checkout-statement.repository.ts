@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { Database, SalesOrderRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
+import { AVAILABLE, claimCtes, claimRecordCtes, ORDER_NUMBER } from './checkout-claim.sql.js'
 
 type Row = Record<string, unknown>
 
@@ -44,8 +45,7 @@ export type CheckoutWriteResult =
  */
 export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<CheckoutWriteResult> {
   const { stock } = write
-  const storeId = sql`${stock.storeId}::uuid`
-  const wanted = sql.join(stock.lines.map((line) => sql`(${line.variantId}::uuid, ${line.quantity}::int)`))
+  const claim = { ...stock, orderId: write.order.id }
   try {
     const result = await sql<Row & { cart_claimed: number }>`${sql.raw(PREPARED)}
       WITH cart_claim AS (
@@ -53,46 +53,11 @@ export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<Check
         WHERE id = ${write.cart.id}::uuid AND status = 'ACTIVE' AND xmin = ${write.cart.version}::xid
         RETURNING id
       ),
-      wanted (variant_id, quantity) AS (VALUES ${wanted}),
-      locked AS MATERIALIZED (
-        SELECT variant_id, on_hand - reserved - safety_stock AS available
-        FROM inventory_level
-        WHERE store_id = ${storeId} AND variant_id IN (SELECT variant_id FROM wanted)
-          AND EXISTS (SELECT 1 FROM cart_claim)
-        ORDER BY variant_id
-        FOR UPDATE
-      ),
-      reserved AS (
-        UPDATE inventory_level AS level
-        SET reserved = level.reserved + wanted.quantity, updated_at = now()
-        FROM wanted
-        WHERE level.store_id = ${storeId}
-          AND level.variant_id = wanted.variant_id
-          AND level.variant_id IN (SELECT variant_id FROM locked)
-          AND NOT EXISTS (
-            SELECT 1 FROM wanted AS line LEFT JOIN locked USING (variant_id)
-            WHERE locked.available IS NULL OR locked.available < line.quantity
-          )
-        RETURNING level.variant_id, wanted.quantity
-      ),
-      slot AS (
-        INSERT INTO pickup_slot_booking (store_id, slot_start, booked)
-        SELECT ${storeId}, ${stock.slotStart}::timestamptz, 1
-        WHERE (SELECT count(*) FROM reserved) = ${stock.lines.length}
-        ON CONFLICT (store_id, slot_start) DO UPDATE SET booked = pickup_slot_booking.booked + 1
-          WHERE pickup_slot_booking.booked < ${stock.slotCapacity}
-        RETURNING booked
-      ),
-      counter AS (
-        INSERT INTO store_order_counter (store_id, last_number)
-        SELECT ${storeId}, 1 WHERE EXISTS (SELECT 1 FROM slot)
-        ON CONFLICT (store_id) DO UPDATE SET last_number = store_order_counter.last_number + 1
-        RETURNING last_number
-      ),
+      ${claimCtes(claim, sql`EXISTS (SELECT 1 FROM cart_claim)`)},
       placed AS (
         INSERT INTO sales_order (${columns(write.order)}, number)
         SELECT ${columns(write.order, 'given')},
-          lpad(counter.last_number::text, greatest(4, length(counter.last_number::text)), '0')
+          ${ORDER_NUMBER}
         FROM jsonb_populate_record(NULL::sales_order, ${JSON.stringify(write.order)}::jsonb) AS given, counter
         RETURNING *
       ),
@@ -100,25 +65,14 @@ export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<Check
       history AS (${insertIfPlaced('order_status_change', [write.history])}),
       journey AS (${insertIfPlaced('cart_event', [write.cartEvent])}),
       events AS (${insertIfPlaced('outbox_event', write.events)}),
-      ledger AS (
-        INSERT INTO stock_movement (store_id, variant_id, on_hand_delta, reserved_delta, reason, order_id, actor_type)
-        SELECT ${storeId}, variant_id, 0, quantity, 'RESERVATION', ${write.order.id}::uuid, 'SYSTEM'
-        FROM reserved WHERE EXISTS (SELECT 1 FROM placed)
-      ),
-      inventory_event AS (
-        INSERT INTO outbox_event (type, aggregate_type, aggregate_id, payload)
-        SELECT 'inventory.changed', 'store', ${stock.storeId},
-          jsonb_build_object('storeId', ${stock.storeId}::text, 'variantIds', jsonb_agg(variant_id::text ORDER BY variant_id))
-        FROM reserved
-        HAVING count(*) > 0 AND EXISTS (SELECT 1 FROM placed)
-      )
+      ${claimRecordCtes(claim, 'placed')}
       SELECT placed.*,
         (SELECT count(*)::int FROM cart_claim) AS cart_claimed,
         CASE
           WHEN NOT EXISTS (SELECT 1 FROM cart_claim) OR EXISTS (SELECT 1 FROM placed) THEN false
           WHEN (SELECT count(*) FROM reserved) < ${stock.lines.length} THEN comptoir_abort(
             'INSUFFICIENT_STOCK',
-            (SELECT coalesce(jsonb_object_agg(variant_id::text, available), '{}'::jsonb) FROM locked)
+            ${AVAILABLE}
           )
           ELSE comptoir_abort('SLOT_FULL', '{}'::jsonb)
         END AS aborted
