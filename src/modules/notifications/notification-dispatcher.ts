@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { onEventRecorded } from '../events/event-signal.js'
+import { createRunLoop, type RunLoop } from '../events/run-loop.js'
 import { findOrderViews } from '../orders/order.service.js'
 import { findStore } from '../stores/store.service.js'
 import {
@@ -14,7 +15,6 @@ import {
 } from './notification.service.js'
 import type { NotificationMessage, NotificationProvider } from './notification-provider.js'
 import { renderOrderReadyMessage } from './order-ready-message.js'
-import { createRunLoop, type RunLoop } from './run-loop.js'
 
 export interface NotificationDispatcherOptions {
   db: Db

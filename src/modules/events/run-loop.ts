@@ -12,8 +12,9 @@ export interface RunLoop<R> {
 }
 
 /**
- * The polling and waking of the outbox dispatcher, for a worker whose run is given: within a
- * process one run at a time, and a wake during a run queues exactly one more.
+ * The polling and waking shared by the outbox and notification dispatchers, for a worker whose
+ * run is given: within a process one run at a time, and a wake during a run queues exactly one
+ * more, so a row committed while a run was already looking is never left for the next poll.
  */
 export function createRunLoop<R>(options: {
   name: string
