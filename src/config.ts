@@ -80,7 +80,13 @@ const envSchema = z.object({
 })
 
 /** Never echoed back in a configuration error: they carry credentials. */
-const SECRET_VARIABLES = new Set(['SMTP_URL'])
+const SECRET_VARIABLES = new Set([
+  'SMTP_URL',
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+])
 
 export type Env = z.input<typeof envSchema>
 

@@ -28,6 +28,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(pattern)
   })
 
+  it.each([
+    { JWT_SECRET: 'short-but-secret' },
+    { DATABASE_URL: 'mysql://admin:hunter2@db/x' },
+    { STRIPE_SECRET_KEY: 'pk_live_wrong_kind_but_secret' },
+  ])('never repeats a secret it refuses: %j', (env) => {
+    const secret = Object.values(env)[0]!
+    expect(() => loadConfig(env)).toThrow(/value not shown/)
+    try {
+      loadConfig(env)
+    } catch (error) {
+      expect(String(error)).not.toContain(secret)
+    }
+  })
+
   it('refuses a production start without a database, a signing key, or with the demo seed', () => {
     const production = {
       NODE_ENV: 'production',
