@@ -37,7 +37,7 @@ export async function holdForCart(
 ): Promise<void> {
   const holds: CartHoldRow[] = []
   for (const line of [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))) {
-    const held = await inventoryRepository.reserveIfAvailable(trx, input.storeId, line.variantId, line.quantity)
+    const held = await inventoryRepository.moveIfFree(trx, 'RESERVE', { ...line, storeId: input.storeId })
     if (held) {
       holds.push({
         cart_id: input.cartId,

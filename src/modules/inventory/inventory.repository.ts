@@ -55,58 +55,33 @@ export async function insertMovements(trx: Trx, movements: NewStockMovement[]): 
 }
 
 /**
- * Reserves `quantity` only if that much is available (on hand less reserved less safety stock);
- * undefined when it is not. The row stays locked until the caller's transaction ends.
+ * How units leave the free stock: reserved for a pickup order or a cart (safety stock kept back),
+ * reserved at the counter while a card is on the reader, or sold at the counter. At the counter
+ * the safety stock is not kept back: the shopper is holding the item.
  */
-export function reserveIfAvailable(
-  trx: Trx,
-  storeId: string,
-  variantId: string,
-  quantity: number,
-): Promise<InventoryLevelRow | undefined> {
-  return trx
-    .updateTable('inventory_level')
-    .set({ reserved: sql`reserved + ${quantity}`, updated_at: sql`now()` })
-    .where('store_id', '=', storeId)
-    .where('variant_id', '=', variantId)
-    .where(sql<boolean>`on_hand - reserved - safety_stock >= ${quantity}`)
-    .returningAll()
-    .executeTakeFirst()
-}
+export type StockMove = 'RESERVE' | 'RESERVE_AT_COUNTER' | 'SELL_AT_COUNTER'
 
 /**
- * Takes `quantity` off the shelf only if that many are not promised to pickup orders; undefined
- * when they are. Safety stock is not kept back here: the shopper is holding the item.
+ * Moves `quantity` units only if that many are free, and returns the row; undefined when they are
+ * not. The row stays locked until the caller's transaction ends.
  */
-export function sellIfUnreserved(
+export function moveIfFree(
   trx: Trx,
-  storeId: string,
-  variantId: string,
-  quantity: number,
+  move: StockMove,
+  level: { storeId: string; variantId: string; quantity: number },
 ): Promise<InventoryLevelRow | undefined> {
+  const { quantity } = level
+  const free = move === 'RESERVE' ? sql`on_hand - reserved - safety_stock` : sql`on_hand - reserved`
+  const change =
+    move === 'SELL_AT_COUNTER'
+      ? { on_hand: sql<number>`on_hand - ${quantity}` }
+      : { reserved: sql<number>`reserved + ${quantity}` }
   return trx
     .updateTable('inventory_level')
-    .set({ on_hand: sql`on_hand - ${quantity}`, updated_at: sql`now()` })
-    .where('store_id', '=', storeId)
-    .where('variant_id', '=', variantId)
-    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
-    .returningAll()
-    .executeTakeFirst()
-}
-
-/** Like sellIfUnreserved, but reserves: a card sale's units wait for the card, off limits to others. */
-export function reserveIfUnreserved(
-  trx: Trx,
-  storeId: string,
-  variantId: string,
-  quantity: number,
-): Promise<InventoryLevelRow | undefined> {
-  return trx
-    .updateTable('inventory_level')
-    .set({ reserved: sql`reserved + ${quantity}`, updated_at: sql`now()` })
-    .where('store_id', '=', storeId)
-    .where('variant_id', '=', variantId)
-    .where(sql<boolean>`on_hand - reserved >= ${quantity}`)
+    .set({ ...change, updated_at: sql`now()` })
+    .where('store_id', '=', level.storeId)
+    .where('variant_id', '=', level.variantId)
+    .where(sql<boolean>`${free} >= ${quantity}`)
     .returningAll()
     .executeTakeFirst()
 }

@@ -155,20 +155,6 @@ export interface OrderStockLine {
 }
 
 /**
- * Reserves every line in the store for an order, or none: each row is updated only where
- * enough is available, in variant order (so concurrent checkouts never deadlock), and a short
- * line fails the whole reservation with what each short line has.
- */
-export async function reserveForOrder(
-  trx: Trx,
-  input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
-): Promise<void> {
-  const sorted = await moveEachOrNone(trx, input, inventoryRepository.reserveIfAvailable, findAvailableQuantities)
-  // The conditional updates already moved the levels: only the ledger is left to write.
-  await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
-}
-
-/**
  * A walk-in sale takes the units straight off the shelf (ledger reason POS_SALE), all lines or
  * none, but never units promised to pickup orders: when the till says they are, the count is
  * wrong and the store corrects it with an adjustment first.
@@ -177,7 +163,7 @@ export async function sellAtCounter(
   trx: Trx,
   input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
 ): Promise<void> {
-  const sorted = await moveEachOrNone(trx, input, inventoryRepository.sellIfUnreserved, findUnreservedQuantities)
+  const sorted = await moveEachOrNone(trx, input, 'SELL_AT_COUNTER', findUnreservedQuantities)
   await writeOrderMovements(trx, input, sorted, { onHand: -1, reserved: 0 }, 'POS_SALE', { levelsMoved: true })
 }
 
@@ -186,7 +172,7 @@ export async function holdAtCounter(
   trx: Trx,
   input: { storeId: string; orderId: string; lines: OrderStockLine[]; actor: StockActor },
 ): Promise<void> {
-  const sorted = await moveEachOrNone(trx, input, inventoryRepository.reserveIfUnreserved, findUnreservedQuantities)
+  const sorted = await moveEachOrNone(trx, input, 'RESERVE_AT_COUNTER', findUnreservedQuantities)
   await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
 }
 
@@ -202,13 +188,14 @@ async function findUnreservedQuantities(db: Db, storeIds: readonly string[], var
 async function moveEachOrNone(
   trx: Trx,
   input: { storeId: string; lines: OrderStockLine[] },
-  move: (trx: Trx, storeId: string, variantId: string, quantity: number) => Promise<unknown>,
+  move: inventoryRepository.StockMove,
   quantitiesLeft: (db: Db, storeIds: readonly string[], variantIds: readonly string[]) => Promise<Map<string, number>>,
 ): Promise<OrderStockLine[]> {
   const sorted = [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))
   const short: OrderStockLine[] = []
   for (const line of sorted) {
-    if (!(await move(trx, input.storeId, line.variantId, line.quantity))) short.push(line)
+    const moved = await inventoryRepository.moveIfFree(trx, move, { ...line, storeId: input.storeId })
+    if (!moved) short.push(line)
   }
   if (short.length === 0) return sorted
   const left = await quantitiesLeft(

@@ -25,7 +25,7 @@ export interface CheckoutClaimResult {
  * the store's counter) are shared by every concurrent checkout, and they stay locked until
  * commit. Issued one by one, they would be held for six round trips; here, for one and the
  * COMMIT. Each later step runs only if the one before succeeded, so a short line locks no slot.
- * The same rules live in the services (reserveIfAvailable, bookSlot, nextOrderSequence); the
+ * The same rules live in the services (moveIfFree('RESERVE'), bookSlot, nextOrderSequence); the
  * checkout concurrency tests hold this statement to them.
  */
 export async function claimStockSlotAndNumber(trx: Trx, claim: CheckoutClaim): Promise<CheckoutClaimResult> {

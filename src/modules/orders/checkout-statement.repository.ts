@@ -40,7 +40,7 @@ export type CheckoutWriteResult =
  * Why one statement: the stock row of a hot SKU, the slot and the store's counter are shared by
  * every checkout of the store, and stay locked until commit. Here the commit is the statement's
  * own, inside the server: no round trip to the application happens while they are held, as in
- * the bare UPDATE pgbench measures. The rules are those of reserveIfAvailable, bookSlot and
+ * the bare UPDATE pgbench measures. The rules are those of moveIfFree('RESERVE'), bookSlot and
  * nextOrderSequence; the checkout concurrency tests hold this statement to them.
  */
 export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<CheckoutWriteResult> {
