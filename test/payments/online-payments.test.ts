@@ -3,37 +3,29 @@ import { inTransaction } from '../../src/db/transaction.js'
 import { createLogger } from '../../src/logger.js'
 import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
 import { paymentReconciliationJob } from '../../src/modules/payments/payment-reconciliation.job.js'
-import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { CHECKOUT, type CheckoutResult, firstSlot, openAllDay, staffMutation } from '../fixtures/orders.js'
-import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { type FakeStripe, intentEvent, signWebhook } from '../helpers/fake-stripe.js'
+import { createStripeTestApp, type StripeTestApp, WEBHOOK_SECRET } from '../helpers/stripe-test-app.js'
+import type { TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2026-11-24T08:00:00Z')
-const WEBHOOK_SECRET = 'whsec_test_comptoir'
 let testDb: TestDb
 let fake: FakeStripe
 let api: TestApp
-let stripe: ReturnType<typeof createStripeProvider>
+let stripe: StripeTestApp['stripe']
+let app: StripeTestApp
+let deliver: StripeTestApp['deliver']
 let store: { id: string; gid: string }
 let variant: { id: string; gid: string }
 let manager: string
 
 beforeAll(async () => {
   testDb = await createTestDb()
-  fake = await startFakeStripe({ defaultOutcome: 'requires_payment_method' })
-  stripe = createStripeProvider({
-    secretKey: 'sk_test_comptoir',
-    apiBase: { host: fake.host, port: fake.port, protocol: fake.protocol },
-    maxNetworkRetries: 0,
-    timeoutMs: 2000,
-  })
-  api = createTestApp(testDb, {
-    now: () => NOW,
-    payments: { online: stripe, stripe: { client: stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
-  })
+  app = await createStripeTestApp(testDb, { now: () => NOW })
+  ;({ api, fake, stripe, deliver } = app)
   const id = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
   store = { id, gid: globalId('Store', id) }
   await openAllDay(testDb.db, id, { slotCapacity: 100 })
@@ -48,7 +40,7 @@ beforeAll(async () => {
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(async () => {
-  await fake.close()
+  await app.close()
   await testDb.destroy()
 })
 
@@ -70,15 +62,6 @@ async function onlineCheckout(quantity = 1, idempotencyKey = `online-${Math.rand
     return result.data!.checkoutPlaceOrder
   }
   return { first: await send(), retry: send }
-}
-
-async function deliver(type: string, object: object, id?: string) {
-  const { body, signature } = signWebhook(stripe.stripe, intentEvent(type, object, id), WEBHOOK_SECRET)
-  return api.app.request('/webhooks/stripe', {
-    method: 'POST',
-    headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
-    body,
-  })
 }
 
 async function orderState(orderGid: string) {

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createStripeProvider } from '../../src/modules/payments/stripe.provider.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
-import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import type { FakeStripe } from '../helpers/fake-stripe.js'
+import { createStripeTestApp, type StripeTestApp } from '../helpers/stripe-test-app.js'
+import type { TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2026-11-24T08:00:00Z')
-const WEBHOOK_SECRET = 'whsec_test_comptoir'
 let testDb: TestDb
 let fake: FakeStripe
 let api: TestApp
-let stripe: ReturnType<typeof createStripeProvider>
+let app: StripeTestApp
+let deliver: StripeTestApp['deliver']
 let store: { id: string; gid: string }
 let variant: { id: string; gid: string; price: number }
 let manager: string
@@ -54,28 +54,10 @@ async function paymentOf(orderGid: string) {
   return testDb.db.selectFrom('payment').selectAll().where('order_id', '=', rawId(orderGid)).executeTakeFirstOrThrow()
 }
 
-async function deliver(type: string, object: object) {
-  const { body, signature } = signWebhook(stripe.stripe, intentEvent(type, object), WEBHOOK_SECRET)
-  return api.app.request('/webhooks/stripe', {
-    method: 'POST',
-    headers: { 'stripe-signature': signature, 'content-type': 'application/json' },
-    body,
-  })
-}
-
 beforeAll(async () => {
   testDb = await createTestDb()
-  fake = await startFakeStripe({ defaultOutcome: 'requires_payment_method' })
-  stripe = createStripeProvider({
-    secretKey: 'sk_test_comptoir',
-    apiBase: { host: fake.host, port: fake.port, protocol: fake.protocol },
-    maxNetworkRetries: 0,
-    timeoutMs: 2000,
-  })
-  api = createTestApp(testDb, {
-    now: () => NOW,
-    payments: { online: stripe, stripe: { client: stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
-  })
+  app = await createStripeTestApp(testDb, { now: () => NOW })
+  ;({ api, fake, deliver } = app)
   const id = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
   store = { id, gid: globalId('Store', id) }
   const row = await testDb.db
@@ -100,7 +82,7 @@ beforeAll(async () => {
   tillId = registered.data!.posTerminalRegister.terminal.id
 })
 afterAll(async () => {
-  await fake.close()
+  await app.close()
   await testDb.destroy()
 })
 
