@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
 import { type CheckoutWrite, writeCheckout } from '../../src/modules/orders/checkout-statement.repository.js'
@@ -152,4 +153,15 @@ describe('a checkout written as one statement', () => {
     expect(await state(cartId, write.order.id)).toEqual({ ...before, cart: 'ACTIVE' })
     await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
   })
+
+  it.runIf(process.env.DATABASE_URL || process.env.TEST_DATABASE_URL)(
+    'keeps working on connections that prepared it when a migration adds a column to orders',
+    async () => {
+      for (let round = 0; round < 2; round++) {
+        const { write } = await cartAndWrite()
+        expect(await writeCheckout(testDb.db, write)).toMatchObject({ kind: 'PLACED' })
+        if (round === 0) await sql`ALTER TABLE sales_order ADD COLUMN added_later integer`.execute(testDb.db)
+      }
+    },
+  )
 })
