@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { inTransaction } from '../../src/db/transaction.js'
+import { createLogger } from '../../src/logger.js'
+import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
+import { paymentReconciliationJob } from '../../src/modules/payments/payment-reconciliation.job.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
 import type { FakeStripe } from '../helpers/fake-stripe.js'
@@ -213,5 +217,39 @@ describe('a card sale at the till with Stripe Terminal', () => {
         .executeTakeFirstOrThrow()
     ).stripe_reader_id
     expect(readerCalls().slice(before)).toEqual([`/v1/terminal/readers/${paired}/process_payment_intent`])
+  })
+
+  it('abandons a sale whose card never comes once its payment is due: units back, the intent voided', async () => {
+    // Earlier tests leave sales waiting on a card, whose holds beforeEach reset: out of the timer's way.
+    await testDb.db
+      .updateTable('sales_order')
+      .set({ status: 'CANCELLED' })
+      .where('status', '=', 'PENDING_PAYMENT')
+      .execute()
+    const first = (
+      await sell({
+        lines: [{ variantId: variant.gid, quantity: 3 }],
+        payment: { method: 'CARD_PRESENT' },
+        idempotencyKey: 'card-sale-0005',
+      })
+    ).data!.posSaleCreate
+    expect(first.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])
+    expect(await level()).toEqual({ on_hand: 10, reserved: 3 })
+    const pending = await paymentOf(first.order!.id)
+
+    const later = new Date(NOW.getTime() + 60 * 60_000)
+    await inTransaction(testDb.db, (trx) => orderTimersJob().run(trx, later))
+    const sale = await testDb.db
+      .selectFrom('sales_order')
+      .select('status')
+      .where('id', '=', rawId(first.order!.id))
+      .executeTakeFirstOrThrow()
+    expect(sale.status).toBe('CANCELLED')
+    expect(await level()).toEqual({ on_hand: 10, reserved: 0 })
+
+    const reconcile = paymentReconciliationJob({ provider: app.stripe, logger: createLogger('silent') })
+    await inTransaction(testDb.db, (trx) => reconcile.run(trx, later))
+    expect(fake.intents.get(pending.provider_ref!)?.status).toBe('canceled')
+    expect((await paymentOf(first.order!.id)).status).toBe('VOIDED')
   })
 })

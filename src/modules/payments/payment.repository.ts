@@ -95,27 +95,30 @@ export function findOrdersWithLapsingAuthorisation(db: Db, authorisedBefore: Dat
  * be lost), or still holding funds for an order that was cancelled or expired.
  */
 export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
-  return db
-    .selectFrom('payment')
-    .innerJoin('sales_order', 'sales_order.id', 'payment.order_id')
-    .selectAll('payment')
-    .select('sales_order.status as order_status')
-    .where('payment.provider', '=', 'STRIPE')
-    .where('payment.provider_ref', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb('payment.status', 'in', ['PENDING', 'REQUIRES_ACTION', 'FAILED']),
-          eb('sales_order.status', '=', 'PENDING_PAYMENT'),
-          eb('payment.updated_at', '<', before),
+  return (
+    db
+      .selectFrom('payment')
+      .innerJoin('sales_order', 'sales_order.id', 'payment.order_id')
+      .selectAll('payment')
+      .select('sales_order.status as order_status')
+      // Card-present intents too: a till sale abandoned by its timer leaves the card held otherwise.
+      .where('payment.provider', 'in', ['STRIPE', 'STRIPE_TERMINAL'])
+      .where('payment.provider_ref', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('payment.status', 'in', ['PENDING', 'REQUIRES_ACTION', 'FAILED']),
+            eb('sales_order.status', '=', 'PENDING_PAYMENT'),
+            eb('payment.updated_at', '<', before),
+          ]),
+          eb.and([
+            eb('payment.status', 'in', ['REQUIRES_ACTION', 'AUTHORIZED', 'FAILED']),
+            eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
+          ]),
         ]),
-        eb.and([
-          eb('payment.status', 'in', ['REQUIRES_ACTION', 'AUTHORIZED', 'FAILED']),
-          eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
-        ]),
-      ]),
-    )
-    .orderBy('payment.updated_at')
-    .limit(limit)
-    .execute()
+      )
+      .orderBy('payment.updated_at')
+      .limit(limit)
+      .execute()
+  )
 }
