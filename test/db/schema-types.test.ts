@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/database.js'
+import { SALES_ORDER_COLUMNS } from '../../src/db/sales-order-columns.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 /**
@@ -82,35 +83,7 @@ const DECLARED = {
   cart_event: ['id', 'cart_id', 'customer_id', 'type', 'channel', 'payload', 'created_at'],
   store_order_counter: ['store_id', 'last_number'],
   pickup_slot_booking: ['store_id', 'slot_start', 'booked'],
-  sales_order: [
-    'id',
-    'number',
-    'store_id',
-    'customer_id',
-    'cart_id',
-    'idempotency_key',
-    'channel',
-    'status',
-    'payment_mode',
-    'pickup_slot_start',
-    'pickup_slot_end',
-    'pickup_code_hash',
-    'pickup_code_failures',
-    'currency_code',
-    'subtotal_minor',
-    'tax_minor',
-    'total_minor',
-    'payment_due_at',
-    'ready_at',
-    'hold_until',
-    'collected_at',
-    'cancelled_at',
-    'cancel_reason',
-    'arrived_at',
-    'contact_email',
-    'created_at',
-    'updated_at',
-  ],
+  sales_order: SALES_ORDER_COLUMNS,
   order_line: [
     'order_id',
     'line_number',

@@ -2,47 +2,10 @@ import { type RawBuilder, sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { Database, SalesOrderRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
+import { SALES_ORDER_COLUMNS } from '../../db/sales-order-columns.js'
 import { AVAILABLE, claimCtes, claimRecordCtes, ORDER_NUMBER } from './checkout-claim.sql.js'
 
 type Row = Record<string, unknown>
-
-/**
- * The order's columns, named rather than `*`: the statement is prepared, and a prepared statement
- * whose result gains a column (a migration while older instances still run) fails until they
- * restart. Named columns keep its result the same; the type below keeps the list complete.
- */
-const ORDER_COLUMNS = [
-  'id',
-  'number',
-  'store_id',
-  'customer_id',
-  'cart_id',
-  'idempotency_key',
-  'contact_email',
-  'channel',
-  'status',
-  'payment_mode',
-  'pickup_slot_start',
-  'pickup_slot_end',
-  'pickup_code_hash',
-  'pickup_code_failures',
-  'currency_code',
-  'subtotal_minor',
-  'tax_minor',
-  'total_minor',
-  'payment_due_at',
-  'ready_at',
-  'hold_until',
-  'collected_at',
-  'cancelled_at',
-  'cancel_reason',
-  'arrived_at',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof SalesOrderRow)[]
-type MissingOrderColumn = Exclude<keyof SalesOrderRow, (typeof ORDER_COLUMNS)[number]>
-const everyOrderColumnIsListed: [MissingOrderColumn] extends [never] ? true : MissingOrderColumn = true
-void everyOrderColumnIsListed
 
 export interface CheckoutWrite {
   /** The cart as read, by its row version: any change since (lines, another checkout) voids the write. */
@@ -97,14 +60,14 @@ export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<Check
         SELECT ${columns(write.order, 'given')},
           ${ORDER_NUMBER}
         FROM jsonb_populate_record(NULL::sales_order, ${JSON.stringify(write.order)}::jsonb) AS given, counter
-        RETURNING ${sql.join(ORDER_COLUMNS.map((column) => sql.ref(column)))}
+        RETURNING ${sql.join(SALES_ORDER_COLUMNS.map((column) => sql.ref(column)))}
       ),
       order_lines AS (${insertIfPlaced('order_line', write.lines)}),
       history AS (${insertIfPlaced('order_status_change', [write.history])}),
       journey AS (${insertIfPlaced('cart_event', [write.cartEvent])}),
       events AS (${insertIfPlaced('outbox_event', write.events)}),
       ${claimRecordCtes(claim, 'placed')}
-      SELECT ${sql.join(ORDER_COLUMNS.map((column) => sql.ref(`placed.${column}`)))},
+      SELECT ${sql.join(SALES_ORDER_COLUMNS.map((column) => sql.ref(`placed.${column}`)))},
         (SELECT count(*)::int FROM cart_claim) AS cart_claimed,
         CASE
           WHEN NOT EXISTS (SELECT 1 FROM cart_claim) OR EXISTS (SELECT 1 FROM placed) THEN false
