@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { parseMajorUnits } from '../shared/money.js'
+import { readerIdSchema } from '../terminals/terminal.schema.js'
 
 const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
 
@@ -16,7 +17,7 @@ export const PosPaymentInput = builder.inputType('PosPaymentInput', {
     readerId: t.string({
       description:
         "CARD_PRESENT: the store's Stripe Terminal reader that takes the card (tmr_…). A terminal paired with a reader may leave it out.",
-      validate: z.string().regex(/^tmr_\w+$/, 'readerId is a Stripe reader id (tmr_…)'),
+      validate: readerIdSchema,
     }),
   }),
 })
