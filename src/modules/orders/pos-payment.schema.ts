@@ -1,7 +1,7 @@
-import { GraphQLError } from 'graphql'
 import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
+import { badUserInput } from '../../graphql/errors.js'
 import { parseMajorUnits } from '../shared/money.js'
 import { readerIdSchema } from '../terminals/terminal.schema.js'
 
@@ -29,10 +29,6 @@ export interface PosPayment {
   readerId: string | null
 }
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })
-}
-
 /** Reads a till's payment input, refusing what no amount of retrying would fix. */
 export function parsePosPayment(
   context: GraphQLContext,
@@ -42,12 +38,12 @@ export function parsePosPayment(
   const tendered = payment.amountTendered
   const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, currencyCode)
   if (tendered != null && tenderedMinor === null) {
-    throw badInput(`amountTendered must be a decimal amount in ${currencyCode}, e.g. "20.00".`)
+    throw badUserInput(`amountTendered must be a decimal amount in ${currencyCode}, e.g. "20.00".`)
   }
   const pairedReader = context.viewer.kind === 'terminal' ? context.viewer.readerId : null
   const readerId = payment.method === 'CARD_PRESENT' ? (payment.readerId ?? pairedReader) : null
   if (payment.method === 'CARD_PRESENT' && context.payments.stripe && !readerId) {
-    throw badInput(
+    throw badUserInput(
       'A card-present payment needs the readerId of the store’s card reader, or a terminal paired with one (posTerminalUpdate).',
     )
   }

@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql'
 import { z } from 'zod'
 import { storeOfViewer } from '../../auth/viewer.js'
 import type { SalesOrderRow } from '../../db/database.js'
@@ -6,7 +5,7 @@ import { isUniqueViolation } from '../../db/sql-errors.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
-import { notFound } from '../../graphql/errors.js'
+import { badUserInput, notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Variant } from '../catalog/catalog.schema.js'
@@ -78,10 +77,6 @@ const PosSaleCreatePayload = builder
     }),
   })
 
-function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } })
-}
-
 interface SaleOutcome {
   orderId: string
   changeMinor: number | null
@@ -120,7 +115,7 @@ builder.mutationFields((t) => ({
     }),
     resolve: async (_root, { input }, context) => {
       const storeId = input.storeId?.id ?? storeOfViewer(context.viewer)
-      if (!storeId) throw badInput('Give the storeId of the sale: an admin belongs to no store.')
+      if (!storeId) throw badUserInput('Give the storeId of the sale: an admin belongs to no store.')
       if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
       const customerId = input.customerId?.id ?? null
       if (customerId && (await findCustomersByIds(context.db, [customerId])).length === 0) {
@@ -128,7 +123,7 @@ builder.mutationFields((t) => ({
       }
       const key = input.idempotencyKey ?? null
       if (input.payment.method === 'CARD_PRESENT' && context.payments.stripe && !key) {
-        throw badInput('A card sale finishes in a second call once the card is accepted: send an idempotencyKey.')
+        throw badUserInput('A card sale finishes in a second call once the card is accepted: send an idempotencyKey.')
       }
       const requested = input.lines.map((line) => ({
         variantId: line.variantId?.id ?? null,
@@ -139,7 +134,7 @@ builder.mutationFields((t) => ({
         const { lines, currencyCode } = await priceSaleLines(context.db, requested)
         const payment = parsePosPayment(context, input.payment, currencyCode)
         if (payment.method === 'CASH' && payment.tenderedMinor === null) {
-          throw badInput('A cash sale needs amountTendered.')
+          throw badUserInput('A cash sale needs amountTendered.')
         }
         const replayed = key ? await findReplay(context, storeId, key, lines) : null
         if (replayed) return replaySale(context, replayed, payment.readerId)

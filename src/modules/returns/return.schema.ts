@@ -1,10 +1,9 @@
-import { GraphQLError } from 'graphql'
 import { z } from 'zod'
 import { storeOfViewer } from '../../auth/viewer.js'
 import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
-import { notFound } from '../../graphql/errors.js'
+import { badUserInput, notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Order } from '../orders/order.schema.js'
@@ -81,9 +80,7 @@ builder.mutationFields((t) => ({
       const viewer = context.viewer
       const storeId = input.storeId?.id ?? storeOfViewer(viewer)
       if (!storeId || !(await findStore(context.db, storeId))) {
-        throw new GraphQLError('Name the store taking the goods back (storeId).', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        })
+        throw badUserInput('Name the store taking the goods back (storeId).')
       }
       const orderId = input.orderId.id
       if ((await findOrderViews(context.db, [orderId])).length === 0) throw notFound('Order', orderId)
