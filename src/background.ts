@@ -9,6 +9,7 @@ import { createOutboxDispatcher } from './modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from './modules/events/pubsub.js'
 import { createNotificationDispatcher } from './modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor } from './modules/notifications/notification-setup.js'
+import { ORDER_READY_EVENT } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 
 export interface BackgroundWork {
@@ -34,13 +35,23 @@ export function startBackgroundWork(deps: {
     help: 'Payments whose state disagreed with the provider at the last reconciliation',
     registers: [deps.metrics.registry],
   })
-  const dispatcher = createOutboxDispatcher({ db, pubsub, logger, pollIntervalMs: config.outboxPollMs })
-  dispatcher.start()
   const notifications = createNotificationDispatcher({
     db,
     logger,
     provider: notificationProviderFor(config.notifications, logger),
   })
+  const dispatcher = createOutboxDispatcher({
+    db,
+    pubsub,
+    logger,
+    pollIntervalMs: config.outboxPollMs,
+    // Only an order becoming ready queues a notification: waking on every mutation instead would
+    // cost a claim transaction per checkout for nothing.
+    onPublished: (events) => {
+      if (events.some((event) => event.type === ORDER_READY_EVENT)) notifications.wake()
+    },
+  })
+  dispatcher.start()
   notifications.start()
   const scheduler = config.schedulerEnabled
     ? createScheduler({

@@ -9,7 +9,7 @@ import { notificationProviderFor } from '../../src/modules/notifications/notific
 import { paymentsFor } from '../../src/modules/payments/payment-setup.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { capturingLogger, notificationsOf, readyOrder } from '../fixtures/notifications.js'
-import { openAllDay } from '../fixtures/orders.js'
+import { openAllDay, placeOrder } from '../fixtures/orders.js'
 import { SMTP_PASSWORD, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -133,9 +133,18 @@ describe('with SMTP_URL', () => {
       metrics: createHttpMetrics({ processMetrics: false }),
     })
     try {
+      // Its first run at start, then nothing until an order is ready: a checkout, which the outbox
+      // dispatcher publishes at once, wakes no notification claim.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      testDb.statements.length = 0
+      await placeOrder(api, { storeGid, lines: [{ variantId: variantGid, quantity: 1 }] })
+      await within(2000, async () => (testDb.statements.some((q) => q.includes('"outbox_event"')) ? true : undefined))
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(testDb.statements.filter((q) => q.includes('"notification"'))).toEqual([])
+
       const before = smtp.received.length
       const order = await readyOrder(api, manager, { storeGid, variantGid, email: 'live@example.com' })
-      // Well inside the 5 s poll: the mutation's signal woke the dispatcher.
+      // Well inside the 5 s poll: publishing the order's ready event woke the dispatcher.
       const mail = await within(2000, async () =>
         smtp.received.slice(before).find((m) => m.to[0] === 'live@example.com'),
       )

@@ -13,6 +13,8 @@ export interface OutboxDispatcherOptions {
   /** How often to look for events nobody signalled (another instance's, or a missed wake). */
   pollIntervalMs?: number
   batchSize?: number
+  /** Told of every batch once published: another worker can wake on the events it cares for. */
+  onPublished?: (events: readonly outboxRepository.OutboxEventRow[]) => void
 }
 
 export type OutboxDispatcher = RunLoop<number>
@@ -37,6 +39,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       // Acceptable for live screens: subscribers refetch, and a reconnecting screen catches up.
       const events = await inTransaction(db, (trx) => outboxRepository.claimUnpublishedEvents(trx, batchSize))
       for (const event of events) publishSafely(event)
+      if (events.length > 0) options.onPublished?.(events)
       published += events.length
       if (events.length < batchSize) break
     }

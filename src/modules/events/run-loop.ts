@@ -21,8 +21,8 @@ export function createRunLoop<R>(options: {
   run: (shouldStop: () => boolean) => Promise<R>
   logger: Logger
   pollIntervalMs: number
-  /** Registers the wake-up signal; returns its removal. */
-  subscribe: (listener: () => void) => () => void
+  /** Registers a wake-up signal, if the worker has one; returns its removal. */
+  subscribe?: (listener: () => void) => () => void
   report: (result: R) => void
 }): RunLoop<R> {
   const { logger } = options
@@ -81,7 +81,7 @@ export function createRunLoop<R>(options: {
       if (started) return
       started = true
       stopping = false
-      unsubscribe = options.subscribe(wake)
+      unsubscribe = options.subscribe?.(wake)
       void tick()
     },
     async stop() {

@@ -1,7 +1,6 @@
 import type { Db } from '../../db/create-db.js'
 import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
-import { onEventRecorded } from '../events/event-signal.js'
 import { createRunLoop, type RunLoop } from '../events/run-loop.js'
 import { findOrderViews } from '../orders/order.service.js'
 import { findStore } from '../stores/store.service.js'
@@ -116,7 +115,6 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     run: drain,
     logger,
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
-    subscribe: onEventRecorded,
     report: (result) => {
       if (result.sent + result.retrying + result.failed + result.skipped > 0) logger.debug(result, 'notifications')
     },
