@@ -1,9 +1,9 @@
-import { type RawBuilder, sql } from 'kysely'
+import { CompiledQuery } from 'kysely'
+import { createBatcher } from '../../db/batcher.js'
 import type { Db } from '../../db/create-db.js'
-import type { Database, SalesOrderRow } from '../../db/database.js'
+import type { SalesOrderRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import { SALES_ORDER_COLUMNS } from '../../db/sales-order-columns.js'
-import { AVAILABLE, claimCtes, claimRecordCtes, ORDER_NUMBER } from './checkout-claim.sql.js'
 
 type Row = Record<string, unknown>
 
@@ -32,83 +32,107 @@ export type CheckoutWriteResult =
   | { kind: 'SLOT_FULL' }
 
 /**
- * A whole checkout in ONE statement, run on its own (autocommit): close the cart if it is still
- * the version read; lock its stock rows in variant order and reserve every line or none; take a
- * place in the slot and the store's next order number; write the order, its lines, history,
- * ledger rows and outbox events. Each step runs only if the one before succeeded, and a short line
- * or a full slot aborts the statement (comptoir_abort), which undoes all of it.
+ * A whole checkout written at once: close the cart if it is still the version read; reserve
+ * every line or none; take a place in the slot and the store's next order number; write the
+ * order, its lines, history, ledger rows and outbox events (comptoir_place_orders, migration
+ * 0011). A short line or a full slot leaves no trace.
  *
- * Why one statement: the stock row of a hot SKU, the slot and the store's counter are shared by
- * every checkout of the store, and stay locked until commit. Here the commit is the statement's
- * own, inside the server: no round trip to the application happens while they are held, as in
- * the bare UPDATE pgbench measures. The rules are those of moveIfFree('RESERVE'), bookSlot and
- * nextOrderSequence; the checkout concurrency tests hold this statement to them.
+ * Why batched: the stock row of a hot SKU, the slot and the store's counter are shared by every
+ * checkout of the store and stay locked until commit. Checkouts that arrive while others are
+ * being written go together in the next statement, run on its own (autocommit): one round trip
+ * and one commit for all of them, locks held only inside the server, and at most
+ * MAX_BATCHES_IN_FLIGHT transactions of a pool contending for those rows instead of one per
+ * request. Inside a transaction the write joins it, alone. The rules are those of
+ * moveIfFree('RESERVE'), bookSlot and nextOrderSequence; the checkout concurrency tests hold the
+ * function to them.
  */
-export async function writeCheckout(db: Db, write: CheckoutWrite): Promise<CheckoutWriteResult> {
-  const { stock } = write
-  const claim = { ...stock, orderId: write.order.id }
+export function writeCheckout(db: Db, write: CheckoutWrite): Promise<CheckoutWriteResult> {
+  if (db.isTransaction) return writeCheckouts(db, [write]).then(([result]) => result as CheckoutWriteResult)
+  let batcher = batchers.get(db)
+  if (!batcher) {
+    batcher = createBatcher((writes) => writeCheckouts(db, writes), {
+      maxInFlight: MAX_BATCHES_IN_FLIGHT,
+      maxBatchSize: MAX_BATCH_SIZE,
+    })
+    batchers.set(db, batcher)
+  }
+  return batcher(write)
+}
+
+/**
+ * Two batches: one written while the next waits for its locks inside the server, ready to go the
+ * moment the first commits. More would only add transactions waiting on the same rows.
+ */
+const MAX_BATCHES_IN_FLIGHT = 2
+const MAX_BATCH_SIZE = 32
+
+const batchers = new WeakMap<Db, (write: CheckoutWrite) => Promise<CheckoutWriteResult>>()
+
+/** Fixed text, its one value the writes as JSON: compiled once, prepared once per connection. */
+const PLACE_ORDERS = `${PREPARED}
+  SELECT written.outcome, written.detail,
+    ${SALES_ORDER_COLUMNS.map((column) => `(written.placed).${column}`).join(', ')}
+  FROM comptoir_place_orders($1::jsonb) WITH ORDINALITY AS written
+  ORDER BY written.ordinality`
+
+/**
+ * A batch that fails as a whole (a write breaking a constraint, a lock wait timing out) is sent
+ * again one write at a time, so that only the write at fault fails. Sending again is safe: a write
+ * whose batch did commit after all finds its cart closed and answers CART_CHANGED, and the
+ * checkout then finds its order.
+ */
+async function writeCheckouts(db: Db, writes: readonly CheckoutWrite[]): Promise<CheckoutWriteResult[]> {
   try {
-    const result = await sql<Row & { cart_claimed: number }>`${sql.raw(PREPARED)}
-      WITH cart_claim AS (
-        UPDATE cart SET status = 'CHECKED_OUT', updated_at = now()
-        WHERE id = ${write.cart.id}::uuid AND status = 'ACTIVE' AND xmin = ${write.cart.version}::xid
-        RETURNING id
-      ),
-      ${claimCtes(claim, sql`EXISTS (SELECT 1 FROM cart_claim)`)},
-      placed AS (
-        INSERT INTO sales_order (${columns(write.order)}, number)
-        SELECT ${columns(write.order, 'given')},
-          ${ORDER_NUMBER}
-        FROM jsonb_populate_record(NULL::sales_order, ${JSON.stringify(write.order)}::jsonb) AS given, counter
-        RETURNING ${sql.join(SALES_ORDER_COLUMNS.map((column) => sql.ref(column)))}
-      ),
-      order_lines AS (${insertIfPlaced('order_line', write.lines)}),
-      history AS (${insertIfPlaced('order_status_change', [write.history])}),
-      journey AS (${insertIfPlaced('cart_event', [write.cartEvent])}),
-      events AS (${insertIfPlaced('outbox_event', write.events)}),
-      ${claimRecordCtes(claim, 'placed')}
-      SELECT ${sql.join(SALES_ORDER_COLUMNS.map((column) => sql.ref(`placed.${column}`)))},
-        (SELECT count(*)::int FROM cart_claim) AS cart_claimed,
-        CASE
-          WHEN NOT EXISTS (SELECT 1 FROM cart_claim) OR EXISTS (SELECT 1 FROM placed) THEN false
-          WHEN (SELECT count(*) FROM reserved) < ${stock.lines.length} THEN comptoir_abort(
-            'INSUFFICIENT_STOCK',
-            ${AVAILABLE}
-          )
-          ELSE comptoir_abort('SLOT_FULL', '{}'::jsonb)
-        END AS aborted
-      FROM (SELECT 1) AS one LEFT JOIN placed ON true
-    `.execute(db)
-    const row = result.rows[0]
-    if (!row || row.cart_claimed === 0) return { kind: 'CART_CHANGED' }
-    const { cart_claimed: _claimed, aborted: _aborted, ...order } = row
-    return { kind: 'PLACED', order: order as unknown as SalesOrderRow }
+    const { rows } = await db.executeQuery<PlacedRow>(
+      CompiledQuery.raw(PLACE_ORDERS, [JSON.stringify(writes.map(asFunctionInput))]),
+    )
+    return rows.map(resultOf)
   } catch (error) {
-    const aborted = checkoutAbortOf(error)
-    if (!aborted) throw error
-    if (aborted.reason === 'SLOT_FULL') return { kind: 'SLOT_FULL' }
-    return { kind: 'INSUFFICIENT_STOCK', available: new Map(Object.entries(aborted.detail as Record<string, number>)) }
+    if (writes.length === 1 || db.isTransaction) throw error
+    return Promise.all(writes.map(async (write) => (await writeCheckouts(db, [write]))[0] as CheckoutWriteResult))
   }
 }
 
-/** `INSERT INTO table (…) SELECT … FROM <rows as JSON>` once the order is placed; typed by the table. */
-function insertIfPlaced(table: keyof Database, rows: Row[]): RawBuilder<unknown> {
-  const [first] = rows
-  if (!first) throw new Error(`nothing to insert into ${table}`)
-  return sql`
-    INSERT INTO ${sql.table(table)} (${columns(first)})
-    SELECT ${columns(first, 'given')}
-    FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb) AS given
-    WHERE EXISTS (SELECT 1 FROM placed)`
+type PlacedRow = { [Column in keyof SalesOrderRow]: SalesOrderRow[Column] | null } & {
+  outcome: string
+  detail: unknown
 }
 
-function columns(row: Row, from?: string): RawBuilder<unknown> {
-  return sql.join(Object.keys(row).map((column) => (from ? sql.ref(`${from}.${column}`) : sql.ref(column))))
+/** The shape comptoir_place_orders reads each write in. */
+function asFunctionInput(write: CheckoutWrite) {
+  const { stock } = write
+  return {
+    cartId: write.cart.id,
+    cartVersion: write.cart.version,
+    storeId: stock.storeId,
+    slotStart: stock.slotStart,
+    slotCapacity: stock.slotCapacity,
+    stock: stock.lines.map((line) => ({ variant_id: line.variantId, quantity: line.quantity })),
+    order: write.order,
+    lines: write.lines,
+    history: write.history,
+    cartEvent: write.cartEvent,
+    events: write.events,
+  }
 }
 
-function checkoutAbortOf(error: unknown): { reason: string; detail: unknown } | null {
-  if (typeof error !== 'object' || error === null) return null
-  const { code, message, detail } = error as { code?: unknown; message?: unknown; detail?: unknown }
-  if (code !== 'CZ001' || typeof message !== 'string') return null
-  return { reason: message, detail: typeof detail === 'string' ? JSON.parse(detail) : {} }
+function resultOf(row: PlacedRow): CheckoutWriteResult {
+  const { outcome, detail, ...order } = row
+  switch (outcome) {
+    case 'PLACED':
+      return { kind: 'PLACED', order: order as SalesOrderRow }
+    case 'CART_CHANGED':
+      return { kind: 'CART_CHANGED' }
+    case 'SLOT_FULL':
+      return { kind: 'SLOT_FULL' }
+    case 'INSUFFICIENT_STOCK':
+      return { kind: 'INSUFFICIENT_STOCK', available: new Map(Object.entries(jsonOf(detail) as Record<string, number>)) }
+    default:
+      throw new Error(`comptoir_place_orders answered ${outcome}`)
+  }
+}
+
+/** jsonb arrives parsed from pg; a driver may hand it over as text. */
+function jsonOf(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value
 }

@@ -1,0 +1,54 @@
+export interface BatcherOptions {
+  /** Batches sent at once; the others wait for one of them to finish. */
+  maxInFlight: number
+  maxBatchSize: number
+}
+
+/**
+ * Gathers calls into batches: a call goes out at once when fewer than maxInFlight batches are
+ * running, and otherwise waits with the others that arrive meanwhile, to go out together as the
+ * next batch. Alone, a call waits for nothing; under load, the batches grow by themselves.
+ *
+ * `runBatch` answers one result per item, in order. When it fails, every call of that batch fails
+ * with its error; the batches before and after it are not affected.
+ */
+export function createBatcher<Item, Result>(
+  runBatch: (items: readonly Item[]) => Promise<readonly Result[]>,
+  options: BatcherOptions,
+): (item: Item) => Promise<Result> {
+  interface Waiting {
+    item: Item
+    resolve: (result: Result) => void
+    reject: (error: unknown) => void
+  }
+  const waiting: Waiting[] = []
+  let inFlight = 0
+
+  const send = (batch: Waiting[]) => {
+    inFlight++
+    runBatch(batch.map((each) => each.item))
+      .then((results) => {
+        if (results.length !== batch.length) {
+          throw new Error(`a batch of ${batch.length} answered ${results.length} results`)
+        }
+        batch.forEach((each, index) => each.resolve(results[index] as Result))
+      })
+      .catch((error: unknown) => {
+        for (const each of batch) each.reject(error)
+      })
+      .finally(() => {
+        inFlight--
+        sendWaiting()
+      })
+  }
+
+  const sendWaiting = () => {
+    while (inFlight < options.maxInFlight && waiting.length > 0) send(waiting.splice(0, options.maxBatchSize))
+  }
+
+  return (item) =>
+    new Promise<Result>((resolve, reject) => {
+      waiting.push({ item, resolve, reject })
+      sendWaiting()
+    })
+}
