@@ -31,7 +31,7 @@ export function createBatcher<Item, Result>(
         if (results.length !== batch.length) {
           throw new Error(`a batch of ${batch.length} answered ${results.length} results`)
         }
-        batch.forEach((each, index) => each.resolve(results[index] as Result))
+        for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
       })
       .catch((error: unknown) => {
         for (const each of batch) each.reject(error)

@@ -126,7 +126,10 @@ function resultOf(row: PlacedRow): CheckoutWriteResult {
     case 'SLOT_FULL':
       return { kind: 'SLOT_FULL' }
     case 'INSUFFICIENT_STOCK':
-      return { kind: 'INSUFFICIENT_STOCK', available: new Map(Object.entries(jsonOf(detail) as Record<string, number>)) }
+      return {
+        kind: 'INSUFFICIENT_STOCK',
+        available: new Map(Object.entries(jsonOf(detail) as Record<string, number>)),
+      }
     default:
       throw new Error(`comptoir_place_orders answered ${outcome}`)
   }
