@@ -1,3 +1,5 @@
+import type { Db } from './create-db.js'
+
 export interface BatcherOptions {
   /** Batches sent at once; the others wait for one of them to finish. */
   maxInFlight: number
@@ -51,4 +53,28 @@ export function createBatcher<Item, Result>(
       waiting.push({ item, resolve, reject })
       sendWaiting()
     })
+}
+
+/**
+ * createBatcher for calls that take a database: one batcher per pool, created on first use.
+ * Inside a transaction a call joins it, alone: its statement must see, and be undone with, the
+ * transaction's other writes.
+ */
+export function batchedPerDatabase<Item, Result>(
+  runBatch: (db: Db, items: readonly Item[]) => Promise<readonly Result[]>,
+  options: BatcherOptions,
+): (db: Db, item: Item) => Promise<Result> {
+  const batchers = new WeakMap<Db, (item: Item) => Promise<Result>>()
+  return async (db, item) => {
+    if (db.isTransaction) {
+      const [result] = await runBatch(db, [item])
+      return result as Result
+    }
+    let batcher = batchers.get(db)
+    if (!batcher) {
+      batcher = createBatcher((items) => runBatch(db, items), options)
+      batchers.set(db, batcher)
+    }
+    return batcher(item)
+  }
 }

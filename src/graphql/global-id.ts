@@ -1,7 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
 import { GraphQLError } from 'graphql'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+import { isUuid } from '../modules/shared/uuid.js'
 
 /**
  * Every row id is a UUID; refusing anything else while decoding means a forged or mangled ID is
@@ -27,7 +26,7 @@ function decodeFresh(globalID: string): { typename: string; id: string } {
   } catch {
     throw invalidId(globalID)
   }
-  if (!UUID.test(decoded.id)) throw invalidId(globalID)
+  if (!isUuid(decoded.id)) throw invalidId(globalID)
   return decoded
 }
 

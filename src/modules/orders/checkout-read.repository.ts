@@ -1,8 +1,10 @@
-import { sql } from 'kysely'
+import { CompiledQuery } from 'kysely'
+import { batchedPerDatabase } from '../../db/batcher.js'
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, StoreRow, VariantRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import type { StoredCartToken } from '../carts/cart-access.js'
+import { isUuid } from '../shared/uuid.js'
 
 export interface CheckoutCartLine {
   variant_id: string
@@ -27,31 +29,66 @@ export interface CheckoutRead {
 /**
  * Everything a checkout reads, in ONE query: the cart and its version, its tokens, its lines with
  * their variants, what it holds, and the store. The same rows the cart, access and store services
- * read one query at a time; on the checkout path every round trip costs throughput.
+ * read one query at a time; on the checkout path every round trip costs throughput, so checkouts
+ * that arrive while others are reading are read together (see batchedPerDatabase).
  */
-export async function readCheckout(db: Db, cartId: string, storeId: string): Promise<CheckoutRead | null> {
-  const { rows } = await sql<CheckoutRead['cart'] & Omit<CheckoutRead, 'cart'>>`${sql.raw(PREPARED)}
-    SELECT c.id, c.status, c.customer_id, c.currency_code, c.last_channel, c.xmin::text AS version,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object('token_hash', t.token_hash, 'channel', t.channel)), '[]'::jsonb)
-         FROM cart_token AS t WHERE t.cart_id = c.id) AS tokens,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'variant_id', l.variant_id, 'quantity', l.quantity,
-           'variant', jsonb_build_object('sku', v.sku, 'title', v.title, 'price_minor', v.price_minor, 'tax_rate_bp', v.tax_rate_bp)
-         ) ORDER BY l.position), '[]'::jsonb)
-         FROM cart_line AS l JOIN variant AS v ON v.id = l.variant_id AND v.active
-         WHERE l.cart_id = c.id) AS lines,
-      (SELECT coalesce(jsonb_agg(jsonb_build_object('store_id', h.store_id, 'variant_id', h.variant_id)), '[]'::jsonb)
-         FROM cart_hold AS h WHERE h.cart_id = c.id) AS holds,
-      (SELECT jsonb_build_object('id', s.id, 'opening_hours', s.opening_hours, 'time_zone', s.time_zone,
-           'slot_minutes', s.slot_minutes, 'preparation_minutes', s.preparation_minutes, 'slot_capacity', s.slot_capacity)
-         FROM store AS s WHERE s.id = ${storeId}::uuid) AS store
-    FROM cart AS c
-    WHERE c.id = ${cartId}::uuid
-  `.execute(db)
-  const row = rows[0]
-  if (!row) return null
-  const { version, tokens, lines, holds, store, ...cart } = row
-  return { cart, version, tokens: json(tokens), lines: json(lines), holds: json(holds), store: json(store) }
+export const readCheckout: (db: Db, cartId: string, storeId: string) => Promise<CheckoutRead | null> = (
+  db,
+  cartId,
+  storeId,
+) =>
+  // A malformed id would fail the cast, and with it every checkout read in the same batch.
+  isUuid(cartId) && isUuid(storeId) ? readBatched(db, { cartId, storeId }) : Promise.resolve(null)
+
+const readBatched = batchedPerDatabase(readCheckouts, { maxInFlight: 1, maxBatchSize: 32 })
+
+/** Fixed text: the carts by primary key, the stores (a handful) once for all of them. */
+const READ_CHECKOUTS = `${PREPARED}
+  SELECT c.id, c.status, c.customer_id, c.currency_code, c.last_channel, c.xmin::text AS version,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('token_hash', t.token_hash, 'channel', t.channel)), '[]'::jsonb)
+       FROM cart_token AS t WHERE t.cart_id = c.id) AS tokens,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object(
+         'variant_id', l.variant_id, 'quantity', l.quantity,
+         'variant', jsonb_build_object('sku', v.sku, 'title', v.title, 'price_minor', v.price_minor, 'tax_rate_bp', v.tax_rate_bp)
+       ) ORDER BY l.position), '[]'::jsonb)
+       FROM cart_line AS l JOIN variant AS v ON v.id = l.variant_id AND v.active
+       WHERE l.cart_id = c.id) AS lines,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('store_id', h.store_id, 'variant_id', h.variant_id)), '[]'::jsonb)
+       FROM cart_hold AS h WHERE h.cart_id = c.id) AS holds,
+    (SELECT coalesce(jsonb_object_agg(s.id, jsonb_build_object('id', s.id, 'opening_hours', s.opening_hours,
+         'time_zone', s.time_zone, 'slot_minutes', s.slot_minutes, 'preparation_minutes', s.preparation_minutes,
+         'slot_capacity', s.slot_capacity)), '{}'::jsonb)
+       FROM store AS s WHERE s.id = ANY($2::uuid[])) AS stores
+  FROM cart AS c
+  WHERE c.id = ANY($1::uuid[])`
+
+type CheckoutReadRow = CheckoutRead['cart'] & Omit<CheckoutRead, 'cart' | 'store'> & { stores: unknown }
+
+async function readCheckouts(
+  db: Db,
+  wanted: readonly { cartId: string; storeId: string }[],
+): Promise<(CheckoutRead | null)[]> {
+  const { rows } = await db.executeQuery<CheckoutReadRow>(
+    CompiledQuery.raw(READ_CHECKOUTS, [
+      [...new Set(wanted.map((each) => each.cartId))],
+      [...new Set(wanted.map((each) => each.storeId))],
+    ]),
+  )
+  const carts = new Map(rows.map((row) => [row.id, row]))
+  const stores = json(rows[0]?.stores ?? {}) as Record<string, CheckoutRead['store']>
+  return wanted.map(({ cartId, storeId }) => {
+    const row = carts.get(cartId)
+    if (!row) return null
+    const { version, tokens, lines, holds, stores: _stores, ...cart } = row
+    return {
+      cart,
+      version,
+      tokens: json(tokens),
+      lines: json(lines),
+      holds: json(holds),
+      store: stores[storeId] ?? null,
+    }
+  })
 }
 
 /** jsonb arrives parsed from pg; PGlite too, but a driver may hand it over as text. */
