@@ -4,6 +4,11 @@ export interface BatcherOptions {
   /** Batches sent at once; the others wait for one of them to finish. */
   maxInFlight: number
   maxBatchSize: number
+  /**
+   * Send the items of a batch that failed as a whole again, each alone, so that only the item at
+   * fault fails (one breaking a constraint, say). Only for items that are safe to send twice.
+   */
+  retryAlone?: boolean
 }
 
 /**
@@ -12,7 +17,7 @@ export interface BatcherOptions {
  * next batch. Alone, a call waits for nothing; under load, the batches grow by themselves.
  *
  * `runBatch` answers one result per item, in order. When it fails, every call of that batch fails
- * with its error; the batches before and after it are not affected.
+ * with its error (unless retryAlone); the batches before and after it are not affected.
  */
 export function createBatcher<Item, Result>(
   runBatch: (items: readonly Item[]) => Promise<readonly Result[]>,
@@ -36,6 +41,7 @@ export function createBatcher<Item, Result>(
         for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
       })
       .catch((error: unknown) => {
+        if (options.retryAlone && batch.length > 1) return Promise.all(batch.map(sendAlone))
         for (const each of batch) each.reject(error)
       })
       .finally(() => {
@@ -43,6 +49,12 @@ export function createBatcher<Item, Result>(
         sendWaiting()
       })
   }
+
+  const sendAlone = (each: Waiting) =>
+    runBatch([each.item]).then(
+      ([result]) => each.resolve(result as Result),
+      (error: unknown) => each.reject(error),
+    )
 
   const sendWaiting = () => {
     while (inFlight < options.maxInFlight && waiting.length > 0) send(waiting.splice(0, options.maxBatchSize))

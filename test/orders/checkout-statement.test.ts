@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
-import { type CheckoutWrite, writeCheckout } from '../../src/modules/orders/checkout-statement.repository.js'
+import {
+  type CheckoutWrite,
+  writeCheckout,
+  writeCheckoutBatch,
+} from '../../src/modules/orders/checkout-statement.repository.js'
 import { ADD_LINES, cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { openAllDay } from '../fixtures/orders.js'
@@ -164,4 +168,91 @@ describe('a checkout written as one statement', () => {
       }
     },
   )
+})
+
+describe('checkouts written in one batch', () => {
+  it('answers each write on its own: later writes see what earlier ones took, refused ones leave no trace', async () => {
+    const placedFirst = await cartAndWrite(1)
+    const stale = await cartAndWrite(1)
+    const tooMany = await cartAndWrite(5)
+    const slotFull = await cartAndWrite(1)
+    const placedLast = await cartAndWrite(1)
+    const before = await Promise.all(
+      [stale, tooMany, slotFull].map(({ cartId, write }) => state(cartId, write.order.id)),
+    )
+    const levelBefore = before[0]!.level
+
+    const results = await writeCheckoutBatch(testDb.db, [
+      placedFirst.write,
+      { ...stale.write, cart: { id: stale.cartId, version: '1' } },
+      // 5 were available when the batch began; the first write of the batch took one.
+      tooMany.write,
+      { ...slotFull.write, stock: { ...slotFull.write.stock, slotCapacity: 0 } },
+      placedLast.write,
+    ])
+
+    expect(results.map((result) => result.kind)).toEqual([
+      'PLACED',
+      'CART_CHANGED',
+      'INSUFFICIENT_STOCK',
+      'SLOT_FULL',
+      'PLACED',
+    ])
+    expect(results[2]).toEqual({ kind: 'INSUFFICIENT_STOCK', available: new Map([[variants[0]!.id, 4]]) })
+    const [first, , , , last] = results
+    if (first?.kind !== 'PLACED' || last?.kind !== 'PLACED') throw new Error('expected two placed orders')
+    expect(Number(last.order.number)).toBe(Number(first.order.number) + 1)
+    expect(first.order).toMatchObject({ id: placedFirst.write.order.id, cart_id: placedFirst.cartId, status: 'PLACED' })
+    expect(first.order.created_at).toBeInstanceOf(Date)
+    expect(first.order.pickup_slot_start).toEqual(SLOT)
+
+    for (const [index, { cartId, write }] of [stale, tooMany, slotFull].entries()) {
+      expect(await state(cartId, write.order.id)).toEqual({
+        ...before[index],
+        level: { on_hand: 5, reserved: levelBefore.reserved + 2 },
+        booked: before[index]!.booked + 2,
+      })
+    }
+    expect(await state(placedLast.cartId, placedLast.write.order.id)).toMatchObject({
+      cart: 'CHECKED_OUT',
+      orders: 1,
+      movements: 1,
+    })
+    await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
+  })
+
+  it('closes a cart once when the same write comes twice in a batch', async () => {
+    const { cartId, write } = await cartAndWrite(1)
+    const results = await writeCheckoutBatch(testDb.db, [
+      write,
+      { ...write, order: { ...write.order, id: randomUUID() } },
+    ])
+    expect(results.map((result) => result.kind)).toEqual(['PLACED', 'CART_CHANGED'])
+    expect(await testDb.db.selectFrom('sales_order').select('id').where('cart_id', '=', cartId).execute()).toEqual([
+      { id: write.order.id },
+    ])
+    await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
+  })
+
+  it('fails only the write at fault when a batch breaks a constraint', async () => {
+    const first = await cartAndWrite(1)
+    const faulty = await cartAndWrite(1)
+    const fine = await cartAndWrite(1)
+    // The first goes out alone; the two others wait and go out together, and the faulty one
+    // reuses the first order's id.
+    const settled = await Promise.allSettled([
+      writeCheckout(testDb.db, first.write),
+      writeCheckout(testDb.db, { ...faulty.write, order: { ...faulty.write.order, id: first.write.order.id } }),
+      writeCheckout(testDb.db, fine.write),
+    ])
+
+    expect(settled.map((result) => (result.status === 'fulfilled' ? result.value.kind : 'rejected'))).toEqual([
+      'PLACED',
+      'rejected',
+      'PLACED',
+    ])
+    expect(await state(faulty.cartId, randomUUID())).toMatchObject({ cart: 'ACTIVE', orders: 0 })
+    expect(await state(fine.cartId, fine.write.order.id)).toMatchObject({ cart: 'CHECKED_OUT', orders: 1 })
+    await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
+  })
 })

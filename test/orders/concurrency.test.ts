@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDb } from '../../src/db/create-db.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { createTestApp, type GraphQLResponse, type TestApp } from '../helpers/test-app.js'
@@ -257,6 +258,63 @@ describe('checkout under concurrent requests', () => {
     await expectLedgerMatchesLevel(storeId, a)
     await expectLedgerMatchesLevel(storeId, b)
   })
+
+  it.runIf(process.env.DATABASE_URL || process.env.TEST_DATABASE_URL)(
+    'never deadlocks across servers: two pools batching carts of two stores in opposite orders',
+    async () => {
+      // Each server (pool) sends its checkouts in batches; two servers' batches race for the
+      // same carts' stock, slots and counters of both stores, in every order the carts give.
+      const second = await createDb({ kind: 'postgres', url: testDb.url!, poolMax: 5 })
+      try {
+        const otherApi = createTestApp({ ...testDb, db: second }, { now: () => new Date(NOW) })
+        const stores = [await prepareStore('LYO-PART-DIEU', 1000), await prepareStore('LYO-CROIX-ROUSSE', 1000)]
+        const [a, b] = [variantIds[5]!, variantIds[6]!]
+        for (const { storeId } of stores) {
+          await arrangeLevel(storeId, a, PLENTY)
+          await arrangeLevel(storeId, b, PLENTY)
+        }
+        const slots = await Promise.all(stores.map(({ storeGid }) => firstSlot(storeGid)))
+        const carts: { cart: TestCart; store: number }[] = []
+        for (let i = 0; i < 40; i++) {
+          const lines = [
+            { variantId: a, quantity: 1 },
+            { variantId: b, quantity: 1 },
+          ]
+          carts.push({ cart: await newCart(i % 2 === 0 ? lines : lines.reverse()), store: (i >> 1) % 2 })
+        }
+
+        const responses = await Promise.all(
+          carts.map(({ cart, store }, index) =>
+            (index % 2 === 0 ? api : otherApi).gql<{ checkoutPlaceOrder: CheckoutPayload }>(
+              CHECKOUT,
+              {
+                input: {
+                  cartId: cart.id,
+                  storeId: stores[store]!.storeGid,
+                  pickupSlotStart: slots[store],
+                  paymentMode: 'AT_PICKUP',
+                  idempotencyKey: `servers-${randomUUID()}`,
+                },
+              },
+              { headers: cartHeaders(cart.token) },
+            ),
+          ),
+        )
+
+        const payloads = payloadsOf(responses)
+        expect(payloads.filter((payload) => payload.order === null || payload.userErrors.length > 0)).toEqual([])
+        expect(await ordersOfCarts(carts.map(({ cart }) => cart))).toHaveLength(40)
+        for (const { storeId } of stores) {
+          expect(await level(storeId, a)).toEqual({ onHand: PLENTY, reserved: 20 })
+          expect(await level(storeId, b)).toEqual({ onHand: PLENTY, reserved: 20 })
+          await expectLedgerMatchesLevel(storeId, a)
+          await expectLedgerMatchesLevel(storeId, b)
+        }
+      } finally {
+        await second.destroy()
+      }
+    },
+  )
 
   it('never overbooks a slot: 10 checkouts for a slot of 3 make 3 orders and leave no stock behind', async () => {
     const { storeId, storeGid } = await prepareStore('PAR-RENNES', 3)
