@@ -40,7 +40,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
   const plugins: Plugin[] = [
     // Queries (the hot, read-mostly listings) run compiled: about a third less CPU per page of
     // products. Mutations and subscriptions keep the reference executor.
-    useGraphQlJit({}, { enableIf: (args) => isQuery(args.document, args.operationName) }) as Plugin,
+    useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }) as Plugin,
     EnvelopArmorPlugin({
       maxDepth: { n: limits.maxDepth },
       costLimit: { maxCost: limits.maxCost },
@@ -58,6 +58,8 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     graphqlEndpoint: '/graphql',
     graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
     landingPage: false,
+    // Enforced on the way in by the app's bodyLimit (see GRAPHQL_MAX_BODY_BYTES).
+    maxRequestBodySize: false,
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,
@@ -140,6 +142,6 @@ query FirstLook {
 }
 `
 
-function isQuery(document: DocumentNode, operationName: string | null | undefined): boolean {
-  return getOperationAST(document, operationName)?.operation === 'query'
+function isSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return getOperationAST(document, operationName)?.operation === 'subscription'
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GRAPHQL_MAX_BODY_BYTES } from '../../src/app.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -55,6 +56,39 @@ describe('GraphQL limits and errors', () => {
     for (let i = 0; i < depth; i++) selection = `product { variants { ${selection} } }`
     return `{ products(first: 1) { edges { node { variants { ${selection} } } } } }`
   }
+
+  it('refuses a GraphQL body over the limit with 413, whether it declares its length or streams it', async () => {
+    const padded = (size: number) => JSON.stringify({ query: `{ __typename }${' '.repeat(size)}` })
+    const declared = await api.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: padded(GRAPHQL_MAX_BODY_BYTES),
+    })
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toEqual({
+      errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+    })
+
+    const chunks = [padded(GRAPHQL_MAX_BODY_BYTES)]
+    const streamed = await api.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: new ReadableStream({
+        pull: (controller) =>
+          chunks.length > 0 ? controller.enqueue(new TextEncoder().encode(chunks.pop())) : controller.close(),
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(streamed.status).toBe(413)
+
+    const underLimit = await api.app.request('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: padded(GRAPHQL_MAX_BODY_BYTES - 100),
+    })
+    expect(underLimit.status).toBe(200)
+    expect(await underLimit.json()).toEqual({ data: { __typename: 'Query' } })
+  })
 
   it('refuses a query deeper than the limit', async () => {
     const result = await api.gql(deep(8))
