@@ -109,6 +109,17 @@ describe('computePickupSlots', () => {
     ])
   })
 
+  it('follows a change of hours on a day it has already computed', () => {
+    const day = { now: MONDAY_8AM_PARIS, days: 1 }
+    const before = starts(slots({ ...paris, hours: everyDay(tenToEight) }, day))
+    const later = starts(slots({ ...paris, hours: everyDay([{ opens: '12:00', closes: '13:00' }]) }, day))
+    expect(later).toEqual(['2026-11-23T11:00:00.000Z', '2026-11-23T11:30:00.000Z'])
+    expect(starts(slots({ ...paris, hours: everyDay(tenToEight) }, day))).toEqual(before)
+    expect(
+      starts(slots({ ...paris, slotMinutes: 60, hours: everyDay([{ opens: '12:00', closes: '13:00' }]) }, day)),
+    ).toEqual(['2026-11-23T11:00:00.000Z'])
+  })
+
   it('gives no slots on a closed day', () => {
     expect(slots(paris, { now: '2026-11-29T07:00:00Z' })).toEqual([]) // Sunday
     expect(slots({ ...paris, hours: closed }, { now: MONDAY_8AM_PARIS, days: 14 })).toEqual([])

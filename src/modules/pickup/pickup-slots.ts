@@ -159,7 +159,26 @@ function findOffsetChange(low: number, high: number, before: number, timeZone: s
  * A slot is offered when its start and end wall times both exist and it fits in the range; its
  * end is start + slotMinutes of real time, so a slot across a clock change keeps its length.
  */
-function slotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): PickupSlot[] {
+/**
+ * The slots of one local day depend on nothing but the day, the zone, the slot length and that
+ * weekday's hours, and every checkout asks for the same few days of the same stores: remembered,
+ * they cost a lookup instead of Intl calls and a Date per slot. Bounded; cleared when full.
+ */
+const slotsByDay = new Map<string, readonly PickupSlot[]>()
+const SLOTS_BY_DAY_LIMIT = 2000
+
+function slotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): readonly PickupSlot[] {
+  const ranges = rules.hours[weekdayOf(date)]
+  const key = `${rules.timeZone}|${rules.slotMinutes}|${date.year}-${date.month}-${date.day}|${JSON.stringify(ranges)}`
+  const known = slotsByDay.get(key)
+  if (known) return known
+  const slots = Object.freeze(computeSlotsOfRangesOpeningOn(rules, date).map((slot) => Object.freeze(slot)))
+  if (slotsByDay.size >= SLOTS_BY_DAY_LIMIT) slotsByDay.clear()
+  slotsByDay.set(key, slots)
+  return slots
+}
+
+function computeSlotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): PickupSlot[] {
   const slots: PickupSlot[] = []
   const instantAt = wallTimeResolver(date, rules.timeZone)
   for (const range of rules.hours[weekdayOf(date)]) {
