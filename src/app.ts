@@ -1,5 +1,5 @@
+import { IncomingMessage } from 'node:http'
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
@@ -7,7 +7,8 @@ import type { AccessTokenIssuer } from './auth/access-token.js'
 import type { PickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
-import { createGraphQLHandler } from './graphql/yoga.js'
+import { isJsonGraphQLPost, readNodeJsonBody } from './graphql/node-json-body.js'
+import { createGraphQLHandler, GRAPHQL_MAX_BODY_BYTES, type ServerContext } from './graphql/yoga.js'
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
@@ -33,12 +34,16 @@ export interface AppDependencies {
 
 type AppEnv = { Variables: { requestId: string } }
 
-/**
- * The largest GraphQL request body taken: far above any real operation (a cart of a hundred lines
- * is a few kilobytes). Checked here on Content-Length, rather than by yoga, which pipes every body
- * through a counting stream and a second Request (a tenth of a checkout's CPU in the server).
- */
-export const GRAPHQL_MAX_BODY_BYTES = 1024 * 1024
+/** Answered, as yoga answers it, to a GraphQL request over GRAPHQL_MAX_BODY_BYTES. */
+const REQUEST_TOO_LARGE = {
+  errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+}
+
+/** The Node request behind a Hono context when @hono/node-server serves it; absent elsewhere. */
+function nodeIncomingOf(env: unknown): IncomingMessage | null {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming
+  return incoming instanceof IncomingMessage ? incoming : null
+}
 
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
@@ -90,19 +95,20 @@ export function createApp(deps: AppDependencies) {
       }),
     )
   }
-  app.use(
-    '/graphql',
-    bodyLimit({
-      maxSize: GRAPHQL_MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json(
-          { errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] },
-          413,
-        ),
-    }),
-  )
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
-    const response = await yoga.fetch(c.req.raw, { logger: deps.logger.child({ reqId: c.get('requestId') }) })
+    const serverContext: ServerContext = { logger: deps.logger.child({ reqId: c.get('requestId') }) }
+    let request = c.req.raw
+    // Under Node, a JSON POST's body is read here off the socket and handed to yoga as text,
+    // with a Request that carries none: yoga would otherwise read it through web streams, and
+    // its size limit through a second stream and Request (a tenth of a checkout's server CPU).
+    const incoming = nodeIncomingOf(c.env)
+    if (incoming && isJsonGraphQLPost(c.req.method, c.req.header('content-type'))) {
+      const body = await readNodeJsonBody(incoming, GRAPHQL_MAX_BODY_BYTES)
+      if (body.kind === 'too-large') return c.json(REQUEST_TOO_LARGE, 413)
+      serverContext.jsonBody = body.text
+      request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers })
+    }
+    const response = await yoga.fetch(request, serverContext)
     // A JSON answer is handed over as text in the runtime's own Response, which the Node adapter
     // writes in one go; yoga's would be read back through a stream reader (about a quarter of a
     // checkout's server CPU). Event streams and other bodies pass through as they come.

@@ -23,7 +23,11 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
   if (!isErrorLike(error)) return internalError(error, logger)
   const located = error as GraphQLError
   const original = innermostError(error)
-  if (original === error && codeOf(error)) return withCode(located, codeOf(error) as string)
+  if (original === error && codeOf(error)) {
+    // Errors about the request itself (body too large, not JSON) keep the HTTP status yoga gave them.
+    const http = error.extensions?.http
+    return withCode(located, codeOf(error) as string, located.message, http ? { http } : {})
+  }
   if (original === error && !located.path) {
     // Parse and validation errors (including depth, cost and alias limits) concern the document.
     return withCode(located, 'GRAPHQL_VALIDATION_FAILED')

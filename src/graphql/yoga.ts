@@ -14,11 +14,20 @@ import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/terminal.service.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
+import { parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
 
 export interface ServerContext {
   logger: Logger
+  /** The request's JSON body, when the server read it itself (see app.ts); its Request has none. */
+  jsonBody?: string
 }
+
+/**
+ * The largest GraphQL request body taken: far above any real operation (a cart of a hundred lines
+ * is a few kilobytes).
+ */
+export const GRAPHQL_MAX_BODY_BYTES = 1024 * 1024
 
 export interface YogaDependencies {
   db: Db
@@ -50,6 +59,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
     signalEventsAfterMutations(),
+    parseBodyReadByServer(),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
 
@@ -58,8 +68,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     graphqlEndpoint: '/graphql',
     graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
     landingPage: false,
-    // Enforced on the way in by the app's bodyLimit (see GRAPHQL_MAX_BODY_BYTES).
-    maxRequestBodySize: false,
+    maxRequestBodySize: GRAPHQL_MAX_BODY_BYTES,
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,
@@ -107,6 +116,16 @@ function signalEventsAfterMutations(): Plugin {
     onExecute({ args }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return
       return { onExecuteDone: () => signalEventRecorded() }
+    },
+  }
+}
+
+/** The parameters of a body the server already read (ServerContext.jsonBody), in place of yoga's. */
+function parseBodyReadByServer(): Plugin {
+  return {
+    onRequestParse({ serverContext, setRequestParser }) {
+      const text = (serverContext as Partial<ServerContext> | undefined)?.jsonBody
+      if (text !== undefined) setRequestParser(() => parseGraphQLJsonBody(text))
     },
   }
 }

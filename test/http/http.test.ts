@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { GRAPHQL_MAX_BODY_BYTES } from '../../src/app.js'
+import { GRAPHQL_MAX_BODY_BYTES } from '../../src/graphql/yoga.js'
+import { startLiveServer } from '../helpers/http-server.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -88,6 +89,50 @@ describe('GraphQL limits and errors', () => {
     })
     expect(underLimit.status).toBe(200)
     expect(await underLimit.json()).toEqual({ data: { __typename: 'Query' } })
+  })
+
+  it('answers a JSON body read off the socket exactly as yoga answers the same request', async () => {
+    const live = await startLiveServer(api)
+    try {
+      const bodies = [
+        JSON.stringify({ query: '{ __typename }' }),
+        JSON.stringify({ query: 'query Named { __typename }', operationName: 'Named', variables: {} }),
+        '{"query": "{ __typename }"',
+        '42',
+        'null',
+        JSON.stringify({ query: '{ nope }' }),
+        JSON.stringify({ variables: {} }),
+        JSON.stringify({ query: `{ __typename }${' '.repeat(GRAPHQL_MAX_BODY_BYTES)}` }),
+      ]
+      for (const body of bodies) {
+        const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body }
+        const viaYoga = await api.app.request('/graphql', init)
+        const viaSocket = await fetch(live.url, init)
+        expect({ body: body.slice(0, 40), status: viaSocket.status, json: await viaSocket.json() }).toEqual({
+          body: body.slice(0, 40),
+          status: viaYoga.status,
+          json: await viaYoga.json(),
+        })
+      }
+      // Streamed without a length: counted as it arrives.
+      const chunk = new TextEncoder().encode(' '.repeat(64 * 1024))
+      let sent = 0
+      const streamed = await fetch(live.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new ReadableStream({
+          pull(controller) {
+            if (sent === 0) controller.enqueue(new TextEncoder().encode('{"query": "{ __typename }"'))
+            if (sent++ < 20) controller.enqueue(chunk)
+            else controller.close()
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit)
+      expect(streamed.status).toBe(413)
+    } finally {
+      await live.close()
+    }
   })
 
   it('refuses a query deeper than the limit', async () => {
