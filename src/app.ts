@@ -1,4 +1,3 @@
-import { IncomingMessage } from 'node:http'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
@@ -7,8 +6,8 @@ import type { AccessTokenIssuer } from './auth/access-token.js'
 import type { PickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
-import { isJsonGraphQLPost, readNodeJsonBody } from './graphql/node-json-body.js'
-import { createGraphQLHandler, GRAPHQL_MAX_BODY_BYTES, type ServerContext } from './graphql/yoga.js'
+import { serveGraphQL } from './graphql/graphql-route.js'
+import { createGraphQLHandler } from './graphql/yoga.js'
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
@@ -33,17 +32,6 @@ export interface AppDependencies {
 }
 
 type AppEnv = { Variables: { requestId: string } }
-
-/** Answered, as yoga answers it, to a GraphQL request over GRAPHQL_MAX_BODY_BYTES. */
-const REQUEST_TOO_LARGE = {
-  errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
-}
-
-/** The Node request behind a Hono context when @hono/node-server serves it; absent elsewhere. */
-function nodeIncomingOf(env: unknown): IncomingMessage | null {
-  const incoming = (env as { incoming?: unknown } | undefined)?.incoming
-  return incoming instanceof IncomingMessage ? incoming : null
-}
 
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
@@ -95,26 +83,9 @@ export function createApp(deps: AppDependencies) {
       }),
     )
   }
-  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', async (c) => {
-    const serverContext: ServerContext = { logger: deps.logger.child({ reqId: c.get('requestId') }) }
-    let request = c.req.raw
-    // Under Node, a JSON POST's body is read here off the socket and handed to yoga as text,
-    // with a Request that carries none: yoga would otherwise read it through web streams, and
-    // its size limit through a second stream and Request (a tenth of a checkout's server CPU).
-    const incoming = nodeIncomingOf(c.env)
-    if (incoming && isJsonGraphQLPost(c.req.method, c.req.header('content-type'))) {
-      const body = await readNodeJsonBody(incoming, GRAPHQL_MAX_BODY_BYTES)
-      if (body.kind === 'too-large') return c.json(REQUEST_TOO_LARGE, 413)
-      serverContext.jsonBody = body.text
-      request = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers })
-    }
-    const response = await yoga.fetch(request, serverContext)
-    // A JSON answer is handed over as text in the runtime's own Response, which the Node adapter
-    // writes in one go; yoga's would be read back through a stream reader (about a quarter of a
-    // checkout's server CPU). Event streams and other bodies pass through as they come.
-    if (!response.headers.get('content-type')?.includes('json')) return response
-    return new Response(await response.text(), { status: response.status, headers: new Headers(response.headers) })
-  })
+  app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
+    serveGraphQL(yoga, c.req.raw, c.env, { logger: deps.logger.child({ reqId: c.get('requestId') }) }),
+  )
   app.get('/', (c) => c.redirect('/graphql'))
 
   app.notFound((c) => c.json({ error: 'not found' }, 404))

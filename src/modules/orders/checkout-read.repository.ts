@@ -32,13 +32,11 @@ export interface CheckoutRead {
  * read one query at a time; on the checkout path every round trip costs throughput, so checkouts
  * that arrive while others are reading are read together (see batchedPerDatabase).
  */
-export const readCheckout: (db: Db, cartId: string, storeId: string) => Promise<CheckoutRead | null> = (
-  db,
-  cartId,
-  storeId,
-) =>
+export function readCheckout(db: Db, cartId: string, storeId: string): Promise<CheckoutRead | null> {
   // A malformed id would fail the cast, and with it every checkout read in the same batch.
-  isUuid(cartId) && isUuid(storeId) ? readBatched(db, { cartId, storeId }) : Promise.resolve(null)
+  if (!isUuid(cartId) || !isUuid(storeId)) return Promise.resolve(null)
+  return readBatched(db, { cartId, storeId })
+}
 
 const readBatched = batchedPerDatabase(readCheckouts, { maxInFlight: 1, maxBatchSize: 32 })
 
