@@ -236,17 +236,20 @@ describe('checkouts written in one batch', () => {
 
   it('fails only the write at fault when a batch breaks a constraint', async () => {
     const first = await cartAndWrite(1)
+    expect(await writeCheckout(testDb.db, first.write)).toMatchObject({ kind: 'PLACED' })
+    const fillers = [await cartAndWrite(1), await cartAndWrite(1)]
     const faulty = await cartAndWrite(1)
     const fine = await cartAndWrite(1)
-    // The first goes out alone; the two others wait and go out together, and the faulty one
-    // reuses the first order's id.
+    // The two fillers go out at once, one batch each (two in flight); the two others wait and go
+    // out together, and the faulty one reuses the id of the order placed first.
     const settled = await Promise.allSettled([
-      writeCheckout(testDb.db, first.write),
+      ...fillers.map(({ write }) => writeCheckout(testDb.db, write)),
       writeCheckout(testDb.db, { ...faulty.write, order: { ...faulty.write.order, id: first.write.order.id } }),
       writeCheckout(testDb.db, fine.write),
     ])
 
     expect(settled.map((result) => (result.status === 'fulfilled' ? result.value.kind : 'rejected'))).toEqual([
+      'PLACED',
       'PLACED',
       'rejected',
       'PLACED',
