@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../src/db/transaction.js'
 import { cartHoldExpiryJob } from '../../src/modules/carts/cart-hold-expiry.job.js'
 import { ADD_LINES, type CartShape, cartHeaders, createCart, UPDATE_LINES } from '../fixtures/carts.js'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { globalId, setLevel, storeIdByCode, variantIdBySku } from '../fixtures/ids.js'
 import { checkout, firstSlot, openAllDay } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -20,13 +20,8 @@ beforeAll(async () => {
   const id = await storeIdByCode(testDb.db, 'PAR-RENNES')
   store = { id, gid: globalId('Store', id) }
   await openAllDay(testDb.db, id, { slotCapacity: 50 })
-  const row = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  variant = { id: row.id, gid: globalId('Variant', row.id) }
+  const variantId = await variantIdBySku(testDb.db)
+  variant = { id: variantId, gid: globalId('Variant', variantId) }
 })
 afterAll(() => testDb.destroy())
 

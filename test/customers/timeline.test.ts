@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
-import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
+import { placeOrder, type StockedStore, staffMutation, stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -8,19 +7,12 @@ const NOW = new Date('2026-11-24T08:00:00Z')
 let testDb: TestDb
 let api: TestApp
 let manager: string
+let store: StockedStore
 
 beforeAll(async () => {
   testDb = await createTestDb()
   api = createTestApp(testDb, { now: () => NOW })
-  const storeId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
-  await openAllDay(testDb.db, storeId)
-  const variant = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  await setLevel(testDb.db, storeId, variant.id, { on_hand: 10 })
+  store = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 10 })
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(() => testDb.destroy())
@@ -39,16 +31,9 @@ describe('the single customer view', () => {
       },
     )
     const token = signUp.data!.customerSignUp.accessToken
-    const storeGid = globalId('Store', await storeIdByCode(testDb.db, 'PAR-RIVOLI'))
-    const variant = await testDb.db
-      .selectFrom('variant')
-      .select('id')
-      .where('active', '=', true)
-      .orderBy('sku')
-      .executeTakeFirstOrThrow()
     const { result } = await placeOrder(api, {
-      storeGid,
-      lines: [{ variantId: globalId('Variant', variant.id), quantity: 1 }],
+      storeGid: store.storeGid,
+      lines: [{ variantId: store.variantGid, quantity: 1 }],
       token,
     })
     const run = staffMutation(api, manager)

@@ -4,9 +4,8 @@ import { createLogger } from '../../src/logger.js'
 import { createNotificationDispatcher } from '../../src/modules/notifications/notification-dispatcher.js'
 import type { NotificationProvider } from '../../src/modules/notifications/notification-provider.js'
 import { createSmtpProvider } from '../../src/modules/notifications/smtp.provider.js'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { capturingLogger, notificationsOf, type ReadyOrder, readyOrder } from '../fixtures/notifications.js'
-import { openAllDay, staffMutation } from '../fixtures/orders.js'
+import { staffMutation, stockedStore } from '../fixtures/orders.js'
 import { countByMessageId, type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -26,17 +25,7 @@ beforeAll(async () => {
   testDb = await createTestDb()
   api = createTestApp(testDb, { now: () => NOW })
   smtp = await startSmtpServer()
-  const storeId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
-  storeGid = globalId('Store', storeId)
-  await openAllDay(testDb.db, storeId, { slotCapacity: 100 })
-  const variant = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  await setLevel(testDb.db, storeId, variant.id, { on_hand: 500 })
-  variantGid = globalId('Variant', variant.id)
+  ;({ storeGid, variantGid } = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 500, slotCapacity: 100 }))
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(async () => {

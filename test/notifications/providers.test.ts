@@ -7,9 +7,8 @@ import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { createNotificationDispatcher } from '../../src/modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor } from '../../src/modules/notifications/notification-setup.js'
 import { paymentsFor } from '../../src/modules/payments/payment-setup.js'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { capturingLogger, notificationsOf, readyOrder } from '../fixtures/notifications.js'
-import { openAllDay, placeOrder } from '../fixtures/orders.js'
+import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { SMTP_PASSWORD, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -23,17 +22,7 @@ let variantGid: string
 beforeAll(async () => {
   testDb = await createTestDb()
   smtp = await startSmtpServer()
-  const storeId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
-  storeGid = globalId('Store', storeId)
-  await openAllDay(testDb.db, storeId, { slotCapacity: 100 })
-  const variant = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  await setLevel(testDb.db, storeId, variant.id, { on_hand: 100 })
-  variantGid = globalId('Variant', variant.id)
+  ;({ storeGid, variantGid } = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 100, slotCapacity: 100 }))
 })
 afterAll(async () => {
   await smtp.close()

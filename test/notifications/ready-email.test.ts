@@ -6,9 +6,8 @@ import { createNotificationDispatcher } from '../../src/modules/notifications/no
 import { notificationProviderFor } from '../../src/modules/notifications/notification-setup.js'
 import { lockOrder, markReady } from '../../src/modules/orders/order.service.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { notificationsOf, rawId, readyOrder } from '../fixtures/notifications.js'
-import { CHECKOUT, firstSlot, openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
+import { CHECKOUT, firstSlot, placeOrder, staffMutation, stockedStore } from '../fixtures/orders.js'
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -27,17 +26,9 @@ beforeAll(async () => {
   testDb = await createTestDb()
   api = createTestApp(testDb, { now: () => NOW })
   smtp = await startSmtpServer()
-  const id = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
-  store = { id, gid: globalId('Store', id) }
-  await openAllDay(testDb.db, id, { slotCapacity: 100 })
-  const variant = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  await setLevel(testDb.db, id, variant.id, { on_hand: 100 })
-  variantGid = globalId('Variant', variant.id)
+  const stocked = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 100, slotCapacity: 100 })
+  store = { id: stocked.storeId, gid: stocked.storeGid }
+  variantGid = stocked.variantGid
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(async () => {

@@ -4,8 +4,7 @@ import { createLogger } from '../../src/logger.js'
 import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
 import { paymentReconciliationJob } from '../../src/modules/payments/payment-reconciliation.job.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
-import { CHECKOUT, type CheckoutResult, firstSlot, openAllDay, staffMutation } from '../fixtures/orders.js'
+import { CHECKOUT, type CheckoutResult, firstSlot, staffMutation, stockedStore } from '../fixtures/orders.js'
 import { type FakeStripe, intentEvent, signWebhook } from '../helpers/fake-stripe.js'
 import { createStripeTestApp, type StripeTestApp, WEBHOOK_SECRET } from '../helpers/stripe-test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
@@ -26,17 +25,9 @@ beforeAll(async () => {
   testDb = await createTestDb()
   app = await createStripeTestApp(testDb, { now: () => NOW })
   ;({ api, fake, stripe, deliver } = app)
-  const id = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
-  store = { id, gid: globalId('Store', id) }
-  await openAllDay(testDb.db, id, { slotCapacity: 100 })
-  const row = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  variant = { id: row.id, gid: globalId('Variant', row.id) }
-  await setLevel(testDb.db, id, row.id, { on_hand: 100 })
+  const stocked = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 100, slotCapacity: 100 })
+  store = { id: stocked.storeId, gid: stocked.storeGid }
+  variant = { id: stocked.variantId, gid: stocked.variantGid }
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { globalId, setLevel, storeIdByCode, variantIdBySku } from '../fixtures/ids.js'
 import { openAllDay, placeOrder, staffMutation } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -62,16 +62,11 @@ describe('POS terminals', () => {
     const other = await api.gql(QUEUE, { storeId: bellecour.gid }, { token: terminalKey })
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
 
-    const variant = await testDb.db
-      .selectFrom('variant')
-      .select('id')
-      .where('active', '=', true)
-      .orderBy('sku')
-      .executeTakeFirstOrThrow()
-    await setLevel(testDb.db, rivoli.id, variant.id, { on_hand: 5 })
+    const variantId = await variantIdBySku(testDb.db)
+    await setLevel(testDb.db, rivoli.id, variantId, { on_hand: 5 })
     const { result } = await placeOrder(api, {
       storeGid: rivoli.gid,
-      lines: [{ variantId: globalId('Variant', variant.id), quantity: 1 }],
+      lines: [{ variantId: globalId('Variant', variantId), quantity: 1 }],
     })
     const orderId = result.order!.id
     const run = staffMutation(api, terminalKey)
