@@ -316,6 +316,62 @@ describe('checkout under concurrent requests', () => {
     },
   )
 
+  it('never deadlocks with the till: checkouts and cash sales of the same two variants, in opposite orders', async () => {
+    // A till sale locks its stock rows (sorted) and then the store's order counter; a checkout
+    // batch must take the stock rows before the counter too, whatever the order of its lines.
+    // Forty of each: with twenty, the two rarely overlapped enough to show a wrong order.
+    const SALES = 40
+    const { storeId, storeGid } = await prepareStore('PAR-RIVOLI', 1000)
+    const [a, b] = [variantIds[6]!, variantIds[7]!].sort()
+    await arrangeLevel(storeId, a!, PLENTY)
+    await arrangeLevel(storeId, b!, PLENTY)
+    const slot = await firstSlot(storeGid)
+    const manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
+    const registered = await api.gql<{ posTerminalRegister: { terminalKey: string } }>(
+      'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminalKey } }',
+      { input: { storeId: storeGid, label: 'Race till' } },
+      { token: manager },
+    )
+    const till = registered.data!.posTerminalRegister.terminalKey
+    const carts: TestCart[] = []
+    for (let i = 0; i < SALES; i++) {
+      carts.push(
+        await newCart([
+          { variantId: b!, quantity: 1 },
+          { variantId: a!, quantity: 1 },
+        ]),
+      )
+    }
+    const sale = (index: number) =>
+      api.gql<{ posSaleCreate: { order: { id: string } | null; userErrors: unknown[] } }>(
+        `mutation($input: PosSaleCreateInput!) { posSaleCreate(input: $input) { order { id } userErrors { code } } }`,
+        {
+          input: {
+            lines: [
+              { variantId: globalId('Variant', a!), quantity: 1 },
+              { variantId: globalId('Variant', b!), quantity: 1 },
+            ],
+            payment: { method: 'CASH', amountTendered: '100000.00' },
+            idempotencyKey: `race-till-${index}-${randomUUID()}`,
+          },
+        },
+        { token: till },
+      )
+
+    const [checkouts, sales] = await Promise.all([
+      Promise.all(carts.map((cart) => checkout(cart, storeGid, slot, `till-race-${randomUUID()}`))),
+      Promise.all(Array.from({ length: SALES }, (_, index) => sale(index))),
+    ])
+
+    expect(payloadsOf(checkouts).filter((payload) => payload.order === null)).toEqual([])
+    expect(sales.flatMap((response) => response.errors ?? [])).toEqual([])
+    expect(sales.filter((response) => !response.data?.posSaleCreate.order)).toEqual([])
+    for (const variantId of [a!, b!]) {
+      expect(await level(storeId, variantId)).toEqual({ onHand: PLENTY - SALES, reserved: SALES })
+      await expectLedgerMatchesLevel(storeId, variantId)
+    }
+  })
+
   it('never overbooks a slot: 10 checkouts for a slot of 3 make 3 orders and leave no stock behind', async () => {
     const { storeId, storeGid } = await prepareStore('PAR-RENNES', 3)
     const variantId = variantIds[3]!
