@@ -31,17 +31,22 @@ export function createBatcher<Item, Result>(
   const waiting: Waiting[] = []
   let inFlight = 0
 
+  /** Hands each call its result; a batch that answers the wrong number of results is a failure. */
+  const run = (batch: Waiting[]) =>
+    runBatch(batch.map((each) => each.item)).then((results) => {
+      if (results.length !== batch.length) {
+        throw new Error(`a batch of ${batch.length} answered ${results.length} results`)
+      }
+      for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
+    })
+
   const send = (batch: Waiting[]) => {
     inFlight++
-    runBatch(batch.map((each) => each.item))
-      .then((results) => {
-        if (results.length !== batch.length) {
-          throw new Error(`a batch of ${batch.length} answered ${results.length} results`)
-        }
-        for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
-      })
+    run(batch)
       .catch((error: unknown) => {
-        if (options.retryAlone && batch.length > 1) return Promise.all(batch.map(sendAlone))
+        if (options.retryAlone && batch.length > 1) {
+          return Promise.all(batch.map((each) => run([each]).catch((alone: unknown) => each.reject(alone))))
+        }
         for (const each of batch) each.reject(error)
       })
       .finally(() => {
@@ -49,12 +54,6 @@ export function createBatcher<Item, Result>(
         sendWaiting()
       })
   }
-
-  const sendAlone = (each: Waiting) =>
-    runBatch([each.item]).then(
-      ([result]) => each.resolve(result as Result),
-      (error: unknown) => each.reject(error),
-    )
 
   const sendWaiting = () => {
     while (inFlight < options.maxInFlight && waiting.length > 0) send(waiting.splice(0, options.maxBatchSize))
