@@ -170,6 +170,11 @@ describe('src/db/database.ts', () => {
     const rows = await sql<{ table_name: string; column_name: string }>`
       SELECT table_name, column_name FROM information_schema.columns
       WHERE table_schema = 'public' AND table_name NOT LIKE 'kysely_%'
+        -- An extension installed in the server's template (pg_stat_statements, say) is not ours.
+        AND NOT EXISTS (
+          SELECT FROM pg_depend d
+          WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'
+            AND d.objid = format('%I.%I', table_schema, table_name)::regclass)
       ORDER BY table_name, column_name`.execute(testDb.db)
     const actual: Record<string, string[]> = {}
     for (const row of rows.rows) {

@@ -99,7 +99,9 @@ describe('click and collect, over HTTP', () => {
     expect(order.status).toBe('PLACED')
     expect(order.store.address.line1).toBe('112 Rue de Rivoli')
 
-    // The shopper's screen follows the order live.
+    // The shopper's screen follows the order live, from after the placing event went out: that
+    // event, published late, would be delivered first (as the order's state at that moment).
+    await dispatcher.dispatchOnce()
     const watch = await live.subscribe<Json>(
       `subscription($id: ID!) { orderUpdated(orderId: $id) { status readyAt } }`,
       { id: order.id },
