@@ -267,3 +267,39 @@ describe('findBookableSlot', () => {
     expect(bookable).toBeGreaterThan(1000)
   })
 })
+
+describe('localDateOf', () => {
+  /** The local date as Intl reads it, for comparison. */
+  function intlDate(instant: Date, timeZone: string) {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+    }).formatToParts(instant)
+    const part = (type: string) => Number(parts.find((each) => each.type === type)?.value)
+    return { year: part('year'), month: part('month'), day: part('day') }
+  }
+
+  // Clock changes on the UTC hour and off it (Lord Howe, half an hour off UTC's hours, moves by 30
+  // minutes), a zone 45 minutes off, and the southern hemisphere: every 7 minutes and 13 seconds
+  // over the 36 hours around each change.
+  it.each([
+    ['Europe/Paris', '2026-03-28T12:00:00Z'],
+    ['Europe/Paris', '2026-10-24T12:00:00Z'],
+    ['America/St_Johns', '2026-03-07T12:00:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T00:00:00Z'],
+    ['Australia/Lord_Howe', '2026-10-03T00:00:00Z'],
+    ['Asia/Kathmandu', '2026-06-01T00:00:00Z'],
+  ])('agrees with Intl minute by minute around the clock changes of %s from %s', (timeZone, from) => {
+    const start = new Date(from).getTime()
+    const disagreements: string[] = []
+    for (let at = start; at < start + 36 * 3_600_000; at += 7 * 60_000 + 13_000) {
+      const instant = new Date(at)
+      if (JSON.stringify(localDateOf(instant, timeZone)) !== JSON.stringify(intlDate(instant, timeZone))) {
+        disagreements.push(instant.toISOString())
+      }
+    }
+    expect(disagreements).toEqual([])
+  })
+})

@@ -5,7 +5,8 @@ import { parseClock, WEEKDAYS, type WeekdayKey } from '../stores/opening-hours.j
 export const MAX_BOOKING_DAYS = 14
 
 const MINUTE_MS = 60_000
-const DAY_MS = 24 * 60 * MINUTE_MS
+const HOUR_MS = 60 * MINUTE_MS
+const DAY_MS = 24 * HOUR_MS
 const MINUTES_PER_DAY = 24 * 60
 
 export interface LocalDate {
@@ -88,8 +89,17 @@ export function zonedWallTimeToInstant(date: LocalDate, minuteOfDay: number, tim
   return matches.length === 0 ? null : new Date(Math.min(...matches))
 }
 
+/**
+ * Every checkout asks for the local date of now and of its slot: from the offsets at the two ends
+ * of the instant's UTC hour, which recur and are remembered, instead of an Intl call each time.
+ * Where they differ (the hour of a clock change), Intl decides.
+ */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  return toLocalDate(wallClockMs(instant.getTime(), timeZone))
+  const at = instant.getTime()
+  const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS
+  const offset = offsetAt(hourStart, timeZone)
+  const wall = offset === offsetAt(hourStart + HOUR_MS, timeZone) ? at + offset : wallClockMs(at, timeZone)
+  return toLocalDate(wall)
 }
 
 function toLocalDate(utcMs: number): LocalDate {
