@@ -31,28 +31,45 @@ export function createBatcher<Item, Result>(
   const waiting: Waiting[] = []
   let inFlight = 0
 
-  /** Hands each call its result; a batch that answers the wrong number of results is a failure. */
-  const run = (batch: Waiting[]) =>
+  /** The results of a batch, checked: one per item. */
+  const run = (batch: readonly Waiting[]) =>
     runBatch(batch.map((each) => each.item)).then((results) => {
       if (results.length !== batch.length) {
         throw new Error(`a batch of ${batch.length} answered ${results.length} results`)
       }
-      for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
+      return results
     })
+
+  /** A batch's slot is handed on before its calls resume: the next batch leaves without waiting for them. */
+  const release = () => {
+    inFlight--
+    sendWaiting()
+  }
 
   const send = (batch: Waiting[]) => {
     inFlight++
-    run(batch)
-      .catch((error: unknown) => {
-        if (options.retryAlone && batch.length > 1) {
-          return Promise.all(batch.map((each) => run([each]).catch((alone: unknown) => each.reject(alone))))
+    run(batch).then(
+      (results) => {
+        release()
+        for (const [index, each] of batch.entries()) each.resolve(results[index] as Result)
+      },
+      (error: unknown) => {
+        if (!options.retryAlone || batch.length === 1) {
+          release()
+          for (const each of batch) each.reject(error)
+          return
         }
-        for (const each of batch) each.reject(error)
-      })
-      .finally(() => {
-        inFlight--
-        sendWaiting()
-      })
+        // The slot stays taken while the items are resent: they are this batch's work.
+        Promise.all(
+          batch.map((each) =>
+            run([each]).then(
+              ([result]) => each.resolve(result as Result),
+              (alone: unknown) => each.reject(alone),
+            ),
+          ),
+        ).finally(release)
+      },
+    )
   }
 
   const sendWaiting = () => {

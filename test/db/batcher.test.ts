@@ -36,6 +36,18 @@ describe('createBatcher', () => {
     expect(await Promise.all(later)).toEqual(['done 2', 'done 3', 'done 4'])
   })
 
+  it('sends the next batch before the calls of the finished one resume', async () => {
+    const { batches, run } = controlledBatches()
+    const call = createBatcher(run, { maxInFlight: 1, maxBatchSize: 10 })
+
+    const seenOnResume = call(1).then(() => batches.length)
+    const later = call(2)
+    batches[0]!.finish()
+    expect(await seenOnResume).toBe(2)
+    batches[1]!.finish()
+    expect(await later).toBe('done 2')
+  })
+
   it('keeps up to maxInFlight batches going and cuts batches at maxBatchSize', async () => {
     const { batches, run } = controlledBatches()
     const call = createBatcher(run, { maxInFlight: 2, maxBatchSize: 2 })
