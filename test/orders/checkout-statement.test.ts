@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
 import {
   type CheckoutWrite,
+  WRITE_BATCHES_IN_FLIGHT,
   writeCheckout,
   writeCheckoutBatch,
 } from '../../src/modules/orders/checkout-statement.repository.js'
@@ -40,7 +41,7 @@ beforeEach(async () => {
 })
 
 /** A cart of one unit of the first variant, and the write a checkout of it would send. */
-async function cartAndWrite(quantity = 1) {
+async function cartAndWrite(quantity = 1, slotCapacity = 5) {
   const { cart, cartToken } = await createCart(api, {
     channel: 'APP',
     lines: [{ variantId: variants[0]!.gid, quantity }],
@@ -80,13 +81,17 @@ async function cartAndWrite(quantity = 1) {
     history: { order_id: orderId, status: 'PLACED', actor_type: 'CUSTOMER', actor_id: null, note: null, at: NOW },
     cartEvent: { cart_id: cartId, customer_id: null, type: 'checked_out', channel: 'APP', payload: { orderId } },
     events: [{ type: 'order.placed', aggregate_type: 'order', aggregate_id: orderId, payload: { orderId } }],
-    stock: { storeId, slotStart: SLOT, slotCapacity: 5, lines: [{ variantId: variants[0]!.id, quantity }] },
+    stock: { storeId, slotStart: SLOT, slotCapacity, lines: [{ variantId: variants[0]!.id, quantity }] },
   }
   return { cartId, cartToken, write }
 }
 
 async function state(cartId: string, orderId: string) {
-  const cart = await testDb.db.selectFrom('cart').select('status').where('id', '=', cartId).executeTakeFirstOrThrow()
+  const cart = await testDb.db
+    .selectFrom('cart')
+    .select(['status', 'updated_at'])
+    .where('id', '=', cartId)
+    .executeTakeFirstOrThrow()
   const orders = await testDb.db.selectFrom('sales_order').select('id').where('id', '=', orderId).execute()
   const level = await testDb.db
     .selectFrom('inventory_level')
@@ -101,7 +106,38 @@ async function state(cartId: string, orderId: string) {
     .where('slot_start', '=', SLOT)
     .executeTakeFirst()
   const movements = await testDb.db.selectFrom('stock_movement').select('id').where('order_id', '=', orderId).execute()
-  return { cart: cart.status, orders: orders.length, level, booked: slot?.booked ?? 0, movements: movements.length }
+  const lines = await testDb.db.selectFrom('order_line').select('line_number').where('order_id', '=', orderId).execute()
+  const history = await testDb.db
+    .selectFrom('order_status_change')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .execute()
+  const cartEvents = await testDb.db.selectFrom('cart_event').select('id').where('cart_id', '=', cartId).execute()
+  const orderEvents = await testDb.db
+    .selectFrom('outbox_event')
+    .select('id')
+    .where('aggregate_id', '=', orderId)
+    .execute()
+  return {
+    cart: cart.status,
+    cartUpdatedAt: cart.updated_at,
+    orders: orders.length,
+    level,
+    booked: slot?.booked ?? 0,
+    movements: movements.length,
+    lines: lines.length,
+    history: history.length,
+    cartEvents: cartEvents.length,
+    orderEvents: orderEvents.length,
+  }
+}
+
+async function outboxSize(): Promise<number> {
+  const { count } = await testDb.db
+    .selectFrom('outbox_event')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(count)
 }
 
 describe('a checkout written as one statement', () => {
@@ -125,10 +161,15 @@ describe('a checkout written as one statement', () => {
     })
     expect(await state(cartId, write.order.id)).toEqual({
       cart: 'CHECKED_OUT',
+      cartUpdatedAt: expect.any(Date),
       orders: 1,
       level: { on_hand: 5, reserved: before.level.reserved + 1 },
       booked: before.booked + 1,
       movements: 1,
+      lines: 1,
+      history: 1,
+      cartEvents: before.cartEvents + 1,
+      orderEvents: 1,
     })
     // The same version again: the cart is no longer the one read.
     expect(await writeCheckout(testDb.db, { ...write, cart: { id: cartId, version: current } })).toEqual({
@@ -140,9 +181,11 @@ describe('a checkout written as one statement', () => {
     const { cartId, write } = await cartAndWrite(4)
     await setLevel(testDb.db, storeId, variants[0]!.id, { on_hand: 5, reserved: 2 })
     const before = await state(cartId, write.order.id)
+    const outboxBefore = await outboxSize()
     const short = await writeCheckout(testDb.db, write)
     expect(short).toEqual({ kind: 'INSUFFICIENT_STOCK', available: new Map([[variants[0]!.id, 3]]) })
     expect(await state(cartId, write.order.id)).toEqual({ ...before, cart: 'ACTIVE' })
+    expect(await outboxSize()).toBe(outboxBefore)
   })
 
   it('undoes everything when the slot is full', async () => {
@@ -153,8 +196,10 @@ describe('a checkout written as one statement', () => {
       .onConflict((oc) => oc.columns(['store_id', 'slot_start']).doUpdateSet({ booked: 5 }))
       .execute()
     const before = await state(cartId, write.order.id)
+    const outboxBefore = await outboxSize()
     expect(await writeCheckout(testDb.db, write)).toEqual({ kind: 'SLOT_FULL' })
     expect(await state(cartId, write.order.id)).toEqual({ ...before, cart: 'ACTIVE' })
+    expect(await outboxSize()).toBe(outboxBefore)
     await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
   })
 
@@ -217,6 +262,9 @@ describe('checkouts written in one batch', () => {
       cart: 'CHECKED_OUT',
       orders: 1,
       movements: 1,
+      lines: 1,
+      history: 1,
+      orderEvents: 1,
     })
     await testDb.db.deleteFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()
   })
@@ -235,13 +283,17 @@ describe('checkouts written in one batch', () => {
   })
 
   it('fails only the write at fault when a batch breaks a constraint', async () => {
-    const first = await cartAndWrite(1)
+    // Units and places for all of them, whichever batches they end up in and in whatever order a
+    // broken batch's writes are resent: the faulty write must reach its insert, not stop short.
+    await setLevel(testDb.db, storeId, variants[0]!.id, { on_hand: 10 })
+    const first = await cartAndWrite(1, 10)
     expect(await writeCheckout(testDb.db, first.write)).toMatchObject({ kind: 'PLACED' })
-    const fillers = [await cartAndWrite(1), await cartAndWrite(1)]
-    const faulty = await cartAndWrite(1)
-    const fine = await cartAndWrite(1)
-    // The two fillers go out at once, one batch each (two in flight); the two others wait and go
-    // out together, and the faulty one reuses the id of the order placed first.
+    const fillers = []
+    for (let filler = 0; filler < WRITE_BATCHES_IN_FLIGHT; filler++) fillers.push(await cartAndWrite(1, 10))
+    const faulty = await cartAndWrite(1, 10)
+    const fine = await cartAndWrite(1, 10)
+    // The fillers go out at once, one batch each (as many as may be in flight); the two others
+    // wait and go out together, and the faulty one reuses the id of the order placed first.
     const settled = await Promise.allSettled([
       ...fillers.map(({ write }) => writeCheckout(testDb.db, write)),
       writeCheckout(testDb.db, { ...faulty.write, order: { ...faulty.write.order, id: first.write.order.id } }),
@@ -249,8 +301,7 @@ describe('checkouts written in one batch', () => {
     ])
 
     expect(settled.map((result) => (result.status === 'fulfilled' ? result.value.kind : 'rejected'))).toEqual([
-      'PLACED',
-      'PLACED',
+      ...fillers.map(() => 'PLACED'),
       'rejected',
       'PLACED',
     ])
