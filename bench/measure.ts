@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { type CpuPerRequest, cpuPerRequest, sampleCpu } from './cpu-usage.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -55,6 +56,8 @@ export interface RunStats {
   non2xx: number
   /** Connection errors, timeouts included. */
   errors: number
+  /** Null where the CPU times cannot be read. */
+  cpu: CpuPerRequest | null
 }
 
 /**
@@ -65,6 +68,7 @@ export async function measure(baseUrl: string, load: Load, options: LoadOptions)
   const request = firstRequest(load)
   const oneShot = isOneShot(load) ? writeOneShotFile(load) : null
   try {
+    const cpuBefore = sampleCpu()
     const result = await autocannon({
       url: new URL(request.path, baseUrl).toString(),
       method: request.method,
@@ -88,6 +92,7 @@ export async function measure(baseUrl: string, load: Load, options: LoadOptions)
       ok: result['2xx'],
       non2xx: result.non2xx,
       errors: result.errors,
+      cpu: cpuPerRequest(cpuBefore, sampleCpu(), result.requests.total),
     }
   } finally {
     oneShot?.remove()

@@ -190,3 +190,32 @@ function failures(side: string, runs: readonly RunStats[]): string {
   const requests = runs.reduce((sum, run) => sum + run.requests, 0)
   return `${side} ${requests} requests, ${non2xx} non-2xx, ${errors} errors`
 }
+
+/**
+ * Where the CPU went, per request, median over the rounds. Server, load generator and PostgreSQL
+ * share the machine: idle time under load means the requests were waiting (on a lock, a commit, a
+ * round trip), not short of CPU.
+ */
+export function renderCpu(results: readonly ScenarioRuns[]): string[] {
+  const rows = results.flatMap((scenario) =>
+    (['graphql', 'bare'] as const).flatMap((side) => {
+      const samples = scenario[side].flatMap((run) => (run.cpu ? [run.cpu] : []))
+      if (samples.length === 0) return []
+      const cell = (key: keyof NonNullable<RunStats['cpu']>) => median(samples.map((cpu) => cpu[key])).toFixed(2)
+      return [
+        `| ${scenario.name} | ${side === 'graphql' ? 'GraphQL' : 'bare'} | ${cell('mainMs')} | ${cell('otherThreadsMs')} | ${cell('postgresMs')} | ${cell('idleMs')} |`,
+      ]
+    }),
+  )
+  if (rows.length === 0) return []
+  return [
+    '',
+    '## CPU per request',
+    '',
+    "Milliseconds of CPU per request during the measured runs (medians over the rounds), from /proc: the bench process's main thread (the server's event loop), its other threads (V8's garbage-collector helpers and autocannon's worker), all PostgreSQL processes, and the machine's idle time. Idle time under load is time every request was waiting (a lock, a commit, a round trip):",
+    '',
+    '| scenario | side | main thread | other threads | PostgreSQL | idle |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ]
+}
