@@ -2,16 +2,22 @@ import { z } from 'zod'
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')
 
+/**
+ * A host, or the directory of a Unix socket (`postgres:///db?host=/var/run/postgresql&user=app`), as
+ * libpq and node-postgres read it: on the database's own machine a socket skips the TCP stack on
+ * every round trip.
+ */
 const postgresUrl = z.string().refine(
   (value) => {
     try {
       const url = new URL(value)
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== ''
+      const socketDirectory = url.searchParams.get('host')?.startsWith('/') ?? false
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || socketDirectory)
     } catch {
       return false
     }
   },
-  { message: 'must be a postgres:// or postgresql:// URL with a host' },
+  { message: 'must be a postgres:// or postgresql:// URL with a host, or ?host=/socket/directory' },
 )
 
 const smtpUrl = z.string().refine(

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL/],
     [{ DATABASE_URL: 'mysql://localhost/x' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres:///comptoir' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'postgres:///comptoir?host=relative/dir' }, /DATABASE_URL/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
     [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
@@ -40,6 +42,11 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain(secret)
     }
+  })
+
+  it('takes a Unix socket directory as the database host', () => {
+    const url = 'postgres:///comptoir?host=/var/run/postgresql&user=postgres'
+    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ kind: 'postgres', url })
   })
 
   it('refuses a production start without a database, a signing key, or with the demo seed', () => {
