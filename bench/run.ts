@@ -72,7 +72,7 @@ const CART_VARIANTS = 5
 // Checkout carts are made before each run, enough for this rate over the run: far above what a
 // checkout reaches here. A run that still used them all up would send its extra requests to a
 // path that answers 404, and be reported as failed.
-const MAX_CHECKOUT_RATE = 1500
+const MAX_CHECKOUT_RATE = 4000
 const CHECKOUT_DISTINCT_VARIANTS = 50
 const HOT_SKU_SCENARIO = 'checkout, hot SKU'
 const FANOUT_ORDERS = positiveIntFromEnv('BENCH_FANOUT_ORDERS', 200)

@@ -40,25 +40,11 @@ export function readCheckout(db: Db, cartId: string, storeId: string): Promise<C
 
 const readBatched = batchedPerDatabase(readCheckouts, { maxInFlight: 1, maxBatchSize: 32 })
 
-/** Fixed text: the carts by primary key, the stores (a handful) once for all of them. */
-const READ_CHECKOUTS = `${PREPARED}
-  SELECT c.id, c.status, c.customer_id, c.currency_code, c.last_channel, c.xmin::text AS version,
-    (SELECT coalesce(jsonb_agg(jsonb_build_object('token_hash', t.token_hash, 'channel', t.channel)), '[]'::jsonb)
-       FROM cart_token AS t WHERE t.cart_id = c.id) AS tokens,
-    (SELECT coalesce(jsonb_agg(jsonb_build_object(
-         'variant_id', l.variant_id, 'quantity', l.quantity,
-         'variant', jsonb_build_object('sku', v.sku, 'title', v.title, 'price_minor', v.price_minor, 'tax_rate_bp', v.tax_rate_bp)
-       ) ORDER BY l.position), '[]'::jsonb)
-       FROM cart_line AS l JOIN variant AS v ON v.id = l.variant_id AND v.active
-       WHERE l.cart_id = c.id) AS lines,
-    (SELECT coalesce(jsonb_agg(jsonb_build_object('store_id', h.store_id, 'variant_id', h.variant_id)), '[]'::jsonb)
-       FROM cart_hold AS h WHERE h.cart_id = c.id) AS holds,
-    (SELECT coalesce(jsonb_object_agg(s.id, jsonb_build_object('id', s.id, 'opening_hours', s.opening_hours,
-         'time_zone', s.time_zone, 'slot_minutes', s.slot_minutes, 'preparation_minutes', s.preparation_minutes,
-         'slot_capacity', s.slot_capacity)), '{}'::jsonb)
-       FROM store AS s WHERE s.id = ANY($2::uuid[])) AS stores
-  FROM cart AS c
-  WHERE c.id = ANY($1::uuid[])`
+/**
+ * Fixed text: the carts by primary key, the stores (a handful) once for all of them. The query
+ * itself is in comptoir_read_checkouts (migration 0012), where its plan is made once per connection.
+ */
+const READ_CHECKOUTS = `${PREPARED} SELECT * FROM comptoir_read_checkouts($1::uuid[], $2::uuid[])`
 
 type CheckoutReadRow = CheckoutRead['cart'] & Omit<CheckoutRead, 'cart' | 'store'> & { stores: unknown }
 
