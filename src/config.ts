@@ -12,7 +12,9 @@ const postgresUrl = z.string().refine(
     try {
       const url = new URL(value)
       const socketDirectory = url.searchParams.get('host')?.startsWith('/') ?? false
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || socketDirectory)
+      return (
+        (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || socketDirectory)
+      )
     } catch {
       return false
     }
