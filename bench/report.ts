@@ -11,6 +11,8 @@ export interface Environment {
   nodeEnv: string | undefined
   cpuCount: number
   postgresVersion: string
+  /** How the server and pgbench reach PostgreSQL: TCP, or a Unix socket and its directory. */
+  postgresTransport: string
   rounds: number
   connections: number
   durationSeconds: number
@@ -60,7 +62,7 @@ export function renderReport(
   const header = [
     `# Benchmark: GraphQL vs bare routes, ${isoDate(env.date)}`,
     '',
-    `- Node ${env.nodeVersion} (NODE_ENV ${env.nodeEnv ?? 'unset'}), ${env.cpuCount} CPUs, PostgreSQL ${env.postgresVersion}`,
+    `- Node ${env.nodeVersion} (NODE_ENV ${env.nodeEnv ?? 'unset'}), ${env.cpuCount} CPUs, PostgreSQL ${env.postgresVersion} (over ${env.postgresTransport}, for the server and pgbench)`,
     `- ${env.rounds} rounds, ${env.connections} connections, ${env.durationSeconds}s per run after a ${env.warmUpSeconds}s unrecorded warm-up; runs interleaved (GraphQL, bare, next scenario, …) each round`,
     '- Medians over the rounds; ratio = GraphQL req/s ÷ bare req/s',
     `- Command: \`${env.command}\``,

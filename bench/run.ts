@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,7 +61,18 @@ import { createStatementCounter } from './statement-count.js'
 import { bareStoreQueueRoutes } from './store-queue.routes.js'
 import { storeQueueScenarios } from './store-queue-scenarios.js'
 
-const LOCAL_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres'
+const LOCAL_SOCKET_DIRECTORY = '/var/run/postgresql'
+/**
+ * The local server over its Unix socket where it has one, as a server on the database's machine
+ * would connect, else over TCP. pgbench is given the same URL, so the ceiling and the checkouts
+ * cross the same transport. The socket measured faster for both sides of the comparison (hot-SKU
+ * checkout, 3 rounds: GraphQL 1425-1473 req/s and pgbench 5732 tps, against 1150-1390 and about
+ * 5500 over loopback TCP), mostly in the server: on loopback TCP the sender runs the receiver's
+ * TCP stack too, and a quarter of the server's busy time was writev.
+ */
+const LOCAL_SERVER = existsSync(join(LOCAL_SOCKET_DIRECTORY, '.s.PGSQL.5432'))
+  ? `postgres:///postgres?host=${LOCAL_SOCKET_DIRECTORY}&user=postgres`
+  : 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROUNDS = positiveIntFromEnv('BENCH_ROUNDS', 3)
 const DURATION_SECONDS = positiveIntFromEnv('BENCH_DURATION', 8)
 const WARM_UP_SECONDS = 2
@@ -182,6 +194,7 @@ async function main(): Promise<void> {
       nodeEnv: process.env.NODE_ENV,
       cpuCount: availableParallelism(),
       postgresVersion,
+      postgresTransport: transportOf(url),
       rounds: ROUNDS,
       connections: CONNECTIONS,
       durationSeconds: DURATION_SECONDS,
@@ -355,6 +368,11 @@ function redacted(url: string): string {
   const parsed = new URL(url)
   if (parsed.password) parsed.password = '***'
   return parsed.toString()
+}
+
+function transportOf(url: string): string {
+  const socketDirectory = new URL(url).searchParams.get('host')
+  return socketDirectory?.startsWith('/') ? `Unix socket in ${socketDirectory}` : 'TCP'
 }
 
 async function serverVersion(db: Db): Promise<string> {
