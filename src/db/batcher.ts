@@ -9,6 +9,12 @@ export interface BatcherOptions {
    * fault fails (one breaking a constraint, say). Only for items that are safe to send twice.
    */
   retryAlone?: boolean
+  /**
+   * While n batches are in flight, the next one leaves only with at least n + 1 items (or once one
+   * of them finishes). For batches that queue for the same rows: each batch pays a round trip, a
+   * lock wait and a commit, so a batch of one sent behind others mostly adds those.
+   */
+  growWhileBusy?: boolean
 }
 
 /**
@@ -73,7 +79,9 @@ export function createBatcher<Item, Result>(
   }
 
   const sendWaiting = () => {
-    while (inFlight < options.maxInFlight && waiting.length > 0) send(waiting.splice(0, options.maxBatchSize))
+    while (inFlight < options.maxInFlight && waiting.length > (options.growWhileBusy ? inFlight : 0)) {
+      send(waiting.splice(0, options.maxBatchSize))
+    }
   }
 
   return (item) =>

@@ -67,6 +67,36 @@ describe('createBatcher', () => {
     expect(await Promise.all(calls)).toEqual([1, 2, 3, 4, 5, 6].map((item) => `done ${item}`))
   })
 
+  it('growing while busy, sends a batch behind n others only with n + 1 calls, and the rest once one finishes', async () => {
+    const { batches, run } = controlledBatches()
+    const call = createBatcher(run, { maxInFlight: 3, maxBatchSize: 10, growWhileBusy: true })
+
+    const first = call(1)
+    const second = call(2)
+    expect(batches.map((batch) => batch.items)).toEqual([[1]])
+    const third = call(3)
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3]])
+    const more = [call(4), call(5)]
+    expect(batches).toHaveLength(2)
+    const last = call(6)
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3], [4, 5, 6]])
+
+    // A lone call behind busy batches waits until none is left in flight.
+    const lone = call(7)
+    expect(batches).toHaveLength(3)
+    batches[0]!.finish()
+    expect(await first).toBe('done 1')
+    await settled()
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3], [4, 5, 6]])
+    batches[1]!.finish()
+    batches[2]!.finish()
+    expect(await Promise.all([second, third, ...more, last])).toEqual([2, 3, 4, 5, 6].map((item) => `done ${item}`))
+    await settled()
+    expect(batches.map((batch) => batch.items)).toEqual([[1], [2, 3], [4, 5, 6], [7]])
+    batches[3]!.finish()
+    expect(await lone).toBe('done 7')
+  })
+
   it('fails only the calls of a failed batch, and goes on with the next', async () => {
     const { batches, run } = controlledBatches()
     const call = createBatcher(run, { maxInFlight: 1, maxBatchSize: 10 })
