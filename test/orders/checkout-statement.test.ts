@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Database } from '../../src/db/database.js'
 import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
 import {
   type CheckoutWrite,
@@ -92,7 +93,6 @@ async function state(cartId: string, orderId: string) {
     .select(['status', 'updated_at'])
     .where('id', '=', cartId)
     .executeTakeFirstOrThrow()
-  const orders = await testDb.db.selectFrom('sales_order').select('id').where('id', '=', orderId).execute()
   const level = await testDb.db
     .selectFrom('inventory_level')
     .select(['on_hand', 'reserved'])
@@ -105,31 +105,25 @@ async function state(cartId: string, orderId: string) {
     .where('store_id', '=', storeId)
     .where('slot_start', '=', SLOT)
     .executeTakeFirst()
-  const movements = await testDb.db.selectFrom('stock_movement').select('id').where('order_id', '=', orderId).execute()
-  const lines = await testDb.db.selectFrom('order_line').select('line_number').where('order_id', '=', orderId).execute()
-  const history = await testDb.db
-    .selectFrom('order_status_change')
-    .select('id')
-    .where('order_id', '=', orderId)
-    .execute()
-  const cartEvents = await testDb.db.selectFrom('cart_event').select('id').where('cart_id', '=', cartId).execute()
-  const orderEvents = await testDb.db
-    .selectFrom('outbox_event')
-    .select('id')
-    .where('aggregate_id', '=', orderId)
-    .execute()
   return {
     cart: cart.status,
     cartUpdatedAt: cart.updated_at,
-    orders: orders.length,
+    orders: await rowsWhere('sales_order', 'id', orderId),
     level,
     booked: slot?.booked ?? 0,
-    movements: movements.length,
-    lines: lines.length,
-    history: history.length,
-    cartEvents: cartEvents.length,
-    orderEvents: orderEvents.length,
+    movements: await rowsWhere('stock_movement', 'order_id', orderId),
+    lines: await rowsWhere('order_line', 'order_id', orderId),
+    history: await rowsWhere('order_status_change', 'order_id', orderId),
+    cartEvents: await rowsWhere('cart_event', 'cart_id', cartId),
+    orderEvents: await rowsWhere('outbox_event', 'aggregate_id', orderId),
   }
+}
+
+/** How many rows of the table have this value in this column. */
+async function rowsWhere(table: keyof Database, column: string, value: string): Promise<number> {
+  const { rows } = await sql<{ count: string }>`
+    SELECT count(*) AS count FROM ${sql.table(table)} WHERE ${sql.ref(column)} = ${value}`.execute(testDb.db)
+  return Number(rows[0]?.count)
 }
 
 async function outboxSize(): Promise<number> {
