@@ -286,8 +286,9 @@ describe('checkouts written in one batch', () => {
     for (let filler = 0; filler < WRITE_BATCHES_IN_FLIGHT; filler++) fillers.push(await cartAndWrite(1, 10))
     const faulty = await cartAndWrite(1, 10)
     const fine = await cartAndWrite(1, 10)
-    // The fillers go out first and keep the pool's batches busy; the two others wait and go out
-    // together, and the faulty one reuses the id of the order placed first.
+    // The first filler goes out alone; behind it the calls go out in batches of two or more
+    // (growing while busy), so the faulty write, which reuses the id of the order placed first,
+    // shares its batch with another write, and that batch fails as a whole.
     const settled = await Promise.allSettled([
       ...fillers.map(({ write }) => writeCheckout(testDb.db, write)),
       writeCheckout(testDb.db, { ...faulty.write, order: { ...faulty.write.order, id: first.write.order.id } }),

@@ -32,7 +32,7 @@ export type CheckoutWriteResult =
   | { kind: 'SLOT_FULL' }
 
 /** How many checkout write batches a pool sends before waiting for one to answer (see writeCheckout). */
-export const WRITE_BATCHES_IN_FLIGHT = 3
+export const WRITE_BATCHES_IN_FLIGHT = 2
 
 /**
  * A whole checkout written at once: close the cart if it is still the version read; reserve
@@ -53,18 +53,15 @@ export const writeCheckout: (db: Db, write: CheckoutWrite) => Promise<CheckoutWr
   writeCheckoutBatch,
   // More than one batch in flight: the next waits inside PostgreSQL on the rows the one before
   // holds, and starts the moment it commits, instead of after the server has read the answer off
-  // a busy event loop. Measured with npm run bench, hot SKU, paired runs:
-  // - two rather than one, 3 rounds each: 804 vs 593 and 660 vs 624 GraphQL req/s (called
-  //   directly, without the GraphQL work, one was faster: ~1250 vs ~1000 checkouts/s);
-  // - three rather than two, 1 round each: GraphQL faster in 4 pairs of 4 (718/614, 596/545,
-  //   603/560, 696/609 req/s), and less idle CPU per request in every pair; the bare route, with
-  //   less server work between batches, gained nothing (faster in 1 pair of 4).
-  // Growing while busy: a batch sent behind n others carries at least n + 1 writes. Without it,
-  // two batches in three held a single write, each paying its own round trip, lock wait and
-  // commit (hot SKU: 2089 of 3070 batches in 5 s); with it, most hold two or three, and
-  // PostgreSQL spends about 0.05 ms less per checkout (npm run bench -- --only=checkout-hot,
-  // 3 rounds: GraphQL 1234/1520/1498 req/s, bare 1574/1646/1517, against 1425/1493/1420 and
-  // 1673/1775/1820 before: the machine's noise is as large as the gain).
+  // a busy event loop. And a batch sent behind n others carries at least n + 1 writes (growing
+  // while busy): without that, two batches in three held a single write, each paying its own
+  // round trip, lock wait and commit (hot SKU: 2089 of 3070 batches in 5 s); with it, most hold
+  // two or three. Measured with npm run bench -- --only=checkout-hot, 3 rounds, GraphQL req/s:
+  // - without growing, three in flight beat two (4 paired runs of 4: 718/614, 596/545, 603/560,
+  //   696/609), and two beat one (804/593, 660/624);
+  // - growing, two in flight beat three in a row of runs two, three, two: 1520/1500/1561, then
+  //   1370/1392/1337, then 1387/1444/1421, with PostgreSQL at 0.48-0.52 ms of CPU per checkout
+  //   against 0.57-0.61: fewer transactions waiting on the hot rows to wake.
   // A batch that fails as a whole (a write breaking a constraint, a lock wait timing out) is sent
   // again one write at a time, so only the write at fault fails. That is safe: a write whose
   // batch did commit after all finds its cart closed (CART_CHANGED), and the checkout then finds
