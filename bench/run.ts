@@ -11,7 +11,7 @@ import pg from 'pg'
 import { createApp } from '../src/app.js'
 import { type AccessTokenIssuer, createAccessTokenIssuer } from '../src/auth/access-token.js'
 import { createPickupSecrets, type PickupSecrets } from '../src/auth/pickup-secrets.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, unixSocketDirectoryOf } from '../src/config.js'
 import { createDb, type Db } from '../src/db/create-db.js'
 import { migrateToLatest } from '../src/db/migrator.js'
 import { createLogger } from '../src/logger.js'
@@ -371,8 +371,8 @@ function redacted(url: string): string {
 }
 
 function transportOf(url: string): string {
-  const socketDirectory = new URL(url).searchParams.get('host')
-  return socketDirectory?.startsWith('/') ? `Unix socket in ${socketDirectory}` : 'TCP'
+  const socketDirectory = unixSocketDirectoryOf(new URL(url))
+  return socketDirectory ? `Unix socket in ${socketDirectory}` : 'TCP'
 }
 
 async function serverVersion(db: Db): Promise<string> {

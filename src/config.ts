@@ -11,9 +11,9 @@ const postgresUrl = z.string().refine(
   (value) => {
     try {
       const url = new URL(value)
-      const socketDirectory = url.searchParams.get('host')?.startsWith('/') ?? false
       return (
-        (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && (url.hostname !== '' || socketDirectory)
+        (url.protocol === 'postgres:' || url.protocol === 'postgresql:') &&
+        (url.hostname !== '' || unixSocketDirectoryOf(url) !== null)
       )
     } catch {
       return false
@@ -21,6 +21,12 @@ const postgresUrl = z.string().refine(
   },
   { message: 'must be a postgres:// or postgresql:// URL with a host, or ?host=/socket/directory' },
 )
+
+/** The directory of the Unix socket a PostgreSQL URL names in `?host=`, if it names one. */
+export function unixSocketDirectoryOf(url: URL): string | null {
+  const host = url.searchParams.get('host')
+  return host?.startsWith('/') ? host : null
+}
 
 const smtpUrl = z.string().refine(
   (value) => {
