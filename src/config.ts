@@ -89,6 +89,17 @@ const envSchema = z.object({
   CART_EMPTY_TTL_HOURS: positiveInt(24 * 365).default(6),
   CART_ANONYMOUS_TTL_DAYS: positiveInt(3650).default(30),
   CART_CUSTOMER_TTL_DAYS: positiveInt(3650).default(90),
+  OUTBOX_RETENTION_DAYS: positiveInt(3650).default(30),
+  STRIPE_EVENT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(
+      7,
+      'must be at least 7: Stripe redelivers an event for up to 3 days, and a forgotten event id is processed again',
+    )
+    .max(3650)
+    .default(90),
+  CART_EVENT_RETENTION_DAYS: positiveInt(3650).default(365),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
 })
@@ -134,11 +145,22 @@ export interface Config {
   schedulerEnabled: boolean
   /** How long an idle cart is kept, by kind; checked-out carts are kept with their order. */
   carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
+  /** How long rows kept only for bookkeeping live before the retention job deletes them. */
+  retention: RetentionPeriods
   /** null: carts hold no stock (the default); otherwise how long a cart holds its lines. */
   cartHolds: CartHoldPolicy | null
   /** null: the offline provider authorises at once (never in production). */
   stripe: StripeConfig | null
   notifications: NotificationConfig
+}
+
+export interface RetentionPeriods {
+  /** Outbox events, counted from their delivery; undelivered ones are never deleted. */
+  deliveredOutboxDays: number
+  /** Stripe event ids kept to recognise a redelivered webhook. */
+  stripeEventDays: number
+  /** Cart journey events (analytics and the customer timeline). */
+  cartEventDays: number
 }
 
 export interface NotificationConfig {
@@ -234,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emptyTtlHours: e.CART_EMPTY_TTL_HOURS,
       anonymousTtlDays: e.CART_ANONYMOUS_TTL_DAYS,
       customerTtlDays: e.CART_CUSTOMER_TTL_DAYS,
+    },
+    retention: {
+      deliveredOutboxDays: e.OUTBOX_RETENTION_DAYS,
+      stripeEventDays: e.STRIPE_EVENT_RETENTION_DAYS,
+      cartEventDays: e.CART_EVENT_RETENTION_DAYS,
     },
     notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
   }

@@ -128,6 +128,8 @@ export interface CustomerTable {
   phone: string | null
   password_hash: string
   created_at: CreatedAt
+  /** When customerErase anonymised the row; null for a live account. */
+  erased_at: Date | string | null
 }
 
 export interface SignInThrottleTable {

@@ -6,6 +6,7 @@ import { orderTimersJob } from '../modules/orders/order-timers.job.js'
 import { paymentReconciliationJob } from '../modules/payments/payment-reconciliation.job.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import type { Job } from './job.js'
+import { retentionJob } from './retention.job.js'
 
 export interface JobDependencies {
   payments: AppPayments
@@ -25,5 +26,6 @@ export function allJobs(config: Config, deps: JobDependencies): Job[] {
       logger: deps.logger,
       onMismatch: deps.onPaymentMismatch,
     }),
+    retentionJob(config.retention),
   ]
 }

@@ -63,7 +63,7 @@ const DECLARED = {
     'created_at',
   ],
   outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
-  customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at'],
+  customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at', 'erased_at'],
   sign_in_throttle: ['email_key', 'failures', 'window_started_at', 'locked_until'],
   cart: [
     'id',

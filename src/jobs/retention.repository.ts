@@ -1,0 +1,50 @@
+import type { Trx } from '../db/transaction.js'
+
+// Each delete takes at most `limit` rows, oldest first, so one run holds its locks briefly and a
+// backlog drains over a few runs. The created_at / received_at bounds let the BRIN indexes find
+// the old pages without reading the whole table.
+
+/** Outbox events delivered before `deliveredBefore`; an event never delivered is kept. */
+export async function deleteDeliveredOutboxEvents(trx: Trx, deliveredBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('outbox_event')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox_event')
+        .select('id')
+        // An event is created before it is delivered, so this bound loses no row.
+        .where('created_at', '<', deliveredBefore)
+        .where('published_at', '<', deliveredBefore)
+        .orderBy('id')
+        .limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Stripe event ids received before `receivedBefore`, kept until then to spot redeliveries. */
+export async function deleteStripeEvents(trx: Trx, receivedBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('stripe_event')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('stripe_event')
+        .select('id')
+        .where('received_at', '<', receivedBefore)
+        .orderBy('received_at')
+        .limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Cart journey events recorded before `createdBefore`. */
+export async function deleteCartEvents(trx: Trx, createdBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('cart_event')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('cart_event').select('id').where('created_at', '<', createdBefore).orderBy('id').limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
