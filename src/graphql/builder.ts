@@ -3,7 +3,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import ValidationPlugin from '@pothos/plugin-validation'
-import { GraphQLError } from 'graphql'
+import { GraphQLError, valueFromASTUntyped } from 'graphql'
 import { canActOnStore } from '../auth/viewer.js'
 import type { GraphQLContext } from './context.js'
 import { decodeUuidGlobalID } from './global-id.js'
@@ -29,6 +29,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string }
     ID: { Input: string; Output: string }
+    JSON: { Input: unknown; Output: unknown }
   }
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
@@ -76,6 +77,13 @@ builder.scalarType('DateTime', {
     }
     return date
   },
+})
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value: a document whose shape its field describes.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast) => valueFromASTUntyped(ast),
 })
 
 builder.queryType({})

@@ -43,7 +43,8 @@ export async function queueOrderReadyNotification(
 async function accountEmailOf(trx: Trx, customerId: string | null): Promise<string | null> {
   if (!customerId) return null
   const [customer] = await findCustomersByIds(trx, [customerId])
-  return customer?.email ?? null
+  // An erased customer's address is a placeholder that must not be written to.
+  return customer && !customer.erased_at ? customer.email : null
 }
 
 /** Claims one due notification in its own short transaction, so the send happens outside any. */
