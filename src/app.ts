@@ -2,23 +2,28 @@ import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
+import type { Redis } from 'ioredis'
 import type { AccessTokenIssuer } from './auth/access-token.js'
 import type { PickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
 import { serveGraphQL } from './graphql/graphql-route.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
+import { parseTrustedProxies } from './http/client-address.js'
+import { type ClientAddressEnv, clientAddressMiddleware } from './http/client-address.middleware.js'
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
+import { graphqlRefusalBody, plainRefusalBody, requestBudget } from './http/request-budget.js'
 import { staffBoardRoutes } from './http/staff-board/staff-board.routes.js'
+import { createAttemptLimits } from './limits/attempt-limits.js'
 import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import { type AppPayments, paymentsFor } from './modules/payments/payment-setup.js'
 import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'limits'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
@@ -28,19 +33,27 @@ export interface AppDependencies {
   metrics?: HttpMetrics
   /** Defaults to an in-process pub/sub; the server shares its own with the outbox dispatcher. */
   pubsub?: AppPubSub
+  /** Shares attempt counters and the request budget between instances (REDIS_URL). */
+  redis?: Redis
   now?: () => Date
 }
 
-type AppEnv = { Variables: { requestId: string } }
+type AppEnv = { Variables: { requestId: string } & ClientAddressEnv['Variables'] }
 
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
   const pubsub = deps.pubsub ?? createAppPubSub()
   const payments = deps.payments ?? paymentsFor(null)
+  const countRefusal = (limit: string) => metrics.limiterRefusals.inc({ limit })
+  const attemptLimits = createAttemptLimits(
+    deps.redis ? { kind: 'redis', redis: deps.redis } : { kind: 'database', db: deps.db },
+    countRefusal,
+  )
   const yoga = createGraphQLHandler({
     ...deps,
     payments,
     pubsub,
+    attemptLimits,
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
     orders: deps.config.orders,
@@ -68,6 +81,22 @@ export function createApp(deps: AppDependencies) {
     )
   })
 
+  app.use(clientAddressMiddleware(parseTrustedProxies(deps.config.limits.trustProxy)))
+  const { requestsPerMinute } = deps.config.limits
+  if (requestsPerMinute > 0) {
+    const budget = (name: string, refusalBody: (retryAfterSeconds: number) => string) =>
+      requestBudget({
+        name,
+        requestsPerMinute,
+        store: deps.redis ? { kind: 'redis', redis: deps.redis } : { kind: 'memory' },
+        clientOf: (c) => c.get('clientAddress'),
+        refusalBody,
+        onRefused: countRefusal,
+      })
+    app.use('/graphql', budget('request_budget_graphql', graphqlRefusalBody))
+    app.use('/webhooks/stripe', budget('request_budget_webhook', plainRefusalBody))
+  }
+
   app.route('/', healthRoutes(deps.db))
   app.route('/', metricsRoutes(metrics))
   app.route('/', staffBoardRoutes())
@@ -84,7 +113,10 @@ export function createApp(deps: AppDependencies) {
     )
   }
   app.on(['GET', 'POST', 'OPTIONS'], '/graphql', (c) =>
-    serveGraphQL(yoga, c.req.raw, c.env, { logger: deps.logger.child({ reqId: c.get('requestId') }) }),
+    serveGraphQL(yoga, c.req.raw, c.env, {
+      logger: deps.logger.child({ reqId: c.get('requestId') }),
+      clientAddress: c.get('clientAddress'),
+    }),
   )
   app.get('/', (c) => c.redirect('/graphql'))
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseTrustedProxies } from './http/client-address.js'
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')
 
@@ -49,6 +50,31 @@ const mailbox = z
   )
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max)
+
+const redisUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be a redis:// or rediss:// URL with a host' },
+)
+
+/** Addresses and CIDR blocks, comma-separated: `10.0.0.0/8, 192.168.1.7, fd00::/8`. */
+const addressList = z.string().refine(
+  (value) => {
+    try {
+      parseTrustedProxies(value)
+      return true
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.0/8,192.168.1.7' },
+)
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -102,6 +128,9 @@ const envSchema = z.object({
   CART_EVENT_RETENTION_DAYS: positiveInt(3650).default(365),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
+  REDIS_URL: redisUrl.optional(),
+  TRUST_PROXY: addressList.optional(),
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).optional(),
 })
 
 /** Never echoed back in a configuration error: they carry credentials. */
@@ -111,6 +140,7 @@ const SECRET_VARIABLES = new Set([
   'JWT_SECRET',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
+  'REDIS_URL',
 ])
 
 export type Env = z.input<typeof envSchema>
@@ -152,6 +182,16 @@ export interface Config {
   /** null: the offline provider authorises at once (never in production). */
   stripe: StripeConfig | null
   notifications: NotificationConfig
+  limits: LimitsConfig
+}
+
+export interface LimitsConfig {
+  /** Where attempt counters and the request budget live when shared: null keeps them in PostgreSQL and memory. */
+  redisUrl: string | null
+  /** The proxies whose X-Forwarded-For is believed (addresses and CIDR blocks); empty: the socket's peer is the client. */
+  trustProxy: string
+  /** Requests per client address per minute on /graphql and the webhook; 0 turns the budget off. */
+  requestsPerMinute: number
 }
 
 export interface RetentionPeriods {
@@ -263,8 +303,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cartEventDays: e.CART_EVENT_RETENTION_DAYS,
     },
     notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
+    limits: {
+      redisUrl: e.REDIS_URL ?? null,
+      trustProxy: e.TRUST_PROXY ?? '',
+      // Off under test: app.request() has no socket, so every test request would share one budget.
+      requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE ?? (e.NODE_ENV === 'test' ? 0 : DEFAULT_REQUESTS_PER_MINUTE),
+    },
   }
 }
+
+/** Ten a second on average per client address: a store's tills behind one NAT stay far below it. */
+const DEFAULT_REQUESTS_PER_MINUTE = 600
 
 function withoutEmptyValues(env: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))

@@ -1,9 +1,10 @@
 import { serve } from '@hono/node-server'
+import { Redis } from 'ioredis'
 import { createApp } from './app.js'
 import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
-import { createLogger } from './logger.js'
+import { createLogger, type Logger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
@@ -18,11 +19,13 @@ async function main() {
   const pubsub = createAppPubSub()
   const payments = paymentsFor(config.stripe)
   const metrics = createHttpMetrics({ processMetrics: true })
+  const redis = redisFor(config, logger)
   const app = createApp({
     config,
     db,
     logger,
     pubsub,
+    redis,
     accessTokens: accessTokenIssuerFor(config),
     pickupSecrets: pickupSecretsFor(config),
     payments,
@@ -57,6 +60,7 @@ async function main() {
     server.close(async () => {
       await backgroundStopped
       await db.destroy()
+      redis?.disconnect()
       logger.info('stopped')
       process.exit(0)
     })
@@ -64,6 +68,14 @@ async function main() {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/** Shared counters (REDIS_URL); a connection problem is logged, and each limiter decides what it means. */
+function redisFor(config: Config, logger: Logger): Redis | undefined {
+  if (!config.limits.redisUrl) return undefined
+  const redis = new Redis(config.limits.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection problem'))
+  return redis
 }
 
 function loadConfigOrExit(): Config {

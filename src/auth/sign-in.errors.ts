@@ -10,8 +10,13 @@ export class InvalidCredentialsError extends BusinessError {
   }
 }
 
+/** A limit on guesses is spent; `retryAt` is when this attempt would next be counted. */
 export class TooManyAttemptsError extends BusinessError {
-  constructor(readonly retryAt: Date) {
+  constructor(
+    readonly retryAt: Date,
+    /** What was attempted too often, as the message says it. */
+    readonly attempts = 'failed sign-ins for this email',
+  ) {
     super('too many attempts')
   }
   userErrors(): UserErrorEntry[] {
@@ -19,7 +24,7 @@ export class TooManyAttemptsError extends BusinessError {
       {
         code: 'TOO_MANY_ATTEMPTS',
         field: null,
-        message: `Too many failed sign-ins for this email. Try again after ${this.retryAt.toISOString()}.`,
+        message: `Too many ${this.attempts}. Try again after ${this.retryAt.toISOString()}.`,
       },
     ]
   }

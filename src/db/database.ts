@@ -132,11 +132,11 @@ export interface CustomerTable {
   erased_at: Date | string | null
 }
 
-export interface SignInThrottleTable {
-  email_key: string
-  failures: number
-  window_started_at: Date | string
-  locked_until: Date | string | null
+/** rate-limiter-flexible's PostgreSQL layout; `expire` is epoch milliseconds (int8, read as a string). */
+export interface AttemptCounterTable {
+  key: string
+  points: Generated<number>
+  expire: string | number | null
 }
 
 export type Channel = 'WEB' | 'APP' | 'KIOSK' | 'POS'
@@ -358,7 +358,7 @@ export interface Database {
   stock_movement: StockMovementTable
   outbox_event: OutboxEventTable
   customer: CustomerTable
-  sign_in_throttle: SignInThrottleTable
+  attempt_counter: AttemptCounterTable
   cart: CartTable
   cart_line: CartLineTable
   cart_token: CartTokenTable

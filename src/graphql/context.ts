@@ -4,12 +4,17 @@ import type { PickupSecrets } from '../auth/pickup-secrets.js'
 import type { Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
+import type { ClientAttempts } from '../limits/attempt-limits.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 
 /** What every resolver receives. Built per request in graphql/yoga.ts. */
 export interface GraphQLContext {
   db: Db
+  /** The client's address, as http/client-address.ts decides it. */
+  clientAddress: string
+  /** Guesses of secrets (passwords, hand-off codes) from this client, counted before they are checked. */
+  attempts: ClientAttempts
   viewer: Viewer
   /** The secret X-Cart-Token the request carried, which opens an anonymous cart. */
   cartToken: string | null

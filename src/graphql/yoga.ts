@@ -8,6 +8,8 @@ import type { PickupSecrets } from '../auth/pickup-secrets.js'
 import { anonymous, type Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
+import { UNKNOWN_CLIENT } from '../http/client-address.js'
+import type { AttemptLimits } from '../limits/attempt-limits.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
@@ -21,6 +23,8 @@ export interface ServerContext {
   logger: Logger
   /** The request's JSON body, when the server read it itself (see app.ts); its Request has none. */
   jsonBody?: string
+  /** Who the client is (http/client-address.ts); absent when yoga is reached some other way. */
+  clientAddress?: string
 }
 
 /**
@@ -38,6 +42,7 @@ export interface YogaDependencies {
   cartHolds: Config['cartHolds']
   logger: Logger
   pubsub: AppPubSub
+  attemptLimits: AttemptLimits
   graphql: Config['graphql']
   storefrontUrl: string
   /** Injectable clock; tests pin it to check opening hours at a given instant. */
@@ -72,8 +77,10 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,
-    context: async ({ request, logger }) => ({
+    context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => ({
       db: deps.db,
+      clientAddress,
+      attempts: deps.attemptLimits.forClient(clientAddress),
       pubsub: deps.pubsub,
       cartToken: request.headers.get('x-cart-token'),
       storefrontUrl: deps.storefrontUrl,

@@ -4,6 +4,8 @@ export interface HttpMetrics {
   registry: Registry
   requests: Counter<'method' | 'route' | 'status'>
   duration: Histogram<'method' | 'route'>
+  /** Refusals by limit: a sign-in or hand-off rule, or the per-client request budget. */
+  limiterRefusals: Counter<'limit'>
 }
 
 /** One registry per app instance, so tests and several apps in one process never share counters. */
@@ -23,6 +25,12 @@ export function createHttpMetrics(options: { processMetrics: boolean }): HttpMet
       help: 'HTTP request latency by route',
       labelNames: ['method', 'route'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    limiterRefusals: new Counter({
+      name: 'comptoir_limiter_refusals_total',
+      help: 'Attempts and requests refused by a limit (TOO_MANY_ATTEMPTS, HTTP 429), by limit',
+      labelNames: ['limit'],
       registers: [registry],
     }),
   }

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js'
+import { attemptCounterCleanupJob } from '../limits/attempt-counter-cleanup.job.js'
 import type { Logger } from '../logger.js'
 import { cartCleanupJob } from '../modules/carts/cart-cleanup.job.js'
 import { cartHoldExpiryJob } from '../modules/carts/cart-hold-expiry.job.js'
@@ -21,6 +22,7 @@ export function allJobs(config: Config, deps: JobDependencies): Job[] {
     cartHoldExpiryJob(),
     cartCleanupJob(config.carts),
     orderTimersJob(),
+    attemptCounterCleanupJob(),
     paymentReconciliationJob({
       provider: deps.payments.online,
       logger: deps.logger,

@@ -25,6 +25,10 @@ describe('loadConfig', () => {
     [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
     [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
     [{ CART_EMPTY_TTL_HOURS: '0' }, /CART_EMPTY_TTL_HOURS/],
+    [{ TRUST_PROXY: 'proxy.internal' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL/],
+    [{ RATE_LIMIT_REQUESTS_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUESTS_PER_MINUTE/],
   ])('names the variable at fault: %j', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(pattern)
@@ -34,6 +38,7 @@ describe('loadConfig', () => {
     { JWT_SECRET: 'short-but-secret' },
     { DATABASE_URL: 'mysql://admin:hunter2@db/x' },
     { STRIPE_SECRET_KEY: 'pk_live_wrong_kind_but_secret' },
+    { REDIS_URL: 'http://default:hunter2@cache:6379' },
   ])('never repeats a secret it refuses: %j', (env) => {
     const secret = Object.values(env)[0]!
     expect(() => loadConfig(env)).toThrow(/value not shown/)
@@ -42,6 +47,16 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain(secret)
     }
+  })
+
+  it('reads the limits: the per-client budget is on by default but off under test (no sockets there), 0 turns it off', () => {
+    expect(loadConfig({}).limits).toEqual({ redisUrl: null, trustProxy: '', requestsPerMinute: 600 })
+    expect(loadConfig({ NODE_ENV: 'test' }).limits.requestsPerMinute).toBe(0)
+    expect(loadConfig({ NODE_ENV: 'test', RATE_LIMIT_REQUESTS_PER_MINUTE: '20' }).limits.requestsPerMinute).toBe(20)
+    expect(loadConfig({ RATE_LIMIT_REQUESTS_PER_MINUTE: '0' }).limits.requestsPerMinute).toBe(0)
+    expect(
+      loadConfig({ REDIS_URL: 'redis://cache:6379/0', TRUST_PROXY: '10.0.0.0/8, 192.168.1.7, fd00::/8' }).limits,
+    ).toMatchObject({ redisUrl: 'redis://cache:6379/0', trustProxy: '10.0.0.0/8, 192.168.1.7, fd00::/8' })
   })
 
   it('takes a Unix socket directory as the database host', () => {

@@ -69,7 +69,7 @@ describe('customerErase', () => {
     const person = await historyOf('erase')
     const needles = [person.email, person.contactEmail, person.name, person.phone]
     for (const needle of needles) expect(await placesHolding(needle)).not.toEqual([])
-    expect(await placesHolding(person.email)).toEqual(['customer.email', 'sign_in_throttle.email_key'])
+    expect(await placesHolding(person.email)).toEqual(['customer.email'])
     expect(await placesHolding(person.contactEmail)).toEqual(['notification.recipient', 'sales_order.contact_email'])
     expect(await placesHolding(person.phone)).toEqual(['customer.phone'])
     const kept = {

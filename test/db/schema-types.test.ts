@@ -64,7 +64,7 @@ const DECLARED = {
   ],
   outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
   customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at', 'erased_at'],
-  sign_in_throttle: ['email_key', 'failures', 'window_started_at', 'locked_until'],
+  attempt_counter: ['key', 'points', 'expire'],
   cart: [
     'id',
     'customer_id',

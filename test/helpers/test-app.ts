@@ -2,6 +2,7 @@ import { createApp } from '../../src/app.js'
 import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
 import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
+import type { HttpMetrics } from '../../src/http/metrics.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
 import type { AppPayments } from '../../src/modules/payments/payment-setup.js'
@@ -27,7 +28,13 @@ export interface TestApp {
 
 export function createTestApp(
   testDb: TestDb,
-  options: { now?: () => Date; env?: Record<string, string>; pubsub?: AppPubSub; payments?: AppPayments } = {},
+  options: {
+    now?: () => Date
+    env?: Record<string, string>
+    pubsub?: AppPubSub
+    payments?: AppPayments
+    metrics?: HttpMetrics
+  } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env })
   const app = createApp({
@@ -39,6 +46,7 @@ export function createTestApp(
     now: options.now,
     pubsub: options.pubsub,
     payments: options.payments,
+    metrics: options.metrics,
   })
 
   async function gql<T>(

@@ -1,5 +1,7 @@
+import type { Db } from '../../db/create-db.js'
 import type { Channel } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
+import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import { InvalidHandoffCodeError } from './cart.errors.js'
 import { HANDOFF_TTL_MINUTES, hashSecret, newCartToken, newHandoffCode, normaliseHandoffCode } from './cart.js'
 import * as cartRepository from './cart.repository.js'
@@ -17,6 +19,22 @@ export function createHandoff(
     await cartRepository.insertHandoff(trx, cart.id, hashSecret(code), expiresAt)
     return { result: { code, expiresAt } }
   })
+}
+
+/**
+ * A claim from a client, counted against its hand-off limit before the code is looked up (and
+ * outside the claim's transaction, which a wrong code rolls back): parallel guesses from one
+ * address get five lookups, not forty. A good code gives its attempt back.
+ */
+export async function claimHandoffCounted(
+  db: Db,
+  attempts: ClientAttempts,
+  request: { code: string; channel: Channel; now: Date },
+): Promise<{ cartId: string; cartToken: string }> {
+  const attempt = await attempts.handoffClaim()
+  const claimed = await inTransaction(db, (trx) => claimHandoff(trx, request))
+  await attempt.succeeded()
+  return claimed
 }
 
 /**

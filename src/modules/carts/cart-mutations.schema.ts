@@ -10,7 +10,7 @@ import { Store } from '../stores/store.schema.js'
 import type { CartView } from './cart.js'
 import { Cart, Channel, cartCredentials } from './cart.schema.js'
 import { createCart, findCartViews, setPickupStore } from './cart.service.js'
-import { claimHandoff, createHandoff } from './cart-handoff.service.js'
+import { claimHandoffCounted, createHandoff } from './cart-handoff.service.js'
 import { addLines, removeLines, updateLines } from './cart-lines.service.js'
 
 function cartPayload(name: string) {
@@ -216,9 +216,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartHandoffClaimInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const { cartId, cartToken } = await inTransaction(context.db, (trx) =>
-          claimHandoff(trx, { code: input.code, channel: input.channel, now: context.now }),
-        )
+        const { cartId, cartToken } = await claimHandoffCounted(context.db, context.attempts, {
+          code: input.code,
+          channel: input.channel,
+          now: context.now,
+        })
         return { cart: await cartViewAfterChange(context, cartId), cartToken }
       }),
   }),

@@ -1,4 +1,3 @@
-import { clearSignInFailures } from '../../auth/sign-in-throttle.js'
 import type { Db } from '../../db/create-db.js'
 import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
@@ -68,7 +67,7 @@ export type ErasureOutcome = 'ERASED' | 'ALREADY_ERASED' | 'NOT_FOUND'
 
 /**
  * Anonymises the customer's personal data (account, order contact emails, notification
- * recipients, sign-in throttle) and revokes their cart tokens, in one transaction with a
+ * recipients) and revokes their cart tokens, in one transaction with a
  * `customer.erased` event; orders, payments and the ledger stay for accounting. The customer
  * row is locked first, so a second erasure waits and then finds nothing left to do.
  */
@@ -82,7 +81,6 @@ export function eraseCustomer(db: Db, customerId: string, now: Date): Promise<Er
     await erasureRepository.clearOrderContactEmails(trx, customerId)
     await erasureRepository.anonymiseNotifications(trx, customerId, email)
     await erasureRepository.revokeCartSecrets(trx, customerId)
-    await clearSignInFailures(trx, 'customer', customer.email)
     await recordEvent(trx, {
       type: 'customer.erased',
       aggregateType: 'customer',

@@ -149,7 +149,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CustomerSignInInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const customer = await authenticateCustomer(context.db, input.email, input.password, context.now)
+        const customer = await authenticateCustomer(context.db, input.email, input.password, context.attempts)
         const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
         const activeCartId = await inTransaction(context.db, (trx) =>
           attachBroughtCart(trx, context, customer.id, cart),

@@ -1,10 +1,10 @@
 import { z } from 'zod'
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../../auth/password.js'
 import { InvalidCredentialsError } from '../../auth/sign-in.errors.js'
-import { assertSignInAllowed, clearSignInFailures, recordSignInFailure } from '../../auth/sign-in-throttle.js'
 import type { Db } from '../../db/create-db.js'
 import type { CustomerRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import { EmailTakenError, InvalidEmailError, WeakPasswordError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
 import { passwordWeakness } from './password-policy.js'
@@ -39,18 +39,21 @@ export async function createCustomer(
 }
 
 /**
- * The customer with this email and password. Unknown emails still pay for a hash check, and
- * repeated failures lock the email for a while.
+ * The customer with this email and password. The attempt is counted before the password is
+ * checked (see attempt-limits.ts), so parallel guesses cannot outrun the limit. Unknown emails
+ * still pay for a hash check.
  */
-export async function authenticateCustomer(db: Db, email: string, password: string, now: Date): Promise<CustomerRow> {
-  await assertSignInAllowed(db, 'customer', email, now)
+export async function authenticateCustomer(
+  db: Db,
+  email: string,
+  password: string,
+  attempts: ClientAttempts,
+): Promise<CustomerRow> {
+  const attempt = await attempts.signIn('customer', email)
   const customer = await customerRepository.findCustomerByEmail(db, normaliseEmail(email))
   const matches = await verifyPassword(password, customer?.password_hash ?? (await decoyPasswordHash()))
-  if (!customer || !matches) {
-    await recordSignInFailure(db, 'customer', email, now)
-    throw new InvalidCredentialsError()
-  }
-  await clearSignInFailures(db, 'customer', email)
+  if (!customer || !matches) throw new InvalidCredentialsError()
+  await attempt.succeeded()
   return customer
 }
 

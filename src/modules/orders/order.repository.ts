@@ -178,10 +178,26 @@ export function statusChangeRow(change: NewStatusChange) {
 }
 
 /** Counts a wrong pickup code in its own statement, so the count survives the refusal. */
-export async function countPickupCodeFailure(db: Db, orderId: string): Promise<void> {
-  await db
+/**
+ * Counts one pickup-code attempt, unless `max` are already counted: then nothing changes and the
+ * answer is null. One conditional UPDATE, so parallel attempts cannot all see room left.
+ */
+export async function countPickupCodeAttempt(db: Db, orderId: string, max: number): Promise<number | null> {
+  const row = await db
     .updateTable('sales_order')
     .set({ pickup_code_failures: sql`pickup_code_failures + 1` })
+    .where('id', '=', orderId)
+    .where('pickup_code_failures', '<', max)
+    .returning('pickup_code_failures')
+    .executeTakeFirst()
+  return row?.pickup_code_failures ?? null
+}
+
+/** Gives back an attempt counted by countPickupCodeAttempt (the code was right). */
+export async function refundPickupCodeAttempt(db: Db, orderId: string): Promise<void> {
+  await db
+    .updateTable('sales_order')
+    .set({ pickup_code_failures: sql`greatest(pickup_code_failures - 1, 0)` })
     .where('id', '=', orderId)
     .execute()
 }

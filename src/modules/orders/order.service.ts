@@ -197,9 +197,11 @@ export async function markReady(
 export type PickupProof = { pickupCode: string } | { pickupPass: string }
 
 /**
- * Whether the shopper's proof opens this order. A wrong code is counted outside the caller's
- * transaction (the refusal rolls that back) and after five the code stops working: the pass
- * (a signed QR) still does.
+ * Whether the shopper's proof opens this order. A code attempt is counted before the code is
+ * checked, in its own statement (outside the caller's transaction, which a refusal rolls back):
+ * of any number of parallel guesses, five are checked and the rest refused; after five wrong
+ * codes the code stops working. A right code gives its attempt back. The pass (a signed QR,
+ * which cannot be guessed) still works after the lock.
  */
 export async function checkPickupProof(
   db: Db,
@@ -211,9 +213,12 @@ export async function checkPickupProof(
     if (secrets.verifyPickupPass(proof.pickupPass) !== order.id) throw new InvalidPickupCodeError()
     return
   }
-  if (order.pickup_code_failures >= MAX_PICKUP_CODE_FAILURES) throw new PickupCodeLockedError()
-  if (order.pickup_code_hash && secrets.codeMatches(order.id, proof.pickupCode, order.pickup_code_hash)) return
-  await orderRepository.countPickupCodeFailure(db, order.id)
+  const counted = await orderRepository.countPickupCodeAttempt(db, order.id, MAX_PICKUP_CODE_FAILURES)
+  if (counted === null) throw new PickupCodeLockedError()
+  if (order.pickup_code_hash && secrets.codeMatches(order.id, proof.pickupCode, order.pickup_code_hash)) {
+    await orderRepository.refundPickupCodeAttempt(db, order.id)
+    return
+  }
   throw new InvalidPickupCodeError()
 }
 

@@ -61,7 +61,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: StaffSignInInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const staff = await authenticateStaff(context.db, input.email, input.password, context.now)
+        const staff = await authenticateStaff(context.db, input.email, input.password, context.attempts)
         const { token, expiresAt } = await context.accessTokens.issue({
           kind: 'staff',
           staffId: staff.id,

@@ -1,22 +1,25 @@
 import { decoyPasswordHash, verifyPassword } from '../../auth/password.js'
 import { InvalidCredentialsError } from '../../auth/sign-in.errors.js'
-import { assertSignInAllowed, clearSignInFailures, recordSignInFailure } from '../../auth/sign-in-throttle.js'
 import type { Db } from '../../db/create-db.js'
 import type { StaffRow } from '../../db/database.js'
+import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import * as staffRepository from './staff.repository.js'
 
 /**
- * The active staff member with this email and password. Unknown emails still pay for a hash
- * check, so timing does not tell which emails exist; repeated failures lock the email a while.
+ * The active staff member with this email and password. The attempt is counted before the
+ * password is checked (see attempt-limits.ts), so parallel guesses cannot outrun the limit.
+ * Unknown emails still pay for a hash check, so timing does not tell which emails exist.
  */
-export async function authenticateStaff(db: Db, email: string, password: string, now: Date): Promise<StaffRow> {
-  await assertSignInAllowed(db, 'staff', email, now)
+export async function authenticateStaff(
+  db: Db,
+  email: string,
+  password: string,
+  attempts: ClientAttempts,
+): Promise<StaffRow> {
+  const attempt = await attempts.signIn('staff', email)
   const staff = await staffRepository.findStaffByEmail(db, email.trim())
   const matches = await verifyPassword(password, staff?.password_hash ?? (await decoyPasswordHash()))
-  if (!staff || !matches || !staff.active) {
-    await recordSignInFailure(db, 'staff', email, now)
-    throw new InvalidCredentialsError()
-  }
-  await clearSignInFailures(db, 'staff', email)
+  if (!staff || !matches || !staff.active) throw new InvalidCredentialsError()
+  await attempt.succeeded()
   return staff
 }
