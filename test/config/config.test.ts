@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(config.outboxPollMs).toBe(500)
     expect(config.schedulerEnabled).toBe(true)
     expect(config.carts).toEqual({ emptyTtlHours: 6, anonymousTtlDays: 30, customerTtlDays: 90 })
+    expect(config.accessTokenTtlMinutes).toBe(15)
+    expect(config.refreshTokenTtlDays).toBe(30)
   })
 
   it.each([
@@ -25,6 +27,9 @@ describe('loadConfig', () => {
     [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
     [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
     [{ CART_EMPTY_TTL_HOURS: '0' }, /CART_EMPTY_TTL_HOURS/],
+    [{ ACCESS_TOKEN_TTL_MINUTES: '16' }, /ACCESS_TOKEN_TTL_MINUTES/],
+    [{ ACCESS_TOKEN_TTL_MINUTES: '720' }, /ACCESS_TOKEN_TTL_MINUTES/],
+    [{ REFRESH_TOKEN_TTL_DAYS: '0' }, /REFRESH_TOKEN_TTL_DAYS/],
   ])('names the variable at fault: %j', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(pattern)

@@ -34,7 +34,7 @@ export function createTestApp(
     config,
     db: testDb.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, 60),
+    accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, config),
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,
