@@ -1,5 +1,5 @@
 import { createApp } from '../../src/app.js'
-import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
+import { type AccessTokenIssuer, createAccessTokenIssuer } from '../../src/auth/access-token.js'
 import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
@@ -27,14 +27,21 @@ export interface TestApp {
 
 export function createTestApp(
   testDb: TestDb,
-  options: { now?: () => Date; env?: Record<string, string>; pubsub?: AppPubSub; payments?: AppPayments } = {},
+  options: {
+    now?: () => Date
+    env?: Record<string, string>
+    pubsub?: AppPubSub
+    payments?: AppPayments
+    /** Issues the tokens; one with lifetimes shorter than a server allows lets a test see a token expire. */
+    accessTokens?: AccessTokenIssuer
+  } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env })
   const app = createApp({
     config,
     db: testDb.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, config),
+    accessTokens: options.accessTokens ?? createAccessTokenIssuer(TEST_JWT_SECRET, config),
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,
