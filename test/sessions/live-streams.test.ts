@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
+import { whileAuthorized } from '../../src/graphql/authorized-stream.js'
+import type { GraphQLContext } from '../../src/graphql/context.js'
 import { createLogger } from '../../src/logger.js'
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../../src/modules/events/pubsub.js'
+import { viewerOfCredential } from '../../src/modules/sessions/credential.js'
 import { globalId, storeIdByCode } from '../fixtures/ids.js'
 import { placeOrder, type StockedStore, stockedStore } from '../fixtures/orders.js'
 import { type LiveServer, type SseSubscription, startLiveServer } from '../helpers/http-server.js'
@@ -145,6 +148,28 @@ describe('subscriptions end when their credential stops holding', () => {
       .where('email', '=', 'manager.par-rivoli@comptoir.dev')
       .execute()
     streams.control.close()
+  })
+
+  it('ends an idle stream of a revoked terminal at its next periodic check, with no event needed', async () => {
+    const manager = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+    const registered = await api.gql<{ posTerminalRegister: { terminal: { id: string }; terminalKey: string } }>(
+      'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminal { id } terminalKey } }',
+      { input: { storeId: store.storeGid, label: 'till 2' } },
+      { token: manager },
+    )
+    const terminal = registered.data?.posTerminalRegister
+    if (!terminal) throw new Error('setup failed')
+    const credential = { kind: 'terminal-key' as const, key: terminal.terminalKey }
+    const context = { db: testDb.db, credential, viewer: await viewerOfCredential(testDb.db, credential) }
+    const quiet = createAppPubSub().subscribe('store:queue', store.storeId)
+    const stream = whileAuthorized(context as unknown as GraphQLContext, quiet, () => true, 50)
+    const ended = stream.next()
+    await api.gql(
+      'mutation($input: PosTerminalRevokeInput!) { posTerminalRevoke(input: $input) { userErrors { code } } }',
+      { input: { terminalId: terminal.terminal.id } },
+      { token: manager },
+    )
+    expect(await ended).toEqual({ done: true, value: undefined })
   })
 
   it('ends a stream when its access token expires, with no event needed', async () => {
