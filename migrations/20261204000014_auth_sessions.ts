@@ -27,4 +27,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       used_at timestamptz
     )`.execute(db)
   await sql`CREATE INDEX refresh_token_session_idx ON refresh_token (session_id)`.execute(db)
+  // For the clean-up job, which forgets tokens a while after they expire.
+  await sql`CREATE INDEX refresh_token_expires_idx ON refresh_token (expires_at)`.execute(db)
 }

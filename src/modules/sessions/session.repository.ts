@@ -88,3 +88,48 @@ export function findLiveCustomerOfSession(
   if (customerId) query = query.where('customer_id', '=', customerId)
   return query.executeTakeFirst()
 }
+
+export async function deleteExpiredRefreshTokens(trx: Trx, expiredBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('refresh_token')
+    .where('token_hash', 'in', (eb) =>
+      eb
+        .selectFrom('refresh_token')
+        .select('token_hash')
+        .where('expires_at', '<', expiredBefore)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Sessions revoked before `endedBefore`, or opened before it and left without any refresh token. */
+export async function deleteEndedSessions(trx: Trx, endedBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('auth_session')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('auth_session as s')
+        .select('s.id')
+        .where((w) =>
+          w.or([
+            w('s.revoked_at', '<', endedBefore),
+            w.and([
+              w('s.created_at', '<', endedBefore),
+              w.not(
+                w.exists(
+                  w.selectFrom('refresh_token as t').select('t.token_hash').whereRef('t.session_id', '=', 's.id'),
+                ),
+              ),
+            ]),
+          ]),
+        )
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
