@@ -11,6 +11,7 @@ import { placeOrder } from '../src/modules/orders/checkout.service.js'
 import { lockOrder, markArrived, markReady, startPreparing } from '../src/modules/orders/order.service.js'
 import type { OrderActor } from '../src/modules/orders/order-transition.js'
 import { bookableSlots, slotRulesOf } from '../src/modules/pickup/pickup-slots.js'
+import { startSession } from '../src/modules/sessions/session.service.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
 import { type CheckoutStore, prepareCheckoutStore } from './checkout-fixture.js'
 
@@ -60,8 +61,8 @@ export async function setUpBusyStore(
   const store = (await findStoresPage(db, page)).find((each) => each.id !== options.checkoutStoreId)
   if (!store) throw new Error('the seeded database has a single store')
   const busy = await buildBusyStore(db, store, options.secrets)
-  const { token } = await options.accessTokens.issue({ kind: 'staff', ...busy.staff })
-  return { busy, storeId: store.id, staffToken: token }
+  const { accessToken } = await startSession(db, options.accessTokens, { kind: 'staff', staffId: busy.staff.staffId })
+  return { busy, storeId: store.id, staffToken: accessToken }
 }
 
 /**

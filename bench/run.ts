@@ -124,7 +124,8 @@ async function main(): Promise<void> {
   const fakeStripe = await startStripe()
   const payments = stripePayments(fakeStripe)
   const pickupSecrets = createPickupSecrets(BENCH_SECRET)
-  const accessTokens = createAccessTokenIssuer(BENCH_SECRET, config.accessTokenTtlMinutes)
+  // The busy store's board token is issued once and must outlive every round (a server caps it at 15 minutes).
+  const accessTokens = createAccessTokenIssuer(BENCH_SECRET, { accessTokenTtlMinutes: 24 * 60, refreshTokenTtlDays: 1 })
   const logger = createLogger('silent')
   // Shared with the outbox dispatcher the fan-out starts, as src/server.ts shares its own.
   const pubsub = createAppPubSub()

@@ -7,6 +7,7 @@ import type { OrderStatus } from '../src/db/database.js'
 import type { OrderView } from '../src/modules/orders/order.js'
 import { findOrderViews, findStoreQueue } from '../src/modules/orders/order.service.js'
 import { grantOrderAccess } from '../src/modules/orders/order-access.js'
+import { credentialOf, viewerOfCredential } from '../src/modules/sessions/credential.js'
 
 // storeOrders' default statuses and its page sizes (order.schema.ts).
 const OPEN_STATUSES: OrderStatus[] = ['PLACED', 'PREPARING', 'READY_FOR_PICKUP']
@@ -23,8 +24,8 @@ export function bareStoreQueueRoutes(db: Db, accessTokens: AccessTokenIssuer) {
     if (!query.success) return c.json({ error: query.error.issues[0]?.message ?? 'bad query' }, 400)
     const { storeId, first } = query.data
     // Like the GraphQL context (a verified bearer token) and the staffOfStore scope.
-    const token = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    const viewer = token ? await accessTokens.verify(token) : null
+    const credential = await credentialOf(c.req.header('authorization') ?? null, accessTokens)
+    const viewer = credential && credential.kind !== 'none' ? await viewerOfCredential(db, credential) : null
     if (!viewer) return c.json({ error: 'unauthenticated' }, 401)
     if (!canActOnStore(viewer, storeId)) return c.json({ error: 'forbidden' }, 403)
     const now = new Date()

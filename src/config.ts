@@ -101,7 +101,9 @@ const envSchema = z.object({
   MIGRATE_ON_START: booleanFlag.default(true),
   SEED_ON_START: booleanFlag.optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ACCESS_TOKEN_TTL_MINUTES: positiveInt(60 * 24 * 30).default(12 * 60),
+  // Short by rule: a stolen access token is good for minutes; sessions go on with refresh tokens.
+  ACCESS_TOKEN_TTL_MINUTES: positiveInt(15).default(15),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   GRAPHIQL: booleanFlag.optional(),
@@ -159,6 +161,7 @@ export interface Config {
   /** null: generate and keep a development key under DATA_DIR (embedded default only). */
   jwtSecret: string | null
   accessTokenTtlMinutes: number
+  refreshTokenTtlDays: number
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL']
   graphql: {
     introspection: boolean
@@ -269,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedOnStart: e.SEED_ON_START ?? (!production && !e.DATABASE_URL),
     jwtSecret: e.JWT_SECRET ?? null,
     accessTokenTtlMinutes: e.ACCESS_TOKEN_TTL_MINUTES,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     logLevel: e.LOG_LEVEL,
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION ?? !production,

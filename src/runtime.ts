@@ -32,7 +32,7 @@ function serverSecretFor(config: Config): string {
 }
 
 export function accessTokenIssuerFor(config: Config) {
-  return createAccessTokenIssuer(serverSecretFor(config), config.accessTokenTtlMinutes)
+  return createAccessTokenIssuer(serverSecretFor(config), config)
 }
 
 /** Pickup codes and passes are keyed by the same server secret, through their own derived keys. */

@@ -28,7 +28,7 @@ async function appFor(env: WorkerEnv) {
     config,
     db,
     logger: createLogger(config.logLevel),
-    accessTokens: createAccessTokenIssuer(config.jwtSecret, config.accessTokenTtlMinutes),
+    accessTokens: createAccessTokenIssuer(config.jwtSecret, config),
     pickupSecrets: createPickupSecrets(config.jwtSecret),
     payments: paymentsFor(config.stripe),
   })

@@ -1,40 +1,63 @@
-import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose'
+import { randomBytes } from 'node:crypto'
+import { errors, jwtVerify, SignJWT } from 'jose'
 import { z } from 'zod'
-import type { SignedInViewer, Viewer } from './viewer.js'
+import { hashSecret } from '../modules/carts/cart.js'
 
 const ISSUER = 'comptoir'
 const AUDIENCE = 'comptoir-api'
 
-const claimsSchema = z.discriminatedUnion('typ', [
-  z.object({
-    sub: z.uuid(),
-    typ: z.literal('staff'),
-    role: z.enum(['ADMIN', 'MANAGER', 'ASSOCIATE']),
-    store: z.uuid().nullable(),
-  }),
-  z.object({ sub: z.uuid(), typ: z.literal('customer') }),
-])
+/** Refresh tokens are recognisable by their prefix, so a leaked one is easy to find in a scan. */
+const REFRESH_TOKEN_PREFIX = 'crt_'
+
+/** Who a session belongs to. Role and store are not here: they are read from the database per request. */
+export type SessionSubject = { kind: 'staff'; staffId: string } | { kind: 'customer'; customerId: string }
+
+/** What a valid access token says: who, under which sign-in, until when. */
+export interface AccessTokenClaims {
+  subject: SessionSubject
+  sessionId: string
+  expiresAt: Date
+}
+
+export interface NewRefreshToken {
+  token: string
+  /** What is stored: the SHA-256 of 256 random bits, useless to whoever reads the table. */
+  hash: string
+  expiresAt: Date
+}
 
 export interface AccessTokenIssuer {
-  issue(viewer: SignedInViewer): Promise<{ token: string; expiresAt: Date }>
+  issue(subject: SessionSubject, sessionId: string): Promise<{ token: string; expiresAt: Date }>
   /** null for a token that is malformed, forged, expired or not ours. */
-  verify(token: string): Promise<Viewer | null>
+  verify(token: string): Promise<AccessTokenClaims | null>
+  newRefreshToken(): NewRefreshToken
 }
 
-function claimsOf(viewer: SignedInViewer): { subject: string; claims: JWTPayload } {
-  if (viewer.kind === 'customer') return { subject: viewer.customerId, claims: { typ: 'customer' } }
-  return { subject: viewer.staffId, claims: { typ: 'staff', role: viewer.role, store: viewer.storeId } }
+export interface TokenLifetimes {
+  accessTokenTtlMinutes: number
+  refreshTokenTtlDays: number
 }
 
-export function createAccessTokenIssuer(secret: string, ttlMinutes: number): AccessTokenIssuer {
+const claimsSchema = z.object({
+  sub: z.uuid(),
+  typ: z.enum(['staff', 'customer']),
+  sid: z.uuid(),
+  exp: z.number(),
+})
+
+export function hashRefreshToken(token: string): string {
+  return hashSecret(token)
+}
+
+export function createAccessTokenIssuer(secret: string, lifetimes: TokenLifetimes): AccessTokenIssuer {
   const key = new TextEncoder().encode(secret)
   return {
-    async issue(viewer) {
-      const expiresAt = new Date(Date.now() + ttlMinutes * 60_000)
-      const { subject, claims } = claimsOf(viewer)
-      const token = await new SignJWT(claims)
+    async issue(subject, sessionId) {
+      const expiresAt = new Date(Date.now() + lifetimes.accessTokenTtlMinutes * 60_000)
+      const id = subject.kind === 'staff' ? subject.staffId : subject.customerId
+      const token = await new SignJWT({ typ: subject.kind, sid: sessionId })
         .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(subject)
+        .setSubject(id)
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
@@ -47,13 +70,19 @@ export function createAccessTokenIssuer(secret: string, ttlMinutes: number): Acc
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] })
         const parsed = claimsSchema.safeParse(payload)
         if (!parsed.success) return null
-        const claims = parsed.data
-        if (claims.typ === 'customer') return { kind: 'customer', customerId: claims.sub }
-        return { kind: 'staff', staffId: claims.sub, role: claims.role, storeId: claims.store }
+        const { sub, typ, sid, exp } = parsed.data
+        const subject: SessionSubject =
+          typ === 'staff' ? { kind: 'staff', staffId: sub } : { kind: 'customer', customerId: sub }
+        return { subject, sessionId: sid, expiresAt: new Date(exp * 1000) }
       } catch (error) {
         if (error instanceof errors.JOSEError) return null
         throw error
       }
+    },
+    newRefreshToken() {
+      const token = `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`
+      const expiresAt = new Date(Date.now() + lifetimes.refreshTokenTtlDays * 24 * 60 * 60_000)
+      return { token, hash: hashRefreshToken(token), expiresAt }
     },
   }
 }

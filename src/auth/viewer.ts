@@ -7,9 +7,6 @@ export type Viewer =
   | { kind: 'customer'; customerId: string }
   | { kind: 'terminal'; terminalId: string; storeId: string; readerId: string | null }
 
-/** Who signs in with a password and gets an access token (terminals use their own key). */
-export type SignedInViewer = Extract<Viewer, { kind: 'staff' | 'customer' }>
-
 export const anonymous: Viewer = { kind: 'anonymous' }
 
 /** Admins act on every store; everyone else only on the store they belong to. */

@@ -328,6 +328,23 @@ export interface PosTerminalTable {
   stripe_reader_id: string | null
 }
 
+/** One sign-in of a staff member or a customer; every token descended from it names it. */
+export interface AuthSessionTable {
+  id: Generated<string>
+  staff_id: string | null
+  customer_id: string | null
+  created_at: CreatedAt
+  revoked_at: Date | string | null
+}
+
+export interface RefreshTokenTable {
+  token_hash: string
+  session_id: string
+  created_at: CreatedAt
+  expires_at: Date | string
+  used_at: Date | string | null
+}
+
 export type NotificationKind = 'ORDER_READY'
 export type NotificationChannel = 'EMAIL'
 /** SKIPPED: the order was no longer ready when its turn came (collected, cancelled, expired). */
@@ -376,6 +393,8 @@ export interface Database {
   order_return_line: OrderReturnLineTable
   pos_terminal: PosTerminalTable
   notification: NotificationTable
+  auth_session: AuthSessionTable
+  refresh_token: RefreshTokenTable
 }
 
 export type StoreRow = Selectable<StoreTable>

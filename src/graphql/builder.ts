@@ -42,6 +42,8 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: decodeUuidGlobalID,
   },
   scopeAuth: {
+    // A stream is refused when it starts, not accepted and left to fail on each event.
+    authorizeOnSubscribe: true,
     authScopes: async (context) => ({
       staff: context.viewer.kind === 'staff' || context.viewer.kind === 'terminal',
       admin: context.viewer.kind === 'staff' && context.viewer.role === 'ADMIN',

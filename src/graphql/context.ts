@@ -7,6 +7,7 @@ import type { Db } from '../db/create-db.js'
 import type { ClientAttempts } from '../limits/attempt-limits.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
+import type { Credential } from '../modules/sessions/credential.js'
 
 /** What every resolver receives. Built per request in graphql/yoga.ts. */
 export interface GraphQLContext {
@@ -16,6 +17,8 @@ export interface GraphQLContext {
   /** Guesses of secrets (passwords, hand-off codes) from this client, counted before they are checked. */
   attempts: ClientAttempts
   viewer: Viewer
+  /** What the request presented to be `viewer`; subscriptions check it again on every event. */
+  credential: Credential
   /** The secret X-Cart-Token the request carried, which opens an anonymous cart. */
   cartToken: string | null
   /** Base of links meant for shoppers (cart hand-off QR codes). */

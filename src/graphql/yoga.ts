@@ -5,7 +5,7 @@ import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { AccessTokenIssuer } from '../auth/access-token.js'
 import type { PickupSecrets } from '../auth/pickup-secrets.js'
-import { anonymous, type Viewer } from '../auth/viewer.js'
+import type { Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import { UNKNOWN_CLIENT } from '../http/client-address.js'
@@ -13,7 +13,7 @@ import type { AttemptLimits } from '../limits/attempt-limits.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
-import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/terminal.service.js'
+import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
 import { parseGraphQLJsonBody } from './node-json-body.js'
@@ -90,28 +90,27 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       orders: deps.orders,
       cartHolds: deps.cartHolds,
       logger,
-      viewer: await viewerFrom(request.headers.get('authorization'), deps),
+      ...(await viewerFrom(request.headers.get('authorization'), deps)),
       now: deps.now?.() ?? new Date(),
     }),
   })
 }
 
+/**
+ * Who is calling, from the Authorization header: the token's signature and expiry, then (for a
+ * signed-in or terminal caller) one indexed read that it still holds. Anonymous calls read nothing.
+ */
 async function viewerFrom(
   authorization: string | null,
   deps: { accessTokens: AccessTokenIssuer; db: Db },
-): Promise<Viewer> {
-  if (!authorization) return anonymous
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1]
-  const viewer = !token
-    ? null
-    : isTerminalKey(token)
-      ? await viewerOfTerminalKey(deps.db, token)
-      : await deps.accessTokens.verify(token)
+): Promise<{ credential: Credential; viewer: Viewer }> {
+  const credential = await credentialOf(authorization, deps.accessTokens)
+  const viewer = credential ? await viewerOfCredential(deps.db, credential) : null
   // A bad token is an error, not a silent downgrade to anonymous: the client must sign in again.
-  if (!viewer) {
+  if (!credential || !viewer) {
     throw new GraphQLError('The access token is invalid or expired.', { extensions: { code: 'UNAUTHENTICATED' } })
   }
-  return viewer
+  return { credential, viewer }
 }
 
 /**

@@ -6,6 +6,7 @@ import { cartHoldExpiryJob } from '../modules/carts/cart-hold-expiry.job.js'
 import { orderTimersJob } from '../modules/orders/order-timers.job.js'
 import { paymentReconciliationJob } from '../modules/payments/payment-reconciliation.job.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
+import { sessionCleanupJob } from '../modules/sessions/session-cleanup.job.js'
 import type { Job } from './job.js'
 import { retentionJob } from './retention.job.js'
 
@@ -21,6 +22,7 @@ export function allJobs(config: Config, deps: JobDependencies): Job[] {
   return [
     cartHoldExpiryJob(),
     cartCleanupJob(config.carts),
+    sessionCleanupJob(),
     orderTimersJob(),
     attemptCounterCleanupJob(),
     paymentReconciliationJob({

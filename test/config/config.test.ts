@@ -12,6 +12,8 @@ describe('loadConfig', () => {
     expect(config.outboxPollMs).toBe(500)
     expect(config.schedulerEnabled).toBe(true)
     expect(config.carts).toEqual({ emptyTtlHours: 6, anonymousTtlDays: 30, customerTtlDays: 90 })
+    expect(config.accessTokenTtlMinutes).toBe(15)
+    expect(config.refreshTokenTtlDays).toBe(30)
   })
 
   it.each([
@@ -29,6 +31,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
     [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL/],
     [{ RATE_LIMIT_REQUESTS_PER_MINUTE: '-1' }, /RATE_LIMIT_REQUESTS_PER_MINUTE/],
+    [{ ACCESS_TOKEN_TTL_MINUTES: '16' }, /ACCESS_TOKEN_TTL_MINUTES/],
+    [{ ACCESS_TOKEN_TTL_MINUTES: '720' }, /ACCESS_TOKEN_TTL_MINUTES/],
+    [{ REFRESH_TOKEN_TTL_DAYS: '0' }, /REFRESH_TOKEN_TTL_DAYS/],
   ])('names the variable at fault: %j', (env, pattern) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(pattern)

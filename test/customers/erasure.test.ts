@@ -127,8 +127,15 @@ describe('customerErase', () => {
     const tokensBefore = await cartTokensOf(person.customerId)
     expect(tokensBefore).toBeGreaterThan(0)
 
+    const meBefore = await api.gql<{ me: { id: string } | null }>('{ me { id } }', {}, { token: person.token })
+    expect(meBefore.data?.me?.id).toBe(person.customerGid)
+
     const erased = await api.gql(ERASE, { input: { customerId: person.customerGid } }, { token: admin })
     expect(erased.errors).toBeUndefined()
+
+    // The access token the customer still holds is refused at once: erasure signs them out everywhere.
+    const meAfter = await api.gql('{ me { id } }', {}, { token: person.token })
+    expect(meAfter.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
 
     const signIn = await api.gql<{ customerSignIn: { accessToken: string | null; userErrors: { code: string }[] } }>(
       SIGN_IN,

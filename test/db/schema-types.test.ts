@@ -151,6 +151,8 @@ const DECLARED = {
     'last_error',
     'created_at',
   ],
+  auth_session: ['id', 'staff_id', 'customer_id', 'created_at', 'revoked_at'],
+  refresh_token: ['token_hash', 'session_id', 'created_at', 'expires_at', 'used_at'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

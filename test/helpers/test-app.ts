@@ -1,5 +1,5 @@
 import { createApp } from '../../src/app.js'
-import { createAccessTokenIssuer } from '../../src/auth/access-token.js'
+import { type AccessTokenIssuer, createAccessTokenIssuer } from '../../src/auth/access-token.js'
 import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
 import type { HttpMetrics } from '../../src/http/metrics.js'
@@ -34,6 +34,8 @@ export function createTestApp(
     pubsub?: AppPubSub
     payments?: AppPayments
     metrics?: HttpMetrics
+    /** Issues the tokens; one with lifetimes shorter than a server allows lets a test see a token expire. */
+    accessTokens?: AccessTokenIssuer
   } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', ...options.env })
@@ -41,7 +43,7 @@ export function createTestApp(
     config,
     db: testDb.db,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, 60),
+    accessTokens: options.accessTokens ?? createAccessTokenIssuer(TEST_JWT_SECRET, config),
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,

@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs'
 import { Script } from 'node:vm'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAccessTokenIssuer, hashRefreshToken } from '../../src/auth/access-token.js'
 import { createLogger } from '../../src/logger.js'
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
-import { createAppPubSub } from '../../src/modules/events/pubsub.js'
+import { type AppPubSub, createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { cartHeaders } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode, variantIdBySku } from '../fixtures/ids.js'
 import { openAllDay, placeOrder } from '../fixtures/orders.js'
 import { type LiveServer, startLiveServer } from '../helpers/http-server.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2026-11-24T08:00:00Z')
@@ -24,6 +25,7 @@ let live: LiveServer
 let dispatcher: OutboxDispatcher
 let storeId: string
 let variantId: string
+let boardPubSub: AppPubSub
 
 beforeAll(async () => {
   testDb = await createTestDb()
@@ -32,6 +34,7 @@ beforeAll(async () => {
   variantId = await variantIdBySku(testDb.db)
   await setLevel(testDb.db, storeId, variantId, { on_hand: 40 })
   const pubsub = createAppPubSub()
+  boardPubSub = pubsub
   api = createTestApp(testDb, { pubsub, now: () => clock })
   dispatcher = createOutboxDispatcher({ db: testDb.db, pubsub, logger: createLogger('silent'), pollIntervalMs: 100 })
   dispatcher.start()
@@ -234,5 +237,57 @@ describe('the pickup board in a real browser', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0)
     expect(problems).toEqual([])
     await page.close()
+  }, 60_000)
+
+  it('renews its short-lived token before it runs out, stays live, and ends the session on sign-out', async () => {
+    // A 65-second token: the board trades it a minute before expiry, so about 5 s after sign-in.
+    const shortLived = createTestApp(testDb, {
+      pubsub: boardPubSub,
+      now: () => clock,
+      accessTokens: createAccessTokenIssuer(TEST_JWT_SECRET, {
+        accessTokenTtlMinutes: 65 / 60,
+        refreshTokenTtlDays: 1,
+      }),
+    })
+    const server = await startLiveServer(shortLived)
+    const page = await (await browser()).newPage()
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    try {
+      await page.goto(`${new URL(server.url).origin}/staff`)
+      await signIn(page, MANAGER)
+      await page.locator('#live-status', { hasText: 'Live' }).waitFor()
+      const sessionNow = async () =>
+        JSON.parse(String(await page.evaluate('sessionStorage.getItem("comptoir.board.session")'))) as {
+          token: string
+          refreshToken: string
+        }
+      const first = await sessionNow()
+      await page.waitForFunction(
+        (token) => !String(sessionStorage.getItem('comptoir.board.session')).includes(token),
+        first.token,
+        { timeout: 20_000 },
+      )
+      const renewed = await sessionNow()
+      expect(renewed.refreshToken).not.toBe(first.refreshToken)
+      expect(await page.textContent('#store-name')).toBe('Comptoir Rivoli')
+
+      await page.click('#sign-out')
+      await page.locator('#sign-in-view').waitFor()
+      const revoked = async () =>
+        (
+          await testDb.db
+            .selectFrom('refresh_token')
+            .innerJoin('auth_session', 'auth_session.id', 'refresh_token.session_id')
+            .select('auth_session.revoked_at')
+            .where('refresh_token.token_hash', '=', hashRefreshToken(renewed.refreshToken))
+            .executeTakeFirstOrThrow()
+        ).revoked_at
+      await expect.poll(revoked).not.toBeNull()
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+      await server.close()
+    }
   }, 60_000)
 })

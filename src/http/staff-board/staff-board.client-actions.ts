@@ -77,7 +77,7 @@ const actions = {
 
 async function boot() {
   byId('sign-in-form').addEventListener('submit', signIn)
-  byId('sign-out').addEventListener('click', () => signOut(''))
+  byId('sign-out').addEventListener('click', endSessionAndSignOut)
   byId('change-store').addEventListener('click', showStorePicker)
   byId('pick-list-toggle').addEventListener('click', togglePickList)
   const session = loadSession()

@@ -15,7 +15,10 @@ const STAFF_FIELDS = 'id name role store { id code name timeZone }'
 const QUERIES = {
   // The payload's staff is read with the new token (staffMe): the sign-in request itself is anonymous.
   signIn: 'mutation BoardSignIn($input: StaffSignInInput!) { staffSignIn(input: $input) { accessToken expiresAt ' +
-    'userErrors { code field message } } }',
+    'refreshToken userErrors { code field message } } }',
+  renew: 'mutation BoardRenew($input: TokenRefreshInput!) { tokenRefresh(input: $input) { accessToken expiresAt ' +
+    'refreshToken userErrors { code field message } } }',
+  signOut: 'mutation BoardSignOut($input: SignOutInput) { staffSignOut(input: $input) { signedOut } }',
   staffMe: 'query BoardStaff { staffMe { ' + STAFF_FIELDS + ' } }',
   stores: 'query BoardStores { stores(first: 100) { edges { node { id code name timeZone } } } }',
   store: 'query BoardStore($id: ID!) { store(id: $id) { id code name timeZone } }',
@@ -116,9 +119,10 @@ async function readEventStream(body, onChunk, onBlock) {
 
 /**
  * Follows storeQueueUpdated(storeId): onEvent() for every change, onOpen() once connected,
- * onDown(message) when the stream is lost; reconnects with a growing, jittered delay.
+ * onDown(message) when the stream is lost; reconnects with a growing, jittered delay, and with
+ * the token of the moment (tokenOf()): the server ends a stream when the token it started with expires.
  */
-function watchStoreQueue(storeId, token, handlers) {
+function watchStoreQueue(storeId, tokenOf, handlers) {
   let stopped = false
   let attempt = 0
   let abort = null
@@ -131,7 +135,7 @@ function watchStoreQueue(storeId, token, handlers) {
     try {
       const response = await fetch(GRAPHQL_URL, {
         method: 'POST',
-        headers: requestHeaders(token, 'text/event-stream'),
+        headers: requestHeaders(tokenOf(), 'text/event-stream'),
         body: JSON.stringify({ query: QUERIES.live, variables: { storeId } }),
         credentials: 'omit',
         cache: 'no-store',

@@ -11,7 +11,7 @@ function openBoard(store) {
   show('board-view')
   setLive('Connecting…', true)
   refreshQueue()
-  state.live = watchStoreQueue(store.id, state.session.token, {
+  state.live = watchStoreQueue(store.id, () => state.session.token, {
     onOpen: () => {
       setLive('Live', false)
       refreshQueue()

@@ -56,12 +56,27 @@ function showSignIn(message) {
   byId('sign-in-email').focus()
 }
 
+/** Access tokens last minutes: a minute before this one expires, it is traded for a new pair. */
 function startSession(session) {
   state.session = session
   saveSession(session)
   clearTimeout(state.expiryTimer)
-  const left = Math.min(Math.max(Date.parse(session.expiresAt) - Date.now(), 0), 2147483647)
-  state.expiryTimer = setTimeout(() => signOut('Your session has ended. Sign in again.'), left)
+  const left = Math.min(Math.max(Date.parse(session.expiresAt) - Date.now() - 60000, 0), 2147483647)
+  state.expiryTimer = setTimeout(renewSession, left)
+}
+
+async function renewSession() {
+  const ended = 'Your session has ended. Sign in again.'
+  if (!state.session || !state.session.refreshToken) return signOut(ended)
+  try {
+    const input = { refreshToken: state.session.refreshToken }
+    const payload = (await gql(QUERIES.renew, { input }, null)).tokenRefresh
+    if (!payload.accessToken) return signOut(ended)
+    startSession({ token: payload.accessToken, expiresAt: payload.expiresAt, refreshToken: payload.refreshToken })
+  } catch (error) {
+    // A network blip: try again shortly, while the token still holds.
+    if (!handleFailure(error)) state.expiryTimer = setTimeout(renewSession, 5000)
+  }
 }
 
 function stopBoard() {
@@ -86,6 +101,13 @@ function signOut(message) {
   showSignIn(message)
 }
 
+/** The sign-out button: the server ends the session too, so its refresh token is dead if copied. */
+function endSessionAndSignOut() {
+  const refreshToken = state.session && state.session.refreshToken
+  if (refreshToken) gql(QUERIES.signOut, { input: { refreshToken } }, null).catch(() => {})
+  signOut('')
+}
+
 async function signIn(event) {
   event.preventDefault()
   const email = byId('sign-in-email').value.trim()
@@ -104,7 +126,7 @@ async function signIn(event) {
       return
     }
     byId('sign-in-password').value = ''
-    startSession({ token: payload.accessToken, expiresAt: payload.expiresAt })
+    startSession({ token: payload.accessToken, expiresAt: payload.expiresAt, refreshToken: payload.refreshToken })
     await enterAsSignedIn()
   } catch (error) {
     handleFailure(error, line)

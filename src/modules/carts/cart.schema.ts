@@ -1,4 +1,5 @@
 import type { Channel as ChannelValue } from '../../db/database.js'
+import { whileAuthorized } from '../../graphql/authorized-stream.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
@@ -159,7 +160,7 @@ builder.subscriptionFields((t) => ({
     subscribe: async (_root, args, context) => {
       const cartId = args.cartId.id
       if (!(await findAccessibleCart(context.db, cartId, cartCredentials(context)))) throw notFound('Cart', cartId)
-      return context.pubsub.subscribe('cart:updated', cartId)
+      return whileAuthorized(context, context.pubsub.subscribe('cart:updated', cartId))
     },
     // Events carry ids only: each one is answered with the cart as it stands now.
     resolve: async (event, _args, context) => {

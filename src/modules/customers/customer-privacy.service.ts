@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
+import { endSessionsOfCustomer } from '../sessions/session.service.js'
 import * as erasureRepository from './customer-erasure.repository.js'
 import { type CustomerDataRows, customerDataDocument } from './customer-export.js'
 import * as exportRepository from './customer-export.repository.js'
@@ -67,7 +68,7 @@ export type ErasureOutcome = 'ERASED' | 'ALREADY_ERASED' | 'NOT_FOUND'
 
 /**
  * Anonymises the customer's personal data (account, order contact emails, notification
- * recipients) and revokes their cart tokens, in one transaction with a
+ * recipients), revokes their cart tokens and ends their sessions, in one transaction with a
  * `customer.erased` event; orders, payments and the ledger stay for accounting. The customer
  * row is locked first, so a second erasure waits and then finds nothing left to do.
  */
@@ -81,6 +82,7 @@ export function eraseCustomer(db: Db, customerId: string, now: Date): Promise<Er
     await erasureRepository.clearOrderContactEmails(trx, customerId)
     await erasureRepository.anonymiseNotifications(trx, customerId, email)
     await erasureRepository.revokeCartSecrets(trx, customerId)
+    await endSessionsOfCustomer(trx, customerId)
     await recordEvent(trx, {
       type: 'customer.erased',
       aggregateType: 'customer',

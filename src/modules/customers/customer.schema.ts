@@ -9,6 +9,8 @@ import { Cart, Channel, cartCredentials } from '../carts/cart.schema.js'
 import { findActiveCartsOfCustomers } from '../carts/cart.service.js'
 import { attachCartToCustomer } from '../carts/cart-merge.service.js'
 import { cartViewAfterChange } from '../carts/cart-mutations.schema.js'
+import { sessionTokenFields } from '../sessions/session.schema.js'
+import { type SessionTokens, startSession } from '../sessions/session.service.js'
 import { authenticateCustomer, createCustomer, findCustomersByIds, prepareSignUp } from './customer.service.js'
 
 export const Customer = builder.loadableNode('Customer', {
@@ -47,22 +49,15 @@ builder.queryFields((t) => ({
 }))
 
 const AuthPayload = builder
-  .objectRef<Payload<{ customer: CustomerRow; accessToken: string; expiresAt: Date; cart: CartView | null }>>(
-    'CustomerAuthPayload',
-  )
+  .objectRef<Payload<{ customer: CustomerRow; cart: CartView | null } & SessionTokens>>('CustomerAuthPayload')
   .implement({
     fields: (t) => ({
+      ...sessionTokenFields(t),
       customer: t.field({
         type: Customer,
         nullable: true,
         resolve: (p) => p.customer ?? null,
       }),
-      accessToken: t.string({
-        nullable: true,
-        description: 'Send as `Authorization: Bearer <accessToken>`.',
-        resolve: (p) => p.accessToken ?? null,
-      }),
-      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (p) => p.expiresAt ?? null }),
       cart: t.field({
         type: Cart,
         nullable: true,
@@ -115,11 +110,10 @@ async function signedInPayload(context: GraphQLContext, customer: CustomerRow, a
   // From here on the request acts as the customer it has just proven to be, so the payload's
   // customer and cart resolve under the same rules as any later request with the token.
   context.viewer = { kind: 'customer', customerId: customer.id }
-  const { token, expiresAt } = await context.accessTokens.issue({ kind: 'customer', customerId: customer.id })
+  const tokens = await startSession(context.db, context.accessTokens, { kind: 'customer', customerId: customer.id })
   return {
     customer,
-    accessToken: token,
-    expiresAt,
+    ...tokens,
     cart: activeCartId ? await cartViewAfterChange(context, activeCartId) : null,
   }
 }

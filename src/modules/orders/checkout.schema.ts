@@ -13,6 +13,7 @@ import { placeOrder } from './checkout.service.js'
 import type { OrderView } from './order.js'
 import { Order } from './order.schema.js'
 import { findOrderViews } from './order.service.js'
+import { placerSeesOrder } from './order-access.js'
 
 const CheckoutPaymentMode = builder.enumType('CheckoutPaymentMode', { values: ['ONLINE', 'AT_PICKUP'] as const })
 
@@ -61,11 +62,15 @@ const CheckoutPlaceOrderPayload = builder.objectRef<CheckoutPayload>('CheckoutPl
     order: t.field({
       type: Order,
       nullable: true,
-      resolve: (payload) => (payload.placed ? { ...payload.placed, grant: 'SHOPPER' as const } : payload.orderId),
+      resolve: (payload, _args, context) =>
+        payload.placed && placerSeesOrder(payload.placed, context.viewer)
+          ? { ...payload.placed, grant: 'SHOPPER' as const }
+          : payload.orderId,
     }),
     pickupCode: t.string({
       nullable: true,
-      description: 'Six digits to give at the counter. Returned once; a retried checkout returns null.',
+      description:
+        "Six digits to give at the counter. Returned once: null on a retried checkout, and for a customer's order placed by a caller not signed in as them.",
       resolve: (payload) => payload.pickupCode,
     }),
     payment: t.field({
@@ -122,7 +127,7 @@ builder.mutationFields((t) => ({
           orderId: placed.orderId,
           // Paid online, the order may move on with its payment below: then it is read afresh.
           placed: input.paymentMode === 'ONLINE' ? null : placed.order,
-          pickupCode: placed.pickupCode,
+          pickupCode: placed.order && placerSeesOrder(placed.order, context.viewer) ? placed.pickupCode : null,
           alternativeStores: [],
         }
         if (input.paymentMode !== 'ONLINE') return { ...placedResult, clientSecret: null, userErrors: [] }

@@ -1,6 +1,7 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay'
 import { z } from 'zod'
 import type { OrderLineRow, OrderStatusChangeRow, OrderStatus as OrderStatusValue } from '../../db/database.js'
+import { whileAuthorized } from '../../graphql/authorized-stream.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
@@ -185,7 +186,7 @@ builder.subscriptionFields((t) => ({
       const orderId = args.orderId.id
       const [order] = await loadAccessibleOrders([orderId], context)
       if (!order) throw notFound('Order', orderId)
-      return context.pubsub.subscribe('order:updated', orderId)
+      return whileAuthorized(context, context.pubsub.subscribe('order:updated', orderId))
     },
     resolve: async (event, _args, context) => {
       const [order] = await loadAccessibleOrders([event.orderId], context)

@@ -1,3 +1,5 @@
+import { canActOnStore } from '../../auth/viewer.js'
+import { whileAuthorized } from '../../graphql/authorized-stream.js'
 import { builder } from '../../graphql/builder.js'
 import { cartCredentials } from '../carts/cart.schema.js'
 import { Variant } from '../catalog/catalog.schema.js'
@@ -40,8 +42,12 @@ builder.subscriptionFields((t) => ({
     type: Order,
     description: "Staff: every new order and every change on the store's board, as it commits (SSE).",
     args: { storeId: t.arg.globalID({ required: true, for: Store }) },
+    // Checked when the stream starts (authorizeOnSubscribe), then before every event.
     authScopes: (_root, args) => ({ staffOfStore: args.storeId.id }),
-    subscribe: (_root, args, context) => context.pubsub.subscribe('store:queue', args.storeId.id),
+    subscribe: (_root, args, context) =>
+      whileAuthorized(context, context.pubsub.subscribe('store:queue', args.storeId.id), (viewer) =>
+        canActOnStore(viewer, args.storeId.id),
+      ),
     resolve: async (event, _args, context) => {
       const order = await findOrderViewOfEvent(context.db, event)
       const grant = order ? await grantOrderAccess(context.db, order, cartCredentials(context)) : null

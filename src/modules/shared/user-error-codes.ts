@@ -36,6 +36,7 @@ export const USER_ERROR_CODES = [
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
   'CART_CHANGED',
+  'INVALID_REFRESH_TOKEN',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

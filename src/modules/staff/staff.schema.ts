@@ -2,6 +2,8 @@ import { z } from 'zod'
 import type { StaffRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
+import { sessionTokenFields } from '../sessions/session.schema.js'
+import { type SessionTokens, startSession } from '../sessions/session.service.js'
 import { Store } from '../stores/store.schema.js'
 import * as staffRepository from './staff.repository.js'
 import { authenticateStaff } from './staff.service.js'
@@ -35,9 +37,10 @@ const StaffSignInInput = builder.inputType('StaffSignInInput', {
 })
 
 const StaffSignInPayload = builder
-  .objectRef<Payload<{ staff: StaffRow; accessToken: string; expiresAt: Date }>>('StaffSignInPayload')
+  .objectRef<Payload<{ staff: StaffRow } & SessionTokens>>('StaffSignInPayload')
   .implement({
     fields: (t) => ({
+      ...sessionTokenFields(t),
       staff: t.field({
         type: Staff,
         nullable: true,
@@ -45,12 +48,6 @@ const StaffSignInPayload = builder
         grantScopes: ['signedInStaff'],
         resolve: (payload) => payload.staff ?? null,
       }),
-      accessToken: t.string({
-        nullable: true,
-        description: 'Send as `Authorization: Bearer <accessToken>`.',
-        resolve: (payload) => payload.accessToken ?? null,
-      }),
-      expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (payload) => payload.expiresAt ?? null }),
       userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
     }),
   })
@@ -62,13 +59,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const staff = await authenticateStaff(context.db, input.email, input.password, context.attempts)
-        const { token, expiresAt } = await context.accessTokens.issue({
-          kind: 'staff',
-          staffId: staff.id,
-          role: staff.role,
-          storeId: staff.store_id,
-        })
-        return { staff, accessToken: token, expiresAt }
+        const tokens = await startSession(context.db, context.accessTokens, { kind: 'staff', staffId: staff.id })
+        return { staff, ...tokens }
       }),
   }),
 }))
