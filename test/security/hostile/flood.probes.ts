@@ -1,8 +1,11 @@
 import type { HostileHttp } from './http.js'
 import type { Probe } from './probe.js'
 
-/** Requests one client sends before giving up on meeting a budget. */
-const FLOOD_MAX = 2000
+/**
+ * Requests one client sends back to back before concluding there is no budget: ten a second for a
+ * minute, far beyond any storefront, till or pickup screen.
+ */
+const FLOOD_MAX = 600
 const FLOOD_CONCURRENCY = 25
 
 interface FloodOutcome {

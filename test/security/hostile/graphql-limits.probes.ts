@@ -54,16 +54,31 @@ export const depthLimitDisguises: Probe = {
 
 const NEAR = '{ latitude: 48.8606, longitude: 2.3376 }'
 
-/** Lists whose size the client chooses: a static cost that ignores `first` is side-stepped by raising it. */
+const STORE_WORK = '{ store { nextPickupSlot { start } openingHours { ranges { opens } } } }'
+
+/**
+ * Lists whose size the client chooses. Within every page cap, ten aliases × 100 products ×
+ * 50 stores each is a cost far above any limit once page sizes count; a static cost that ignores
+ * `first` lets it run. Pages beyond the caps must be refused outright.
+ */
 const PAGE_SIZE_ABUSES: readonly { how: string; document: string; field: string }[] = [
+  {
+    how: '10 aliases of products(first: 100) × availabilityNear(first: 50), within the page caps',
+    field: 'p0',
+    document: `{ ${Array.from(
+      { length: 10 },
+      (_, n) => `p${n}: products(first: 100) { edges { node { variants {
+         availabilityNear(near: ${NEAR}, first: 50) ${STORE_WORK} } } } }`,
+    ).join(' ')} }`,
+  },
   {
     how: 'products(first: 1000) × availabilityNear(first: 1000)',
     field: 'products',
-    document: `{ products(first: 1000) { edges { node { variants { availabilityNear(near: ${NEAR}, first: 1000) {
-       store { nextPickupSlot { start } openingHours { ranges { opens } } } } } } } } }`,
+    document: `{ products(first: 1000) { edges { node { variants {
+       availabilityNear(near: ${NEAR}, first: 1000) ${STORE_WORK} } } } } }`,
   },
   {
-    how: 'stores(first: 1000) × pickupSlots',
+    how: 'stores(first: 1000)',
     field: 'stores',
     document: `{ stores(first: 1000, near: ${NEAR}) { edges { node { nextPickupSlot { start }
        openingHours { weekday ranges { opens closes } } } } } }`,

@@ -48,21 +48,33 @@ async function refresh(http: HostileHttp, refreshToken: string, caller: Caller) 
   }
 }
 
+async function signInExpiry(http: HostileHttp, field: 'accessTokenExpiresAt' | 'expiresAt') {
+  const answer = await http.gql(
+    `mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { ${field} userErrors { code } } }`,
+    { input: ACCOUNTS.manager },
+    { address: http.newAddress() },
+  )
+  return { answer, expiresAt: stringAt(answer.data, 'staffSignIn', field) }
+}
+
 export const shortAccessTokens: Probe = {
   name: 'access tokens live at most 15 minutes',
   item: 4,
   async run({ http }) {
-    const answer = await http.gql(
-      'mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { expiresAt userErrors { code } } }',
-      { input: ACCOUNTS.manager },
-      { address: http.newAddress() },
-    )
-    const expiresAt = stringAt(answer.data, 'staffSignIn', 'expiresAt')
-    if (!expiresAt) return missingApi(answer, 'expiresAt')
-    const minutes = (Date.parse(expiresAt) - Date.now()) / 60_000
-    return minutes > MAX_ACCESS_TOKEN_MINUTES
-      ? [`a staff access token lives ${Math.round(minutes)} minutes (at most 15 wanted, with refresh tokens)`]
-      : []
+    const findings: string[] = []
+    let expiry = await signInExpiry(http, 'accessTokenExpiresAt')
+    if (!expiry.expiresAt) {
+      findings.push(...missingApi(expiry.answer, 'accessTokenExpiresAt'))
+      expiry = await signInExpiry(http, 'expiresAt')
+    }
+    if (!expiry.expiresAt) throw new Error(`staffSignIn gave no expiry: ${expiry.answer.text.slice(0, 300)}`)
+    const minutes = (Date.parse(expiry.expiresAt) - Date.now()) / 60_000
+    if (minutes > MAX_ACCESS_TOKEN_MINUTES) {
+      findings.push(
+        `a staff access token lives ${Math.round(minutes)} minutes (at most 15 wanted, with refresh tokens)`,
+      )
+    }
+    return findings
   },
 }
 
