@@ -75,6 +75,6 @@ describe('the hostile client of issue #12', () => {
       console.log(log.join('\n'))
       expect(run.findings).toEqual([])
     },
-    180_000,
+    240_000,
   )
 })

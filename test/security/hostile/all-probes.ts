@@ -21,6 +21,7 @@ import { foreignDataExport } from './privacy.probes.js'
 import type { Probe } from './probe.js'
 import {
   anonymousStoreQueue,
+  otherStoresManagerQueue,
   revokedTerminalStream,
   strangersCartStream,
   strangersOrderStream,
@@ -43,6 +44,7 @@ export const ALL_PROBES: readonly Probe[] = [
   parallelHandoffClaims,
   strangerLocksOutVictim,
   anonymousStoreQueue,
+  otherStoresManagerQueue,
   strangersOrderStream,
   strangersCartStream,
   revokedTerminalStream,

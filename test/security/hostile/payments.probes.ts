@@ -96,7 +96,7 @@ async function waitUntilPlaced(http: HostileHttp, orderId: string, caller: Calle
 export const parallelOnlineCollect: Probe = {
   name: 'parallel hand-overs of one online order',
   item: 5,
-  async run({ http, world }) {
+  async run({ http, world, note }) {
     const order = await world.placeOrder({ paymentMode: 'ONLINE' })
     const guest = { cartToken: order.cartToken }
     const status = await waitUntilPlaced(http, order.orderId, guest)
@@ -120,6 +120,7 @@ export const parallelOnlineCollect: Probe = {
     const view = await orderView(http, order.orderId, guest)
     const captured = view.payments.reduce((sum, payment) => sum + payment.capturedMinor, 0)
     const findings: string[] = []
+    if (view.status !== 'COLLECTED') note(`no hand-over went through (the order is ${view.status})`)
     if (handedOver > 1)
       findings.push(`${PARALLEL_RETRIES} parallel orderCollect handed one order over ${handedOver} times`)
     if (captured > view.totalMinor) findings.push(`captured ${captured} minor units on an order of ${view.totalMinor}`)

@@ -1,7 +1,7 @@
 import type { Caller, EventStream, HostileHttp } from './http.js'
 import { at, stringAt } from './json.js'
 import type { Probe } from './probe.js'
-import type { World } from './world.js'
+import { ACCOUNTS, signInStaff, type World } from './world.js'
 
 /** How long a refusal may take to arrive; an accepted stream says nothing in that time. */
 const REFUSAL_WAIT_MS = 2000
@@ -50,6 +50,22 @@ export const anonymousStoreQueue: Probe = {
       { address: http.newAddress() },
     )
     return refusedAtSubscribe('anonymous storeQueueUpdated', stream, 'storeQueueUpdated', async () => {
+      await world.placeOrder({ paymentMode: 'AT_PICKUP' })
+    })
+  },
+}
+
+export const otherStoresManagerQueue: Probe = {
+  name: "another store's manager on storeQueueUpdated",
+  item: 3,
+  async run({ http, world }) {
+    const token = await signInStaff(http, ACCOUNTS.elsewhere, world.arranger())
+    const stream = await http.subscribe(
+      `subscription($storeId: ID!) { storeQueueUpdated(storeId: $storeId) ${ORDER_FIELDS} }`,
+      { storeId: world.storeId },
+      { token, address: http.newAddress() },
+    )
+    return refusedAtSubscribe("another store's manager on storeQueueUpdated", stream, 'storeQueueUpdated', async () => {
       await world.placeOrder({ paymentMode: 'AT_PICKUP' })
     })
   },

@@ -9,6 +9,8 @@ export const ACCOUNTS = {
   manager: { email: 'manager.par-rivoli@comptoir.dev', password: 'comptoir-staff' },
   /** Target of the parallel password guessing. */
   guessed: { email: 'manager.par-oberkampf@comptoir.dev', password: 'comptoir-staff' },
+  /** Staff of another store than the probes' one. */
+  elsewhere: { email: 'manager.lyo-bellecour@comptoir.dev', password: 'comptoir-staff' },
   /** The victim strangers try to lock out. */
   victim: { email: 'manager.par-rennes@comptoir.dev', password: 'comptoir-staff' },
 } as const
