@@ -1,3 +1,14 @@
+/**
+ * The hostile client of issue #12: tries, against a freshly seeded server, the requests a hostile
+ * client would (parallel guessing, lock-outs, floods, unauthorised streams, replayed tokens,
+ * skipped payments, limits side-stepped, inputs that break the database) and lists every place
+ * the server gives way.
+ *
+ *   npx tsx test/security/hostile-client.ts http://127.0.0.1:4000 [--forwarded-for]
+ *
+ * Exits 0 when every probe held, 1 with the findings listed, 2 when it could not run. It changes
+ * data (orders, customers, terminals, locked-out demo accounts): point it at a throw-away server.
+ */
 import { fileURLToPath } from 'node:url'
 import { ALL_PROBES } from './hostile/all-probes.js'
 import { HostileHttp } from './hostile/http.js'

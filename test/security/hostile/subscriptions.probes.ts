@@ -8,6 +8,9 @@ const REFUSAL_WAIT_MS = 2000
 /** How long an event takes, at most, from a commit to an open stream (outbox poll included). */
 const EVENT_WAIT_MS = 4000
 
+/** Silence that says a stream has delivered everything queued so far. */
+const QUIET_MS = 1000
+
 const ORDER_FIELDS = '{ id status total { amount } }'
 
 /**
@@ -134,6 +137,8 @@ export const revokedTerminalStream: Probe = {
     try {
       if (stream.status !== 200)
         throw new Error(`the terminal's own stream was refused before revocation (${stream.status})`)
+      // Events of earlier changes, delivered while the terminal was valid, are not findings.
+      while ((await stream.next(QUIET_MS)).kind === 'event') {}
       await http.gql(
         'mutation($input: PosTerminalRevokeInput!) { posTerminalRevoke(input: $input) { userErrors { code } } }',
         { input: { terminalId } },
