@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+/** Inputs once answered INTERNAL: each now gets a typed error and changes nothing. */
+const NOW = new Date('2026-11-24T08:00:00Z')
+let testDb: TestDb
+let api: TestApp
+let rivoli: { id: string; gid: string }
+let manager: string
+let till: string
+let shirt: { id: string; gid: string; sku: string; price: number }
+
+const codesOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
+  (result.errors ?? []).map((error) => error.extensions?.code)
+
+async function countRows(table: 'sales_order' | 'order_return' | 'payment') {
+  const row = await testDb.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+beforeAll(async () => {
+  testDb = await createTestDb()
+  api = createTestApp(testDb, { now: () => NOW })
+  const rivoliId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
+  rivoli = { id: rivoliId, gid: globalId('Store', rivoliId) }
+  const row = await testDb.db
+    .selectFrom('variant')
+    .select(['id', 'sku', 'price_minor'])
+    .where('active', '=', true)
+    .orderBy('sku')
+    .executeTakeFirstOrThrow()
+  shirt = { id: row.id, gid: globalId('Variant', row.id), sku: row.sku, price: row.price_minor }
+  await setLevel(testDb.db, rivoliId, row.id, { on_hand: 20 })
+  manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
+  const registered = await api.gql<{ posTerminalRegister: { terminalKey: string } }>(
+    'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminalKey } }',
+    { input: { storeId: rivoli.gid, label: 'Till 1' } },
+    { token: manager },
+  )
+  till = registered.data!.posTerminalRegister.terminalKey
+})
+afterAll(() => testDb.destroy())
+
+const SALE = `mutation($input: PosSaleCreateInput!) {
+  posSaleCreate(input: $input) { order { id } userErrors { code field } }
+}`
+
+describe('text the database cannot store', () => {
+  it('answers BAD_USER_INPUT for a NUL in any string argument, variable or literal, before anything runs', async () => {
+    const inVariable = await api.gql('query($q: String) { products(query: $q) { edges { cursor } } }', {
+      q: 'mu\u0000g',
+    })
+    const inLiteral = await api.gql('{ products(query: "mu\\u0000g") { edges { cursor } } }')
+    const inInput = await api.gql(
+      'mutation($input: StaffSignInInput!) { staffSignIn(input: $input) { accessToken } }',
+      { input: { email: 'manager.par-rivoli@comptoir.dev\u0000', password: 'x' } },
+    )
+    for (const result of [inVariable, inLiteral, inInput]) {
+      expect(codesOf(result)).toEqual(['BAD_USER_INPUT'])
+      expect(result.data ?? null).toBeNull()
+    }
+  })
+
+  it('still takes other control characters where they are valid text', async () => {
+    const result = await api.gql('query($q: String) { products(query: $q) { edges { cursor } } }', { q: 'mug\tcup' })
+    expect(result.errors).toBeUndefined()
+  })
+})
+
+describe('money and quantities', () => {
+  it('refuses a cash tender above the money ceiling, instead of overflowing a column', async () => {
+    const before = await countRows('sales_order')
+    const result = await api.gql<{ posSaleCreate: unknown }>(
+      SALE,
+      {
+        input: {
+          lines: [{ variantId: shirt.gid, quantity: 1 }],
+          payment: { method: 'CASH', amountTendered: '999999999.99' },
+        },
+      },
+      { token: till },
+    )
+    expect(codesOf(result)).toEqual(['BAD_USER_INPUT'])
+    expect(await countRows('sales_order')).toBe(before)
+  })
+})
