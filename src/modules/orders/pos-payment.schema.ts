@@ -1,8 +1,8 @@
-import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { badUserInput } from '../../graphql/errors.js'
-import { parseMajorUnits } from '../shared/money.js'
+import { moneyAmountInput } from '../../graphql/input-validation.js'
+import { formatMinorUnits, MAX_MONEY_MINOR, parseMajorUnits } from '../shared/money.js'
 import { readerIdSchema } from '../terminals/terminal.schema.js'
 
 const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
@@ -12,7 +12,7 @@ export const PosPaymentInput = builder.inputType('PosPaymentInput', {
     method: t.field({ type: PosPaymentMethod, required: true }),
     amountTendered: t.string({
       description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
-      validate: z.string().max(20),
+      validate: moneyAmountInput,
     }),
     readerId: t.string({
       description:
@@ -38,7 +38,8 @@ export function parsePosPayment(
   const tendered = payment.amountTendered
   const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, currencyCode)
   if (tendered != null && tenderedMinor === null) {
-    throw badUserInput(`amountTendered must be a decimal amount in ${currencyCode}, e.g. "20.00".`)
+    const ceiling = formatMinorUnits({ amountMinor: MAX_MONEY_MINOR, currencyCode })
+    throw badUserInput(`amountTendered must be a decimal amount in ${currencyCode} up to ${ceiling}, e.g. "20.00".`)
   }
   const pairedReader = context.viewer.kind === 'terminal' ? context.viewer.readerId : null
   const readerId = payment.method === 'CARD_PRESENT' ? (payment.readerId ?? pairedReader) : null
