@@ -89,3 +89,22 @@ describe('money and quantities', () => {
     expect(await countRows('sales_order')).toBe(before)
   })
 })
+
+describe('pickup passes', () => {
+  const ORDER = globalId('Order', '00000000-0000-4000-8000-000000000001')
+
+  it('refuses an empty pickupPass with BAD_USER_INPUT, on arrival and at hand-over', async () => {
+    const arrive = await api.gql(
+      'mutation($input: OrderArriveInput!) { orderArrive(input: $input) { userErrors { code } } }',
+      { input: { pickupPass: '' } },
+      { token: till },
+    )
+    const collect = await api.gql(
+      'mutation($input: OrderCollectInput!) { orderCollect(input: $input) { userErrors { code } } }',
+      { input: { orderId: ORDER, pickupPass: '' } },
+      { token: till },
+    )
+    expect(codesOf(arrive)).toEqual(['BAD_USER_INPUT'])
+    expect(codesOf(collect)).toEqual(['BAD_USER_INPUT'])
+  })
+})
