@@ -108,3 +108,21 @@ describe('pickup passes', () => {
     expect(codesOf(collect)).toEqual(['BAD_USER_INPUT'])
   })
 })
+
+describe('terminal updates', () => {
+  it('refuses an update that changes nothing with BAD_USER_INPUT, instead of an empty SQL SET', async () => {
+    const registered = await api.gql<{ posTerminalRegister: { terminal: { id: string } } }>(
+      'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminal { id } } }',
+      { input: { storeId: rivoli.gid, label: 'Till 2' } },
+      { token: manager },
+    )
+    const terminalId = registered.data!.posTerminalRegister.terminal.id
+    const UPDATE =
+      'mutation($input: PosTerminalUpdateInput!) { posTerminalUpdate(input: $input) { terminal { label } } }'
+    for (const input of [{ terminalId }, { terminalId, label: null }]) {
+      expect(codesOf(await api.gql(UPDATE, { input }, { token: manager }))).toEqual(['BAD_USER_INPUT'])
+    }
+    const unpaired = await api.gql(UPDATE, { input: { terminalId, readerId: null } }, { token: manager })
+    expect(unpaired).toEqual({ data: { posTerminalUpdate: { terminal: { label: 'Till 2' } } } })
+  })
+})
