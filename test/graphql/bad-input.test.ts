@@ -126,3 +126,37 @@ describe('terminal updates', () => {
     expect(unpaired).toEqual({ data: { posTerminalUpdate: { terminal: { label: 'Till 2' } } } })
   })
 })
+
+describe('duplicate lines', () => {
+  it('refuses a return naming the same SKU twice with DUPLICATE_LINE, and takes nothing back', async () => {
+    const sale = await api.gql<{ posSaleCreate: { order: { id: string } } }>(
+      SALE,
+      {
+        input: {
+          lines: [{ variantId: shirt.gid, quantity: 1 }],
+          payment: { method: 'CASH', amountTendered: String(Math.ceil(shirt.price / 100) + 1) },
+        },
+      },
+      { token: till },
+    )
+    const orderId = sale.data!.posSaleCreate.order.id
+    const before = await countRows('order_return')
+    const result = await api.gql<{ posReturnCreate: { userErrors: { code: string; field: string[] }[] } }>(
+      'mutation($input: PosReturnCreateInput!) { posReturnCreate(input: $input) { userErrors { code field } } }',
+      {
+        input: {
+          orderId,
+          refundTo: 'CASH',
+          lines: [
+            { sku: shirt.sku, quantity: 1 },
+            { sku: shirt.sku, quantity: 1 },
+          ],
+        },
+      },
+      { token: till },
+    )
+    expect(result.errors).toBeUndefined()
+    expect(result.data!.posReturnCreate.userErrors).toEqual([{ code: 'DUPLICATE_LINE', field: ['lines', '1', 'sku'] }])
+    expect(await countRows('order_return')).toBe(before)
+  })
+})
