@@ -160,3 +160,60 @@ describe('duplicate lines', () => {
     expect(await countRows('order_return')).toBe(before)
   })
 })
+
+describe('card readers', () => {
+  const REGISTER = `mutation($input: PosTerminalRegisterInput!) {
+    posTerminalRegister(input: $input) { terminal { id } terminalKey userErrors { code field } }
+  }`
+  const UPDATE = `mutation($input: PosTerminalUpdateInput!) {
+    posTerminalUpdate(input: $input) { terminal { readerId } userErrors { code field } }
+  }`
+
+  it("takes a card only on a reader of the sale's store, and pairs no till with another store's reader", async () => {
+    const admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+    const lyon = globalId('Store', await storeIdByCode(testDb.db, 'LYO-BELLECOUR'))
+    const lyonTill = await api.gql(
+      REGISTER,
+      { input: { storeId: lyon, label: 'Lyon', readerId: 'tmr_lyon1' } },
+      { token: admin },
+    )
+    expect(lyonTill.errors).toBeUndefined()
+    const paired = await api.gql<{ posTerminalRegister: { terminal: { id: string } } }>(
+      REGISTER,
+      { input: { storeId: rivoli.gid, label: 'Paired', readerId: 'tmr_rivoli1' } },
+      { token: manager },
+    )
+    const pairedId = paired.data!.posTerminalRegister.terminal.id
+
+    const sales = await countRows('sales_order')
+    const card = (readerId: string) => ({
+      lines: [{ variantId: shirt.gid, quantity: 1 }],
+      payment: { method: 'CARD_PRESENT', readerId },
+    })
+    const foreign = await api.gql(SALE, { input: card('tmr_lyon1') }, { token: till })
+    const unknown = await api.gql(SALE, { input: card('tmr_nowhere') }, { token: till })
+    expect(codesOf(foreign)).toEqual(['BAD_USER_INPUT'])
+    expect(codesOf(unknown)).toEqual(['BAD_USER_INPUT'])
+    expect(await countRows('sales_order')).toBe(sales)
+    const own = await api.gql<{ posSaleCreate: { userErrors: unknown[] } }>(
+      SALE,
+      { input: card('tmr_rivoli1') },
+      { token: till },
+    )
+    expect(own.data!.posSaleCreate.userErrors).toEqual([])
+
+    const refused = [{ code: 'READER_OF_ANOTHER_STORE', field: ['readerId'] }]
+    const registered = await api.gql<{ posTerminalRegister: { terminal: null; userErrors: unknown[] } }>(
+      REGISTER,
+      { input: { storeId: rivoli.gid, label: 'Thief', readerId: 'tmr_lyon1' } },
+      { token: manager },
+    )
+    expect(registered.data!.posTerminalRegister).toMatchObject({ terminal: null, userErrors: refused })
+    const updated = await api.gql<{ posTerminalUpdate: { terminal: null; userErrors: unknown[] } }>(
+      UPDATE,
+      { input: { terminalId: pairedId, readerId: 'tmr_lyon1' } },
+      { token: manager },
+    )
+    expect(updated.data!.posTerminalUpdate).toEqual({ terminal: null, userErrors: refused })
+  })
+})

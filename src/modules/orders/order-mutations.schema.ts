@@ -213,7 +213,9 @@ builder.mutationFields((t) => ({
         return {}
       })
       if (refused.userErrors.length > 0) return { userErrors: refused.userErrors }
-      const payment = input.payment ? parsePosPayment(context, input.payment, order.currency_code) : null
+      const payment = input.payment
+        ? await parsePosPayment(context, input.payment, { storeId: order.store_id, currencyCode: order.currency_code })
+        : null
       return withUserErrors(async () => {
         // No money is taken for an order that cannot be handed over yet.
         if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')

@@ -4,6 +4,7 @@ import { badUserInput } from '../../graphql/errors.js'
 import { moneyAmountInput } from '../../graphql/input-validation.js'
 import { formatMinorUnits, MAX_MONEY_MINOR, parseMajorUnits } from '../shared/money.js'
 import { readerIdSchema } from '../terminals/terminal.schema.js'
+import { isReaderOfStore } from '../terminals/terminal.service.js'
 
 const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
 
@@ -29,12 +30,16 @@ export interface PosPayment {
   readerId: string | null
 }
 
-/** Reads a till's payment input, refusing what no amount of retrying would fix. */
-export function parsePosPayment(
+/**
+ * Reads a till's payment input for a sale or hand-over in `storeId`, refusing what no amount of
+ * retrying would fix, such as a card reader that stands in another store.
+ */
+export async function parsePosPayment(
   context: GraphQLContext,
   payment: { method: 'CASH' | 'CARD_PRESENT'; amountTendered?: string | null; readerId?: string | null },
-  currencyCode: string,
-): PosPayment {
+  sale: { storeId: string; currencyCode: string },
+): Promise<PosPayment> {
+  const { currencyCode } = sale
   const tendered = payment.amountTendered
   const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, currencyCode)
   if (tendered != null && tenderedMinor === null) {
@@ -47,6 +52,9 @@ export function parsePosPayment(
     throw badUserInput(
       'A card-present payment needs the readerId of the store’s card reader, or a terminal paired with one (posTerminalUpdate).',
     )
+  }
+  if (readerId && !(await isReaderOfStore(context.db, sale.storeId, readerId))) {
+    throw badUserInput('This card reader is not paired with a terminal of this store (posTerminalUpdate).')
   }
   return { method: payment.method, tenderedMinor, readerId }
 }

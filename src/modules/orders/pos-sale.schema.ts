@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
       }))
       const result = await withUserErrors(async (): Promise<SaleOutcome> => {
         const { lines, currencyCode } = await priceSaleLines(context.db, requested)
-        const payment = parsePosPayment(context, input.payment, currencyCode)
+        const payment = await parsePosPayment(context, input.payment, { storeId, currencyCode })
         if (payment.method === 'CASH' && payment.tenderedMinor === null) {
           throw badUserInput('A cash sale needs amountTendered.')
         }

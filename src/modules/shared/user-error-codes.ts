@@ -36,6 +36,7 @@ export const USER_ERROR_CODES = [
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
   'CART_CHANGED',
+  'READER_OF_ANOTHER_STORE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
