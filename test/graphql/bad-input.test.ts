@@ -217,3 +217,38 @@ describe('card readers', () => {
     expect(updated.data!.posTerminalUpdate).toEqual({ terminal: null, userErrors: refused })
   })
 })
+
+describe('stock bounds', () => {
+  const RECEIVE = `mutation($input: InventoryReceiveInput!) {
+    inventoryReceive(input: $input) { userErrors { code field } }
+  }`
+  const ADJUST = `mutation($input: InventoryAdjustInput!) {
+    inventoryAdjust(input: $input) { userErrors { code field } }
+  }`
+
+  it('refuses receipts and adjustments past the on-hand ceiling with QUANTITY_LIMIT, not an integer overflow', async () => {
+    await setLevel(testDb.db, rivoli.id, shirt.id, { on_hand: 2_147_483_000 })
+    const receive = await api.gql<{ inventoryReceive: { userErrors: unknown[] } }>(
+      RECEIVE,
+      { input: { storeId: rivoli.gid, lines: [{ variantId: shirt.gid, quantity: 999 }] } },
+      { token: manager },
+    )
+    const adjust = await api.gql<{ inventoryAdjust: { userErrors: unknown[] } }>(
+      ADJUST,
+      { input: { storeId: rivoli.gid, variantId: shirt.gid, delta: 100_000, reason: 'FOUND' } },
+      { token: manager },
+    )
+    expect(receive.data?.inventoryReceive.userErrors).toEqual([
+      { code: 'QUANTITY_LIMIT', field: ['lines', '0', 'quantity'] },
+    ])
+    expect(adjust.data?.inventoryAdjust.userErrors).toEqual([{ code: 'QUANTITY_LIMIT', field: ['delta'] }])
+    const level = await testDb.db
+      .selectFrom('inventory_level')
+      .select('on_hand')
+      .where('store_id', '=', rivoli.id)
+      .where('variant_id', '=', shirt.id)
+      .executeTakeFirstOrThrow()
+    expect(level.on_hand).toBe(2_147_483_000)
+    await setLevel(testDb.db, rivoli.id, shirt.id, { on_hand: 20 })
+  })
+})
