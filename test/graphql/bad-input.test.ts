@@ -252,3 +252,36 @@ describe('stock bounds', () => {
     await setLevel(testDb.db, rivoli.id, shirt.id, { on_hand: 20 })
   })
 })
+
+describe('duplicate cart lines', () => {
+  it('refuses a cart update that sets one variant twice with DUPLICATE_LINE, leaving the cart as it was', async () => {
+    const created = await api.gql<{ cartCreate: { cart: { id: string }; cartToken: string } }>(
+      'mutation($input: CartCreateInput!) { cartCreate(input: $input) { cart { id } cartToken } }',
+      { input: { channel: 'WEB', lines: [{ variantId: shirt.gid, quantity: 1 }] } },
+    )
+    const { cart, cartToken } = created.data!.cartCreate
+    const result = await api.gql<{ cartLinesUpdate: { cart: unknown; userErrors: unknown[] } }>(
+      'mutation($input: CartLinesUpdateInput!) { cartLinesUpdate(input: $input) { cart { id } userErrors { code field } } }',
+      {
+        input: {
+          cartId: cart.id,
+          lines: [
+            { variantId: shirt.gid, quantity: 3 },
+            { variantId: shirt.gid, quantity: 0 },
+          ],
+        },
+      },
+      { headers: { 'x-cart-token': cartToken } },
+    )
+    expect(result.data!.cartLinesUpdate).toEqual({
+      cart: null,
+      userErrors: [{ code: 'DUPLICATE_LINE', field: ['lines', '1', 'variantId'] }],
+    })
+    const lines = await testDb.db
+      .selectFrom('cart_line')
+      .select('quantity')
+      .where('cart_id', '=', Buffer.from(cart.id, 'base64').toString().split(':')[1]!)
+      .execute()
+    expect(lines).toEqual([{ quantity: 1 }])
+  })
+})
