@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_MONEY_MINOR } from '../../src/modules/shared/money.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -283,5 +284,34 @@ describe('duplicate cart lines', () => {
       .where('cart_id', '=', Buffer.from(cart.id, 'base64').toString().split(':')[1]!)
       .execute()
     expect(lines).toEqual([{ quantity: 1 }])
+  })
+})
+
+describe('sale totals', () => {
+  it('refuses a POS sale whose total passes the money ceiling with QUANTITY_LIMIT (with dearer items it would overflow total_minor)', async () => {
+    const variants = await testDb.db
+      .selectFrom('variant')
+      .select(['id', 'price_minor'])
+      .where('active', '=', true)
+      .orderBy('price_minor', 'desc')
+      .limit(200)
+      .execute()
+    for (const variant of variants) await setLevel(testDb.db, rivoli.id, variant.id, { on_hand: 999 })
+    const totalMinor = variants.reduce((sum, variant) => sum + variant.price_minor * 999, 0)
+    expect(totalMinor).toBeGreaterThan(MAX_MONEY_MINOR)
+    const before = await countRows('sales_order')
+    const result = await api.gql<{ posSaleCreate: { order: null; userErrors: { code: string }[] } }>(
+      SALE,
+      {
+        input: {
+          lines: variants.map((variant) => ({ variantId: globalId('Variant', variant.id), quantity: 999 })),
+          payment: { method: 'CARD_PRESENT' },
+        },
+      },
+      { token: till },
+    )
+    expect(result.errors).toBeUndefined()
+    expect(result.data!.posSaleCreate.userErrors.map((error) => error.code)).toEqual(['QUANTITY_LIMIT'])
+    expect(await countRows('sales_order')).toBe(before)
   })
 })
