@@ -16,6 +16,7 @@ import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
 import type { GraphQLContext } from './context.js'
 import { maskError } from './error-masking.js'
+import { refuseUnstorableText } from './input-validation.js'
 import { parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
 
@@ -63,6 +64,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       maxDirectives: { n: 20 },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
+    refuseUnstorableText(),
     signalEventsAfterMutations(),
     parseBodyReadByServer(),
   ]

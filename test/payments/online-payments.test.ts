@@ -289,6 +289,12 @@ describe('online payment with Stripe', () => {
     const run = staffMutation(api, manager)
     await run('orderStartPreparing', { orderId })
     await run('orderMarkReady', { orderId })
+    // A card is taken only on a reader of the store: one of its tills is paired with it.
+    await api.gql(
+      'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminalKey } }',
+      { input: { storeId: store.gid, label: 'Counter', readerId: 'tmr_counter1' } },
+      { token: manager },
+    )
     const payment = { method: 'CARD_PRESENT', readerId: 'tmr_counter1' }
     const first = await run('orderCollect', { orderId, pickupCode, payment })
     expect(first.data!.orderCollect!.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])

@@ -2,6 +2,7 @@ import type { Channel, VariantRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
+import { assertDistinctLines } from '../shared/duplicate-lines.js'
 import { CartLineError } from './cart.errors.js'
 import { MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
 import * as cartRepository from './cart.repository.js'
@@ -29,8 +30,12 @@ export function addLines(trx: Trx, request: LineChangeRequest & { lines: LineInp
   return setQuantities(trx, request, request.lines, 'lines_added', (current, requested) => current + requested)
 }
 
-/** Sets quantities; 0 removes the line. Same refusals as addLines. */
-export function updateLines(trx: Trx, request: LineChangeRequest & { lines: LineInput[] }): Promise<void> {
+/**
+ * Sets quantities; 0 removes the line. Same refusals as addLines, and DUPLICATE_LINE for a variant
+ * named twice: two quantities for one line cannot both be set.
+ */
+export async function updateLines(trx: Trx, request: LineChangeRequest & { lines: LineInput[] }): Promise<void> {
+  assertDistinctLines(request.lines, (line) => line.variantId, { list: 'lines', key: 'variantId' })
   return setQuantities(trx, request, request.lines, 'lines_updated', (_current, requested) => requested)
 }
 

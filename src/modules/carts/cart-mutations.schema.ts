@@ -3,6 +3,7 @@ import type { Channel as ChannelValue } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
+import { quantityOrZeroInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { CartLineInput } from '../inventory/cart-line-input.schema.js'
@@ -44,7 +45,7 @@ const lineList = z.array(z.unknown()).min(1).max(100)
 const CartLineUpdateInput = builder.inputType('CartLineUpdateInput', {
   fields: (t) => ({
     variantId: t.globalID({ required: true, for: Variant }),
-    quantity: t.int({ required: true, description: '0 removes the line.', validate: z.number().int().min(0).max(999) }),
+    quantity: t.int({ required: true, description: '0 removes the line.', validate: quantityOrZeroInput }),
   }),
 })
 

@@ -71,3 +71,21 @@ export class InsufficientStockError extends BusinessError {
     }))
   }
 }
+
+/** A receipt or adjustment that would hold more units than MAX_ON_HAND. */
+export class StockCeilingError extends BusinessError {
+  /** @param fields the input path of each line that would pass the ceiling */
+  constructor(
+    readonly fields: string[][],
+    readonly ceiling: number,
+  ) {
+    super('stock ceiling')
+  }
+  userErrors(): UserErrorEntry[] {
+    return this.fields.map((field) => ({
+      code: 'QUANTITY_LIMIT',
+      field,
+      message: `A store holds at most ${this.ceiling} units of one variant.`,
+    }))
+  }
+}

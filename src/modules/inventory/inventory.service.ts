@@ -7,9 +7,10 @@ import {
   BelowReservedError,
   InsufficientStockError,
   NegativeStockError,
+  StockCeilingError,
   UnknownVariantError,
 } from './inventory.errors.js'
-import { availableQuantity, levelKey, mergeQuantityLines, type QuantityLine } from './inventory.js'
+import { availableQuantity, levelKey, MAX_ON_HAND, mergeQuantityLines, type QuantityLine } from './inventory.js'
 import * as inventoryRepository from './inventory.repository.js'
 
 export interface StockActor {
@@ -70,7 +71,8 @@ export async function receiveStock(
   const lines = mergeQuantityLines(input.lines).sort((a, b) => a.variantId.localeCompare(b.variantId))
   const variantIds = lines.map((line) => line.variantId)
   await inventoryRepository.ensureLevels(trx, input.storeId, variantIds)
-  await inventoryRepository.lockLevels(trx, input.storeId, variantIds)
+  const locked = await inventoryRepository.lockLevels(trx, input.storeId, variantIds)
+  assertUnderCeiling(locked, lines, input.lines)
   const levels: InventoryLevelRow[] = []
   for (const line of lines) {
     levels.push(await inventoryRepository.addToOnHand(trx, input.storeId, line.variantId, line.quantity))
@@ -115,6 +117,7 @@ export async function adjustStock(
   const onHand = level.on_hand + input.delta
   if (onHand < 0) throw new NegativeStockError(level.on_hand, input.delta)
   if (onHand < level.reserved) throw new BelowReservedError(level.on_hand, level.reserved, input.delta)
+  if (onHand > MAX_ON_HAND) throw new StockCeilingError([['delta']], MAX_ON_HAND)
   const updated = await inventoryRepository.addToOnHand(trx, input.storeId, input.variantId, input.delta)
   await inventoryRepository.insertMovements(trx, [
     {
@@ -131,6 +134,18 @@ export async function adjustStock(
   ])
   await recordInventoryChanged(trx, input.storeId, [input.variantId])
   return updated
+}
+
+/** Refuses a receipt that would take any level past MAX_ON_HAND, naming the request's lines. */
+function assertUnderCeiling(levels: InventoryLevelRow[], merged: QuantityLine[], requested: QuantityLine[]) {
+  const onHand = new Map(levels.map((level) => [level.variant_id, level.on_hand]))
+  const over = new Set(
+    merged.filter((line) => (onHand.get(line.variantId) ?? 0) + line.quantity > MAX_ON_HAND).map((l) => l.variantId),
+  )
+  const fields = requested.flatMap((line, index) =>
+    over.has(line.variantId) ? [['lines', String(index), 'quantity']] : [],
+  )
+  if (fields.length > 0) throw new StockCeilingError(fields, MAX_ON_HAND)
 }
 
 function recordInventoryChanged(trx: Trx, storeId: string, variantIds: string[]) {

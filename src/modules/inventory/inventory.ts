@@ -20,6 +20,12 @@ export function availabilityOf(available: number, lowStockThreshold: number): Av
   return { available, status: available <= lowStockThreshold ? 'LOW_STOCK' : 'IN_STOCK' }
 }
 
+/**
+ * The most units one store may hold of one variant: far above any shelf, and far enough below the
+ * integer column's 2^31 that no receipt or adjustment can overflow it.
+ */
+export const MAX_ON_HAND = 1_000_000
+
 export interface QuantityLine {
   variantId: string
   quantity: number

@@ -4,6 +4,7 @@ import { inTransaction, type Trx } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { notFound } from '../../graphql/errors.js'
+import { pickupPassInput, quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
@@ -83,7 +84,7 @@ const OrderCancelInput = builder.inputType('OrderCancelInput', {
 const MissingLineInput = builder.inputType('MissingLineInput', {
   fields: (t) => ({
     sku: t.string({ required: true, validate: z.string().min(1).max(64) }),
-    quantity: t.int({ required: true, validate: z.number().int().min(1).max(999) }),
+    quantity: t.int({ required: true, validate: quantityInput }),
   }),
 })
 
@@ -104,7 +105,7 @@ const OrderCollectInput = builder.inputType('OrderCollectInput', {
     orderId: t.globalID({ required: true, for: Order }),
     payment: t.field({ type: PosPaymentInput, description: 'How an order paid at pickup is paid.' }),
     pickupCode: t.string({ validate: z.string().regex(/^\d{6}$/, 'pickupCode is six digits') }),
-    pickupPass: t.string({ validate: z.string().max(200) }),
+    pickupPass: t.string({ validate: pickupPassInput }),
   }),
   validate: z
     .looseObject({ pickupCode: z.string().nullish(), pickupPass: z.string().nullish() })
@@ -118,7 +119,7 @@ const OrderArriveInput = builder.inputType('OrderArriveInput', {
   description: 'Exactly one of orderId (the shopper’s app) or pickupPass (scanned by the store’s kiosk).',
   fields: (t) => ({
     orderId: t.globalID({ for: Order }),
-    pickupPass: t.string({ validate: z.string().max(200) }),
+    pickupPass: t.string({ validate: pickupPassInput }),
   }),
   validate: z
     .looseObject({ orderId: z.unknown().nullish(), pickupPass: z.string().nullish() })
@@ -212,7 +213,9 @@ builder.mutationFields((t) => ({
         return {}
       })
       if (refused.userErrors.length > 0) return { userErrors: refused.userErrors }
-      const payment = input.payment ? parsePosPayment(context, input.payment, order.currency_code) : null
+      const payment = input.payment
+        ? await parsePosPayment(context, input.payment, { storeId: order.store_id, currencyCode: order.currency_code })
+        : null
       return withUserErrors(async () => {
         // No money is taken for an order that cannot be handed over yet.
         if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')

@@ -1,9 +1,10 @@
-import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { badUserInput } from '../../graphql/errors.js'
-import { parseMajorUnits } from '../shared/money.js'
+import { moneyAmountInput } from '../../graphql/input-validation.js'
+import { formatMinorUnits, MAX_MONEY_MINOR, parseMajorUnits } from '../shared/money.js'
 import { readerIdSchema } from '../terminals/terminal.schema.js'
+import { isReaderOfStore } from '../terminals/terminal.service.js'
 
 const PosPaymentMethod = builder.enumType('PosPaymentMethod', { values: ['CASH', 'CARD_PRESENT'] as const })
 
@@ -12,7 +13,7 @@ export const PosPaymentInput = builder.inputType('PosPaymentInput', {
     method: t.field({ type: PosPaymentMethod, required: true }),
     amountTendered: t.string({
       description: 'Decimal string in the order currency, e.g. "20.00"; needed for cash.',
-      validate: z.string().max(20),
+      validate: moneyAmountInput,
     }),
     readerId: t.string({
       description:
@@ -29,16 +30,21 @@ export interface PosPayment {
   readerId: string | null
 }
 
-/** Reads a till's payment input, refusing what no amount of retrying would fix. */
-export function parsePosPayment(
+/**
+ * Reads a till's payment input for a sale or hand-over in `storeId`, refusing what no amount of
+ * retrying would fix, such as a card reader that stands in another store.
+ */
+export async function parsePosPayment(
   context: GraphQLContext,
   payment: { method: 'CASH' | 'CARD_PRESENT'; amountTendered?: string | null; readerId?: string | null },
-  currencyCode: string,
-): PosPayment {
+  sale: { storeId: string; currencyCode: string },
+): Promise<PosPayment> {
+  const { currencyCode } = sale
   const tendered = payment.amountTendered
   const tenderedMinor = tendered == null ? null : parseMajorUnits(tendered, currencyCode)
   if (tendered != null && tenderedMinor === null) {
-    throw badUserInput(`amountTendered must be a decimal amount in ${currencyCode}, e.g. "20.00".`)
+    const ceiling = formatMinorUnits({ amountMinor: MAX_MONEY_MINOR, currencyCode })
+    throw badUserInput(`amountTendered must be a decimal amount in ${currencyCode} up to ${ceiling}, e.g. "20.00".`)
   }
   const pairedReader = context.viewer.kind === 'terminal' ? context.viewer.readerId : null
   const readerId = payment.method === 'CARD_PRESENT' ? (payment.readerId ?? pairedReader) : null
@@ -46,6 +52,9 @@ export function parsePosPayment(
     throw badUserInput(
       'A card-present payment needs the readerId of the store’s card reader, or a terminal paired with one (posTerminalUpdate).',
     )
+  }
+  if (readerId && !(await isReaderOfStore(context.db, sale.storeId, readerId))) {
+    throw badUserInput('This card reader is not paired with a terminal of this store (posTerminalUpdate).')
   }
   return { method: payment.method, tenderedMinor, readerId }
 }

@@ -1,4 +1,5 @@
 import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
+import { formatMinorUnits, MAX_MONEY_MINOR } from '../shared/money.js'
 
 /** Lines the till sent that cannot be sold: each entry names its line. */
 export class SaleLinesRejectedError extends BusinessError {
@@ -23,6 +24,15 @@ export function saleCurrencyMismatch(index: number, currencyCode: string): UserE
     code: 'CURRENCY_MISMATCH',
     field: ['lines', String(index)],
     message: `This item is not priced in ${currencyCode}, the currency of the rest of the sale.`,
+  }
+}
+
+/** A sale above MAX_MONEY_MINOR: no till takes that much, and its total would not fit the columns. */
+export function saleTotalTooLarge(currencyCode: string): UserErrorEntry {
+  return {
+    code: 'QUANTITY_LIMIT',
+    field: ['lines'],
+    message: `A sale totals at most ${formatMinorUnits({ amountMinor: MAX_MONEY_MINOR, currencyCode })} ${currencyCode}.`,
   }
 }
 

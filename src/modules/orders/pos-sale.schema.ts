@@ -6,12 +6,12 @@ import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { badUserInput, notFound } from '../../graphql/errors.js'
+import { quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Customer } from '../customers/customer.schema.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
-import { MAX_LINE_QUANTITY } from '../inventory/cart-line-input.schema.js'
 import { findPaymentsOfOrders, takeCashPayment } from '../payments/payment.service.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
@@ -36,7 +36,7 @@ const PosSaleLineInput = builder.inputType('PosSaleLineInput', {
   fields: (t) => ({
     barcode: t.string({ validate: z.string().regex(/^\d{8,14}$/, 'barcode is 8 to 14 digits (EAN/UPC)') }),
     variantId: t.globalID({ for: Variant }),
-    quantity: t.int({ required: true, validate: z.number().int().min(1).max(MAX_LINE_QUANTITY) }),
+    quantity: t.int({ required: true, validate: quantityInput }),
   }),
   validate: z
     .looseObject({ barcode: z.string().nullish(), variantId: z.unknown().optional() })
@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
       }))
       const result = await withUserErrors(async (): Promise<SaleOutcome> => {
         const { lines, currencyCode } = await priceSaleLines(context.db, requested)
-        const payment = parsePosPayment(context, input.payment, currencyCode)
+        const payment = await parsePosPayment(context, input.payment, { storeId, currencyCode })
         if (payment.method === 'CASH' && payment.tenderedMinor === null) {
           throw badUserInput('A cash sale needs amountTendered.')
         }

@@ -5,11 +5,12 @@ import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
 import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
+import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { formatOrderNumber, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
 import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
-import { SaleLinesRejectedError, saleCurrencyMismatch, unknownSaleLine } from './pos-sale.errors.js'
+import { SaleLinesRejectedError, saleCurrencyMismatch, saleTotalTooLarge, unknownSaleLine } from './pos-sale.errors.js'
 
 export interface SaleLineRequest {
   variantId: string | null
@@ -57,6 +58,8 @@ export async function priceSaleLines(
     if (line.variant.currency_code !== currencyCode) rejected.push(saleCurrencyMismatch(line.index, currencyCode))
   }
   if (rejected.length > 0) throw new SaleLinesRejectedError(rejected)
+  const totalMinor = lines.reduce((sum, line) => sum + line.variant.price_minor * line.quantity, 0)
+  if (totalMinor > MAX_MONEY_MINOR) throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
   return { lines, currencyCode }
 }
 

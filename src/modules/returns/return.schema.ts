@@ -4,6 +4,7 @@ import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { badUserInput, notFound } from '../../graphql/errors.js'
+import { quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Order } from '../orders/order.schema.js'
@@ -40,7 +41,7 @@ builder.objectField(Order, 'returns', (t) =>
 const ReturnLineInput = builder.inputType('ReturnLineInput', {
   fields: (t) => ({
     sku: t.string({ required: true, validate: z.string().min(1).max(64) }),
-    quantity: t.int({ required: true, validate: z.number().int().min(1).max(999) }),
+    quantity: t.int({ required: true, validate: quantityInput }),
   }),
 })
 

@@ -7,6 +7,7 @@ import { findOrderViews, lockOrder } from '../orders/order.service.js'
 import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
 import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
+import { assertDistinctLines } from '../shared/duplicate-lines.js'
 import { OrderNotReturnableError, ReturnLineError } from './return.errors.js'
 import * as returnRepository from './return.repository.js'
 
@@ -25,6 +26,8 @@ export interface ReturnRequest {
  * in cash at once or, to the original card, right after the commit (see refundReturn).
  */
 export async function createReturn(trx: Trx, request: ReturnRequest): Promise<OrderReturnRow> {
+  // Each line is checked against what is still returnable: two lines of one SKU would each pass.
+  assertDistinctLines(request.lines, (line) => line.sku, { list: 'lines', key: 'sku' })
   const order = await lockOrder(trx, request.orderId)
   if (!order) throw new OrderNotReturnableError('unknown')
   if (order.status !== 'COLLECTED') throw new OrderNotReturnableError(order.status)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatMinorUnits, includedTaxMinor, parseMajorUnits } from './money.js'
+import { formatMinorUnits, includedTaxMinor, MAX_MONEY_MINOR, parseMajorUnits } from './money.js'
 
 describe('formatMinorUnits', () => {
   it.each([
@@ -36,7 +36,24 @@ describe('parseMajorUnits', () => {
     expect(parseMajorUnits(amount, currencyCode)).toBe(expected)
   })
 
-  it.each([['-1'], ['1.234'], ['1e3'], ['abc'], [''], ['12,50']])('refuses %s in EUR', (amount) => {
+  it.each([
+    ['-1'],
+    ['1.234'],
+    ['1e3'],
+    ['abc'],
+    [''],
+    ['12,50'],
+    ['999999999.99'],
+    ['1000000.01'],
+  ])('refuses %s in EUR', (amount) => {
     expect(parseMajorUnits(amount, 'EUR')).toBeNull()
+  })
+
+  it('takes amounts up to MAX_MONEY_MINOR in any currency, and refuses one minor unit more', () => {
+    expect(parseMajorUnits('1000000.00', 'EUR')).toBe(MAX_MONEY_MINOR)
+    expect(parseMajorUnits('100000000', 'JPY')).toBe(MAX_MONEY_MINOR)
+    expect(parseMajorUnits('100000.000', 'KWD')).toBe(MAX_MONEY_MINOR)
+    expect(parseMajorUnits('100000.001', 'KWD')).toBeNull()
+    expect(parseMajorUnits('999999999.999', 'KWD')).toBeNull()
   })
 })

@@ -37,6 +37,7 @@ export const USER_ERROR_CODES = [
   'IDEMPOTENCY_KEY_REUSED',
   'CART_CHANGED',
   'INVALID_REFRESH_TOKEN',
+  'READER_OF_ANOTHER_STORE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -34,6 +34,18 @@ export function findTerminalsByIds(db: Db, ids: readonly string[]): Promise<PosT
   return db.selectFrom('pos_terminal').selectAll().where('id', 'in', ids).execute()
 }
 
+/** The stores whose active terminals are paired with this card reader. */
+export async function findStoresOfReader(db: Db, readerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('pos_terminal')
+    .select('store_id')
+    .distinct()
+    .where('stripe_reader_id', '=', readerId)
+    .where('revoked_at', 'is', null)
+    .execute()
+  return rows.map((row) => row.store_id)
+}
+
 export function revokeTerminal(trx: Trx, terminalId: string): Promise<PosTerminalRow | undefined> {
   return trx
     .updateTable('pos_terminal')

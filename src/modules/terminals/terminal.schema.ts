@@ -62,6 +62,9 @@ const PosTerminalUpdateInput = builder.inputType('PosTerminalUpdateInput', {
     label: t.string({ validate: z.string().trim().min(1).max(80) }),
     readerId: t.string({ validate: readerIdSchema }),
   }),
+  validate: z
+    .looseObject({ label: z.string().nullish(), readerId: z.string().nullish() })
+    .refine((input) => input.label != null || input.readerId !== undefined, 'Give a label or a readerId to change.'),
 })
 
 const PosTerminalRevokeInput = builder.inputType('PosTerminalRevokeInput', {

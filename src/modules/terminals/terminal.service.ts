@@ -4,6 +4,7 @@ import type { Db } from '../../db/create-db.js'
 import type { PosTerminalRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { hashSecret } from '../carts/cart.js'
+import { ReaderOfAnotherStoreError } from './terminal.errors.js'
 import * as terminalRepository from './terminal.repository.js'
 
 /** Terminal keys are recognisable by their prefix, so a leaked one is easy to find in a scan. */
@@ -18,6 +19,7 @@ export async function registerTerminal(
   trx: Trx,
   input: { storeId: string; label: string; readerId: string | null; registeredBy: string | null },
 ): Promise<{ terminal: PosTerminalRow; terminalKey: string }> {
+  if (input.readerId) await assertReaderFreeFor(trx, input.storeId, input.readerId)
   const terminalKey = `${TERMINAL_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
   const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
   return { terminal, terminalKey }
@@ -38,9 +40,31 @@ export function revokeTerminal(trx: Trx, terminalId: string) {
   return terminalRepository.revokeTerminal(trx, terminalId)
 }
 
-/** Renames a terminal or pairs it with another card reader; null when there is no such terminal. */
-export function updateTerminal(trx: Trx, terminalId: string, changes: { label?: string; readerId?: string | null }) {
+/**
+ * Renames a terminal or pairs it with another card reader of its store; null when there is no
+ * such terminal.
+ */
+export async function updateTerminal(
+  trx: Trx,
+  terminalId: string,
+  changes: { label?: string; readerId?: string | null },
+): Promise<PosTerminalRow | undefined> {
+  if (changes.readerId) {
+    const [terminal] = await terminalRepository.findTerminalsByIds(trx, [terminalId])
+    if (!terminal) return undefined
+    await assertReaderFreeFor(trx, terminal.store_id, changes.readerId)
+  }
   return terminalRepository.updateTerminal(trx, terminalId, changes)
+}
+
+/** Whether a card reader stands in this store: an active terminal of the store is paired with it. */
+export async function isReaderOfStore(db: Db, storeId: string, readerId: string): Promise<boolean> {
+  return (await terminalRepository.findStoresOfReader(db, readerId)).includes(storeId)
+}
+
+async function assertReaderFreeFor(trx: Trx, storeId: string, readerId: string): Promise<void> {
+  const stores = await terminalRepository.findStoresOfReader(trx, readerId)
+  if (stores.some((other) => other !== storeId)) throw new ReaderOfAnotherStoreError()
 }
 
 export function findTerminalsByIds(db: Db, ids: readonly string[]) {
