@@ -11,6 +11,7 @@ import * as notifications from './20261123000009_notifications.js'
 import * as checkoutAbort from './20261123000010_checkout_abort.js'
 import * as checkoutBatch from './20261123000011_checkout_batch.js'
 import * as checkoutRead from './20261130000012_checkout_read.js'
+import * as paymentsCannotBeSkipped from './20261204000015_payments_cannot_be_skipped.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261123000010_checkout_abort': checkoutAbort,
   '20261123000011_checkout_batch': checkoutBatch,
   '20261130000012_checkout_read': checkoutRead,
+  '20261204000015_payments_cannot_be_skipped': paymentsCannotBeSkipped,
 }

@@ -39,8 +39,8 @@ const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== '
 /**
  * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after
  * its checkout has committed. The payment row exists before the processor is called, so a
- * webhook that overtakes the answer finds it. Stripe's idempotency key makes a retry return the
- * same intent. When the processor cannot be reached the order stays PENDING_PAYMENT (stock held
+ * webhook that overtakes the answer finds it, and there is one live row per order and provider.
+ * Stripe's idempotency key makes a retry return the same intent. When the processor cannot be reached the order stays PENDING_PAYMENT (stock held
  * until the payment timeout) and the shopper may retry.
  */
 export async function ensureOnlineAuthorization(
@@ -50,15 +50,15 @@ export async function ensureOnlineAuthorization(
   now: Date,
 ): Promise<{ clientSecret: string | null }> {
   if (order.status !== 'PENDING_PAYMENT') return { clientSecret: null }
-  const payment =
-    onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id])) ??
-    (await paymentRepository.insertPayment(db, {
-      orderId: order.id,
-      provider: provider.name,
-      status: 'PENDING',
-      amountMinor: order.total_minor,
-      currencyCode: order.currency_code,
-    }))
+  // Parallel retries share this one row, so they ask the processor with the same parameters and
+  // idempotency key, and it answers them all with one intent.
+  const payment = await paymentRepository.findOrInsertLivePayment(db, {
+    orderId: order.id,
+    provider: provider.name,
+    status: 'PENDING',
+    amountMinor: order.total_minor,
+    currencyCode: order.currency_code,
+  })
   let state: IntentState & { clientSecret: string | null }
   try {
     state = await provider.authorize({
