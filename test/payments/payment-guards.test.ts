@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { inTransaction } from '../../src/db/transaction.js'
 import { findOrderViews } from '../../src/modules/orders/order.service.js'
+import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
 import { ensureOnlineAuthorization } from '../../src/modules/payments/payment.service.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { CHECKOUT, type CheckoutResult, firstSlot, staffMutation, stockedStore } from '../fixtures/orders.js'
@@ -109,5 +111,105 @@ describe('an online checkout retried in parallel', () => {
       .values({ order_id: orderId, provider: 'STRIPE', status: 'VOIDED', amount_minor: 1, currency_code: 'EUR' })
       .execute()
     expect((await paymentsOf(orderId)).map((row) => row.id)).toContain(payment!.id)
+  })
+})
+
+/** An online order authorised at Stripe, prepared and ready on the counter. */
+async function readyOnlineOrder(key: string) {
+  const send = await onlineCheckoutInput(key)
+  const placed = (await send()).data!.checkoutPlaceOrder
+  const orderGid = placed.order!.id
+  const orderId = rawId(orderGid)
+  const [payment] = await paymentsOf(orderId)
+  await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment!.provider_ref!))
+  const run = staffMutation(api, manager)
+  await run('orderStartPreparing', { orderId: orderGid })
+  await run('orderMarkReady', { orderId: orderGid })
+  return { orderGid, orderId, pickupPass: placed.order!.pickupPass!, providerRef: payment!.provider_ref! }
+}
+
+async function orderRow(orderId: string) {
+  return testDb.db.selectFrom('sales_order').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow()
+}
+
+const capturesOf = (providerRef: string) =>
+  fake.requests.filter((request) => request.path === `/v1/payment_intents/${providerRef}/capture`).length
+
+const collect = (orderGid: string, pickupPass: string) =>
+  staffMutation(api, manager)('orderCollect', { orderId: orderGid, pickupPass })
+
+const codesOf = (response: Awaited<ReturnType<typeof collect>>) =>
+  response.data!.orderCollect!.userErrors.map((error) => error.code)
+
+describe('handing over an online order', () => {
+  it('refuses, changing nothing, when the order holds no authorised payment the processor knows', async () => {
+    const lost = await readyOnlineOrder('no-payment-1')
+    await testDb.db.deleteFrom('payment').where('order_id', '=', lost.orderId).execute()
+    const refunded = await readyOnlineOrder('no-payment-2')
+    await testDb.db
+      .updateTable('payment')
+      .set({ status: 'REFUNDED' })
+      .where('order_id', '=', refunded.orderId)
+      .execute()
+    const unknown = await readyOnlineOrder('no-payment-3')
+    await testDb.db.updateTable('payment').set({ provider_ref: null }).where('order_id', '=', unknown.orderId).execute()
+
+    for (const order of [lost, refunded, unknown]) {
+      const response = await collect(order.orderGid, order.pickupPass)
+      expect(codesOf(response)).toEqual(['PAYMENT_NOT_AUTHORIZED'])
+      expect(await orderRow(order.orderId)).toMatchObject({ status: 'READY_FOR_PICKUP', collected_at: null })
+      const movements = await testDb.db
+        .selectFrom('stock_movement')
+        .select('reason')
+        .where('order_id', '=', order.orderId)
+        .where('reason', '=', 'COLLECTED')
+        .execute()
+      expect(movements).toEqual([])
+      expect(capturesOf(order.providerRef)).toBe(0)
+      expect(
+        await testDb.db.selectFrom('order_handover_claim').where('order_id', '=', order.orderId).execute(),
+      ).toEqual([])
+    }
+  })
+
+  it('captures once when two associates collect the same order at the same moment', async () => {
+    const order = await readyOnlineOrder('two-collects-1')
+    const responses = await Promise.all([
+      collect(order.orderGid, order.pickupPass),
+      collect(order.orderGid, order.pickupPass),
+    ])
+    const codes = responses.map(codesOf).sort((a, b) => a.length - b.length)
+    expect(codes[0]).toEqual([])
+    expect(['HANDOVER_IN_PROGRESS', 'INVALID_TRANSITION']).toContain(codes[1]![0])
+    expect(capturesOf(order.providerRef)).toBe(1)
+    expect(await orderRow(order.orderId)).toMatchObject({ status: 'COLLECTED' })
+    const [payment] = await paymentsOf(order.orderId)
+    expect(payment).toMatchObject({ status: 'CAPTURED', captured_minor: (await orderRow(order.orderId)).total_minor })
+  })
+
+  it('holds the hand-over while the capture is in flight: a cancellation and the expiry timer wait, a failed capture undoes the claim', async () => {
+    const order = await readyOnlineOrder('slow-capture-1')
+    fake.stallNext(1) // the capture gets no answer until the client's timeout
+    const collecting = collect(order.orderGid, order.pickupPass)
+    await vi.waitFor(() => expect(capturesOf(order.providerRef)).toBe(1))
+
+    const cancel = await staffMutation(api, manager)('orderCancel', { orderId: order.orderGid, reason: 'no-show' })
+    expect(cancel.data!.orderCancel!.userErrors.map((error) => error.code)).toEqual(['HANDOVER_IN_PROGRESS'])
+    await testDb.db
+      .updateTable('sales_order')
+      .set({ hold_until: new Date(NOW.getTime() - 60_000) })
+      .where('id', '=', order.orderId)
+      .execute()
+    await inTransaction(testDb.db, (trx) => orderTimersJob().run(trx, NOW))
+    expect(await orderRow(order.orderId)).toMatchObject({ status: 'READY_FOR_PICKUP' })
+
+    // The capture times out: nothing was taken, the claim is gone, the authorisation still stands.
+    expect(codesOf(await collecting)).toEqual(['PAYMENT_UNAVAILABLE'])
+    expect(await testDb.db.selectFrom('order_handover_claim').where('order_id', '=', order.orderId).execute()).toEqual(
+      [],
+    )
+    expect((await paymentsOf(order.orderId))[0]).toMatchObject({ status: 'AUTHORIZED' })
+    expect(codesOf(await collect(order.orderGid, order.pickupPass))).toEqual([])
+    expect(await orderRow(order.orderId)).toMatchObject({ status: 'COLLECTED' })
   })
 })

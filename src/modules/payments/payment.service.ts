@@ -3,7 +3,12 @@ import type { Db } from '../../db/create-db.js'
 import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
-import { InsufficientTenderError, PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
+import {
+  InsufficientTenderError,
+  PaymentFailedError,
+  PaymentNotAuthorizedError,
+  PaymentUnavailableError,
+} from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { type IntentState, type OnlinePaymentProvider, PaymentProviderUnavailableError } from './payment-provider.js'
@@ -143,14 +148,19 @@ async function mergeIntoPayment(trx: Trx, current: PaymentRow, state: IntentStat
   })
 }
 
+/** What an online order is handed over against: a card payment authorised or captured at the processor. */
+const heldOnlineOf = (payments: PaymentRow[]) =>
+  onlineOf(payments.filter((p) => p.provider_ref !== null && (p.status === 'AUTHORIZED' || p.status === 'CAPTURED')))
+
 /**
  * Takes the order's final amount (lower when lines were missing) from its authorisation, before
- * the hand-over transaction; a retry after a capture that already happened is a no-op.
+ * the hand-over transaction (the caller holds the hand-over claim, no row lock); refused when the
+ * order holds no authorised payment, and a no-op when the capture already happened.
  */
 export async function captureForCollection(db: Db, provider: OnlinePaymentProvider, order: SalesOrderRow, now: Date) {
-  const payment = onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
-  if (!payment?.provider_ref || payment.status === 'CAPTURED') return
-  if (payment.status !== 'AUTHORIZED') throw new PaymentFailedError()
+  const payment = heldOnlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
+  if (!payment?.provider_ref) throw new PaymentNotAuthorizedError()
+  if (payment.status === 'CAPTURED') return
   try {
     const state = await provider.capture(payment.provider_ref, order.total_minor, `order-${order.id}-capture`)
     await applyIntentState(db, payment.id, state, now)

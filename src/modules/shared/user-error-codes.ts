@@ -36,6 +36,8 @@ export const USER_ERROR_CODES = [
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
   'CART_CHANGED',
+  'PAYMENT_NOT_AUTHORIZED',
+  'HANDOVER_IN_PROGRESS',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
