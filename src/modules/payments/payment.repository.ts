@@ -122,7 +122,7 @@ export function findOrdersWithLapsingAuthorisation(db: Db, authorisedBefore: Dat
 
 /**
  * Online payments to ask the processor about: still waiting after `before` (their webhook may
- * be lost), or still holding funds for an order that was cancelled or expired.
+ * be lost), or still holding or having taken funds for an order that was cancelled or expired.
  */
 export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
   return (
@@ -143,6 +143,11 @@ export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
           ]),
           eb.and([
             eb('payment.status', 'in', ['REQUIRES_ACTION', 'AUTHORIZED', 'FAILED']),
+            eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
+          ]),
+          eb.and([
+            eb('payment.status', '=', 'CAPTURED'),
+            eb('payment.captured_minor', '>', eb.ref('payment.refunded_minor')),
             eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
           ]),
         ]),

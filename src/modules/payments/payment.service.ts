@@ -230,6 +230,33 @@ export async function recordCashRefund(trx: Trx, order: SalesOrderRow, amountMin
   })
 }
 
+/**
+ * The processor's part of refunding part of an order's card payment (a return), with no lock held:
+ * the state to record then, or null when there is no card payment to refund or the processor
+ * refused or failed. The idempotency key names the return, so a retry never refunds twice.
+ */
+export async function requestCardRefund(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  refund: { orderId: string; amountMinor: number; idempotencyKey: string },
+  logger: Logger,
+): Promise<{ paymentId: string; state: IntentState } | null> {
+  const payment = (await paymentRepository.findPaymentsOfOrders(db, [refund.orderId])).find(
+    (p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor,
+  )
+  if (!payment?.provider_ref) return null
+  try {
+    await provider.refund(payment.provider_ref, refund.amountMinor, refund.idempotencyKey)
+    const state = await provider.retrieve(payment.provider_ref)
+    // The processor's refunded total may lag; never record less than what was just refunded.
+    const refunded = Math.max(state.amountRefundedMinor, payment.refunded_minor + refund.amountMinor)
+    return { paymentId: payment.id, state: { ...state, amountRefundedMinor: refunded } }
+  } catch (error) {
+    logger.warn({ err: error, orderId: refund.orderId }, 'refund of a return failed')
+    return null
+  }
+}
+
 /** Refunds part of an order's card payment (a return); false when the processor refused or failed. */
 export async function refundOnline(
   db: Db,
@@ -240,19 +267,8 @@ export async function refundOnline(
   now: Date,
   logger: Logger,
 ): Promise<boolean> {
-  const payment = (await paymentRepository.findPaymentsOfOrders(db, [orderId])).find(
-    (p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor,
-  )
-  if (!payment?.provider_ref) return false
-  try {
-    await provider.refund(payment.provider_ref, amountMinor, idempotencyKey)
-    const state = await provider.retrieve(payment.provider_ref)
-    // The processor's refunded total may lag; never record less than what was just refunded.
-    const refunded = Math.max(state.amountRefundedMinor, payment.refunded_minor + amountMinor)
-    await applyIntentState(db, payment.id, { ...state, amountRefundedMinor: refunded }, now)
-    return true
-  } catch (error) {
-    logger.warn({ err: error, orderId }, 'refund of a return failed')
-    return false
-  }
+  const refunded = await requestCardRefund(db, provider, { orderId, amountMinor, idempotencyKey }, logger)
+  if (!refunded) return false
+  await applyIntentState(db, refunded.paymentId, refunded.state, now)
+  return true
 }
