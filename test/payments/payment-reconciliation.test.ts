@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startBackgroundWork } from '../../src/background.js'
+import { loadConfig } from '../../src/config.js'
 import { inTransaction } from '../../src/db/transaction.js'
+import { createHttpMetrics } from '../../src/http/metrics.js'
 import { createLogger } from '../../src/logger.js'
+import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import {
   paymentReconciliationJob,
   type ReconciliationFindings,
@@ -8,7 +12,7 @@ import {
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { CHECKOUT, type CheckoutResult, firstSlot, staffMutation, stockedStore } from '../fixtures/orders.js'
 import type { FakeStripe } from '../helpers/fake-stripe.js'
-import { createStripeTestApp, type StripeTestApp } from '../helpers/stripe-test-app.js'
+import { createStripeTestApp, type StripeTestApp, WEBHOOK_SECRET } from '../helpers/stripe-test-app.js'
 import type { TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -138,5 +142,35 @@ describe('payment reconciliation', () => {
     expect(first.found.returnRefundDue).toBe(1)
     expect((await reconcile()).found.returnRefundDue).toBe(0)
     expect(refundedOn(order.ref)).toHaveLength(1)
+  })
+
+  it('reaches /metrics from the server’s background work', async () => {
+    const order = await authorisedOrder(1)
+    const captured = await app.stripe.capture(order.ref, (await paymentOf(order.orderId)).amount_minor, 'dash-2')
+    await app.deliver('payment_intent.succeeded', fake.intents.get(captured.providerRef)!)
+    fake.failNext(1, 503)
+    await staffMutation(api, manager)('orderCancel', { orderId: order.orderGid, reason: 'damaged' })
+    const metrics = createHttpMetrics({ processMetrics: false })
+    const background = startBackgroundWork({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      db: testDb.db,
+      logger: createLogger('silent'),
+      pubsub: createAppPubSub(),
+      payments: { online: app.stripe, stripe: { client: app.stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
+      metrics,
+    })
+    try {
+      // The scheduler runs every job once at start.
+      await vi.waitFor(async () => expect((await paymentOf(order.orderId)).status).toBe('REFUNDED'), {
+        timeout: 10_000,
+      })
+      await vi.waitFor(async () =>
+        expect(await metrics.registry.metrics()).toContain(
+          'comptoir_payment_reconciliation_findings_total{finding="capturedOnClosedOrder"} 1',
+        ),
+      )
+    } finally {
+      await background.stop()
+    }
   })
 })
