@@ -187,6 +187,16 @@ describe('handing over an online order', () => {
     expect(payment).toMatchObject({ status: 'CAPTURED', captured_minor: (await orderRow(order.orderId)).total_minor })
   })
 
+  it('makes a second collect wait while the first one’s capture is in flight: one capture request', async () => {
+    const order = await readyOnlineOrder('overlapping-collects-1')
+    fake.stallNext(1) // the first capture gets no answer until the client's timeout
+    const first = collect(order.orderGid, order.pickupPass)
+    await vi.waitFor(() => expect(capturesOf(order.providerRef)).toBe(1))
+    expect(codesOf(await collect(order.orderGid, order.pickupPass))).toEqual(['HANDOVER_IN_PROGRESS'])
+    expect(capturesOf(order.providerRef)).toBe(1)
+    expect(codesOf(await first)).toEqual(['PAYMENT_UNAVAILABLE'])
+  })
+
   it('holds the hand-over while the capture is in flight: a cancellation and the expiry timer wait, a failed capture undoes the claim', async () => {
     const order = await readyOnlineOrder('slow-capture-1')
     fake.stallNext(1) // the capture gets no answer until the client's timeout
