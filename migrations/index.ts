@@ -13,6 +13,7 @@ import * as checkoutBatch from './20261123000011_checkout_batch.js'
 import * as checkoutRead from './20261130000012_checkout_read.js'
 import * as attemptCounters from './20261204000013_attempt_counters.js'
 import * as authSessions from './20261204000014_auth_sessions.js'
+import * as paymentsCannotBeSkipped from './20261204000015_payments_cannot_be_skipped.js'
 import * as privacy from './20261204000018_privacy.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '20261130000012_checkout_read': checkoutRead,
   '20261204000013_attempt_counters': attemptCounters,
   '20261204000014_auth_sessions': authSessions,
+  '20261204000015_payments_cannot_be_skipped': paymentsCannotBeSkipped,
   '20261204000018_privacy': privacy,
 }

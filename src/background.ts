@@ -1,4 +1,4 @@
-import { Gauge } from 'prom-client'
+import { Counter, Gauge } from 'prom-client'
 import type { Config } from './config.js'
 import type { Db } from './db/create-db.js'
 import type { HttpMetrics } from './http/metrics.js'
@@ -35,6 +35,12 @@ export function startBackgroundWork(deps: {
     help: 'Payments whose state disagreed with the provider at the last reconciliation',
     registers: [deps.metrics.registry],
   })
+  const findings = new Counter({
+    name: 'comptoir_payment_reconciliation_findings_total',
+    help: 'What payment reconciliation found to put right: stale payments, money held or captured on cancelled or expired orders, return refunds owed',
+    labelNames: ['finding'],
+    registers: [deps.metrics.registry],
+  })
   const notifications = createNotificationDispatcher({
     db,
     logger,
@@ -57,7 +63,14 @@ export function startBackgroundWork(deps: {
     ? createScheduler({
         db,
         logger,
-        jobs: allJobs(config, { payments: deps.payments, logger, onPaymentMismatch: (count) => mismatches.set(count) }),
+        jobs: allJobs(config, {
+          payments: deps.payments,
+          logger,
+          onPaymentMismatch: (count) => mismatches.set(count),
+          onReconciliationFindings: (found) => {
+            for (const [finding, count] of Object.entries(found)) findings.inc({ finding }, count)
+          },
+        }),
       })
     : null
   scheduler?.start()

@@ -299,6 +299,13 @@ export interface StripeEventTable {
   received_at: CreatedAt
 }
 
+/** An orderCollect taking the money before the hand-over (see handover-claim.repository.ts). */
+export interface OrderHandoverClaimTable {
+  order_id: string
+  claim_id: string
+  claimed_at: Date | string
+}
+
 export interface OrderReturnTable {
   id: Generated<string>
   order_id: string
@@ -389,6 +396,7 @@ export interface Database {
   cart_hold: CartHoldTable
   payment: PaymentTable
   stripe_event: StripeEventTable
+  order_handover_claim: OrderHandoverClaimTable
   order_return: OrderReturnTable
   order_return_line: OrderReturnLineTable
   pos_terminal: PosTerminalTable

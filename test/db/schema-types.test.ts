@@ -115,6 +115,7 @@ const DECLARED = {
     'updated_at',
   ],
   stripe_event: ['id', 'type', 'received_at'],
+  order_handover_claim: ['order_id', 'claim_id', 'claimed_at'],
   order_return: [
     'id',
     'order_id',

@@ -7,15 +7,11 @@ import { notFound } from '../../graphql/errors.js'
 import { pickupPassInput, quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
-import { takeCardPresentPayment } from '../payments/card-present.service.js'
-import { PaymentPendingError, PaymentRequiredError } from '../payments/payment.errors.js'
-import { captureForCollection, settleCancelledOrder, takeCashPayment } from '../payments/payment.service.js'
-import { InvalidTransitionError } from './order.errors.js'
+import { settleCancelledOrder } from '../payments/payment.service.js'
+import { collectOrder } from './collect-order.service.js'
 import { Order } from './order.schema.js'
 import {
   cancelOrder,
-  checkPickupProof,
-  collectOrder,
   findOrderViews,
   lockOrder,
   markArrived,
@@ -202,42 +198,19 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: OrderCollectInput, required: true }) },
     authScopes: { staff: true },
     resolve: async (_root, { input }, context) => {
-      const orderId = input.orderId.id
-      const order = await orderFor(context, orderId, 'STAFF')
+      const order = await orderFor(context, input.orderId.id, 'STAFF')
       const proof: PickupProof = input.pickupPass
         ? { pickupPass: input.pickupPass }
         : { pickupCode: input.pickupCode ?? '' }
-      // Checked before the transaction: a wrong code is counted even though nothing else changes.
-      const refused = await withUserErrors(async () => {
-        await checkPickupProof(context.db, order, proof, context.pickupSecrets)
-        return {}
-      })
-      if (refused.userErrors.length > 0) return { userErrors: refused.userErrors }
       const payment = input.payment
         ? await parsePosPayment(context, input.payment, { storeId: order.store_id, currencyCode: order.currency_code })
         : null
       return withUserErrors(async () => {
-        // No money is taken for an order that cannot be handed over yet.
-        if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
-        // Processor calls come first, outside the hand-over transaction: never a network call under a lock.
-        if (order.payment_mode === 'ONLINE') {
-          await captureForCollection(context.db, context.payments.online, order, context.now)
-        }
-        const cardTaken =
-          payment?.method === 'CARD_PRESENT' && order.payment_mode === 'AT_PICKUP'
-            ? await takeCardPresentPayment(context.db, context.payments, order, payment.readerId ?? '', context.now)
-            : null
-        if (cardTaken === 'WAITING_FOR_CARD') throw new PaymentPendingError()
-        await inTransaction(context.db, async (trx) => {
-          const locked = await lockOrder(trx, orderId)
-          if (!locked) throw notFound('Order', orderId)
-          if (locked.payment_mode === 'AT_PICKUP' && locked.status === 'READY_FOR_PICKUP' && cardTaken !== 'CAPTURED') {
-            if (payment?.tenderedMinor == null) throw new PaymentRequiredError()
-            await takeCashPayment(trx, locked, payment.tenderedMinor, context.now)
-          }
-          await collectOrder(trx, locked, { actor: actorOf(context), now: context.now })
-        })
-        return { orderId }
+        await collectOrder(
+          { db: context.db, payments: context.payments, pickupSecrets: context.pickupSecrets },
+          { order, proof, payment, actor: actorOf(context), now: context.now },
+        )
+        return { orderId: order.id }
       })
     },
   }),

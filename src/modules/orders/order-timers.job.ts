@@ -1,5 +1,6 @@
 import type { Job } from '../../jobs/job.js'
 import { findOrdersWithLapsingAuthorisation } from '../payments/payment.service.js'
+import { isHandOverInProgress } from './handover-claim.service.js'
 import { cancelOrder, expireOrder, findOverdueOrders, lockOrder } from './order.service.js'
 
 /** Per run: a backlog drains over a few runs instead of one long transaction. */
@@ -28,7 +29,8 @@ export function orderTimersJob(): Job {
       let expired = 0
       for (const { id } of await findOverdueOrders(trx, 'READY_FOR_PICKUP', 'hold_until', now, BATCH_SIZE)) {
         const order = await lockOrder(trx, id)
-        if (order?.status !== 'READY_FOR_PICKUP') continue
+        // An associate taking its money right now hands it over, or gives it back to the next run.
+        if (order?.status !== 'READY_FOR_PICKUP' || (await isHandOverInProgress(trx, id, now))) continue
         await expireOrder(trx, order, now)
         expired++
       }
@@ -36,7 +38,7 @@ export function orderTimersJob(): Job {
       let authorisationLapsing = 0
       for (const { id } of await findOrdersWithLapsingAuthorisation(trx, now, BATCH_SIZE)) {
         const order = await lockOrder(trx, id)
-        if (!order) continue
+        if (!order || (order.status === 'READY_FOR_PICKUP' && (await isHandOverInProgress(trx, id, now)))) continue
         const system = { type: 'SYSTEM' as const, id: null }
         if (order.status === 'READY_FOR_PICKUP') await expireOrder(trx, order, now)
         else await cancelOrder(trx, order, { actor: system, now, reason: 'card authorisation about to lapse' })

@@ -32,6 +32,11 @@ export const PickupCodeLockedError = fixedBusinessError(
   ['pickupCode'],
   'Too many wrong codes for this order: scan the pickup pass or check the customer’s identity.',
 )
+export const HandOverInProgressError = fixedBusinessError(
+  'HANDOVER_IN_PROGRESS',
+  ['orderId'],
+  'This order is being handed over at the counter right now (its payment is being taken); try again in a moment.',
+)
 export const NothingLeftError = fixedBusinessError(
   'NOTHING_LEFT',
   ['missing'],

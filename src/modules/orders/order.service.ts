@@ -7,6 +7,7 @@ import { settleOrderStock } from '../inventory/inventory.service.js'
 import { queueOrderReadyNotification } from '../notifications/notification.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
 import { findStore } from '../stores/store.service.js'
+import { assertNoHandOverInProgress } from './handover-claim.service.js'
 import {
   InvalidPickupCodeError,
   InvalidTransitionError,
@@ -94,6 +95,8 @@ export async function cancelOrder(
   if (order.status === 'CANCELLED' || order.status === 'COLLECTED' || order.status === 'EXPIRED') {
     throw new InvalidTransitionError(order.status, 'CANCELLED')
   }
+  // Only a ready order is ever handed over, so only then can its money be on the way.
+  if (order.status === 'READY_FOR_PICKUP') await assertNoHandOverInProgress(trx, order.id, context.now)
   await releaseOrder(trx, order, context.actor)
   await transitionOrder(
     trx,
@@ -111,6 +114,7 @@ export async function cancelOrder(
 export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
   const actor: OrderActor = { type: 'SYSTEM', id: null }
   if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'EXPIRED')
+  await assertNoHandOverInProgress(trx, order.id, now)
   await releaseOrder(trx, order, actor)
   await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
 }
@@ -223,7 +227,7 @@ export async function checkPickupProof(
 }
 
 /** Handed over: the reservation is consumed, so on hand and reserved both drop. */
-export async function collectOrder(
+export async function handOverOrder(
   trx: Trx,
   order: SalesOrderRow,
   context: { actor: OrderActor; now: Date },

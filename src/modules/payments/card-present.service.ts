@@ -41,7 +41,7 @@ export async function takeCardPresentPayment(
     }
     const payment =
       existing ??
-      (await paymentRepository.insertPayment(db, {
+      (await paymentRepository.findOrInsertLivePayment(db, {
         orderId: order.id,
         provider: 'STRIPE_TERMINAL',
         status: 'PENDING',
@@ -75,7 +75,7 @@ async function settleOffline(
   order: SalesOrderRow,
   now: Date,
 ): Promise<CardPresentOutcome> {
-  const payment = await paymentRepository.insertPayment(db, {
+  const payment = await paymentRepository.findOrInsertLivePayment(db, {
     orderId: order.id,
     provider: 'OFFLINE',
     status: 'PENDING',

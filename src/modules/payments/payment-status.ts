@@ -16,6 +16,12 @@ const RANK: Record<PaymentStatus, number> = {
   REFUNDED: 4,
 }
 
+/**
+ * Statuses nothing moves on from; every other payment is live (money may still move on it), and an
+ * order has at most one live payment per provider (the migration's partial unique index).
+ */
+export const ENDED_PAYMENT_STATUSES: readonly PaymentStatus[] = ['VOIDED', 'REFUNDED']
+
 export function advances(from: PaymentStatus, to: PaymentStatus): boolean {
   return RANK[to] > RANK[from] || (RANK[to] === RANK[from] && to !== from && RANK[to] === 1)
 }

@@ -16,6 +16,12 @@ export const PaymentRequiredError = fixedBusinessError(
   'This order is paid at pickup: take a payment to hand it over.',
 )
 
+export const PaymentNotAuthorizedError = fixedBusinessError(
+  'PAYMENT_NOT_AUTHORIZED',
+  ['orderId'],
+  'This order is paid online but holds no authorised card payment: nothing was handed over. Ask the customer to pay again, or cancel the order.',
+)
+
 export class InsufficientTenderError extends BusinessError {
   constructor(
     readonly dueMinor: number,

@@ -2,38 +2,68 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { PaymentProviderName, PaymentRow, PaymentStatus } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { ENDED_PAYMENT_STATUSES } from './payment-status.js'
 
-export function insertPayment(
-  db: Db,
-  payment: {
-    orderId: string
-    provider: PaymentProviderName
-    status: PaymentStatus
-    amountMinor: number
-    currencyCode: string
-    capturedMinor?: number
-    refundedMinor?: number
-    tenderedMinor?: number | null
-    changeMinor?: number | null
-    at?: Date
-  },
-): Promise<PaymentRow> {
-  return db
-    .insertInto('payment')
-    .values({
-      order_id: payment.orderId,
-      provider: payment.provider,
-      status: payment.status,
-      amount_minor: payment.amountMinor,
-      currency_code: payment.currencyCode,
-      captured_minor: payment.capturedMinor ?? 0,
-      refunded_minor: payment.refundedMinor ?? 0,
-      tendered_minor: payment.tenderedMinor ?? null,
-      change_minor: payment.changeMinor ?? null,
-      captured_at: payment.capturedMinor ? (payment.at ?? new Date()) : null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+interface NewPayment {
+  orderId: string
+  provider: PaymentProviderName
+  status: PaymentStatus
+  amountMinor: number
+  currencyCode: string
+  capturedMinor?: number
+  refundedMinor?: number
+  tenderedMinor?: number | null
+  changeMinor?: number | null
+  at?: Date
+}
+
+function rowOf(payment: NewPayment) {
+  return {
+    order_id: payment.orderId,
+    provider: payment.provider,
+    status: payment.status,
+    amount_minor: payment.amountMinor,
+    currency_code: payment.currencyCode,
+    captured_minor: payment.capturedMinor ?? 0,
+    refunded_minor: payment.refundedMinor ?? 0,
+    tendered_minor: payment.tenderedMinor ?? null,
+    change_minor: payment.changeMinor ?? null,
+    captured_at: payment.capturedMinor ? (payment.at ?? new Date()) : null,
+  }
+}
+
+export function insertPayment(db: Db, payment: NewPayment): Promise<PaymentRow> {
+  return db.insertInto('payment').values(rowOf(payment)).returningAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * The order's live payment with this provider, inserted when there is none. Parallel callers all
+ * get the same row: the partial unique index payment_one_live_per_order_provider (live = not
+ * VOIDED or REFUNDED, the statuses in ENDED_PAYMENT_STATUSES) makes a second insert wait for the
+ * first and then do nothing.
+ */
+export async function findOrInsertLivePayment(db: Db, payment: NewPayment): Promise<PaymentRow> {
+  // A live row may end between the insert that met it and the read: then insert again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await db
+      .insertInto('payment')
+      .values(rowOf(payment))
+      .onConflict((oc) =>
+        oc.columns(['order_id', 'provider']).where('status', 'not in', ENDED_PAYMENT_STATUSES).doNothing(),
+      )
+      .returningAll()
+      .executeTakeFirst()
+    if (inserted) return inserted
+    const live = await db
+      .selectFrom('payment')
+      .selectAll()
+      .where('order_id', '=', payment.orderId)
+      .where('provider', '=', payment.provider)
+      .where('status', 'not in', ENDED_PAYMENT_STATUSES)
+      .executeTakeFirst()
+    if (live) return live
+  }
+  throw new Error(`payment of order ${payment.orderId} kept ending while it was being started`)
 }
 
 export async function updatePayment(
@@ -92,7 +122,7 @@ export function findOrdersWithLapsingAuthorisation(db: Db, authorisedBefore: Dat
 
 /**
  * Online payments to ask the processor about: still waiting after `before` (their webhook may
- * be lost), or still holding funds for an order that was cancelled or expired.
+ * be lost), or still holding or having taken funds for an order that was cancelled or expired.
  */
 export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
   return (
@@ -113,6 +143,11 @@ export function findPaymentsToReconcile(db: Db, before: Date, limit: number) {
           ]),
           eb.and([
             eb('payment.status', 'in', ['REQUIRES_ACTION', 'AUTHORIZED', 'FAILED']),
+            eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
+          ]),
+          eb.and([
+            eb('payment.status', '=', 'CAPTURED'),
+            eb('payment.captured_minor', '>', eb.ref('payment.refunded_minor')),
             eb('sales_order.status', 'in', ['CANCELLED', 'EXPIRED']),
           ]),
         ]),

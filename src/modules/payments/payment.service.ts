@@ -3,7 +3,12 @@ import type { Db } from '../../db/create-db.js'
 import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
-import { InsufficientTenderError, PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
+import {
+  InsufficientTenderError,
+  PaymentFailedError,
+  PaymentNotAuthorizedError,
+  PaymentUnavailableError,
+} from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { type IntentState, type OnlinePaymentProvider, PaymentProviderUnavailableError } from './payment-provider.js'
@@ -39,8 +44,8 @@ const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== '
 /**
  * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after
  * its checkout has committed. The payment row exists before the processor is called, so a
- * webhook that overtakes the answer finds it. Stripe's idempotency key makes a retry return the
- * same intent. When the processor cannot be reached the order stays PENDING_PAYMENT (stock held
+ * webhook that overtakes the answer finds it, and there is one live row per order and provider.
+ * Stripe's idempotency key makes a retry return the same intent. When the processor cannot be reached the order stays PENDING_PAYMENT (stock held
  * until the payment timeout) and the shopper may retry.
  */
 export async function ensureOnlineAuthorization(
@@ -50,15 +55,15 @@ export async function ensureOnlineAuthorization(
   now: Date,
 ): Promise<{ clientSecret: string | null }> {
   if (order.status !== 'PENDING_PAYMENT') return { clientSecret: null }
-  const payment =
-    onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id])) ??
-    (await paymentRepository.insertPayment(db, {
-      orderId: order.id,
-      provider: provider.name,
-      status: 'PENDING',
-      amountMinor: order.total_minor,
-      currencyCode: order.currency_code,
-    }))
+  // Parallel retries share this one row, so they ask the processor with the same parameters and
+  // idempotency key, and it answers them all with one intent.
+  const payment = await paymentRepository.findOrInsertLivePayment(db, {
+    orderId: order.id,
+    provider: provider.name,
+    status: 'PENDING',
+    amountMinor: order.total_minor,
+    currencyCode: order.currency_code,
+  })
   let state: IntentState & { clientSecret: string | null }
   try {
     state = await provider.authorize({
@@ -143,14 +148,19 @@ async function mergeIntoPayment(trx: Trx, current: PaymentRow, state: IntentStat
   })
 }
 
+/** What an online order is handed over against: a card payment authorised or captured at the processor. */
+const heldOnlineOf = (payments: PaymentRow[]) =>
+  onlineOf(payments.filter((p) => p.provider_ref !== null && (p.status === 'AUTHORIZED' || p.status === 'CAPTURED')))
+
 /**
  * Takes the order's final amount (lower when lines were missing) from its authorisation, before
- * the hand-over transaction; a retry after a capture that already happened is a no-op.
+ * the hand-over transaction (the caller holds the hand-over claim, no row lock); refused when the
+ * order holds no authorised payment, and a no-op when the capture already happened.
  */
 export async function captureForCollection(db: Db, provider: OnlinePaymentProvider, order: SalesOrderRow, now: Date) {
-  const payment = onlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
-  if (!payment?.provider_ref || payment.status === 'CAPTURED') return
-  if (payment.status !== 'AUTHORIZED') throw new PaymentFailedError()
+  const payment = heldOnlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
+  if (!payment?.provider_ref) throw new PaymentNotAuthorizedError()
+  if (payment.status === 'CAPTURED') return
   try {
     const state = await provider.capture(payment.provider_ref, order.total_minor, `order-${order.id}-capture`)
     await applyIntentState(db, payment.id, state, now)
@@ -220,6 +230,33 @@ export async function recordCashRefund(trx: Trx, order: SalesOrderRow, amountMin
   })
 }
 
+/**
+ * The processor's part of refunding part of an order's card payment (a return), with no lock held:
+ * the state to record then, or null when there is no card payment to refund or the processor
+ * refused or failed. The idempotency key names the return, so a retry never refunds twice.
+ */
+export async function requestCardRefund(
+  db: Db,
+  provider: OnlinePaymentProvider,
+  refund: { orderId: string; amountMinor: number; idempotencyKey: string },
+  logger: Logger,
+): Promise<{ paymentId: string; state: IntentState } | null> {
+  const payment = (await paymentRepository.findPaymentsOfOrders(db, [refund.orderId])).find(
+    (p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor,
+  )
+  if (!payment?.provider_ref) return null
+  try {
+    await provider.refund(payment.provider_ref, refund.amountMinor, refund.idempotencyKey)
+    const state = await provider.retrieve(payment.provider_ref)
+    // The processor's refunded total may lag; never record less than what was just refunded.
+    const refunded = Math.max(state.amountRefundedMinor, payment.refunded_minor + refund.amountMinor)
+    return { paymentId: payment.id, state: { ...state, amountRefundedMinor: refunded } }
+  } catch (error) {
+    logger.warn({ err: error, orderId: refund.orderId }, 'refund of a return failed')
+    return null
+  }
+}
+
 /** Refunds part of an order's card payment (a return); false when the processor refused or failed. */
 export async function refundOnline(
   db: Db,
@@ -230,19 +267,8 @@ export async function refundOnline(
   now: Date,
   logger: Logger,
 ): Promise<boolean> {
-  const payment = (await paymentRepository.findPaymentsOfOrders(db, [orderId])).find(
-    (p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor,
-  )
-  if (!payment?.provider_ref) return false
-  try {
-    await provider.refund(payment.provider_ref, amountMinor, idempotencyKey)
-    const state = await provider.retrieve(payment.provider_ref)
-    // The processor's refunded total may lag; never record less than what was just refunded.
-    const refunded = Math.max(state.amountRefundedMinor, payment.refunded_minor + amountMinor)
-    await applyIntentState(db, payment.id, { ...state, amountRefundedMinor: refunded }, now)
-    return true
-  } catch (error) {
-    logger.warn({ err: error, orderId }, 'refund of a return failed')
-    return false
-  }
+  const refunded = await requestCardRefund(db, provider, { orderId, amountMinor, idempotencyKey }, logger)
+  if (!refunded) return false
+  await applyIntentState(db, refunded.paymentId, refunded.state, now)
+  return true
 }

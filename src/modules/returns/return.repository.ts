@@ -34,3 +34,20 @@ export function findReturnsOfOrders(db: Db, orderIds: readonly string[]): Promis
   if (orderIds.length === 0) return Promise.resolve([])
   return db.selectFrom('order_return').selectAll().where('order_id', 'in', orderIds).orderBy('created_at').execute()
 }
+
+/** Card refunds still owed: failed ones, and pending ones older than `pendingBefore` (their request died). */
+export function findRefundsDue(db: Db, pendingBefore: Date, limit: number): Promise<OrderReturnRow[]> {
+  return db
+    .selectFrom('order_return')
+    .selectAll()
+    .where('refund_to', '=', 'ORIGINAL')
+    .where((eb) =>
+      eb.or([
+        eb('refund_status', '=', 'FAILED'),
+        eb.and([eb('refund_status', '=', 'PENDING'), eb('created_at', '<', pendingBefore)]),
+      ]),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute()
+}

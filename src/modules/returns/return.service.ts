@@ -86,6 +86,9 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
   return created
 }
 
+/** One idempotency key per return: however often its refund is retried, the card is refunded once. */
+export const returnRefundKey = (returnId: string) => `return-${returnId}`
+
 /** The card refund of a return, after its commit; a failure is recorded and logged for follow-up. */
 export async function refundReturn(
   db: Db,
@@ -100,7 +103,7 @@ export async function refundReturn(
     provider,
     created.order_id,
     created.amount_minor,
-    `return-${created.id}`,
+    returnRefundKey(created.id),
     now,
     logger,
   )
@@ -111,4 +114,13 @@ export async function refundReturn(
 
 export function findReturnsOfOrders(db: Db, orderIds: readonly string[]) {
   return returnRepository.findReturnsOfOrders(db, orderIds)
+}
+
+/** Card refunds of returns still owed, for reconciliation to retry. */
+export function findReturnRefundsDue(db: Db, pendingBefore: Date, limit: number) {
+  return returnRepository.findRefundsDue(db, pendingBefore, limit)
+}
+
+export function setReturnRefundStatus(db: Db, returnId: string, status: OrderReturnRow['refund_status']) {
+  return returnRepository.setRefundStatus(db, returnId, status)
 }

@@ -38,6 +38,8 @@ export const USER_ERROR_CODES = [
   'CART_CHANGED',
   'INVALID_REFRESH_TOKEN',
   'READER_OF_ANOTHER_STORE',
+  'PAYMENT_NOT_AUTHORIZED',
+  'HANDOVER_IN_PROGRESS',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
