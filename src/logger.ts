@@ -1,10 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino'
+import { nonBlockingDestination } from './log-destination.js'
 
 export type { Logger }
 
 /**
- * JSON lines on stdout (or `destination`, for tests that read the log); credentials are
- * redacted wherever they appear in a logged object.
+ * JSON lines on stdout, written without ever blocking (see log-destination.ts), or on
+ * `destination`, for tests that read the log; credentials are redacted wherever they appear in
+ * a logged object.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -22,5 +24,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   }
-  return destination ? pino(options, destination) : pino(options)
+  return pino(options, destination ?? nonBlockingDestination(1))
 }

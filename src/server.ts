@@ -3,15 +3,21 @@ import { createApp } from './app.js'
 import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
+import { type LogDestination, nonBlockingDestination } from './log-destination.js'
 import { createLogger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS, DEMO_CUSTOMER } from './seed/seed.js'
+import { armShutdownWatchdog } from './shutdown-watchdog.js'
+
+/** How long the last log lines may take to reach a slow reader before the process exits anyway. */
+const FINAL_LOG_FLUSH_MS = 1000
 
 async function main() {
   const config = loadConfigOrExit()
-  const logger = createLogger(config.logLevel)
+  const logOutput = nonBlockingDestination(1)
+  const logger = createLogger(config.logLevel, logOutput)
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
 
@@ -30,7 +36,7 @@ async function main() {
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
-    printWelcome(config, info.port)
+    printWelcome(config, info.port, logOutput)
   })
   server.on('error', (error: NodeJS.ErrnoException) => {
     const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : error.message
@@ -43,11 +49,15 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
+    // First, before anything that could block: past the grace period the process ends, even if
+    // its event loop is stuck and the deadline below cannot fire.
+    armShutdownWatchdog(config.shutdownGraceMs)
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
-    const deadline = setTimeout(() => {
+    const deadline = setTimeout(async () => {
       logger.warn('in-flight requests outlived the grace period; closing anyway')
+      await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(1)
-    }, config.shutdownGraceMs)
+    }, cooperativeDeadlineMs(config.shutdownGraceMs))
     deadline.unref()
     // Open event streams would hold close() until the deadline: end them, clients reconnect elsewhere.
     pubsub.close()
@@ -58,12 +68,18 @@ async function main() {
       await backgroundStopped
       await db.destroy()
       logger.info('stopped')
+      await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(0)
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/** The event loop's own deadline comes a little before the watchdog's, to exit with a log line. */
+function cooperativeDeadlineMs(graceMs: number): number {
+  return Math.max(1, graceMs - Math.min(FINAL_LOG_FLUSH_MS + 500, Math.floor(graceMs / 4)))
 }
 
 function loadConfigOrExit(): Config {
@@ -78,7 +94,7 @@ function loadConfigOrExit(): Config {
   }
 }
 
-function printWelcome(config: Config, port: number) {
+function printWelcome(config: Config, port: number, output: LogDestination) {
   if (config.env === 'production') return
   const lines = [
     '',
@@ -91,7 +107,7 @@ function printWelcome(config: Config, port: number) {
       lines.push(`    ${account.role.padEnd(9)} ${account.email} / ${account.password}`)
     lines.push(`  Demo customer (customerSignIn): ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`)
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`)
+  output.write(`${lines.join('\n')}\n\n`)
 }
 
 main().catch((error: unknown) => {
