@@ -104,7 +104,7 @@ const statements = createStatementCounter()
 async function main(): Promise<void> {
   const options = parseOptions()
   const url = await acquireDatabase()
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PAYMENT_PROVIDER: 'offline' })
   if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
   const db = await createDb(config.database, { onQuery: statements.onQuery })
   cleanups.push(() => db.destroy())

@@ -13,6 +13,7 @@ import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/terminal.service.js'
 import type { GraphQLContext } from './context.js'
+import { corsFor } from './cors.js'
 import { maskError } from './error-masking.js'
 import { parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
@@ -68,6 +69,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     graphqlEndpoint: '/graphql',
     graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
     landingPage: false,
+    cors: corsFor(limits.corsOrigins),
     maxRequestBodySize: GRAPHQL_MAX_BODY_BYTES,
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },

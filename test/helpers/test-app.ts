@@ -4,7 +4,7 @@ import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
-import type { AppPayments } from '../../src/modules/payments/payment-setup.js'
+import { type AppPayments, paymentsFor } from '../../src/modules/payments/payment-setup.js'
 import type { TestDb } from './test-db.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
@@ -29,7 +29,7 @@ export function createTestApp(
   testDb: TestDb,
   options: { now?: () => Date; env?: Record<string, string>; pubsub?: AppPubSub; payments?: AppPayments } = {},
 ): TestApp {
-  const config = loadConfig({ NODE_ENV: 'test', ...options.env })
+  const config = loadConfig({ NODE_ENV: 'test', PAYMENT_PROVIDER: 'offline', ...options.env })
   const app = createApp({
     config,
     db: testDb.db,
@@ -38,7 +38,7 @@ export function createTestApp(
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,
-    payments: options.payments,
+    payments: options.payments ?? paymentsFor(config.stripe),
   })
 
   async function gql<T>(

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp } from '../helpers/test-app.js'
+import { createTestDb, type TestDb } from '../helpers/test-db.js'
+
+let testDb: TestDb
+
+beforeAll(async () => {
+  testDb = await createTestDb()
+})
+afterAll(() => testDb.destroy())
+
+const METRICS_TOKEN = 'a-long-metrics-scrape-token'
+
+describe('/metrics on the public port', () => {
+  it('is not served at all without METRICS_TOKEN', async () => {
+    const { app } = createTestApp(testDb)
+    expect((await app.request('/metrics')).status).toBe(404)
+  })
+
+  it('needs the bearer token when METRICS_TOKEN is set', async () => {
+    const { app } = createTestApp(testDb, { env: { METRICS_TOKEN } })
+    const scrape = (authorization?: string) =>
+      app.request('/metrics', { headers: authorization ? { authorization } : {} })
+    expect((await scrape()).status).toBe(401)
+    expect((await scrape(`Bearer ${METRICS_TOKEN}x`)).status).toBe(401)
+    expect((await scrape(`Bearer ${METRICS_TOKEN.slice(1)}`)).status).toBe(401)
+    expect((await scrape(`Basic ${METRICS_TOKEN}`)).status).toBe(401)
+    const granted = await scrape(`Bearer ${METRICS_TOKEN}`)
+    expect(granted.status).toBe(200)
+    expect(await granted.text()).toContain('comptoir_http_requests_total')
+  })
+
+  it('is left to the separate listener when METRICS_PORT is set', async () => {
+    const { app } = createTestApp(testDb, { env: { METRICS_TOKEN, METRICS_PORT: '9464' } })
+    const response = await app.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    expect(response.status).toBe(404)
+  })
+})
+
+describe('CORS on /graphql', () => {
+  const shop = 'https://shop.example'
+  const preflight = (app: ReturnType<typeof createTestApp>['app'], origin: string) =>
+    app.request('/graphql', {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    })
+
+  it('answers a preflight from a configured origin, without credentials', async () => {
+    const { app } = createTestApp(testDb, { env: { CORS_ORIGINS: `${shop},https://kiosk.example` } })
+    const response = await preflight(app, shop)
+    expect(response.status).toBe(204)
+    expect(response.headers.get('access-control-allow-origin')).toBe(shop)
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST')
+    expect(response.headers.get('access-control-allow-headers')).toContain('authorization')
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull()
+  })
+
+  it('never reflects an origin it was not given, configured or not', async () => {
+    for (const env of [{ CORS_ORIGINS: shop }, {}]) {
+      const { app } = createTestApp(testDb, { env })
+      const pre = await preflight(app, 'https://evil.example')
+      expect(pre.headers.get('access-control-allow-origin')).toBeNull()
+      expect(pre.headers.get('access-control-allow-credentials')).toBeNull()
+      const post = await app.request('/graphql', {
+        method: 'POST',
+        headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      })
+      expect(post.headers.get('access-control-allow-origin')).toBeNull()
+    }
+  })
+
+  it('names the configured origin on the actual request', async () => {
+    const { app } = createTestApp(testDb, { env: { CORS_ORIGINS: shop } })
+    const response = await app.request('/graphql', {
+      method: 'POST',
+      headers: { origin: shop, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('access-control-allow-origin')).toBe(shop)
+  })
+})
