@@ -15,7 +15,7 @@ import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/termina
 import type { GraphQLContext } from './context.js'
 import { corsFor } from './cors.js'
 import { maskError } from './error-masking.js'
-import { parseGraphQLJsonBody } from './node-json-body.js'
+import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
 
 export interface ServerContext {
@@ -60,7 +60,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
     signalEventsAfterMutations(),
-    parseBodyReadByServer(),
+    parseJsonBodies(),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
 
@@ -122,12 +122,19 @@ function signalEventsAfterMutations(): Plugin {
   }
 }
 
-/** The parameters of a body the server already read (ServerContext.jsonBody), in place of yoga's. */
-function parseBodyReadByServer(): Plugin {
+/**
+ * Every JSON POST through one parser (parseGraphQLJsonBody): the body the server already read
+ * (ServerContext.jsonBody), or the Request's own; yoga's answers 200 to broken JSON when the client
+ * accepts application/json, where GraphQL over HTTP says 400. Yoga's size limit still wraps it.
+ */
+function parseJsonBodies(): Plugin {
   return {
-    onRequestParse({ serverContext, setRequestParser }) {
+    onRequestParse({ request, serverContext, setRequestParser }) {
       const text = (serverContext as Partial<ServerContext> | undefined)?.jsonBody
       if (text !== undefined) setRequestParser(() => parseGraphQLJsonBody(text))
+      else if (isJsonGraphQLPost(request.method, request.headers.get('content-type') ?? undefined)) {
+        setRequestParser(async (limited) => parseGraphQLJsonBody(await limited.text()))
+      }
     },
   }
 }

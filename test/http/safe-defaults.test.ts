@@ -60,7 +60,8 @@ describe('CORS on /graphql', () => {
   })
 
   it('never reflects an origin it was not given, configured or not', async () => {
-    for (const env of [{ CORS_ORIGINS: shop }, {}]) {
+    const envs: Record<string, string>[] = [{ CORS_ORIGINS: shop }, {}]
+    for (const env of envs) {
       const { app } = createTestApp(testDb, { env })
       const pre = await preflight(app, 'https://evil.example')
       expect(pre.headers.get('access-control-allow-origin')).toBeNull()
