@@ -14,6 +14,8 @@ import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { isTerminalKey, viewerOfTerminalKey } from '../modules/terminals/terminal.service.js'
 import type { GraphQLContext } from './context.js'
 import { corsFor } from './cors.js'
+import { costLimitPlugin } from './cost-limit.js'
+import { depthLimitRule } from './depth-limit.js'
 import { maskError } from './error-masking.js'
 import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
@@ -52,13 +54,17 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     // products. Mutations and subscriptions keep the reference executor.
     useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }) as Plugin,
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth },
-      costLimit: { maxCost: limits.maxCost },
+      // Ours instead (depth-limit.ts, cost-limit.ts): armor's skip every field named __schema,
+      // and its cost ignores page sizes.
+      maxDepth: { enabled: false },
+      costLimit: { enabled: false },
       maxAliases: { n: limits.maxAliases },
       maxTokens: { n: limits.maxTokens },
       maxDirectives: { n: 20 },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
+    limitDepth(limits.maxDepth),
+    costLimitPlugin(limits.maxCost),
     signalEventsAfterMutations(),
     parseJsonBodies(),
   ]
@@ -135,6 +141,14 @@ function parseJsonBodies(): Plugin {
       else if (isJsonGraphQLPost(request.method, request.headers.get('content-type') ?? undefined)) {
         setRequestParser(async (limited) => parseGraphQLJsonBody(await limited.text()))
       }
+    },
+  }
+}
+
+function limitDepth(maxDepth: number): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthLimitRule(maxDepth))
     },
   }
 }
