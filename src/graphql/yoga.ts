@@ -17,6 +17,7 @@ import { corsFor } from './cors.js'
 import { costLimitPlugin } from './cost-limit.js'
 import { depthLimitRule } from './depth-limit.js'
 import { maskError } from './error-masking.js'
+import { localGraphiQL } from './graphiql-page.js'
 import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
 
@@ -74,6 +75,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
+    renderGraphiQL: localGraphiQL(),
     landingPage: false,
     cors: corsFor(limits.corsOrigins),
     maxRequestBodySize: GRAPHQL_MAX_BODY_BYTES,

@@ -86,3 +86,19 @@ describe('CORS on /graphql', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(shop)
   })
 })
+
+describe('GraphiQL', () => {
+  it('is served whole from this server, with no script or style from another host', async () => {
+    const { app } = createTestApp(testDb, { env: { GRAPHIQL: 'true' } })
+    const response = await app.request('/graphql', { headers: { accept: 'text/html' } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('text/html')
+    const html = await response.text()
+    const external = [...html.matchAll(/<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?([^"'\s>]+)/gi)]
+      .map((match) => match[1] as string)
+      .filter((url) => /^(?:https?:)?\/\//i.test(url))
+    expect(external).toEqual([])
+    // The application itself is inline: the page renders with nothing else to fetch.
+    expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL(')
+  })
+})
