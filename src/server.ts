@@ -2,10 +2,10 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
-import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
-import { metricsRoutes } from './http/metrics.routes.js'
+import { createHttpMetrics } from './http/metrics.js'
+import { serveMetrics } from './http/metrics-listener.js'
 import { type LogDestination, nonBlockingDestination } from './log-destination.js'
-import { createLogger, type Logger } from './logger.js'
+import { createLogger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
@@ -78,23 +78,6 @@ async function main() {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-}
-
-/** Prometheus's own listener on METRICS_PORT, if configured; see MetricsConfig. */
-function serveMetrics(config: Config, metrics: HttpMetrics, logger: Logger) {
-  if (config.metrics.port === null) {
-    if (config.metrics.token === null) logger.info('/metrics is not served: set METRICS_TOKEN or METRICS_PORT')
-    return null
-  }
-  const routes = metricsRoutes(metrics, config.metrics.token)
-  const server = serve({ fetch: routes.fetch, hostname: config.host, port: config.metrics.port }, (info) =>
-    logger.info({ port: info.port }, 'metrics listening'),
-  )
-  server.on('error', (error) => {
-    process.stderr.write(`Comptoir cannot serve metrics on port ${config.metrics.port}: ${error.message}\n`)
-    process.exit(1)
-  })
-  return server
 }
 
 /** The event loop's own deadline comes a little before the watchdog's, to exit with a log line. */

@@ -1,4 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHttpMetrics } from '../../src/http/metrics.js'
+import { serveMetrics } from '../../src/http/metrics-listener.js'
+import { createLogger } from '../../src/logger.js'
 import { createTestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -100,5 +104,29 @@ describe('GraphiQL', () => {
     expect(external).toEqual([])
     // The application itself is inline: the page renders with nothing else to fetch.
     expect(html).toContain('YogaGraphiQL.renderYogaGraphiQL(')
+  })
+})
+
+describe('the METRICS_PORT listener', () => {
+  it('serves /metrics on its own port, behind the token when one is set', async () => {
+    const metrics = createHttpMetrics({ processMetrics: false })
+    const server = serveMetrics(
+      { host: '127.0.0.1', metrics: { token: METRICS_TOKEN, port: 0 } },
+      metrics,
+      createLogger('silent'),
+    )
+    if (!server) throw new Error('no metrics listener')
+    try {
+      await new Promise((resolve) => server.once('listening', resolve))
+      const { port } = server.address() as AddressInfo
+      const url = `http://127.0.0.1:${port}/metrics`
+      expect((await fetch(url)).status).toBe(401)
+      const scraped = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+      expect(scraped.status).toBe(200)
+      expect(await scraped.text()).toContain('comptoir_http_requests_total')
+      expect((await fetch(`http://127.0.0.1:${port}/graphql`)).status).toBe(404)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
