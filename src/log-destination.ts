@@ -9,8 +9,6 @@ export interface LogDestination {
   write(line: string): void
   /** Resolves once every line taken has been written, or after `timeoutMs`, whichever is first. */
   flush(timeoutMs: number): Promise<void>
-  /** Lines dropped because the reader fell behind or went away. */
-  dropped(): number
 }
 
 /**
@@ -24,7 +22,6 @@ export function nonBlockingDestination(fd: number, maxPendingBytes = MAX_PENDING
   let pendingBytes = 0
   let writing = false
   let broken = false
-  let dropped = 0
   let whenIdle: (() => void)[] = []
 
   const writeNext = () => {
@@ -58,10 +55,7 @@ export function nonBlockingDestination(fd: number, maxPendingBytes = MAX_PENDING
   return {
     write(line) {
       const bytes = Buffer.byteLength(line)
-      if (broken || pendingBytes + bytes > maxPendingBytes) {
-        dropped += 1
-        return
-      }
+      if (broken || pendingBytes + bytes > maxPendingBytes) return
       pending.push(line)
       pendingBytes += bytes
       if (!writing) writeNext()
@@ -73,6 +67,5 @@ export function nonBlockingDestination(fd: number, maxPendingBytes = MAX_PENDING
         setTimeout(resolve, timeoutMs).unref()
       })
     },
-    dropped: () => dropped,
   }
 }

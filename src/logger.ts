@@ -1,12 +1,11 @@
 import pino, { type DestinationStream, type Logger } from 'pino'
-import { nonBlockingDestination } from './log-destination.js'
 
 export type { Logger }
 
 /**
- * JSON lines on stdout, written without ever blocking (see log-destination.ts), or on
- * `destination`, for tests that read the log; credentials are redacted wherever they appear in
- * a logged object.
+ * JSON lines on `destination`: the server's never blocks (log-destination.ts); without one,
+ * pino's synchronous stdout, which loses no line when a short command exits at once.
+ * Credentials are redacted wherever they appear in a logged object.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -24,5 +23,5 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   }
-  return pino(options, destination ?? nonBlockingDestination(1))
+  return destination ? pino(options, destination) : pino(options)
 }
