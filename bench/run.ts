@@ -111,6 +111,7 @@ async function main(): Promise<void> {
     DATABASE_URL: url,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+    PAYMENT_PROVIDER: 'offline',
   })
   if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
   const db = await createDb(config.database, { onQuery: statements.onQuery })

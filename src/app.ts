@@ -19,17 +19,17 @@ import { staffBoardRoutes } from './http/staff-board/staff-board.routes.js'
 import { createAttemptLimits } from './limits/attempt-limits.js'
 import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
-import { type AppPayments, paymentsFor } from './modules/payments/payment-setup.js'
+import type { AppPayments } from './modules/payments/payment-setup.js'
 import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'limits'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'limits' | 'metrics'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
-  /** Online payments; the offline provider when not given (tests, demos). */
-  payments?: AppPayments
+  /** Online payments: paymentsFor(config.stripe), which config allows offline only where it is safe. */
+  payments: AppPayments
   metrics?: HttpMetrics
   /** Defaults to an in-process pub/sub; the server shares its own with the outbox dispatcher. */
   pubsub?: AppPubSub
@@ -43,7 +43,7 @@ type AppEnv = { Variables: { requestId: string } & ClientAddressEnv['Variables']
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
   const pubsub = deps.pubsub ?? createAppPubSub()
-  const payments = deps.payments ?? paymentsFor(null)
+  const payments = deps.payments
   const countRefusal = (limit: string) => metrics.limiterRefusals.inc({ limit })
   const attemptLimits = createAttemptLimits(
     deps.redis ? { kind: 'redis', redis: deps.redis } : { kind: 'database', db: deps.db },
@@ -98,7 +98,10 @@ export function createApp(deps: AppDependencies) {
   }
 
   app.route('/', healthRoutes(deps.db))
-  app.route('/', metricsRoutes(metrics))
+  // Public port: only behind a token; a separate METRICS_PORT listener serves them instead (server.ts).
+  if (deps.config.metrics.token !== null && deps.config.metrics.port === null) {
+    app.route('/', metricsRoutes(metrics, deps.config.metrics.token))
+  }
   app.route('/', staffBoardRoutes())
   if (payments.stripe) {
     app.route(

@@ -49,6 +49,23 @@ const mailbox = z
     'must be an address, e.g. Shop <no-reply@shop.example>',
   )
 
+/** Comma-separated browser origins, each exactly as a browser sends it: scheme, host, port. */
+const originList = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()))
+  .refine((origins) => origins.every(isOrigin), {
+    message: 'must be a comma-separated list of origins, e.g. https://shop.example,https://kiosk.shop.example',
+  })
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
+  } catch {
+    return false
+  }
+}
+
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max)
 
 const redisUrl = z.string().refine(
@@ -91,6 +108,10 @@ const envSchema = z.object({
     .regex(/^whsec_\w+$/, 'must be a webhook signing secret (whsec_…)')
     .optional(),
   STRIPE_API_BASE: z.url().optional(),
+  PAYMENT_PROVIDER: z.enum(['stripe', 'offline']).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CORS_ORIGINS: originList.optional(),
   CART_RESERVATIONS: booleanFlag.default(false),
   CART_HOLD_MINUTES_GUEST: positiveInt(24 * 60).default(15),
   CART_HOLD_MINUTES_CUSTOMER: positiveInt(24 * 60).default(30),
@@ -143,6 +164,7 @@ const SECRET_VARIABLES = new Set([
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
   'REDIS_URL',
+  'METRICS_TOKEN',
 ])
 
 export type Env = z.input<typeof envSchema>
@@ -170,7 +192,10 @@ export interface Config {
     maxCost: number
     maxAliases: number
     maxTokens: number
+    /** Browser origins allowed to call /graphql; none (same origin only) when empty. */
+    corsOrigins: string[]
   }
+  metrics: MetricsConfig
   shutdownGraceMs: number
   /** How often the outbox dispatcher looks for events that no local mutation signalled. */
   outboxPollMs: number
@@ -182,7 +207,10 @@ export interface Config {
   retention: RetentionPeriods
   /** null: carts hold no stock (the default); otherwise how long a cart holds its lines. */
   cartHolds: CartHoldPolicy | null
-  /** null: the offline provider authorises at once (never in production). */
+  /**
+   * null: the offline provider, which approves every payment: only on the embedded demo database,
+   * or with PAYMENT_PROVIDER=offline, and never in production.
+   */
   stripe: StripeConfig | null
   notifications: NotificationConfig
   limits: LimitsConfig
@@ -204,6 +232,15 @@ export interface RetentionPeriods {
   stripeEventDays: number
   /** Cart journey events (analytics and the customer timeline). */
   cartEventDays: number
+}
+
+/**
+ * Where Prometheus scrapes: with `port`, on a listener of its own and not on the public port;
+ * otherwise on the public port, only with `Authorization: Bearer <token>`. Neither: not served.
+ */
+export interface MetricsConfig {
+  token: string | null
+  port: number | null
 }
 
 export interface NotificationConfig {
@@ -248,6 +285,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration: STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment provider is for demos and tests)',
     )
   }
+  checkPaymentProvider(e)
+  if (e.METRICS_PORT && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(
+      'Invalid configuration: METRICS_PORT must differ from PORT (metrics get a listener of their own)',
+    )
+  }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     throw new ConfigError(
       'Invalid configuration: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments settle through webhooks)',
@@ -281,7 +324,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
+      corsOrigins: e.CORS_ORIGINS ?? [],
     },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
@@ -318,6 +363,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Ten a second on average per client address: a store's tills behind one NAT stay far below it. */
 const DEFAULT_REQUESTS_PER_MINUTE = 600
+
+type ParsedEnv = z.infer<typeof envSchema>
+
+/**
+ * The offline provider approves every payment without taking any money: fine for the embedded
+ * demo, a loss on a real database. There it must be asked for by name, so that a server whose
+ * Stripe keys went missing refuses to start instead of handing goods over for free.
+ */
+function checkPaymentProvider(e: ParsedEnv): void {
+  const provider = e.PAYMENT_PROVIDER
+  if (provider === 'offline' && e.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: PAYMENT_PROVIDER=offline contradicts STRIPE_SECRET_KEY (unset one of them)',
+    )
+  }
+  if (provider === 'stripe' && !e.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET',
+    )
+  }
+  if (!provider && !e.STRIPE_SECRET_KEY && e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: STRIPE_SECRET_KEY is required with DATABASE_URL; set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or PAYMENT_PROVIDER=offline to approve every payment without taking money (demos and tests only)',
+    )
+  }
+}
 
 function withoutEmptyValues(env: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))

@@ -3,8 +3,9 @@ import pino, { type DestinationStream, type Logger } from 'pino'
 export type { Logger }
 
 /**
- * JSON lines on stdout (or `destination`, for tests that read the log); credentials are
- * redacted wherever they appear in a logged object.
+ * JSON lines on `destination`: the server's never blocks (log-destination.ts); without one,
+ * pino's synchronous stdout, which loses no line when a short command exits at once.
+ * Credentials are redacted wherever they appear in a logged object.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {

@@ -4,15 +4,22 @@ import { createApp } from './app.js'
 import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
+import { serveMetrics } from './http/metrics-listener.js'
+import { type LogDestination, nonBlockingDestination } from './log-destination.js'
 import { createLogger, type Logger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS, DEMO_CUSTOMER } from './seed/seed.js'
+import { armShutdownWatchdog } from './shutdown-watchdog.js'
+
+/** How long the last log lines may take to reach a slow reader before the process exits anyway. */
+const FINAL_LOG_FLUSH_MS = 1000
 
 async function main() {
   const config = loadConfigOrExit()
-  const logger = createLogger(config.logLevel)
+  const logOutput = nonBlockingDestination(1)
+  const logger = createLogger(config.logLevel, logOutput)
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
 
@@ -33,35 +40,42 @@ async function main() {
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
-    printWelcome(config, info.port)
+    printWelcome(config, info.port, logOutput)
   })
   server.on('error', (error: NodeJS.ErrnoException) => {
     const reason = error.code === 'EADDRINUSE' ? `port ${config.port} is already in use (set PORT)` : error.message
     process.stderr.write(`Comptoir cannot listen on ${config.host}:${config.port}: ${reason}\n`)
     process.exit(1)
   })
+  const metricsServer = serveMetrics(config, metrics, logger)
   const background = startBackgroundWork({ config, db, logger, pubsub, payments, metrics })
 
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
+    // First, before anything that could block: past the grace period the process ends, even if
+    // its event loop is stuck and the deadline below cannot fire.
+    armShutdownWatchdog(config.shutdownGraceMs)
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
-    const deadline = setTimeout(() => {
+    const deadline = setTimeout(async () => {
       logger.warn('in-flight requests outlived the grace period; closing anyway')
+      await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(1)
-    }, config.shutdownGraceMs)
+    }, cooperativeDeadlineMs(config.shutdownGraceMs))
     deadline.unref()
     // Open event streams would hold close() until the deadline: end them, clients reconnect elsewhere.
     pubsub.close()
     // No new dispatch runs or jobs from now on; the ones in flight finish before the pool closes.
     const backgroundStopped = background.stop()
     // close() stops accepting and calls back once every in-flight response has been sent.
+    metricsServer?.close()
     server.close(async () => {
       await backgroundStopped
       await db.destroy()
       redis?.disconnect()
       logger.info('stopped')
+      await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(0)
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
@@ -78,6 +92,11 @@ function redisFor(config: Config, logger: Logger): Redis | undefined {
   return redis
 }
 
+/** The event loop's own deadline comes a little before the watchdog's, to exit with a log line. */
+function cooperativeDeadlineMs(graceMs: number): number {
+  return Math.max(1, graceMs - Math.min(FINAL_LOG_FLUSH_MS + 500, Math.floor(graceMs / 4)))
+}
+
 function loadConfigOrExit(): Config {
   try {
     return loadConfig()
@@ -90,7 +109,7 @@ function loadConfigOrExit(): Config {
   }
 }
 
-function printWelcome(config: Config, port: number) {
+function printWelcome(config: Config, port: number, output: LogDestination) {
   if (config.env === 'production') return
   const lines = [
     '',
@@ -103,7 +122,7 @@ function printWelcome(config: Config, port: number) {
       lines.push(`    ${account.role.padEnd(9)} ${account.email} / ${account.password}`)
     lines.push(`  Demo customer (customerSignIn): ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`)
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`)
+  output.write(`${lines.join('\n')}\n\n`)
 }
 
 main().catch((error: unknown) => {

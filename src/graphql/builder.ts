@@ -8,6 +8,9 @@ import { canActOnStore } from '../auth/viewer.js'
 import type { GraphQLContext } from './context.js'
 import { decodeUuidGlobalID } from './global-id.js'
 
+/** One page's worth: a larger batch of IDs is a scan, not a lookup. */
+export const MAX_NODE_IDS = 100
+
 export interface AuthScopes {
   /** Any signed-in staff member or admin, or a store's registered POS terminal. */
   staff: boolean
@@ -40,6 +43,17 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeUuidGlobalID,
+    nodesQueryOptions: {
+      description: `The objects with these IDs, in order (null where none is visible); at most ${MAX_NODE_IDS} IDs.`,
+      resolve: (_root, args, _context, _info, resolveNodes) => {
+        if (args.ids.length > MAX_NODE_IDS) {
+          throw new GraphQLError(`nodes takes at most ${MAX_NODE_IDS} IDs; got ${args.ids.length}.`, {
+            extensions: { code: 'BAD_USER_INPUT' },
+          })
+        }
+        return resolveNodes(args.ids)
+      },
+    },
   },
   scopeAuth: {
     // A stream is refused when it starts, not accepted and left to fail on each event.

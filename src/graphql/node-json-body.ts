@@ -30,15 +30,19 @@ export async function readNodeJsonBody(incoming: IncomingMessage, maxBytes: numb
   return { kind: 'read', text: Buffer.concat(chunks, size).toString('utf8') }
 }
 
-/** The GraphQL parameters of a JSON body, refused with the errors yoga's JSON parser gives. */
+/** The GraphQL parameters of a JSON body; a missing, broken or non-object body is a 400. */
 export function parseGraphQLJsonBody(text: string): Record<string, unknown> {
+  if (text === '') {
+    throw new GraphQLError('POST body is missing.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } })
+  }
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch (error) {
+    // 400 whatever the client accepts: the request is malformed before any GraphQL runs.
     throw new GraphQLError('POST body sent invalid JSON.', {
       extensions: {
-        http: { spec: true, status: 400 },
+        http: { status: 400 },
         code: 'BAD_REQUEST',
         originalError: error instanceof Error ? { name: error.name, message: error.message } : undefined,
       },

@@ -15,9 +15,13 @@ import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
 import type { GraphQLContext } from './context.js'
+import { corsFor } from './cors.js'
+import { costLimitPlugin } from './cost-limit.js'
+import { depthLimitRule } from './depth-limit.js'
 import { maskError } from './error-masking.js'
+import { localGraphiQL } from './graphiql-page.js'
 import { refuseUnstorableText } from './input-validation.js'
-import { parseGraphQLJsonBody } from './node-json-body.js'
+import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
 
 export interface ServerContext {
@@ -57,16 +61,20 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     // products. Mutations and subscriptions keep the reference executor.
     useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }) as Plugin,
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth },
-      costLimit: { maxCost: limits.maxCost },
+      // Ours instead (depth-limit.ts, cost-limit.ts): armor's skip every field named __schema,
+      // and its cost ignores page sizes.
+      maxDepth: { enabled: false },
+      costLimit: { enabled: false },
       maxAliases: { n: limits.maxAliases },
       maxTokens: { n: limits.maxTokens },
       maxDirectives: { n: 20 },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }),
+    limitDepth(limits.maxDepth),
+    costLimitPlugin(limits.maxCost),
     refuseUnstorableText(),
     signalEventsAfterMutations(),
-    parseBodyReadByServer(),
+    parseJsonBodies(),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
 
@@ -74,7 +82,9 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: limits.graphiql ? { title: 'Comptoir', defaultQuery: GRAPHIQL_QUERY } : false,
+    renderGraphiQL: localGraphiQL(),
     landingPage: false,
+    cors: corsFor(limits.corsOrigins),
     maxRequestBodySize: GRAPHQL_MAX_BODY_BYTES,
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
@@ -128,12 +138,27 @@ function signalEventsAfterMutations(): Plugin {
   }
 }
 
-/** The parameters of a body the server already read (ServerContext.jsonBody), in place of yoga's. */
-function parseBodyReadByServer(): Plugin {
+/**
+ * Every JSON POST through one parser (parseGraphQLJsonBody): the body the server already read
+ * (ServerContext.jsonBody), or the Request's own; yoga's answers 200 to broken JSON when the client
+ * accepts application/json, where GraphQL over HTTP says 400. Yoga's size limit still wraps it.
+ */
+function parseJsonBodies(): Plugin {
   return {
-    onRequestParse({ serverContext, setRequestParser }) {
+    onRequestParse({ request, serverContext, setRequestParser }) {
       const text = (serverContext as Partial<ServerContext> | undefined)?.jsonBody
       if (text !== undefined) setRequestParser(() => parseGraphQLJsonBody(text))
+      else if (isJsonGraphQLPost(request.method, request.headers.get('content-type') ?? undefined)) {
+        setRequestParser(async (limited) => parseGraphQLJsonBody(await limited.text()))
+      }
+    },
+  }
+}
+
+function limitDepth(maxDepth: number): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(depthLimitRule(maxDepth))
     },
   }
 }

@@ -66,7 +66,10 @@ describe('loadConfig', () => {
 
   it('takes a Unix socket directory as the database host', () => {
     const url = 'postgres:///comptoir?host=/var/run/postgresql&user=postgres'
-    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ kind: 'postgres', url })
+    expect(loadConfig({ DATABASE_URL: url, PAYMENT_PROVIDER: 'offline' }).database).toMatchObject({
+      kind: 'postgres',
+      url,
+    })
   })
 
   it('refuses a production start without a database, a signing key, or with the demo seed', () => {
@@ -90,6 +93,42 @@ describe('loadConfig', () => {
       port: 12111,
       protocol: 'http',
     })
+  })
+})
+
+describe('safe defaults', () => {
+  const realDatabase = { DATABASE_URL: 'postgres://db/comptoir' }
+
+  it('approves payments offline on the embedded demo database only, or when told by name', () => {
+    expect(loadConfig({}).stripe).toBeNull()
+    expect(() => loadConfig(realDatabase)).toThrow(
+      /STRIPE_SECRET_KEY is required with DATABASE_URL.*PAYMENT_PROVIDER=offline/,
+    )
+    expect(loadConfig({ ...realDatabase, PAYMENT_PROVIDER: 'offline' }).stripe).toBeNull()
+    const stripe = { STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc' }
+    expect(loadConfig({ ...realDatabase, ...stripe }).stripe?.secretKey).toBe('sk_test_abc')
+    expect(() => loadConfig({ ...realDatabase, ...stripe, PAYMENT_PROVIDER: 'offline' })).toThrow(/contradicts/)
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'stripe' })).toThrow(/PAYMENT_PROVIDER=stripe needs/)
+    expect(() => loadConfig({ PAYMENT_PROVIDER: 'cash' })).toThrow(/PAYMENT_PROVIDER/)
+  })
+
+  it('reads the metrics token and port, and refuses a short token or the public port', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, port: null })
+    const token = 'scrape-token-0123456789'
+    expect(loadConfig({ METRICS_TOKEN: token, METRICS_PORT: '9464' }).metrics).toEqual({ token, port: 9464 })
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN.*value not shown/)
+    expect(() => loadConfig({ METRICS_PORT: '4000' })).toThrow(/METRICS_PORT must differ from PORT/)
+  })
+
+  it('takes CORS origins as a list of exact origins, none by default', () => {
+    expect(loadConfig({}).graphql.corsOrigins).toEqual([])
+    expect(loadConfig({ CORS_ORIGINS: 'https://shop.example, http://localhost:3000' }).graphql.corsOrigins).toEqual([
+      'https://shop.example',
+      'http://localhost:3000',
+    ])
+    for (const bad of ['*', 'https://shop.example/', 'shop.example', 'https://shop.example/path', 'ftp://x.example']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/)
+    }
   })
 })
 

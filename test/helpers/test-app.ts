@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js'
 import type { HttpMetrics } from '../../src/http/metrics.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
-import type { AppPayments } from '../../src/modules/payments/payment-setup.js'
+import { type AppPayments, paymentsFor } from '../../src/modules/payments/payment-setup.js'
 import type { TestDb } from './test-db.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
@@ -38,7 +38,7 @@ export function createTestApp(
     accessTokens?: AccessTokenIssuer
   } = {},
 ): TestApp {
-  const config = loadConfig({ NODE_ENV: 'test', ...options.env })
+  const config = loadConfig({ NODE_ENV: 'test', PAYMENT_PROVIDER: 'offline', ...options.env })
   const app = createApp({
     config,
     db: testDb.db,
@@ -47,7 +47,7 @@ export function createTestApp(
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
     now: options.now,
     pubsub: options.pubsub,
-    payments: options.payments,
+    payments: options.payments ?? paymentsFor(config.stripe),
     metrics: options.metrics,
   })
 

@@ -35,8 +35,10 @@ describe('operational endpoints', () => {
   })
 
   it('serves Prometheus metrics that count the requests it has seen', async () => {
-    await api.app.request('/healthz')
-    const response = await api.app.request('/metrics')
+    const metricsToken = 'metrics-token-for-the-scraper'
+    const scraped = createTestApp(testDb, { env: { METRICS_TOKEN: metricsToken } })
+    await scraped.app.request('/healthz')
+    const response = await scraped.app.request('/metrics', { headers: { authorization: `Bearer ${metricsToken}` } })
     expect(response.headers.get('content-type')).toContain('text/plain')
     const text = await response.text()
     expect(text).toMatch(/comptoir_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/)

@@ -18,7 +18,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-function startServer(): Promise<{
+function startServer(options: { env?: Record<string, string>; detached?: boolean } = {}): Promise<{
   child: ChildProcess
   port: number
   output: () => string
@@ -30,12 +30,15 @@ function startServer(): Promise<{
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     DATA_DIR: dataDir,
+    PAYMENT_PROVIDER: 'offline',
+    ...options.env,
   }
   // On PostgreSQL, serve this file's database; otherwise a fresh embedded one in a temp folder.
   env.DATABASE_URL = testDb.url ?? undefined
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   })
   let output = ''
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
@@ -120,4 +123,70 @@ describe('graceful shutdown', () => {
     expect(await server.exited).toBe(0)
     expect(Date.now() - started).toBeLessThan(8000)
   }, 60_000)
+})
+
+/** Log lines of about this size: a 404 logs its path, so a few requests fill a pipe's buffer. */
+function longPathRequest(port: number, done: () => void) {
+  const req = request({ host: '127.0.0.1', port, path: `/${'x'.repeat(8000)}` }, (res) => {
+    res.resume()
+    res.on('end', done)
+  })
+  req.on('error', done)
+  req.end()
+}
+
+describe('shutdown when nobody reads the log any more', () => {
+  // As found: the process reading the server's stdout stops reading (it crashed or its session
+  // closed) while the pipe stays open, the pipe fills, then the process group gets SIGTERM.
+  it('keeps serving with a full stdout pipe, and SIGTERM to the process group still ends it', async () => {
+    const server = await startServer({ env: { SHUTDOWN_GRACE_MS: '3000' }, detached: true })
+    server.child.stdout?.removeAllListeners('data')
+    server.child.stdout?.pause()
+    let answered = 0
+    await new Promise<void>((resolve) => {
+      const next = () => {
+        answered += 1
+        if (answered === 40) resolve()
+        else longPathRequest(server.port, next)
+      }
+      longPathRequest(server.port, next)
+      // With a log that blocks, the server stops answering once the pipe is full.
+      setTimeout(resolve, 10_000).unref()
+    })
+    expect(answered).toBe(40)
+    process.kill(-(server.child.pid as number), 'SIGTERM')
+    const code = await Promise.race([server.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
+    if (code === 'hung') process.kill(-(server.child.pid as number), 'SIGKILL')
+    expect(code).toBe(0)
+  }, 60_000)
+
+  it('exits 0 when the reader closed its end of the pipe', async () => {
+    const server = await startServer({ env: { SHUTDOWN_GRACE_MS: '3000' }, detached: true })
+    server.child.stdout?.destroy()
+    await new Promise<void>((resolve) => longPathRequest(server.port, resolve))
+    process.kill(-(server.child.pid as number), 'SIGTERM')
+    const code = await Promise.race([server.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
+    if (code === 'hung') process.kill(-(server.child.pid as number), 'SIGKILL')
+    expect(code).toBe(0)
+  }, 60_000)
+})
+
+describe('shutdown watchdog', () => {
+  it('kills the process after the grace period even when its event loop never comes back', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "import { armShutdownWatchdog } from './src/shutdown-watchdog.ts'; armShutdownWatchdog(300); for (;;) {}",
+      ],
+      { stdio: 'ignore' },
+    )
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    const signal = await Promise.race([ended, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))])
+    if (signal === 'hung') child.kill('SIGKILL')
+    expect(signal).toBe('SIGKILL')
+  }, 30_000)
 })

@@ -133,7 +133,13 @@ describe('npm run jobs -- --once', () => {
     try {
       // On PostgreSQL, this file's database; otherwise a fresh embedded one in a temp folder.
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/jobs.ts', '--once'], {
-        env: { ...process.env, DATABASE_URL: testDb.url ?? undefined, DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          DATABASE_URL: testDb.url ?? undefined,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'info',
+          PAYMENT_PROVIDER: 'offline',
+        },
         encoding: 'utf8',
         timeout: 60_000,
       })

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type Stripe from 'stripe'
 import type { Db } from '../../db/create-db.js'
@@ -7,6 +8,11 @@ import { isHandled, paymentNewsOf } from './stripe-event.js'
 
 /** Stripe's own default: a signature older than five minutes is a replay. */
 const SIGNATURE_TOLERANCE_SECONDS = 300
+/**
+ * Far above any event Stripe sends about a payment (a few kilobytes); a larger body is refused
+ * before it is read or its signature computed, by its Content-Length or as it streams in.
+ */
+export const STRIPE_WEBHOOK_MAX_BODY_BYTES = 256 * 1024
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function stripeWebhookRoutes(deps: {
@@ -16,7 +22,11 @@ export function stripeWebhookRoutes(deps: {
   logger: Logger
   now?: () => Date
 }) {
-  return new Hono().post('/webhooks/stripe', async (c) => {
+  const limit = bodyLimit({
+    maxSize: STRIPE_WEBHOOK_MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: `body over ${STRIPE_WEBHOOK_MAX_BODY_BYTES} bytes` }, 413),
+  })
+  return new Hono().post('/webhooks/stripe', limit, async (c) => {
     const signature = c.req.header('stripe-signature')
     const body = await c.req.text()
     let event: Stripe.Event
