@@ -27,6 +27,8 @@ function startServer(databaseUrl: string): Promise<NonNullable<typeof server>> {
       PAYMENT_PROVIDER: 'offline',
       // The probes speak from addresses of their own through X-Forwarded-For, as behind a proxy.
       TRUST_PROXY: '127.0.0.1',
+      // Off by default under NODE_ENV=test; on here as in production (each probe speaks from its own address).
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '300',
       CORS_ORIGINS: 'https://shop.hostile.example',
       METRICS_TOKEN: randomBytes(24).toString('hex'),
     },

@@ -122,7 +122,7 @@ describe('subscriptions end when their credential stops holding', () => {
       expect((await nextOrderOn(stream, before)).data?.storeQueueUpdated.id).toBe(before)
     }
 
-    await api.gql('mutation($input: SignOutInput) { staffSignOut(input: $input) { signedOut } }', {
+    await api.gql('mutation($input: StaffSignOutInput!) { staffSignOut(input: $input) { signedOut } }', {
       input: { refreshToken: signingOut.refreshToken },
     })
     // No staffDeactivate mutation exists yet (issue 14): the flag is set in the database directly.

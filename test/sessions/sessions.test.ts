@@ -131,7 +131,7 @@ describe('sessions', () => {
   it('signs out: the access token is refused on the next request and the refresh token is dead', async () => {
     const tokens = await staffSignIn()
     const out = await api.gql<{ staffSignOut: { signedOut: boolean; userErrors: unknown[] } }>(
-      'mutation($input: SignOutInput) { staffSignOut(input: $input) { signedOut userErrors { code } } }',
+      'mutation($input: StaffSignOutInput!) { staffSignOut(input: $input) { signedOut userErrors { code } } }',
       { input: { refreshToken: tokens.refreshToken } },
     )
     expect(out.data?.staffSignOut).toEqual({ signedOut: true, userErrors: [] })
@@ -156,14 +156,14 @@ describe('sessions', () => {
 
     const staff = await staffSignIn()
     const crossed = await api.gql<{ customerSignOut: { signedOut: boolean; userErrors: { code: string }[] } }>(
-      'mutation($input: SignOutInput) { customerSignOut(input: $input) { signedOut userErrors { code } } }',
+      'mutation($input: CustomerSignOutInput!) { customerSignOut(input: $input) { signedOut userErrors { code } } }',
       { input: { refreshToken: staff.refreshToken } },
     )
     expect(crossed.data?.customerSignOut).toEqual({ signedOut: false, userErrors: [{ code: 'INVALID_REFRESH_TOKEN' }] })
     expect(await whoAmI(staff.accessToken ?? '')).toBe(MANAGER)
 
     const out = await api.gql<{ customerSignOut: { signedOut: boolean } }>(
-      'mutation { customerSignOut { signedOut } }',
+      'mutation { customerSignOut(input: {}) { signedOut } }',
       {},
       { token: customer?.accessToken ?? '' },
     )

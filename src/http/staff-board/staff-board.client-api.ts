@@ -18,7 +18,7 @@ const QUERIES = {
     'refreshToken userErrors { code field message } } }',
   renew: 'mutation BoardRenew($input: TokenRefreshInput!) { tokenRefresh(input: $input) { accessToken expiresAt ' +
     'refreshToken userErrors { code field message } } }',
-  signOut: 'mutation BoardSignOut($input: SignOutInput) { staffSignOut(input: $input) { signedOut } }',
+  signOut: 'mutation BoardSignOut($input: StaffSignOutInput!) { staffSignOut(input: $input) { signedOut } }',
   staffMe: 'query BoardStaff { staffMe { ' + STAFF_FIELDS + ' } }',
   stores: 'query BoardStores { stores(first: 100) { edges { node { id code name timeZone } } } }',
   store: 'query BoardStore($id: ID!) { store(id: $id) { id code name timeZone } }',

@@ -56,21 +56,24 @@ const TokenRefreshPayload = builder.objectRef<Payload<SessionTokens>>('TokenRefr
   }),
 })
 
-const SignOutInput = builder.inputType('SignOutInput', {
-  fields: (t) => ({
-    refreshToken: t.string({
-      description: "The session's refresh token; when omitted, the session of the access token sent.",
-      validate: refreshTokenArg,
+// Each sign-out has its own input and payload type, as every mutation does (API conventions).
+const signOutInput = (name: string) =>
+  builder.inputType(name, {
+    fields: (t) => ({
+      refreshToken: t.string({
+        description: "The session's refresh token; when omitted, the session of the access token sent.",
+        validate: refreshTokenArg,
+      }),
     }),
-  }),
-})
+  })
 
-const SignOutPayload = builder.objectRef<Payload<{ signedOut: boolean }>>('SignOutPayload').implement({
-  fields: (t) => ({
-    signedOut: t.boolean({ resolve: (payload) => payload.signedOut ?? false }),
-    userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
-  }),
-})
+const signOutPayload = (name: string) =>
+  builder.objectRef<Payload<{ signedOut: boolean }>>(name).implement({
+    fields: (t) => ({
+      signedOut: t.boolean({ resolve: (payload) => payload.signedOut ?? false }),
+      userErrors: t.field({ type: [UserError], resolve: (payload) => payload.userErrors }),
+    }),
+  })
 
 /** Ends the session named by the refresh token, or else by the caller's own access token. */
 async function signOut(context: GraphQLContext, kind: SessionSubject['kind'], refreshToken: string | null | undefined) {
@@ -94,22 +97,22 @@ builder.mutationFields((t) => ({
       }),
   }),
   staffSignOut: t.field({
-    type: SignOutPayload,
+    type: signOutPayload('StaffSignOutPayload'),
     description: 'Ends the session: its access and refresh tokens are refused from the next request on.',
-    args: { input: t.arg({ type: SignOutInput }) },
+    args: { input: t.arg({ type: signOutInput('StaffSignOutInput'), required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        await signOut(context, 'staff', input?.refreshToken)
+        await signOut(context, 'staff', input.refreshToken)
         return { signedOut: true }
       }),
   }),
   customerSignOut: t.field({
-    type: SignOutPayload,
+    type: signOutPayload('CustomerSignOutPayload'),
     description: 'Ends the session: its access and refresh tokens are refused from the next request on.',
-    args: { input: t.arg({ type: SignOutInput }) },
+    args: { input: t.arg({ type: signOutInput('CustomerSignOutInput'), required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        await signOut(context, 'customer', input?.refreshToken)
+        await signOut(context, 'customer', input.refreshToken)
         return { signedOut: true }
       }),
   }),
