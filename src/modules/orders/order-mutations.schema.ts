@@ -8,6 +8,7 @@ import { pickupPassInput, quantityInput } from '../../graphql/input-validation.j
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
 import { settleCancelledOrder } from '../payments/payment.service.js'
+import { PosPaymentInput, parsePosPayment } from '../pos/pos-payment.schema.js'
 import { collectOrder } from './collect-order.service.js'
 import { Order } from './order.schema.js'
 import {
@@ -21,7 +22,6 @@ import {
 } from './order.service.js'
 import { grantOrderAccess } from './order-access.js'
 import type { OrderActor } from './order-transition.js'
-import { PosPaymentInput, parsePosPayment } from './pos-payment.schema.js'
 
 const OrderPayload = builder.objectRef<Payload<{ orderId: string }>>('OrderPayload').implement({
   description: 'The order after the change, or why nothing changed.',

@@ -4,12 +4,12 @@ import type { OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
 import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
+import { formatOrderNumber, orderTotals } from '../orders/order.js'
+import * as orderRepository from '../orders/order.repository.js'
+import { recordOrderEvent } from '../orders/order-events.js'
+import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
-import { formatOrderNumber, orderTotals } from './order.js'
-import * as orderRepository from './order.repository.js'
-import { recordOrderEvent } from './order-events.js'
-import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
 import { SaleLinesRejectedError, saleCurrencyMismatch, saleTotalTooLarge, unknownSaleLine } from './pos-sale.errors.js'
 
 export interface SaleLineRequest {

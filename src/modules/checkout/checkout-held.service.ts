@@ -5,12 +5,12 @@ import { lockedCartVersion } from '../carts/cart.service.js'
 import { cartCheckedOutWrites } from '../carts/cart-checkout.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { lockLevelsForHandover } from '../inventory/inventory.service.js'
+import * as orderRepository from '../orders/order.repository.js'
+import { orderEventInsert } from '../orders/order-events.js'
 import type { OrderPlan, PlacedOrder } from './checkout.service.js'
 import { placedOrThrow } from './checkout.service.js'
 import { claimStockSlotAndNumber } from './checkout-commit.repository.js'
 import type { CheckoutRead } from './checkout-read.repository.js'
-import * as orderRepository from './order.repository.js'
-import { orderEventInsert } from './order-events.js'
 
 /**
  * The checkout of a cart that holds stock (cart reservations are on): its holds are released and

@@ -6,21 +6,21 @@ import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../car
 import { type CartCredentials, grantCartAccessByTokens } from '../carts/cart-access.js'
 import { cartCheckedOutRows } from '../carts/cart-checkout.service.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
-import { findPickupSlot } from '../pickup/pickup.service.js'
-import type { PickupSlot } from '../pickup/pickup-slots.js'
-import { placeHeldOrder } from './checkout-held.service.js'
-import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
-import { type CheckoutWriteResult, writeCheckout } from './checkout-statement.repository.js'
 import {
   CartChangedError,
   CartEmptyError,
   IdempotencyKeyMismatchError,
   SlotFullError,
   StoreClosedError,
-} from './order.errors.js'
-import { type OrderView, orderTotals } from './order.js'
-import * as orderRepository from './order.repository.js'
-import { orderEventRow } from './order-events.js'
+} from '../orders/order.errors.js'
+import { type OrderView, orderTotals } from '../orders/order.js'
+import * as orderRepository from '../orders/order.repository.js'
+import { orderEventRow } from '../orders/order-events.js'
+import { findPickupSlot } from '../pickup/pickup.service.js'
+import type { PickupSlot } from '../pickup/pickup-slots.js'
+import { placeHeldOrder } from './checkout-held.service.js'
+import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
+import { type CheckoutWriteResult, writeCheckout } from './checkout-statement.repository.js'
 
 export interface PlaceOrderInput {
   cartId: string

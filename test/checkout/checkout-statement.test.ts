@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/db/database.js'
-import { readCheckout } from '../../src/modules/orders/checkout-read.repository.js'
+import { readCheckout } from '../../src/modules/checkout/checkout-read.repository.js'
 import {
   type CheckoutWrite,
   WRITE_BATCHES_IN_FLIGHT,
   writeCheckout,
   writeCheckoutBatch,
-} from '../../src/modules/orders/checkout-statement.repository.js'
+} from '../../src/modules/checkout/checkout-statement.repository.js'
 import { ADD_LINES, cartHeaders, createCart } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
 import { openAllDay } from '../fixtures/orders.js'
