@@ -3,6 +3,7 @@ import type { Db } from '../../db/create-db.js'
 import type { CartHoldRow, CartLineRow, CartRow, Channel, VariantRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import type { StoredCartToken } from './cart-access.js'
+import { cartRowOf, holdRowOf, type Json, json, lineRowOf, variantRowOf } from './cart-json-rows.js'
 
 // Why this module: a cart change costs one statement to read and one to write, whatever it
 // changes, instead of one per step (lock, tokens, lines, variants, each line, the cart, its event,
@@ -202,38 +203,4 @@ function cartPart(cart: CartRowWrite) {
       updated_at = CASE WHEN ${cart.lastChannel !== null}::boolean THEN now() ELSE updated_at END
     WHERE id = ${cart.cartId}::uuid AND xmin = ${cart.version}::xid AND status = 'ACTIVE'
     RETURNING *`
-}
-
-type Json = Record<string, unknown>
-
-/** jsonb arrives parsed from pg and PGlite, but a driver may hand it over as text. */
-function json<T>(value: T | string): T {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : value
-}
-
-// Rows inside jsonb carry timestamps as text and bigints as numbers: give them their row types back.
-
-function cartRowOf(row: Json): CartRow {
-  return {
-    ...(row as unknown as CartRow),
-    created_at: new Date(String(row.created_at)),
-    updated_at: new Date(String(row.updated_at)),
-  }
-}
-
-function lineRowOf(row: Json): CartLineRow {
-  return {
-    ...(row as unknown as CartLineRow),
-    position: String(row.position),
-    created_at: new Date(String(row.created_at)),
-    updated_at: new Date(String(row.updated_at)),
-  }
-}
-
-function holdRowOf(row: Json): CartHoldRow {
-  return { ...(row as unknown as CartHoldRow), expires_at: new Date(String(row.expires_at)) }
-}
-
-function variantRowOf(row: Json): VariantRow {
-  return { ...(row as unknown as VariantRow), created_at: new Date(String(row.created_at)) }
 }
