@@ -3,7 +3,6 @@ import type { Db } from '../../db/create-db.js'
 import type { CartHoldRow, CartLineRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { eventRow, type NewOutboxEvent } from '../events/event.service.js'
-import { findHoldsOfCarts } from '../inventory/cart-hold.service.js'
 import type { CartView } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartHolding, syncCartHolds } from './cart-hold-sync.js'
@@ -54,7 +53,7 @@ function inCartTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T
 /**
  * Writes what a change decided and answers the cart as it now stands, built from the read and
  * what the write returned (no read after it); null when the cart changed since it was read.
- * With holds to re-take (`trx` given) after a change, they are synced under the cart's lock and read again.
+ * With holds to re-take (`trx` given) after a change, they are synced under the cart's lock.
  */
 export async function commitCartWrite(
   db: Db,
@@ -73,12 +72,11 @@ export async function commitCartWrite(
     outboxEvents: events.map((event) => eventRow(cartOutboxEvent(event))),
   })
   if (!written) return null
+  const lines = linesAfterWrite(state.lines, write.deleteVariantIds, written.lines)
   let holds: CartHoldRow[] = state.holds
   if (trx && holding?.policy && events.length > 0) {
-    await syncCartHolds(trx, written.cart, holding)
-    holds = await findHoldsOfCarts(trx, [written.cart.id])
+    holds = await syncCartHolds(trx, written.cart, lines, holding)
   }
-  const lines = linesAfterWrite(state.lines, write.deleteVariantIds, written.lines)
   return {
     ...written.cart,
     holds,
