@@ -50,7 +50,7 @@ export function changeCart<T>(
   request: CartChangeRequest,
   plan: (context: CartChangeContext) => CartChangePlan<T>,
 ): Promise<{ result: T; cart: CartView }> {
-  return withCartAttempts(db, request.holding, async (scope, trx) => {
+  return withCartAttempts(db, request.cartId, request.holding, async (scope, trx) => {
     const state = await readForChange(scope, request, trx !== null)
     const { cart, version, grantChannel } = checkedCart(state, request.credentials)
     const channel = request.channel ?? grantChannel ?? cart.last_channel

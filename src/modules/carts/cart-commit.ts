@@ -8,6 +8,7 @@ import * as cartRepository from './cart.repository.js'
 import { type CartHolding, syncCartHolds } from './cart-hold-sync.js'
 import type { CartWrite, CartWriteState } from './cart-write.repository.js'
 import * as cartWriteRepository from './cart-write.repository.js'
+import { inCartQueue } from './cart-write-queue.js'
 
 /** A journey event of a cart; its outbox event goes with it (cartOutboxEvent). */
 export type CartEvent = cartRepository.NewCartEvent
@@ -30,19 +31,23 @@ const MAX_ATTEMPTS = 3
  * Runs a cart write: first without a lock, read and write being one statement each, the write
  * landing only on the version read; when it does not land (`attempt` answers null), again inside
  * a transaction that locks the cart before reading it. With stock holds to re-take, every attempt
- * runs in a transaction (`trx` is then given), since the holds change stock rows too.
+ * runs in a transaction (`trx` is then given), since the holds change stock rows too. Writes with
+ * the same `queueKey` (the cart, or the customer whose cart it will be) queue in this process.
  */
-export async function withCartAttempts<T>(
+export function withCartAttempts<T>(
   db: Db,
+  queueKey: string | null,
   holding: CartHolding | undefined,
   attempt: (db: Db, trx: Trx | null) => Promise<T | null>,
 ): Promise<T> {
-  for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
-    const done =
-      tries > 0 || holding?.policy ? await inCartTransaction(db, (trx) => attempt(trx, trx)) : await attempt(db, null)
-    if (done !== null) return done
-  }
-  throw new Error(`a cart write did not land in ${MAX_ATTEMPTS} attempts`)
+  return inCartQueue(db, queueKey, async () => {
+    for (let tries = 0; tries < MAX_ATTEMPTS; tries++) {
+      const locked = tries > 0 || Boolean(holding?.policy)
+      const done = locked ? await inCartTransaction(db, (trx) => attempt(trx, trx)) : await attempt(db, null)
+      if (done !== null) return done
+    }
+    throw new Error(`a cart write did not land in ${MAX_ATTEMPTS} attempts`)
+  })
 }
 
 /** The caller's transaction if it passed one (bench fixtures build carts inside theirs), else a new one. */

@@ -67,7 +67,7 @@ export function createCart(
   const customerId = input.viewer.kind === 'customer' ? input.viewer.customerId : null
   const cartToken = newCartToken()
   const token = { token_hash: hashSecret(cartToken), channel: input.channel }
-  return withCartAttempts(db, input.holding, async (scope, trx) => {
+  return withCartAttempts(db, customerId, input.holding, async (scope, trx) => {
     const state = await cartWriteRepository.readCartForWrite(scope, {
       cartId: null,
       customerId,
