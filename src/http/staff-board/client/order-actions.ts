@@ -48,13 +48,15 @@ export function createOrderActions(queue: QueueControl): OrderActions {
     },
     start: (order) =>
       changeOrder(order, queue, async () => {
-        return (await gql('start', { input: { orderId: order.id } }, currentToken())).orderStartPreparing
+        const data = await gql('start', { input: { orderId: order.id } }, currentToken())
+        return data.orderStartPreparing
       }),
     ready: (order) =>
       changeOrder(order, queue, async () => {
-        return (await gql('ready', { input: { orderId: order.id } }, currentToken())).orderMarkReady
+        const data = await gql('ready', { input: { orderId: order.id } }, currentToken())
+        return data.orderMarkReady
       }),
-    collect(order) {
+    async collect(order) {
       const ui = uiOf(order.id)
       const code = (ui.code || '').trim()
       if (!/^\d{6}$/.test(code)) {

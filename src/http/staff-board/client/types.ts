@@ -76,7 +76,8 @@ export interface OrderUi {
 /** What a card's buttons do; the cards are drawn by render, the actions run by the board. */
 export interface OrderActions {
   toggleLines(order: Order): void
-  start(order: Order): unknown
-  ready(order: Order): unknown
-  collect(order: Order): unknown
+  start(order: Order): Promise<void>
+  ready(order: Order): Promise<void>
+  /** Refused in place (no request) when the code or the cash typed is not valid. */
+  collect(order: Order): Promise<void>
 }
