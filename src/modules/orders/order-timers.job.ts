@@ -30,8 +30,9 @@ export function orderTimersJob(): Job {
       let expired = 0
       for (const { id } of await findOverdueOrders(trx, 'READY_FOR_PICKUP', 'hold_until', now, BATCH_SIZE)) {
         const order = await lockOrder(trx, id)
+        if (!order || !canTransition(order.status, 'EXPIRED', order.channel, 'SYSTEM')) continue
         // An associate taking its money right now hands it over, or gives it back to the next run.
-        if (order?.status !== 'READY_FOR_PICKUP' || (await isHandOverInProgress(trx, id, now))) continue
+        if (await isHandOverInProgress(trx, id, now)) continue
         await expireOrder(trx, order, now)
         expired++
       }

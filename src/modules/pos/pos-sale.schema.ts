@@ -61,6 +61,10 @@ const PosSaleCreatePayload = builder
     }),
   })
 
+function saleLineOf(line: { variantId?: { id: string } | null; barcode?: string | null; quantity: number }) {
+  return { variantId: line.variantId?.id ?? null, barcode: line.barcode ?? null, quantity: line.quantity }
+}
+
 builder.mutationFields((t) => ({
   posSaleCreate: t.field({
     type: PosSaleCreatePayload,
@@ -78,11 +82,7 @@ builder.mutationFields((t) => ({
           storeId: input.storeId?.id ?? storeOfViewer(context.viewer),
           customerId: input.customerId?.id ?? null,
           idempotencyKey: input.idempotencyKey ?? null,
-          lines: input.lines.map((line) => ({
-            variantId: line.variantId?.id ?? null,
-            barcode: line.barcode ?? null,
-            quantity: line.quantity,
-          })),
+          lines: input.lines.map(saleLineOf),
           payment: input.payment,
           pairedReaderId: pairedReaderOf(context),
           actor: actorOf(context.viewer),
