@@ -9,7 +9,7 @@ export function announceArrival(db: Db, request: { orderId: string; now: Date })
   return changeOrder(db, request.orderId, (trx, order) => markArrived(trx, order, request.now))
 }
 
-export function startPreparingOrder(db: Db, request: { orderId: string; actor: OrderActor; now: Date }) {
+export function startPreparingOrder(db: Db, request: { orderId: string; actor: OrderActor; now: Date }): Promise<void> {
   return changeOrder(db, request.orderId, (trx, order) => startPreparing(trx, order, request))
 }
 
