@@ -40,9 +40,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderFlow, Moves>> = {
     PENDING_PAYMENT: { PLACED: ['SYSTEM'], CANCELLED: ['CUSTOMER', ...STORE, 'SYSTEM'] },
     // A shopper may change their mind only until the store starts preparing.
     PLACED: { PREPARING: STORE, CANCELLED: ['CUSTOMER', ...STORE, 'SYSTEM'] },
-    // The system cancels an order whose card authorisation is about to lapse. markReady has always
-    // accepted a system actor too (the ready-email tests drive it so), and still does.
-    PREPARING: { READY_FOR_PICKUP: [...STORE, 'SYSTEM'], CANCELLED: [...STORE, 'SYSTEM'] },
+    // Only the store knows the order is packed; the system cancels one whose card is about to lapse.
+    PREPARING: { READY_FOR_PICKUP: STORE, CANCELLED: [...STORE, 'SYSTEM'] },
     // Once ready, the system lets an order expire (end of the hold, lapsing card); it never cancels it.
     READY_FOR_PICKUP: { COLLECTED: STORE, CANCELLED: STORE, EXPIRED: ['SYSTEM'] },
     COLLECTED: {},
