@@ -38,6 +38,11 @@ export async function findOrderViews(db: Db, ids: readonly string[]): Promise<Or
   return orders.map((order) => ({ ...order, lines: linesByOrder.get(order.id) ?? [] }))
 }
 
+/** The order a cart was checked out into, if any (a cart becomes at most one order). */
+export function findOrderOfCart(db: Db, cartId: string): Promise<SalesOrderRow | undefined> {
+  return orderRepository.findOrderByCart(db, cartId)
+}
+
 export function findHistory(db: Db, orderIds: readonly string[]) {
   return orderRepository.findHistoryOfOrders(db, orderIds)
 }

@@ -4,9 +4,10 @@ import type { OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
 import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
-import { formatOrderNumber, orderTotals } from '../orders/order.js'
+import { orderTotals } from '../orders/order.js'
 import * as orderRepository from '../orders/order.repository.js'
 import { recordOrderEvent } from '../orders/order-events.js'
+import { nextOrderNumber } from '../orders/order-number.service.js'
 import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
@@ -138,7 +139,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     })),
   }
   await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
-  const number = formatOrderNumber(await orderRepository.nextOrderSequence(trx, input.storeId))
+  const number = await nextOrderNumber(trx, input.storeId)
   await orderRepository.updateOrder(trx, orderId, {
     number,
     collected_at: input.settlement === 'NOW' ? input.now : null,
