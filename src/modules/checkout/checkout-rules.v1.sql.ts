@@ -141,7 +141,7 @@ export const CHECKOUT_RULES_SQL_V1: readonly string[] = [
       IF NOT comptoir_take_cart((item->>'cartId')::uuid, (item->>'cartVersion')::xid) THEN
         outcome := 'CART_CHANGED';
       ELSE
-        SELECT * INTO claimed FROM comptoir_claim_order(target_store, (item->>'slotStart')::timestamptz,
+        claimed := comptoir_claim_order(target_store, (item->>'slotStart')::timestamptz,
           (item->>'slotCapacity')::integer, item->'stock');
         outcome := claimed.outcome;
         detail := claimed.detail;

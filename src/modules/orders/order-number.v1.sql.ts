@@ -17,9 +17,16 @@ export const ORDER_NUMBER_SQL_V1: readonly string[] = [
   DECLARE
     next_number integer;
   BEGIN
-    INSERT INTO store_order_counter AS counter (store_id, last_number) VALUES (target_store, 1)
-      ON CONFLICT (store_id) DO UPDATE SET last_number = counter.last_number + 1
-      RETURNING counter.last_number INTO next_number;
+    -- The counter exists but for a store's very first order: a plain UPDATE then, which unlike
+    -- an upsert does not lock again a row this transaction has already changed (one WAL record
+    -- less on the hottest row of a checkout batch).
+    UPDATE store_order_counter SET last_number = last_number + 1 WHERE store_id = target_store
+      RETURNING last_number INTO next_number;
+    IF NOT FOUND THEN
+      INSERT INTO store_order_counter AS counter (store_id, last_number) VALUES (target_store, 1)
+        ON CONFLICT (store_id) DO UPDATE SET last_number = counter.last_number + 1
+        RETURNING counter.last_number INTO next_number;
+    END IF;
     RETURN lpad(next_number::text, greatest(4, length(next_number::text)), '0');
   END
   $$`,
