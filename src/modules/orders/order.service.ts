@@ -48,6 +48,11 @@ export async function findCounterSaleByKey(db: Db, storeId: string, key: string)
   return (await orderRepository.findPosSaleByKey(db, storeId, key)) ?? null
 }
 
+/** The order a cart was checked out into, if any (a cart becomes at most one order). */
+export function findOrderOfCart(db: Db, cartId: string): Promise<SalesOrderRow | undefined> {
+  return orderRepository.findOrderByCart(db, cartId)
+}
+
 export function findHistory(db: Db, orderIds: readonly string[]) {
   return orderRepository.findHistoryOfOrders(db, orderIds)
 }

@@ -5,9 +5,9 @@ import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
 import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
 import { type NewOrder, numberNewOrder, recordNewOrder } from '../orders/new-order.service.js'
-import { formatOrderNumber, orderTotals } from '../orders/order.js'
-import * as orderRepository from '../orders/order.repository.js'
+import { orderTotals } from '../orders/order.js'
 import { findOrderLines } from '../orders/order.service.js'
+import { nextOrderNumber } from '../orders/order-number.service.js'
 import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
@@ -135,7 +135,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     })),
   }
   await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
-  const number = formatOrderNumber(await orderRepository.nextOrderSequence(trx, input.storeId))
+  const number = await nextOrderNumber(trx, input.storeId)
   return numberNewOrder(trx, orderId, { number, collected_at: input.settlement === 'NOW' ? input.now : null })
 }
 
