@@ -137,7 +137,8 @@ describe('queueing with the transition', () => {
     expect(started.data?.orderStartPreparing?.userErrors).toEqual([])
     return rawId(result.order!.id)
   }
-  const context = { actor: { type: 'SYSTEM' as const, id: null }, now: NOW, missing: [], logger }
+  // The store marks an order ready; only the state table says who may.
+  const context = { actor: { type: 'STAFF' as const, id: null }, now: NOW, missing: [], logger }
 
   it('writes the notification in the transaction that marks the order ready: no commit, no row', async () => {
     const orderId = await preparingOrder('rolled-back@example.com')

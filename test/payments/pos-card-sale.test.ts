@@ -252,4 +252,30 @@ describe('a card sale at the till with Stripe Terminal', () => {
     expect(fake.intents.get(pending.provider_ref!)?.status).toBe('canceled')
     expect((await paymentOf(first.order!.id)).status).toBe('VOIDED')
   })
+
+  it('lets the till abandon a sale whose card is on the reader, but not the shopper it is attached to', async () => {
+    const signUp = await api.gql<{ customerSignUp: { accessToken: string; customer: { id: string } } }>(
+      `mutation($input: CustomerSignUpInput!) { customerSignUp(input: $input) { accessToken customer { id } } }`,
+      { input: { email: 'card-on-reader@example.com', password: 'a walk to the till, 7 apples', name: 'Ada' } },
+    )
+    const shopper = signUp.data!.customerSignUp
+    const sale = (
+      await sell({
+        lines: [{ variantId: variant.gid, quantity: 1 }],
+        payment: { method: 'CARD_PRESENT' },
+        idempotencyKey: 'card-sale-0006',
+        customerId: shopper.customer.id,
+      })
+    ).data!.posSaleCreate
+    expect(sale.order).toMatchObject({ status: 'PENDING_PAYMENT' })
+    const CANCEL = `mutation($input: OrderCancelInput!) { orderCancel(input: $input) { order { status } userErrors { code } } }`
+    type Cancelled = { orderCancel: { order: { status: string } | null; userErrors: { code: string }[] } }
+    const input = { orderId: sale.order!.id, reason: 'changed my mind' }
+    const byShopper = await api.gql<Cancelled>(CANCEL, { input }, { token: shopper.accessToken })
+    expect(byShopper.data!.orderCancel.userErrors.map((e) => e.code)).toEqual(['INVALID_TRANSITION'])
+    expect(await level()).toEqual({ on_hand: 10, reserved: 1 })
+    const byTill = await api.gql<Cancelled>(CANCEL, { input }, { token: till })
+    expect(byTill.data!.orderCancel).toEqual({ order: { status: 'CANCELLED' }, userErrors: [] })
+    expect(await level()).toEqual({ on_hand: 10, reserved: 0 })
+  })
 })

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../src/db/transaction.js'
-import { bookPickupSlot, releasePickupSlot } from '../../src/modules/pickup/pickup.service.js'
-import { globalId, storeIdByCode } from '../fixtures/ids.js'
+import { releasePickupSlot } from '../../src/modules/pickup/pickup.service.js'
+import { cartHeaders, createCart } from '../fixtures/carts.js'
+import { globalId, setLevel, storeIdByCode, variantIdBySku } from '../fixtures/ids.js'
+import { checkout } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -144,11 +146,9 @@ describe('Store.nextPickupSlot', () => {
 })
 
 describe('booking a slot', () => {
+  // Places are taken only by the checkout (comptoir_claim_order); these go through it.
   const slotStart = new Date('2026-11-23T10:00:00Z') // Monday 11:00 in Paris
 
-  async function store() {
-    return testDb.db.selectFrom('store').selectAll().where('id', '=', storeId).executeTakeFirstOrThrow()
-  }
   async function booked() {
     const row = await testDb.db
       .selectFrom('pickup_slot_booking')
@@ -159,29 +159,43 @@ describe('booking a slot', () => {
     return row?.booked ?? 0
   }
 
-  it('never takes more orders than the slot capacity, however many book at once', async () => {
-    const row = await store()
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => inTransaction(testDb.db, (trx) => bookPickupSlot(trx, row, slotStart, NOW))),
+  /** A cart of one stocked unit, checked out for pickup at `at`: the codes of its errors. */
+  async function checkoutAt(at: Date): Promise<string[]> {
+    const variantId = await variantIdBySku(testDb.db)
+    const { cart, cartToken } = await createCart(api, {
+      channel: 'WEB',
+      lines: [{ variantId: globalId('Variant', variantId), quantity: 1 }],
+    })
+    const result = await checkout(
+      api,
+      { cartId: cart.id, storeId: globalId('Store', storeId), pickupSlotStart: at.toISOString() },
+      cartHeaders(cartToken),
     )
-    expect(results.filter((result) => result === 'BOOKED').length).toBe(3)
-    expect(results.filter((result) => result === 'SLOT_FULL').length).toBe(7)
+    return result.userErrors.map((error) => error.code)
+  }
+
+  beforeEach(async () => {
+    await setLevel(testDb.db, storeId, await variantIdBySku(testDb.db), { on_hand: 100 })
+  })
+
+  it('never takes more orders than the slot capacity, however many book at once', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => checkoutAt(slotStart)))
+    expect(results.filter((codes) => codes.length === 0).length).toBe(3)
+    expect(results.filter((codes) => codes.join() === 'SLOT_FULL').length).toBe(7)
     expect(await booked()).toBe(3)
   })
 
   it('refuses a start that is not one of the store slots', async () => {
-    const row = await store()
-    const book = (at: string) => inTransaction(testDb.db, (trx) => bookPickupSlot(trx, row, new Date(at), NOW))
-    expect(await book('2026-11-23T10:15:00Z')).toBe('STORE_CLOSED') // not aligned
-    expect(await book('2026-11-23T07:00:00Z')).toBe('STORE_CLOSED') // before opening
-    expect(await book('2026-11-28T10:00:00Z')).toBe('STORE_CLOSED') // Saturday
-    expect(await book('2026-11-20T10:00:00Z')).toBe('STORE_CLOSED') // the past
+    const book = (at: string) => checkoutAt(new Date(at))
+    expect(await book('2026-11-23T10:15:00Z')).toEqual(['STORE_CLOSED']) // not aligned
+    expect(await book('2026-11-23T07:00:00Z')).toEqual(['STORE_CLOSED']) // before opening
+    expect(await book('2026-11-28T10:00:00Z')).toEqual(['STORE_CLOSED']) // Saturday
+    expect(await book('2026-11-20T10:00:00Z')).toEqual(['STORE_CLOSED']) // the past
     expect(await testDb.db.selectFrom('pickup_slot_booking').where('store_id', '=', storeId).execute()).toEqual([])
   })
 
   it('gives a place back, never below zero', async () => {
-    const row = await store()
-    await inTransaction(testDb.db, (trx) => bookPickupSlot(trx, row, slotStart, NOW))
+    expect(await checkoutAt(slotStart)).toEqual([])
     expect(await booked()).toBe(1)
     expect(await inTransaction(testDb.db, (trx) => releasePickupSlot(trx, storeId, slotStart))).toBe(true)
     expect(await inTransaction(testDb.db, (trx) => releasePickupSlot(trx, storeId, slotStart))).toBe(false)

@@ -176,4 +176,25 @@ describe('returns in any store', () => {
       .executeTakeFirstOrThrow()
     expect(returns.n).toBe('0')
   })
+
+  it('asks an admin to name the store, and answers NOT_FOUND for an order that does not exist', async () => {
+    const admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+    const orderId = await collectedOrder('AT_PICKUP', 1)
+    const lines = [{ sku: variant.sku, quantity: 1 }]
+    const nowhere = await api.gql(RETURN, { input: { orderId, lines, refundTo: 'CASH' } }, { token: admin })
+    expect(nowhere.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const ghost = globalId('Order', '00000000-0000-4000-8000-000000000000')
+    const unknown = await api.gql(
+      RETURN,
+      { input: { orderId: ghost, lines, refundTo: 'CASH' } },
+      { token: rivoliManager },
+    )
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', typename: 'Order' })
+    const returns = await testDb.db
+      .selectFrom('order_return')
+      .select('id')
+      .where('order_id', '=', rawId(orderId))
+      .execute()
+    expect(returns).toEqual([])
+  })
 })

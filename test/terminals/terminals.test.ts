@@ -103,4 +103,21 @@ describe('POS terminals', () => {
     const after = await api.gql(QUEUE, { storeId: rivoli.gid }, { token: terminalKey })
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
   })
+
+  it('answer NOT_FOUND, changing nothing, for a store or terminal that does not exist', async () => {
+    const admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+    const ghost = '00000000-0000-4000-8000-000000000000'
+    const before = await testDb.db.selectFrom('pos_terminal').select('id').execute()
+    const inNowhere = await register(admin, globalId('Store', ghost))
+    expect(inNowhere.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', typename: 'Store', id: ghost })
+    const revoke = await api.gql(REVOKE, { input: { terminalId: globalId('PosTerminal', ghost) } }, { token: admin })
+    expect(revoke.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', typename: 'PosTerminal', id: ghost })
+    const update = await api.gql(
+      `mutation($input: PosTerminalUpdateInput!) { posTerminalUpdate(input: $input) { terminal { id } } }`,
+      { input: { terminalId: globalId('PosTerminal', ghost), readerId: 'tmr_ghost' } },
+      { token: admin },
+    )
+    expect(update.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', typename: 'PosTerminal', id: ghost })
+    expect(await testDb.db.selectFrom('pos_terminal').select('id').execute()).toEqual(before)
+  })
 })

@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { etag } from 'hono/etag'
 import { secureHeaders } from 'hono/secure-headers'
-import { BOARD_SCRIPT } from './staff-board.client.js'
+import { BOARD_SCRIPT } from './board-script.generated.js'
 import { renderBoardPage } from './staff-board.page.js'
 import { BOARD_STYLES } from './staff-board.styles.js'
 

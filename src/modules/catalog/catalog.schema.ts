@@ -4,11 +4,11 @@ import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { includedTaxMinor } from '../shared/money.js'
 import { Money } from '../shared/money.schema.js'
-import * as catalogRepository from './catalog.repository.js'
+import * as catalog from './catalog.service.js'
 
 export const Category = builder.loadableNode('Category', {
   id: { resolve: (category: CategoryRow) => category.id },
-  load: (ids: string[], context) => catalogRepository.findCategoriesByIds(context.db, ids),
+  load: (ids: string[], context) => catalog.findCategoriesByIds(context.db, ids),
   sort: (category) => category.id,
   fields: (t) => ({
     slug: t.exposeString('slug'),
@@ -18,13 +18,13 @@ export const Category = builder.loadableNode('Category', {
 
 export const Product = builder.loadableNodeRef('Product', {
   id: { resolve: (product: ProductRow) => product.id },
-  load: (ids: string[], context) => catalogRepository.findProductsByIds(context.db, ids),
+  load: (ids: string[], context) => catalog.findProductsByIds(context.db, ids),
   sort: (product) => product.id,
 })
 
 export const Variant = builder.loadableNodeRef('Variant', {
   id: { resolve: (variant: VariantRow) => variant.id },
-  load: (ids: string[], context) => catalogRepository.findVariantsByIds(context.db, ids),
+  load: (ids: string[], context) => catalog.findVariantsByIds(context.db, ids),
   sort: (variant) => variant.id,
 })
 
@@ -42,7 +42,7 @@ Product.implement({
       type: Variant,
       description: 'The variants on sale, in display order.',
       load: async (productIds: string[], context) => {
-        const variants = await catalogRepository.findActiveVariantsByProductIds(context.db, productIds)
+        const variants = await catalog.findActiveVariantsByProductIds(context.db, productIds)
         return productIds.map((id) => variants.filter((variant) => variant.product_id === id))
       },
       resolve: (product) => product.id,
@@ -94,7 +94,7 @@ builder.queryFields((t) => ({
       resolveCursorConnection<Promise<ProductRow[]>>(
         { args, toCursor: (product: ProductRow) => product.slug, defaultSize: 20, maxSize: MAX_PAGE },
         async ({ before, after, limit, inverted }) => {
-          const rows = await catalogRepository.findProductsPage(context.db, {
+          const rows = await catalog.findProductsPage(context.db, {
             search: args.query?.trim() || null,
             categoryId: args.categoryId?.id ?? null,
             afterSlug: after ?? null,
@@ -116,12 +116,12 @@ builder.queryFields((t) => ({
       .refine((args) => (args.id == null) !== (args.slug == null), { message: 'Give exactly one of id or slug.' }),
     resolve: async (_root, args, context) => {
       if (args.id) return args.id.id
-      const product = await catalogRepository.findProductBySlug(context.db, args.slug ?? '')
+      const product = await catalog.findProductBySlug(context.db, args.slug ?? '')
       return product ?? null
     },
   }),
   categories: t.field({
     type: [Category],
-    resolve: (_root, _args, context) => catalogRepository.findAllCategories(context.db),
+    resolve: (_root, _args, context) => catalog.findAllCategories(context.db),
   }),
 }))

@@ -37,17 +37,16 @@ export const WRITE_BATCHES_IN_FLIGHT = 2
 /**
  * A whole checkout written at once: close the cart if it is still the version read; reserve
  * every line or none; take a place in the slot and the store's next order number; write the
- * order, its lines, history, ledger rows and outbox events (comptoir_place_orders, migration
- * 0011). A short line or a full slot leaves no trace.
+ * order, its lines, history, ledger rows and outbox events (comptoir_place_orders and the rules
+ * it calls, checkout-rules.v1.sql.ts). A short line or a full slot leaves no trace.
  *
  * Why batched: the stock row of a hot SKU, the slot and the store's counter are shared by every
  * checkout of the store and stay locked until commit. Checkouts that arrive while others are
  * being written go together in the next statement, run on its own (autocommit): one round trip
  * and one commit for all of them, locks held only inside the server, and at most
  * WRITE_BATCHES_IN_FLIGHT transactions of a pool contending for those rows instead of one per
- * request. Inside a transaction the write joins it, alone. The rules are those of
- * moveIfFree('RESERVE'), bookSlot and nextOrderSequence; the checkout concurrency tests hold the
- * function to them.
+ * request. Inside a transaction the write joins it, alone: the held-cart checkout writes its
+ * order this way, so both paths apply the same rules (test/checkout/checkout-paths.test.ts).
  */
 export const writeCheckout: (db: Db, write: CheckoutWrite) => Promise<CheckoutWriteResult> = batchedPerDatabase(
   writeCheckoutBatch,

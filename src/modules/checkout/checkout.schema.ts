@@ -1,19 +1,15 @@
 import { z } from 'zod'
+import type { Viewer } from '../../auth/viewer.js'
 import { builder } from '../../graphql/builder.js'
-import type { GraphQLContext } from '../../graphql/context.js'
 import { UserError } from '../../graphql/user-errors.js'
 import { Cart, cartCredentials } from '../carts/cart.schema.js'
-import { findCartViews } from '../carts/cart.service.js'
-import { InsufficientStockError } from '../inventory/inventory.errors.js'
 import type { OrderView } from '../orders/order.js'
 import { Order } from '../orders/order.schema.js'
-import { findOrderViews } from '../orders/order.service.js'
 import { placerSeesOrder } from '../orders/order-access.js'
-import { ensureOnlineAuthorization } from '../payments/payment.service.js'
-import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
+import type { UserErrorEntry } from '../shared/business-error.js'
 import { Store } from '../stores/store.schema.js'
-import { findStore, findStoresPage, type StoreView } from '../stores/store.service.js'
-import { placeOrder } from './checkout.service.js'
+import type { StoreView } from '../stores/store.service.js'
+import { type CheckoutOutcome, checkoutCart } from './place-order.service.js'
 
 const CheckoutPaymentMode = builder.enumType('CheckoutPaymentMode', { values: ['ONLINE', 'AT_PICKUP'] as const })
 
@@ -87,20 +83,22 @@ const CheckoutPlaceOrderPayload = builder.objectRef<CheckoutPayload>('CheckoutPl
   }),
 })
 
-const ALTERNATIVES = 3
-
-/** The nearest other stores with every line of the cart in stock. */
-async function alternativeStores(context: GraphQLContext, cartId: string, storeId: string): Promise<StoreView[]> {
-  const [cart, store] = await Promise.all([findCartViews(context.db, [cartId]), findStore(context.db, storeId)])
-  if (!cart[0] || !store) return []
-  const candidates = await findStoresPage(context.db, {
-    near: { latitude: store.latitude, longitude: store.longitude },
-    radiusKm: null,
-    availableFor: cart[0].lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),
-    limit: 50,
-    offset: 0,
-  })
-  return candidates.filter((candidate) => candidate.canFulfill && candidate.id !== storeId).slice(0, ALTERNATIVES)
+/** The outcome as the mutation answers it: the pickup code only for the shopper who placed the order. */
+function payloadOf(outcome: CheckoutOutcome, viewer: Viewer): CheckoutPayload {
+  if (outcome.kind === 'REFUSED') {
+    const { refusal, alternativeStores } = outcome
+    return { orderId: null, pickupCode: null, clientSecret: null, alternativeStores, userErrors: refusal.userErrors() }
+  }
+  const { placed, clientSecret, paymentRefused } = outcome
+  return {
+    orderId: placed.orderId,
+    // Paid online, the order may have moved on with its payment: then it is read afresh.
+    placed: placed.order?.payment_mode === 'ONLINE' ? null : placed.order,
+    pickupCode: placed.order && placerSeesOrder(placed.order, viewer) ? placed.pickupCode : null,
+    clientSecret,
+    alternativeStores: [],
+    userErrors: paymentRefused?.userErrors() ?? [],
+  }
 }
 
 builder.mutationFields((t) => ({
@@ -108,57 +106,19 @@ builder.mutationFields((t) => ({
     type: CheckoutPlaceOrderPayload,
     args: { input: t.arg({ type: CheckoutPlaceOrderInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const cartId = input.cartId.id
-      const storeId = input.storeId.id
-      try {
-        const placed = await placeOrder(context.db, {
-          cartId,
-          credentials: cartCredentials(context),
-          storeId,
-          pickupSlotStart: input.pickupSlotStart,
-          paymentMode: input.paymentMode,
-          idempotencyKey: input.idempotencyKey,
-          contactEmail: input.email ?? null,
-          now: context.now,
-          paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
-          secrets: context.pickupSecrets,
-        })
-        const placedResult = {
-          orderId: placed.orderId,
-          // Paid online, the order may move on with its payment below: then it is read afresh.
-          placed: input.paymentMode === 'ONLINE' ? null : placed.order,
-          pickupCode: placed.order && placerSeesOrder(placed.order, context.viewer) ? placed.pickupCode : null,
-          alternativeStores: [],
-        }
-        if (input.paymentMode !== 'ONLINE') return { ...placedResult, clientSecret: null, userErrors: [] }
-        // After the commit: no network call is ever made while stock rows are locked.
-        const [order] = placed.order ? [placed.order] : await findOrderViews(context.db, [placed.orderId])
-        if (!order) throw new Error(`order ${placed.orderId} vanished after checkout`)
-        try {
-          const { clientSecret } = await ensureOnlineAuthorization(
-            context.db,
-            context.payments.online,
-            order,
-            context.now,
-          )
-          return { ...placedResult, clientSecret, userErrors: [] }
-        } catch (error) {
-          // The order exists and holds its stock until the payment timeout; the same key retries.
-          if (!(error instanceof BusinessError)) throw error
-          return { ...placedResult, clientSecret: null, userErrors: error.userErrors() }
-        }
-      } catch (error) {
-        if (!(error instanceof BusinessError)) throw error
-        const alternatives =
-          error instanceof InsufficientStockError ? await alternativeStores(context, cartId, storeId) : []
-        return {
-          orderId: null,
-          pickupCode: null,
-          clientSecret: null,
-          alternativeStores: alternatives,
-          userErrors: error.userErrors(),
-        }
+      const request = {
+        cartId: input.cartId.id,
+        credentials: cartCredentials(context),
+        storeId: input.storeId.id,
+        pickupSlotStart: input.pickupSlotStart,
+        paymentMode: input.paymentMode,
+        idempotencyKey: input.idempotencyKey,
+        contactEmail: input.email ?? null,
+        now: context.now,
+        paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
+        secrets: context.pickupSecrets,
       }
+      return payloadOf(await checkoutCart(context.db, request, context.payments.online), context.viewer)
     },
   }),
 }))

@@ -4,8 +4,7 @@ import { Channel } from '../carts/cart.schema.js'
 import { Order } from '../orders/order.schema.js'
 import { Store } from '../stores/store.schema.js'
 import { Customer } from './customer.schema.js'
-import { findTimeline, lookupCustomers } from './customer.service.js'
-import type { TimelineRow } from './timeline.repository.js'
+import { findTimeline, lookupCustomers, type TimelineRow } from './customer.service.js'
 
 const TimelineKind = builder.enumType('TimelineKind', { values: ['CART', 'ORDER', 'RETURN'] as const })
 

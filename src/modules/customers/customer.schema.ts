@@ -1,17 +1,16 @@
 import { z } from 'zod'
-import type { CustomerRow } from '../../db/database.js'
-import { inTransaction, type Trx } from '../../db/transaction.js'
+import type { CustomerRow, Channel as SalesChannel } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import type { CartView } from '../carts/cart.js'
 import { Cart, Channel, cartCredentials } from '../carts/cart.schema.js'
 import { findActiveCartsOfCustomers } from '../carts/cart.service.js'
-import { attachCartToCustomer } from '../carts/cart-merge.service.js'
 import { cartViewAfterChange } from '../carts/cart-mutations.schema.js'
 import { sessionTokenFields } from '../sessions/session.schema.js'
-import { type SessionTokens, startSession } from '../sessions/session.service.js'
-import { authenticateCustomer, createCustomer, findCustomersByIds, prepareSignUp } from './customer.service.js'
+import type { SessionTokens } from '../sessions/session.service.js'
+import { findCustomersByIds } from './customer.service.js'
+import { type SignedIn, signInCustomer, signUpCustomer } from './customer-session.service.js'
 
 export const Customer = builder.loadableNode('Customer', {
   id: { resolve: (customer: CustomerRow) => customer.id },
@@ -93,29 +92,19 @@ const CustomerSignInInput = builder.inputType('CustomerSignInInput', {
   }),
 })
 
-type CartBroughtAlong = { cartId: string | null; channel: 'WEB' | 'APP' | 'KIOSK' | 'POS' | null }
-
-/** The customer's active cart id after attaching the cart brought to sign-in, if any. */
-async function attachBroughtCart(trx: Trx, context: GraphQLContext, customerId: string, cart: CartBroughtAlong) {
-  if (!cart.cartId) return (await findActiveCartsOfCustomers(trx, [customerId]))[0]?.id ?? null
-  return attachCartToCustomer(trx, {
-    cartId: cart.cartId,
-    credentials: cartCredentials(context),
-    customerId,
-    channel: cart.channel,
-  })
+/** The cart brought along, proven by the request's cart token. */
+function broughtCart(
+  context: GraphQLContext,
+  input: { cartId?: { id: string } | null; channel?: SalesChannel | null },
+) {
+  return { cartId: input.cartId?.id ?? null, channel: input.channel ?? null, credentials: cartCredentials(context) }
 }
 
-async function signedInPayload(context: GraphQLContext, customer: CustomerRow, activeCartId: string | null) {
+async function signedInPayload(context: GraphQLContext, { activeCartId, ...signedIn }: SignedIn) {
   // From here on the request acts as the customer it has just proven to be, so the payload's
   // customer and cart resolve under the same rules as any later request with the token.
-  context.viewer = { kind: 'customer', customerId: customer.id }
-  const tokens = await startSession(context.db, context.accessTokens, { kind: 'customer', customerId: customer.id })
-  return {
-    customer,
-    ...tokens,
-    cart: activeCartId ? await cartViewAfterChange(context, activeCartId) : null,
-  }
+  context.viewer = { kind: 'customer', customerId: signedIn.customer.id }
+  return { ...signedIn, cart: activeCartId ? await cartViewAfterChange(context, activeCartId) : null }
 }
 
 builder.mutationFields((t) => ({
@@ -124,18 +113,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CustomerSignUpInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const prepared = await prepareSignUp(input)
-        const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
-        // One transaction: a cart that cannot be attached leaves no half-made account behind.
-        const { customer, activeCartId } = await inTransaction(context.db, async (trx) => {
-          const created = await createCustomer(trx, {
-            ...prepared,
-            name: input.name.trim(),
-            phone: input.phone?.trim() ?? null,
-          })
-          return { customer: created, activeCartId: await attachBroughtCart(trx, context, created.id, cart) }
+        const signedIn = await signUpCustomer(context, {
+          email: input.email,
+          password: input.password,
+          name: input.name.trim(),
+          phone: input.phone?.trim() ?? null,
+          cart: broughtCart(context, input),
         })
-        return signedInPayload(context, customer, activeCartId)
+        return signedInPayload(context, signedIn)
       }),
   }),
   customerSignIn: t.field({
@@ -143,12 +128,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CustomerSignInInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
-        const customer = await authenticateCustomer(context.db, input.email, input.password, context.attempts)
-        const cart = { cartId: input.cartId?.id ?? null, channel: input.channel ?? null }
-        const activeCartId = await inTransaction(context.db, (trx) =>
-          attachBroughtCart(trx, context, customer.id, cart),
-        )
-        return signedInPayload(context, customer, activeCartId)
+        const signedIn = await signInCustomer(context, {
+          email: input.email,
+          password: input.password,
+          cart: broughtCart(context, input),
+        })
+        return signedInPayload(context, signedIn)
       }),
   }),
 }))

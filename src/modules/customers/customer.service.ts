@@ -10,6 +10,8 @@ import * as customerRepository from './customer.repository.js'
 import { passwordWeakness } from './password-policy.js'
 import * as timelineRepository from './timeline.repository.js'
 
+export type { TimelineRow } from './timeline.repository.js'
+
 const emailSchema = z.email().max(254)
 
 export function normaliseEmail(email: string): string {

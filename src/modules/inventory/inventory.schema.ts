@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { InventoryLevelRow, VariantRow } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
@@ -11,6 +10,7 @@ import { findStore, findStoresPage } from '../stores/store.service.js'
 import { CartLineInput } from './cart-line-input.schema.js'
 import { type Availability as AvailabilityValue, availabilityOf, availableQuantity, levelKey } from './inventory.js'
 import * as inventoryService from './inventory.service.js'
+import { correctStock, receiveDelivery } from './stock-change.service.js'
 
 const StockStatus = builder.enumType('StockStatus', { values: ['IN_STOCK', 'LOW_STOCK', 'OUT_OF_STOCK'] as const })
 
@@ -168,41 +168,31 @@ builder.mutationFields((t) => ({
     description: 'Staff of the store: book a delivery into on-hand stock.',
     args: { input: t.arg({ type: InventoryReceiveInput, required: true }) },
     authScopes: (_root, args) => ({ staffOfStore: args.input.storeId.id }),
-    resolve: async (_root, { input }, context) => {
-      const storeId = input.storeId.id
-      if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
-      return withUserErrors(async () => ({
-        levels: await inTransaction(context.db, (trx) =>
-          inventoryService.receiveStock(trx, {
-            storeId,
-            lines: input.lines.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity })),
-            reference: input.reference ?? null,
-            actor: actorOf(context.viewer),
-          }),
-        ),
-      }))
-    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => ({
+        levels: await receiveDelivery(context.db, {
+          storeId: input.storeId.id,
+          lines: input.lines.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity })),
+          reference: input.reference ?? null,
+          actor: actorOf(context.viewer),
+        }),
+      })),
   }),
   inventoryAdjust: t.field({
     type: InventoryAdjustPayload,
     description: 'Staff of the store: correct on-hand stock after a count, damage or loss.',
     args: { input: t.arg({ type: InventoryAdjustInput, required: true }) },
     authScopes: (_root, args) => ({ staffOfStore: args.input.storeId.id }),
-    resolve: async (_root, { input }, context) => {
-      const storeId = input.storeId.id
-      if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
-      return withUserErrors(async () => ({
-        level: await inTransaction(context.db, (trx) =>
-          inventoryService.adjustStock(trx, {
-            storeId,
-            variantId: input.variantId.id,
-            delta: input.delta,
-            reason: input.reason,
-            note: input.note ?? null,
-            actor: actorOf(context.viewer),
-          }),
-        ),
-      }))
-    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => ({
+        level: await correctStock(context.db, {
+          storeId: input.storeId.id,
+          variantId: input.variantId.id,
+          delta: input.delta,
+          reason: input.reason,
+          note: input.note ?? null,
+          actor: actorOf(context.viewer),
+        }),
+      })),
   }),
 }))

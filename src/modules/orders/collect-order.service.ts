@@ -9,6 +9,7 @@ import type { AppPayments } from '../payments/payment-setup.js'
 import { claimHandOver, endHandOverClaim, releaseHandOver } from './handover-claim.service.js'
 import { InvalidTransitionError } from './order.errors.js'
 import { checkPickupProof, handOverOrder, lockOrder, type PickupProof } from './order.service.js'
+import { canHandOver } from './order-state.js'
 import type { OrderActor } from './order-transition.js'
 
 /** How the customer pays at the counter, for an order paid at pickup. */
@@ -47,8 +48,8 @@ export async function collectOrder(deps: CollectDependencies, request: CollectRe
   const { order, now } = request
   await checkPickupProof(db, order, request.proof, deps.pickupSecrets)
   // No money is taken for an order that cannot be handed over yet.
-  if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
-  const claimId = await claimHandOver(db, order.id, now)
+  if (!canHandOver(order, request.actor.type)) throw new InvalidTransitionError(order.status, 'COLLECTED')
+  const claimId = await claimHandOver(db, { orderId: order.id, actor: request.actor, now })
   try {
     const cardTaken = await takeMoneyOutsideLocks(deps, request)
     if (cardTaken === 'WAITING_FOR_CARD') throw new PaymentPendingError()

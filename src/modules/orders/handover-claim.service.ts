@@ -4,6 +4,8 @@ import { inTransaction, type Trx } from '../../db/transaction.js'
 import * as claimRepository from './handover-claim.repository.js'
 import { HandOverInProgressError, InvalidTransitionError } from './order.errors.js'
 import * as orderRepository from './order.repository.js'
+import { canHandOver } from './order-state.js'
+import type { OrderActor } from './order-transition.js'
 
 /**
  * A claim this old belongs to a request that died between taking the money and handing over: it
@@ -18,11 +20,14 @@ const staleBefore = (now: Date) => new Date(now.getTime() - HANDOVER_CLAIM_TTL_M
  * holds the order's lock only for the mark: the money is then taken with no lock held, while a
  * second collect, a cancellation and the expiry timer see the claim and stay away.
  */
-export async function claimHandOver(db: Db, orderId: string, now: Date): Promise<string> {
+export async function claimHandOver(
+  db: Db,
+  { orderId, actor, now }: { orderId: string; actor: OrderActor; now: Date },
+): Promise<string> {
   return inTransaction(db, async (trx) => {
     const order = await orderRepository.lockOrder(trx, orderId)
     if (!order) throw new Error(`order ${orderId} vanished before its hand-over`)
-    if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
+    if (!canHandOver(order, actor.type)) throw new InvalidTransitionError(order.status, 'COLLECTED')
     const claimId = randomUUID()
     if (!(await claimRepository.insertClaim(trx, { orderId, claimId, at: now }, staleBefore(now)))) {
       throw new HandOverInProgressError()

@@ -3,8 +3,35 @@ import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
 import { findCartRow } from '../carts/cart.service.js'
 import { type CartCredentials, grantCartAccess } from '../carts/cart-access.js'
+import { NotFoundError } from '../shared/not-found.js'
+import * as orderRepository from './order.repository.js'
+import type { OrderActor } from './order-transition.js'
 
 export type OrderGrant = 'SHOPPER' | 'STAFF'
+
+/**
+ * The order as the caller may see it (as its shopper, as staff of its store, or either), or
+ * NotFoundError: staff of other stores learn nothing either.
+ */
+export async function findOrderAs(
+  db: Db,
+  orderId: string,
+  credentials: CartCredentials,
+  as: OrderGrant | 'ANY',
+): Promise<SalesOrderRow> {
+  const [order] = await orderRepository.findOrdersByIds(db, [orderId])
+  const grant = order ? await grantOrderAccess(db, order, credentials) : null
+  if (!order || !grant || (as !== 'ANY' && grant !== as)) throw new NotFoundError('Order', orderId)
+  return order
+}
+
+/** Who the order's history names for a change by this caller; a guest with a cart token is its shopper. */
+export function orderActorOf(viewer: Viewer): OrderActor {
+  if (viewer.kind === 'staff') return { type: 'STAFF', id: viewer.staffId }
+  if (viewer.kind === 'terminal') return { type: 'TERMINAL', id: viewer.terminalId }
+  if (viewer.kind === 'customer') return { type: 'CUSTOMER', id: viewer.customerId }
+  return { type: 'CUSTOMER', id: null }
+}
 
 /**
  * The shopper reaches an order as its customer, or (a guest) with a token of the cart it came

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import { eventInsert, eventRow, recordEvent } from '../events/event.service.js'
+import { eventRow, recordEvent } from '../events/event.service.js'
 
 /** The event of an order becoming ready for pickup (transitions are typed by their new status). */
 export const ORDER_READY_EVENT = `order.${'READY_FOR_PICKUP'.toLowerCase()}`
@@ -8,11 +8,6 @@ export const ORDER_READY_EVENT = `order.${'READY_FOR_PICKUP'.toLowerCase()}`
 /** Every change of an order, for its shopper's screen and for the store's board (ids only). */
 export function recordOrderEvent(trx: Trx, event: OrderEvent): Promise<string> {
   return recordEvent(trx, outboxEventOf(event))
-}
-
-/** recordOrderEvent as an INSERT not yet run, to be written with other rows in one statement. */
-export function orderEventInsert(trx: Trx, event: OrderEvent) {
-  return eventInsert(trx, outboxEventOf(event))
 }
 
 /** recordOrderEvent as the columns of its outbox row. */

@@ -1,26 +1,17 @@
 import { z } from 'zod'
 import type { SalesOrderRow } from '../../db/database.js'
-import { inTransaction, type Trx } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
-import { notFound } from '../../graphql/errors.js'
 import { pickupPassInput, quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { cartCredentials } from '../carts/cart.schema.js'
-import { settleCancelledOrder } from '../payments/payment.service.js'
 import { PosPaymentInput, parsePosPayment } from '../pos/pos-payment.schema.js'
+import { cancelOrderOnRequest } from './cancel-order.service.js'
 import { collectOrder } from './collect-order.service.js'
 import { Order } from './order.schema.js'
-import {
-  cancelOrder,
-  findOrderViews,
-  lockOrder,
-  markArrived,
-  markReady,
-  type PickupProof,
-  startPreparing,
-} from './order.service.js'
-import { grantOrderAccess } from './order-access.js'
+import type { PickupProof } from './order.service.js'
+import { findOrderAs, type OrderGrant, orderActorOf } from './order-access.js'
+import { announceArrival, markOrderReady, startPreparingOrder } from './order-progress.service.js'
 import type { OrderActor } from './order-transition.js'
 
 const OrderPayload = builder.objectRef<Payload<{ orderId: string }>>('OrderPayload').implement({
@@ -31,39 +22,17 @@ const OrderPayload = builder.objectRef<Payload<{ orderId: string }>>('OrderPaylo
   }),
 })
 
-function actorOf(context: GraphQLContext): OrderActor {
-  const viewer = context.viewer
-  if (viewer.kind === 'staff') return { type: 'STAFF', id: viewer.staffId }
-  if (viewer.kind === 'terminal') return { type: 'TERMINAL', id: viewer.terminalId }
-  if (viewer.kind === 'customer') return { type: 'CUSTOMER', id: viewer.customerId }
-  return { type: 'CUSTOMER', id: null }
-}
-
-/** The order as the caller may see it, or NOT_FOUND: staff of other stores learn nothing either. */
-async function orderFor(
+/** Runs one order use case for the caller, who must see the order as `as`; NOT_FOUND otherwise. */
+function forOrder(
   context: GraphQLContext,
   orderId: string,
-  as: 'SHOPPER' | 'STAFF' | 'ANY',
-): Promise<SalesOrderRow> {
-  const [order] = await findOrderViews(context.db, [orderId])
-  const grant = order ? await grantOrderAccess(context.db, order, cartCredentials(context)) : null
-  if (!order || !grant || (as !== 'ANY' && grant !== as)) throw notFound('Order', orderId)
-  return order
-}
-
-/** Locks the order and applies one change, in one transaction with its stock and its event. */
-function changeOrder(
-  context: GraphQLContext,
-  orderId: string,
-  change: (trx: Trx, order: SalesOrderRow) => Promise<void>,
+  as: OrderGrant | 'ANY',
+  useCase: (order: SalesOrderRow, actor: OrderActor) => Promise<void>,
 ) {
   return withUserErrors(async () => {
-    await inTransaction(context.db, async (trx) => {
-      const order = await lockOrder(trx, orderId)
-      if (!order) throw notFound('Order', orderId)
-      await change(trx, order)
-    })
-    return { orderId }
+    const order = await findOrderAs(context.db, orderId, cartCredentials(context), as)
+    await useCase(order, orderActorOf(context.viewer))
+    return { orderId: order.id }
   })
 }
 
@@ -130,25 +99,20 @@ builder.mutationFields((t) => ({
     type: OrderPayload,
     description: 'The shopper, before preparation starts; staff of the store, until collection.',
     args: { input: t.arg({ type: OrderCancelInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      const orderId = input.orderId.id
-      await orderFor(context, orderId, 'ANY')
-      const result = await changeOrder(context, orderId, (trx, order) =>
-        cancelOrder(trx, order, { actor: actorOf(context), now: context.now, reason: input.reason ?? null }),
-      )
-      // The authorisation is voided (or the capture refunded) once the cancellation has committed.
-      if (result.userErrors.length === 0) {
-        await settleCancelledOrder(context.db, context.payments.online, orderId, context.now, context.logger)
-      }
-      return result
-    },
+    resolve: (_root, { input }, context) =>
+      forOrder(context, input.orderId.id, 'ANY', (order, actor) =>
+        cancelOrderOnRequest(
+          { db: context.db, online: context.payments.online, logger: context.logger },
+          { orderId: order.id, actor, now: context.now, reason: input.reason ?? null },
+        ),
+      ),
   }),
   orderArrive: t.field({
     type: OrderPayload,
     description:
       '"I\'m here": the order moves to the top of the store\'s board, with the time the customer has waited.',
     args: { input: t.arg({ type: OrderArriveInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    resolve: (_root, { input }, context) => {
       const passOrderId = input.pickupPass ? context.pickupSecrets.verifyPickupPass(input.pickupPass) : null
       if (input.pickupPass && !passOrderId) {
         return {
@@ -157,61 +121,52 @@ builder.mutationFields((t) => ({
           ],
         }
       }
-      const orderId = passOrderId ?? input.orderId?.id ?? ''
       // A scanned pass is accepted from the store's own staff or kiosk; an order id from its shopper too.
-      await orderFor(context, orderId, passOrderId ? 'STAFF' : 'ANY')
-      return changeOrder(context, orderId, (trx, order) => markArrived(trx, order, context.now))
+      return forOrder(context, passOrderId ?? input.orderId?.id ?? '', passOrderId ? 'STAFF' : 'ANY', (order) =>
+        announceArrival(context.db, { orderId: order.id, now: context.now }),
+      )
     },
   }),
   orderStartPreparing: t.field({
     type: OrderPayload,
     args: { input: t.arg({ type: OrderIdInput('OrderStartPreparingInput'), required: true }) },
     authScopes: { staff: true },
-    resolve: async (_root, { input }, context) => {
-      const orderId = input.orderId.id
-      await orderFor(context, orderId, 'STAFF')
-      return changeOrder(context, orderId, (trx, order) =>
-        startPreparing(trx, order, { actor: actorOf(context), now: context.now }),
-      )
-    },
+    resolve: (_root, { input }, context) =>
+      forOrder(context, input.orderId.id, 'STAFF', (order, actor) =>
+        startPreparingOrder(context.db, { orderId: order.id, actor, now: context.now }),
+      ),
   }),
   orderMarkReady: t.field({
     type: OrderPayload,
     args: { input: t.arg({ type: OrderMarkReadyInput, required: true }) },
     authScopes: { staff: true },
-    resolve: async (_root, { input }, context) => {
-      const orderId = input.orderId.id
-      await orderFor(context, orderId, 'STAFF')
-      return changeOrder(context, orderId, (trx, order) =>
-        markReady(trx, order, {
-          actor: actorOf(context),
+    resolve: (_root, { input }, context) =>
+      forOrder(context, input.orderId.id, 'STAFF', (order, actor) =>
+        markOrderReady(context.db, {
+          orderId: order.id,
+          actor,
           now: context.now,
           missing: input.missing ?? [],
           logger: context.logger,
         }),
-      )
-    },
+      ),
   }),
   orderCollect: t.field({
     type: OrderPayload,
     description: "Hand over: checks the shopper's code (or scanned pass) and consumes the reserved stock.",
     args: { input: t.arg({ type: OrderCollectInput, required: true }) },
     authScopes: { staff: true },
-    resolve: async (_root, { input }, context) => {
-      const order = await orderFor(context, input.orderId.id, 'STAFF')
-      const proof: PickupProof = input.pickupPass
-        ? { pickupPass: input.pickupPass }
-        : { pickupCode: input.pickupCode ?? '' }
-      const payment = input.payment
-        ? await parsePosPayment(context, input.payment, { storeId: order.store_id, currencyCode: order.currency_code })
-        : null
-      return withUserErrors(async () => {
+    resolve: (_root, { input }, context) =>
+      forOrder(context, input.orderId.id, 'STAFF', async (order, actor) => {
+        const proof: PickupProof = input.pickupPass
+          ? { pickupPass: input.pickupPass }
+          : { pickupCode: input.pickupCode ?? '' }
+        const sale = { storeId: order.store_id, currencyCode: order.currency_code }
+        const payment = input.payment ? await parsePosPayment(context, input.payment, sale) : null
         await collectOrder(
           { db: context.db, payments: context.payments, pickupSecrets: context.pickupSecrets },
-          { order, proof, payment, actor: actorOf(context), now: context.now },
+          { order, proof, payment, actor, now: context.now },
         )
-        return { orderId: order.id }
-      })
-    },
+      }),
   }),
 }))

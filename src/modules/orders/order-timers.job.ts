@@ -2,6 +2,7 @@ import type { Job } from '../../jobs/job.js'
 import { findOrdersWithLapsingAuthorisation } from '../payments/payment.service.js'
 import { isHandOverInProgress } from './handover-claim.service.js'
 import { cancelOrder, expireOrder, findOverdueOrders, lockOrder } from './order.service.js'
+import { canTransition } from './order-state.js'
 
 /** Per run: a backlog drains over a few runs instead of one long transaction. */
 const BATCH_SIZE = 200
@@ -29,8 +30,9 @@ export function orderTimersJob(): Job {
       let expired = 0
       for (const { id } of await findOverdueOrders(trx, 'READY_FOR_PICKUP', 'hold_until', now, BATCH_SIZE)) {
         const order = await lockOrder(trx, id)
+        if (!order || !canTransition(order.status, 'EXPIRED', order.channel, 'SYSTEM')) continue
         // An associate taking its money right now hands it over, or gives it back to the next run.
-        if (order?.status !== 'READY_FOR_PICKUP' || (await isHandOverInProgress(trx, id, now))) continue
+        if (await isHandOverInProgress(trx, id, now)) continue
         await expireOrder(trx, order, now)
         expired++
       }
@@ -38,9 +40,12 @@ export function orderTimersJob(): Job {
       let authorisationLapsing = 0
       for (const { id } of await findOrdersWithLapsingAuthorisation(trx, now, BATCH_SIZE)) {
         const order = await lockOrder(trx, id)
-        if (!order || (order.status === 'READY_FOR_PICKUP' && (await isHandOverInProgress(trx, id, now)))) continue
+        if (!order) continue
+        // The system expires a ready order and cancels an earlier one (the state table says which).
+        const expires = canTransition(order.status, 'EXPIRED', order.channel, 'SYSTEM')
+        if (expires && (await isHandOverInProgress(trx, id, now))) continue
         const system = { type: 'SYSTEM' as const, id: null }
-        if (order.status === 'READY_FOR_PICKUP') await expireOrder(trx, order, now)
+        if (expires) await expireOrder(trx, order, now)
         else await cancelOrder(trx, order, { actor: system, now, reason: 'card authorisation about to lapse' })
         authorisationLapsing++
       }

@@ -4,10 +4,10 @@ import type { StockActor } from '../inventory/inventory.service.js'
 import { InvalidTransitionError } from './order.errors.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
-import { canTransition } from './order-state.js'
+import { canTransition, type OrderActorType } from './order-state.js'
 
 export interface OrderActor {
-  type: 'CUSTOMER' | 'STAFF' | 'TERMINAL' | 'SYSTEM'
+  type: OrderActorType
   id: string | null
 }
 
@@ -16,8 +16,13 @@ export function stockActorOf(actor: OrderActor): StockActor {
   return { type: 'SYSTEM', id: null }
 }
 
+/** Refuses a move the state table does not give this actor, before anything has changed. */
+export function assertTransition(order: SalesOrderRow, to: OrderStatus, actor: OrderActor): void {
+  if (!canTransition(order.status, to, order.channel, actor.type)) throw new InvalidTransitionError(order.status, to)
+}
+
 /**
- * Moves a locked order to `to` if the transition table allows it, with its history row and
+ * Moves a locked order to `to` if the transition table allows it to this actor, with its history row and
  * outbox event; `effects` runs first, in the same transaction (stock, slot, timestamps).
  */
 export async function transitionOrder(
@@ -27,7 +32,7 @@ export async function transitionOrder(
   context: { actor: OrderActor; now: Date; note?: string | null },
   changes: Partial<SalesOrderRow> = {},
 ): Promise<void> {
-  if (!canTransition(order.status, to, order.channel)) throw new InvalidTransitionError(order.status, to)
+  assertTransition(order, to, context.actor)
   await orderRepository.updateOrder(trx, order.id, { ...changes, status: to })
   await orderRepository.insertStatusChange(trx, {
     orderId: order.id,

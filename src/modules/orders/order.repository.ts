@@ -50,17 +50,6 @@ export function findHistoryOfOrders(db: Db, orderIds: readonly string[]): Promis
   return db.selectFrom('order_status_change').selectAll().where('order_id', 'in', orderIds).orderBy('id').execute()
 }
 
-/** The next per-store order number. The counter row is locked until commit, so take it late. */
-export async function nextOrderSequence(trx: Trx, storeId: string): Promise<number> {
-  const row = await trx
-    .insertInto('store_order_counter')
-    .values({ store_id: storeId, last_number: 1 })
-    .onConflict((oc) => oc.column('store_id').doUpdateSet({ last_number: sql`store_order_counter.last_number + 1` }))
-    .returning('last_number')
-    .executeTakeFirstOrThrow()
-  return row.last_number
-}
-
 export interface NewOrder {
   id: string
   number: string

@@ -1,11 +1,12 @@
 import type { PickupSecrets } from '../../auth/pickup-secrets.js'
 import type { Db } from '../../db/create-db.js'
 import type { OrderLineRow, SalesOrderRow } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { settleOrderStock } from '../inventory/inventory.service.js'
 import { queueOrderReadyNotification } from '../notifications/notification.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
+import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
 import { assertNoHandOverInProgress } from './handover-claim.service.js'
 import {
@@ -19,8 +20,8 @@ import {
 import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
-import { CUSTOMER_CANCELLABLE } from './order-state.js'
-import { type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
+import { canAnnounceArrival, canHandOver } from './order-state.js'
+import { assertTransition, type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
 
 export const MAX_PICKUP_CODE_FAILURES = 5
 
@@ -36,6 +37,20 @@ export async function findOrderViews(db: Db, ids: readonly string[]): Promise<Or
     else linesByOrder.set(line.order_id, [line])
   }
   return orders.map((order) => ({ ...order, lines: linesByOrder.get(order.id) ?? [] }))
+}
+
+export function findOrderLines(db: Db, orderId: string): Promise<OrderLineRow[]> {
+  return orderRepository.findLinesOfOrders(db, [orderId])
+}
+
+/** The till sale recorded under an idempotency key in a store, if any. */
+export async function findCounterSaleByKey(db: Db, storeId: string, key: string): Promise<SalesOrderRow | null> {
+  return (await orderRepository.findPosSaleByKey(db, storeId, key)) ?? null
+}
+
+/** The order a cart was checked out into, if any (a cart becomes at most one order). */
+export function findOrderOfCart(db: Db, cartId: string): Promise<SalesOrderRow | undefined> {
+  return orderRepository.findOrderByCart(db, cartId)
 }
 
 export function findHistory(db: Db, orderIds: readonly string[]) {
@@ -61,6 +76,15 @@ export async function lockOrder(trx: Trx, orderId: string): Promise<SalesOrderRo
   return (await orderRepository.lockOrder(trx, orderId)) ?? null
 }
 
+/** Locks the order and applies one change, in one transaction with its stock and its event. */
+export function changeOrder<T>(db: Db, orderId: string, change: (trx: Trx, order: SalesOrderRow) => Promise<T>) {
+  return inTransaction(db, async (trx) => {
+    const order = await lockOrder(trx, orderId)
+    if (!order) throw new NotFoundError('Order', orderId)
+    return change(trx, order)
+  })
+}
+
 function stockLines(lines: OrderLineRow[]) {
   return lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index }))
 }
@@ -78,23 +102,13 @@ async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): 
   if (order.pickup_slot_start) await releasePickupSlot(trx, order.store_id, new Date(order.pickup_slot_start))
 }
 
-/**
- * Cancels a locked order and releases what it held. A customer may cancel only before the store
- * starts preparing; staff and the system until collection.
- */
+/** Cancels a locked order, if the state table lets this actor, and releases what it held. */
 export async function cancelOrder(
   trx: Trx,
   order: SalesOrderRow,
   context: { actor: OrderActor; now: Date; reason: string | null },
 ): Promise<void> {
-  // A sale at the till is the cashier's to abandon, not the shopper's whose card is on the reader.
-  const customerMayCancel = CUSTOMER_CANCELLABLE.includes(order.status) && order.channel !== 'POS'
-  if (context.actor.type === 'CUSTOMER' && !customerMayCancel) {
-    throw new InvalidTransitionError(order.status, 'CANCELLED')
-  }
-  if (order.status === 'CANCELLED' || order.status === 'COLLECTED' || order.status === 'EXPIRED') {
-    throw new InvalidTransitionError(order.status, 'CANCELLED')
-  }
+  assertTransition(order, 'CANCELLED', context.actor)
   // Only a ready order is ever handed over, so only then can its money be on the way.
   if (order.status === 'READY_FOR_PICKUP') await assertNoHandOverInProgress(trx, order.id, context.now)
   await releaseOrder(trx, order, context.actor)
@@ -113,7 +127,7 @@ export async function cancelOrder(
 /** Not collected within the store's hold period: back on the shelf. */
 export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
   const actor: OrderActor = { type: 'SYSTEM', id: null }
-  if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'EXPIRED')
+  assertTransition(order, 'EXPIRED', actor)
   await assertNoHandOverInProgress(trx, order.id, now)
   await releaseOrder(trx, order, actor)
   await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
@@ -137,7 +151,7 @@ export async function markReady(
   order: SalesOrderRow,
   context: { actor: OrderActor; now: Date; missing: { sku: string; quantity: number }[]; logger: Logger },
 ): Promise<void> {
-  if (order.status !== 'PREPARING') throw new InvalidTransitionError(order.status, 'READY_FOR_PICKUP')
+  assertTransition(order, 'READY_FOR_PICKUP', context.actor)
   const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
   const missingBySku = new Map<string, number>()
   for (const entry of context.missing) missingBySku.set(entry.sku, (missingBySku.get(entry.sku) ?? 0) + entry.quantity)
@@ -232,7 +246,7 @@ export async function handOverOrder(
   order: SalesOrderRow,
   context: { actor: OrderActor; now: Date },
 ): Promise<void> {
-  if (order.status !== 'READY_FOR_PICKUP') throw new InvalidTransitionError(order.status, 'COLLECTED')
+  if (!canHandOver(order, context.actor.type)) throw new InvalidTransitionError(order.status, 'COLLECTED')
   const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
   await settleOrderStock(trx, {
     storeId: order.store_id,
@@ -280,15 +294,12 @@ export async function findPickList(db: Db, storeId: string) {
   }))
 }
 
-/** States in which a customer can say they are at the store. */
-const ARRIVABLE: readonly SalesOrderRow['status'][] = ['PLACED', 'PREPARING', 'READY_FOR_PICKUP']
-
 /**
  * "I'm here": the order moves to the top of the store's board. Saying it twice keeps the first
  * time, so the wait shown is honest.
  */
 export async function markArrived(trx: Trx, order: SalesOrderRow, now: Date): Promise<void> {
-  if (!ARRIVABLE.includes(order.status)) throw new OrderClosedError()
+  if (!canAnnounceArrival(order.status)) throw new OrderClosedError()
   if (order.arrived_at) return
   await orderRepository.updateOrder(trx, order.id, { arrived_at: now })
   await recordOrderEvent(trx, { orderId: order.id, storeId: order.store_id, status: order.status, type: 'arrived' })

@@ -16,8 +16,3 @@ export function orderTotals(lines: readonly Pick<OrderLineRow, 'quantity' | 'uni
   }
   return { subtotalMinor, taxMinor, totalMinor: subtotalMinor }
 }
-
-/** Short enough to call out across a counter; unique within the store. */
-export function formatOrderNumber(sequence: number): string {
-  return String(sequence).padStart(4, '0')
-}

@@ -3,6 +3,7 @@ import type { Db } from '../../db/create-db.js'
 import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
+import { canTransition } from '../orders/order-state.js'
 import {
   InsufficientTenderError,
   PaymentFailedError,
@@ -105,7 +106,10 @@ export async function applyIntentStateInTransaction(
   const status = statusOfIntent(state)
   if (!order || order.status !== 'PENDING_PAYMENT') return
   // A till sale stays pending until the till captures the card and hands the goods over.
-  if ((status === 'AUTHORIZED' || status === 'CAPTURED') && order.channel !== 'POS')
+  if (
+    (status === 'AUTHORIZED' || status === 'CAPTURED') &&
+    canTransition(order.status, 'PLACED', order.channel, 'SYSTEM')
+  )
     await confirmPayment(trx, order, now)
   if (status === 'VOIDED') {
     await cancelOrder(trx, order, { actor: { type: 'SYSTEM', id: null }, now, reason: 'payment cancelled' })

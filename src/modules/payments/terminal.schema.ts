@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql'
 import { builder } from '../../graphql/builder.js'
 import { PaymentProviderUnavailableError } from './payment-provider.js'
-import { createTerminalConnectionToken } from './stripe.provider.js'
+import { createReaderConnectionToken } from './reader-connection.service.js'
 
 const TerminalConnectionToken = builder.objectRef<{ secret: string }>('TerminalConnectionToken').implement({
   fields: (t) => ({
@@ -15,13 +15,9 @@ builder.mutationFields((t) => ({
     description: 'Staff at a POS: a short-lived token for the Stripe Terminal SDK to reach the store’s reader.',
     authScopes: { staff: true },
     resolve: async (_root, _args, context) => {
-      if (!context.payments.stripe) {
-        throw new GraphQLError('Card readers need Stripe: set STRIPE_SECRET_KEY.', {
-          extensions: { code: 'NOT_CONFIGURED' },
-        })
-      }
+      let secret: string | null
       try {
-        return { secret: await createTerminalConnectionToken(context.payments.stripe.client) }
+        secret = await createReaderConnectionToken(context.payments)
       } catch (error) {
         if (error instanceof PaymentProviderUnavailableError) {
           throw new GraphQLError('Stripe cannot be reached; try again.', {
@@ -30,6 +26,12 @@ builder.mutationFields((t) => ({
         }
         throw error
       }
+      if (secret === null) {
+        throw new GraphQLError('Card readers need Stripe: set STRIPE_SECRET_KEY.', {
+          extensions: { code: 'NOT_CONFIGURED' },
+        })
+      }
+      return { secret }
     },
   }),
 }))

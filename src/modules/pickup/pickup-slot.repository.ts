@@ -32,27 +32,6 @@ export async function findBookingsForStores(
   return byStore
 }
 
-/**
- * Takes one place in a slot if fewer than `capacity` are booked; false when full. One upsert:
- * concurrent bookers of the same slot queue on its row, and each sees the count the previous
- * one committed, so a slot never holds more than its capacity.
- */
-export async function bookSlot(trx: Trx, storeId: string, slotStart: Date, capacity: number): Promise<boolean> {
-  if (capacity < 1) return false
-  const row = await trx
-    .insertInto('pickup_slot_booking')
-    .values({ store_id: storeId, slot_start: slotStart, booked: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['store_id', 'slot_start'])
-        .doUpdateSet({ booked: sql`pickup_slot_booking.booked + 1` })
-        .where('pickup_slot_booking.booked', '<', capacity),
-    )
-    .returning('booked')
-    .executeTakeFirst()
-  return row !== undefined
-}
-
 /** Gives one place back; never below zero. False when there was nothing to release. */
 export async function releaseSlot(trx: Trx, storeId: string, slotStart: Date): Promise<boolean> {
   const result = await trx

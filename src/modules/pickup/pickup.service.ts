@@ -16,8 +16,6 @@ export interface PickupSlotView extends PickupSlot {
   remaining: number
 }
 
-export type BookPickupSlotResult = 'BOOKED' | 'SLOT_FULL' | 'STORE_CLOSED'
-
 /**
  * The store's slots from `from` for `days` local days, with the places left in each. Only slots
  * a shopper could book now are listed (none past the MAX_BOOKING_DAYS window). One query.
@@ -66,23 +64,6 @@ export async function nextPickupSlots(
 /** The bookable slot of the store starting exactly at `slotStart`, or null; no I/O. */
 export function findPickupSlot(store: SlotStore, slotStart: Date, now: Date): PickupSlot | null {
   return findBookableSlot(slotRulesOf(store), slotStart, now)
-}
-
-/**
- * Takes a place in the slot starting at `slotStart`: STORE_CLOSED unless it is one of the
- * store's bookable slots (open, after preparation time, aligned, within MAX_BOOKING_DAYS),
- * SLOT_FULL at capacity. The upsert locks the slot's row until the caller's transaction ends.
- */
-export async function bookPickupSlot(
-  trx: Trx,
-  store: StoreRow,
-  slotStart: Date,
-  now: Date,
-): Promise<BookPickupSlotResult> {
-  const slot = findPickupSlot(store, slotStart, now)
-  if (!slot) return 'STORE_CLOSED'
-  const booked = await pickupSlotRepository.bookSlot(trx, store.id, slot.start, store.slot_capacity)
-  return booked ? 'BOOKED' : 'SLOT_FULL'
 }
 
 /** Gives back the place an order held (cancelled, expired); never below zero. Locks the slot's row. */

@@ -3,6 +3,7 @@ import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { cancelOrder, lockOrder } from '../orders/order.service.js'
+import { canTransition } from '../orders/order-state.js'
 import type { OrderActor } from '../orders/order-transition.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentFailedError, PaymentUnavailableError } from '../payments/payment.errors.js'
@@ -41,8 +42,12 @@ export async function finishCardSale(
   if (outcome === 'WAITING_FOR_CARD') return { orderId: sale.id, cardOnReader: true }
   const handedOver = await inTransaction(deps.db, async (trx) => {
     const locked = await lockOrder(trx, sale.id)
-    if (locked?.status === 'PENDING_PAYMENT') await completeCardSale(trx, locked, deps)
-    return locked?.status === 'PENDING_PAYMENT' || locked?.status === 'COLLECTED'
+    if (!locked) return false
+    if (!canTransition(locked.status, 'COLLECTED', locked.channel, deps.actor.type)) {
+      return locked.status === 'COLLECTED' // a retry of a sale already handed over
+    }
+    await completeCardSale(trx, locked, deps)
+    return true
   })
   // Abandoned by the payment timer while the card went through: the money goes back.
   if (!handedOver) {
@@ -55,8 +60,9 @@ export async function finishCardSale(
 async function abandonSale(deps: CardSaleDeps, saleId: string, reason: string): Promise<void> {
   await inTransaction(deps.db, async (trx) => {
     const locked = await lockOrder(trx, saleId)
-    if (locked?.status === 'PENDING_PAYMENT')
+    if (locked && canTransition(locked.status, 'CANCELLED', locked.channel, deps.actor.type)) {
       await cancelOrder(trx, locked, { actor: deps.actor, now: deps.now, reason })
+    }
   })
   await settleCancelledOrder(deps.db, deps.payments.online, saleId, deps.now, deps.logger)
 }

@@ -4,9 +4,10 @@ import type { OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
 import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
-import { formatOrderNumber, orderTotals } from '../orders/order.js'
-import * as orderRepository from '../orders/order.repository.js'
-import { recordOrderEvent } from '../orders/order-events.js'
+import { type NewOrder, numberNewOrder, recordNewOrder } from '../orders/new-order.service.js'
+import { orderTotals } from '../orders/order.js'
+import { findOrderLines } from '../orders/order.service.js'
+import { nextOrderNumber } from '../orders/order-number.service.js'
 import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
@@ -98,7 +99,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     tax_rate_bp: line.variant.tax_rate_bp,
   }))
   const status = input.settlement === 'NOW' ? 'COLLECTED' : 'PENDING_PAYMENT'
-  await orderRepository.insertOrder(trx, {
+  const order: NewOrder = {
     id: orderId,
     number: `~${orderId}`, // replaced below, once the store's counter is taken
     storeId: input.storeId,
@@ -115,17 +116,13 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     currencyCode: input.currencyCode,
     totals: orderTotals(snapshot),
     paymentDueAt: input.settlement === 'NOW' ? null : input.settlement.cardDueAt,
-  })
-  await orderRepository.insertLines(trx, snapshot)
-  await orderRepository.insertStatusChange(trx, {
-    orderId,
-    status,
-    actorType: input.actor.type,
-    actorId: input.actor.id,
+  }
+  await recordNewOrder(trx, order, snapshot, {
+    actor: input.actor,
     note: 'sold at the till',
     at: input.now,
+    eventType: 'pos_sale',
   })
-  await recordOrderEvent(trx, { orderId, storeId: input.storeId, status, type: 'pos_sale' })
   const stock = {
     storeId: input.storeId,
     orderId,
@@ -138,14 +135,8 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     })),
   }
   await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
-  const number = formatOrderNumber(await orderRepository.nextOrderSequence(trx, input.storeId))
-  await orderRepository.updateOrder(trx, orderId, {
-    number,
-    collected_at: input.settlement === 'NOW' ? input.now : null,
-  })
-  const sale = await orderRepository.lockOrder(trx, orderId)
-  if (!sale) throw new Error(`sale ${orderId} vanished inside its own transaction`)
-  return sale
+  const number = await nextOrderNumber(trx, input.storeId)
+  return numberNewOrder(trx, orderId, { number, collected_at: input.settlement === 'NOW' ? input.now : null })
 }
 
 /** The card went through: the reserved units leave the shelf (POS_SALE) and the goods are handed over. */
@@ -154,7 +145,7 @@ export async function completeCardSale(
   sale: SalesOrderRow,
   context: { actor: OrderActor; now: Date },
 ): Promise<void> {
-  const lines = await orderRepository.findLinesOfOrders(trx, [sale.id])
+  const lines = await findOrderLines(trx, sale.id)
   await settleOrderStock(trx, {
     storeId: sale.store_id,
     orderId: sale.id,
@@ -163,12 +154,4 @@ export async function completeCardSale(
     lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index })),
   })
   await transitionOrder(trx, sale, 'COLLECTED', { ...context, note: 'card accepted' }, { collected_at: context.now })
-}
-
-export function findCounterSaleByKey(db: Db, storeId: string, idempotencyKey: string) {
-  return orderRepository.findPosSaleByKey(db, storeId, idempotencyKey)
-}
-
-export function findSaleLines(db: Db, saleId: string): Promise<OrderLineRow[]> {
-  return orderRepository.findLinesOfOrders(db, [saleId])
 }

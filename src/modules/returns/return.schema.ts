@@ -1,18 +1,14 @@
 import { z } from 'zod'
 import { storeOfViewer } from '../../auth/viewer.js'
 import type { OrderReturnRow } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
-import { badUserInput, notFound } from '../../graphql/errors.js'
 import { quantityInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Order } from '../orders/order.schema.js'
-import { findOrderViews } from '../orders/order.service.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
-import { findStore } from '../stores/store.service.js'
-import { createReturn, findReturnsOfOrders, refundReturn } from './return.service.js'
+import { acceptReturn, findReturnsOfOrders } from './return.service.js'
 
 const RefundTo = builder.enumType('RefundTo', { values: ['ORIGINAL', 'CASH'] as const })
 const RefundStatus = builder.enumType('RefundStatus', { values: ['PENDING', 'REFUNDED', 'FAILED'] as const })
@@ -77,34 +73,20 @@ builder.mutationFields((t) => ({
       const storeId = args.input.storeId?.id ?? storeOfViewer(viewer)
       return storeId ? { staffOfStore: storeId } : { admin: true }
     },
-    resolve: async (_root, { input }, context) => {
-      const viewer = context.viewer
-      const storeId = input.storeId?.id ?? storeOfViewer(viewer)
-      if (!storeId || !(await findStore(context.db, storeId))) {
-        throw badUserInput('Name the store taking the goods back (storeId).')
-      }
-      const orderId = input.orderId.id
-      if ((await findOrderViews(context.db, [orderId])).length === 0) throw notFound('Order', orderId)
-      return withUserErrors(async () => {
-        const created = await inTransaction(context.db, (trx) =>
-          createReturn(trx, {
-            orderId,
-            storeId,
+    resolve: (_root, { input }, context) =>
+      withUserErrors(async () => {
+        const orderReturn = await acceptReturn(
+          { db: context.db, online: context.payments.online, logger: context.logger },
+          {
+            orderId: input.orderId.id,
+            storeId: input.storeId?.id ?? storeOfViewer(context.viewer),
             lines: input.lines,
             refundTo: input.refundTo,
-            actor: actorOf(viewer),
+            actor: actorOf(context.viewer),
             now: context.now,
-          }),
+          },
         )
-        const refundStatus = await refundReturn(
-          context.db,
-          context.payments.online,
-          created,
-          context.now,
-          context.logger,
-        )
-        return { orderReturn: { ...created, refund_status: refundStatus }, orderId }
-      })
-    },
+        return { orderReturn, orderId: input.orderId.id }
+      }),
   }),
 }))

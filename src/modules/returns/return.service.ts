@@ -1,13 +1,16 @@
 import type { Logger } from 'pino'
 import type { Db } from '../../db/create-db.js'
 import type { OrderReturnRow } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import { restockReturn, type StockActor } from '../inventory/inventory.service.js'
 import { findOrderViews, lockOrder } from '../orders/order.service.js'
 import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
 import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { assertDistinctLines } from '../shared/duplicate-lines.js'
+import { InvalidInputError } from '../shared/invalid-input.js'
+import { NotFoundError } from '../shared/not-found.js'
+import { findStore } from '../stores/store.service.js'
 import { OrderNotReturnableError, ReturnLineError } from './return.errors.js'
 import * as returnRepository from './return.repository.js'
 
@@ -18,6 +21,25 @@ export interface ReturnRequest {
   refundTo: 'ORIGINAL' | 'CASH'
   actor: StockActor
   now: Date
+}
+
+/**
+ * The return at the counter: the goods come back in one transaction (stock, return rows, a cash
+ * refund from the till), then, once it has committed and no lock is held, the card is refunded.
+ */
+export async function acceptReturn(
+  deps: { db: Db; online: OnlinePaymentProvider; logger: Logger },
+  request: Omit<ReturnRequest, 'storeId'> & { storeId: string | null },
+): Promise<OrderReturnRow> {
+  const { db } = deps
+  const { storeId } = request
+  if (!storeId || !(await findStore(db, storeId))) {
+    throw new InvalidInputError('Name the store taking the goods back (storeId).')
+  }
+  if ((await findOrderViews(db, [request.orderId])).length === 0) throw new NotFoundError('Order', request.orderId)
+  const created = await inTransaction(db, (trx) => createReturn(trx, { ...request, storeId }))
+  const refundStatus = await refundReturn(db, deps.online, created, request.now, deps.logger)
+  return { ...created, refund_status: refundStatus }
 }
 
 /**

@@ -5,14 +5,13 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import { sessionTokenFields } from '../sessions/session.schema.js'
 import { type SessionTokens, startSession } from '../sessions/session.service.js'
 import { Store } from '../stores/store.schema.js'
-import * as staffRepository from './staff.repository.js'
-import { authenticateStaff } from './staff.service.js'
+import { authenticateStaff, findStaffByIds } from './staff.service.js'
 
 const StaffRole = builder.enumType('StaffRole', { values: ['ADMIN', 'MANAGER', 'ASSOCIATE'] as const })
 
 export const Staff = builder.loadableNode('Staff', {
   id: { resolve: (staff: StaffRow) => staff.id },
-  load: (ids: string[], context) => staffRepository.findStaffByIds(context.db, ids),
+  load: (ids: string[], context) => findStaffByIds(context.db, ids),
   sort: (staff) => staff.id,
   // Top-level scopes are any-of: staff and terminals, or whoever has just signed in as this member.
   authScopes: { staff: true, $granted: 'signedInStaff' },

@@ -5,6 +5,10 @@ import type { StaffRow } from '../../db/database.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import * as staffRepository from './staff.repository.js'
 
+export function findStaffByIds(db: Db, ids: readonly string[]): Promise<StaffRow[]> {
+  return staffRepository.findStaffByIds(db, ids)
+}
+
 /**
  * The active staff member with this email and password. The attempt is counted before the
  * password is checked (see attempt-limits.ts), so parallel guesses cannot outrun the limit.

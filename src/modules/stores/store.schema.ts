@@ -4,8 +4,7 @@ import type { StoreRow, TimeRange } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { CartLineInput } from '../inventory/cart-line-input.schema.js'
 import { isOpenAt, WEEKDAYS, type WeekdayKey } from './opening-hours.js'
-import * as storeRepository from './store.repository.js'
-import { findStoresPage, type StoreView } from './store.service.js'
+import { findStoresByIds, findStoresPage, type StoreView } from './store.service.js'
 
 export const GeoPointInput = builder.inputType('GeoPointInput', {
   fields: (t) => ({
@@ -49,7 +48,7 @@ const GeoPoint = builder.objectRef<{ latitude: number; longitude: number }>('Geo
 
 export const Store = builder.loadableNode('Store', {
   id: { resolve: (store: StoreRow | StoreView) => store.id },
-  load: (ids: string[], context) => storeRepository.findStoresByIds(context.db, ids),
+  load: (ids: string[], context) => findStoresByIds(context.db, ids),
   sort: (store) => store.id,
   fields: (t) => ({
     code: t.exposeString('code'),

@@ -12,6 +12,10 @@ export interface StoreView extends StoreRow {
   canFulfill: boolean | null
 }
 
+export function findStoresByIds(db: Db, ids: readonly string[]): Promise<StoreRow[]> {
+  return storeRepository.findStoresByIds(db, ids)
+}
+
 export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
   return storeRepository.findStoreById(db, id)
 }

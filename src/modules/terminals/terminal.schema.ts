@@ -1,11 +1,8 @@
 import { z } from 'zod'
 import type { PosTerminalRow } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
-import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { Store } from '../stores/store.schema.js'
-import { findStore } from '../stores/store.service.js'
 import { findTerminalsByIds, registerTerminal, revokeTerminal, updateTerminal } from './terminal.service.js'
 
 export const readerIdSchema = z.string().regex(/^tmr_\w{1,64}$/, 'readerId is a Stripe Terminal reader id (tmr_…)')
@@ -87,16 +84,15 @@ builder.mutationFields((t) => ({
     description: 'A store manager (or an admin) registers a POS terminal for the store; its key acts only there.',
     args: { input: t.arg({ type: PosTerminalRegisterInput, required: true }) },
     authScopes: (_root, args) => ({ managerOfStore: args.input.storeId.id }),
-    resolve: async (_root, { input }, context) => {
-      const storeId = input.storeId.id
-      if (!(await findStore(context.db, storeId))) throw notFound('Store', storeId)
-      const registeredBy = context.viewer.kind === 'staff' ? context.viewer.staffId : null
-      return withUserErrors(() =>
-        inTransaction(context.db, (trx) =>
-          registerTerminal(trx, { storeId, label: input.label.trim(), readerId: input.readerId ?? null, registeredBy }),
-        ),
-      )
-    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(() =>
+        registerTerminal(context.db, {
+          storeId: input.storeId.id,
+          label: input.label.trim(),
+          readerId: input.readerId ?? null,
+          registeredBy: context.viewer.kind === 'staff' ? context.viewer.staffId : null,
+        }),
+      ),
   }),
   posTerminalUpdate: t.field({
     type: PosTerminalUpdatePayload,
@@ -107,16 +103,12 @@ builder.mutationFields((t) => ({
       return { managerOfStore: terminal?.store_id ?? '' }
     },
     resolve: (_root, { input }, context) =>
-      withUserErrors(async () => {
-        const terminal = await inTransaction(context.db, (trx) =>
-          updateTerminal(trx, input.terminalId.id, {
-            label: input.label?.trim() ?? undefined,
-            readerId: input.readerId === undefined ? undefined : input.readerId,
-          }),
-        )
-        if (!terminal) throw notFound('PosTerminal', input.terminalId.id)
-        return { terminal }
-      }),
+      withUserErrors(async () => ({
+        terminal: await updateTerminal(context.db, input.terminalId.id, {
+          label: input.label?.trim() ?? undefined,
+          readerId: input.readerId === undefined ? undefined : input.readerId,
+        }),
+      })),
   }),
   posTerminalRevoke: t.field({
     type: PosTerminalRevokePayload,
@@ -127,10 +119,6 @@ builder.mutationFields((t) => ({
       return { managerOfStore: terminal?.store_id ?? '' }
     },
     resolve: (_root, { input }, context) =>
-      withUserErrors(async () => {
-        const terminal = await inTransaction(context.db, (trx) => revokeTerminal(trx, input.terminalId.id))
-        if (!terminal) throw notFound('PosTerminal', input.terminalId.id)
-        return { terminal }
-      }),
+      withUserErrors(async () => ({ terminal: await revokeTerminal(context.db, input.terminalId.id) })),
   }),
 }))

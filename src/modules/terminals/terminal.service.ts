@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto'
 import type { Viewer } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import type { PosTerminalRow } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import { hashSecret } from '../carts/cart.js'
+import { NotFoundError } from '../shared/not-found.js'
+import { findStore } from '../stores/store.service.js'
 import { ReaderOfAnotherStoreError } from './terminal.errors.js'
 import * as terminalRepository from './terminal.repository.js'
 
@@ -16,13 +18,16 @@ export function isTerminalKey(token: string): boolean {
 
 /** Registers a terminal for a store; its 256-bit key is returned once and only its hash kept. */
 export async function registerTerminal(
-  trx: Trx,
+  db: Db,
   input: { storeId: string; label: string; readerId: string | null; registeredBy: string | null },
 ): Promise<{ terminal: PosTerminalRow; terminalKey: string }> {
-  if (input.readerId) await assertReaderFreeFor(trx, input.storeId, input.readerId)
+  if (!(await findStore(db, input.storeId))) throw new NotFoundError('Store', input.storeId)
   const terminalKey = `${TERMINAL_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
-  const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
-  return { terminal, terminalKey }
+  return inTransaction(db, async (trx) => {
+    if (input.readerId) await assertReaderFreeFor(trx, input.storeId, input.readerId)
+    const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
+    return { terminal, terminalKey }
+  })
 }
 
 /**
@@ -36,25 +41,29 @@ export async function viewerOfTerminalKey(db: Db, key: string): Promise<Viewer |
     : null
 }
 
-export function revokeTerminal(trx: Trx, terminalId: string) {
-  return terminalRepository.revokeTerminal(trx, terminalId)
+/** Revokes a terminal: its key stops working with the commit. */
+export async function revokeTerminal(db: Db, terminalId: string): Promise<PosTerminalRow> {
+  const terminal = await inTransaction(db, (trx) => terminalRepository.revokeTerminal(trx, terminalId))
+  if (!terminal) throw new NotFoundError('PosTerminal', terminalId)
+  return terminal
 }
 
-/**
- * Renames a terminal or pairs it with another card reader of its store; null when there is no
- * such terminal.
- */
+/** Renames a terminal or pairs it with another card reader of its store. */
 export async function updateTerminal(
-  trx: Trx,
+  db: Db,
   terminalId: string,
   changes: { label?: string; readerId?: string | null },
-): Promise<PosTerminalRow | undefined> {
-  if (changes.readerId) {
-    const [terminal] = await terminalRepository.findTerminalsByIds(trx, [terminalId])
-    if (!terminal) return undefined
-    await assertReaderFreeFor(trx, terminal.store_id, changes.readerId)
-  }
-  return terminalRepository.updateTerminal(trx, terminalId, changes)
+): Promise<PosTerminalRow> {
+  const terminal = await inTransaction(db, async (trx) => {
+    if (changes.readerId) {
+      const [found] = await terminalRepository.findTerminalsByIds(trx, [terminalId])
+      if (!found) return undefined
+      await assertReaderFreeFor(trx, found.store_id, changes.readerId)
+    }
+    return terminalRepository.updateTerminal(trx, terminalId, changes)
+  })
+  if (!terminal) throw new NotFoundError('PosTerminal', terminalId)
+  return terminal
 }
 
 /** Whether a card reader stands in this store: an active terminal of the store is paired with it. */

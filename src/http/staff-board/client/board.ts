@@ -1,17 +1,24 @@
-/**
- * Board script, part 4: the open board, following the store's queue live and refetching it on
- * each burst of events. Plain browser JavaScript in a template literal: no backticks and no
- * dollar-brace in here.
- */
-// biome-ignore lint/complexity/noUselessStringRaw: every part is raw, so a backslash added later reaches the browser as typed
-export const BOARD_CLIENT_BOARD = String.raw`
-function openBoard(store) {
+import { byId } from './dom.js'
+import { gql } from './graphql.js'
+import { watchStoreQueue } from './live-queue.js'
+import { createOrderActions } from './order-actions.js'
+import { renderPickList, renderQueue } from './render.js'
+import { handleFailure, signOut } from './session.js'
+import { currentToken, state, stopBoard, uiOf } from './state.js'
+import type { Store } from './types.js'
+import { setLive, show } from './view.js'
+
+/** The open board: it follows the store's queue live and refetches it on each burst of events. */
+
+const actions = createOrderActions({ render: renderBoard, refresh: refreshQueue })
+
+export function openBoard(store: Store): void {
   stopBoard()
   state.store = store
   show('board-view')
   setLive('Connecting…', true)
   refreshQueue()
-  state.live = watchStoreQueue(store.id, () => state.session.token, {
+  state.live = watchStoreQueue(store.id, currentToken, {
     onOpen: () => {
       setLive('Live', false)
       refreshQueue()
@@ -28,20 +35,20 @@ function openBoard(store) {
 }
 
 /** Events come in bursts (a checkout, a hand-over): one refetch for each burst. */
-function scheduleRefresh() {
+function scheduleRefresh(): void {
   if (state.coalesce) return
   state.coalesce = setTimeout(() => {
-    state.coalesce = null
+    state.coalesce = undefined
     refreshQueue()
   }, 200)
 }
 
-async function refreshQueue() {
+async function refreshQueue(): Promise<void> {
   const store = state.store
   if (!store) return
   const run = ++state.queueRun
   try {
-    const data = await gql(QUERIES.queue, { storeId: store.id }, state.session.token)
+    const data = await gql('queue', { storeId: store.id }, currentToken())
     if (run !== state.queueRun) return
     byId('board-error').textContent = ''
     state.orders = data.storeOrders.edges.map((edge) => edge.node)
@@ -53,27 +60,29 @@ async function refreshQueue() {
   }
 }
 
-function renderBoard(force) {
+function renderBoard(force: boolean): void {
+  const store = state.store
+  if (!store) return
   const signature = JSON.stringify(state.orders)
   if (!force && signature === state.signature) return
   state.signature = signature
-  renderQueue(byId('queue'), state.orders, state.store.timeZone, uiOf, actions)
+  renderQueue(byId('queue'), state.orders, store.timeZone, uiOf, actions)
 }
 
-async function togglePickList() {
+export async function togglePickList(): Promise<void> {
   state.pickListOpen = !state.pickListOpen
   byId('pick-list').hidden = !state.pickListOpen
   byId('pick-list-toggle').setAttribute('aria-expanded', String(state.pickListOpen))
   if (state.pickListOpen) await refreshPickList()
 }
 
-async function refreshPickList() {
+async function refreshPickList(): Promise<void> {
   const store = state.store
+  if (!store) return
   try {
-    const data = await gql(QUERIES.pickList, { storeId: store.id }, state.session.token)
+    const data = await gql('pickList', { storeId: store.id }, currentToken())
     if (state.store === store && state.pickListOpen) renderPickList(byId('pick-list'), data.pickList, store.timeZone)
   } catch (error) {
     handleFailure(error, byId('board-error'))
   }
 }
-`
