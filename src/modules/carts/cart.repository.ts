@@ -118,17 +118,6 @@ export function cartEventRow(event: NewCartEvent) {
   }
 }
 
-/** lockCart, with the row version read beside it. */
-export function lockCartWithVersion(trx: Trx, cartId: string) {
-  return trx
-    .selectFrom('cart')
-    .selectAll()
-    .select(sql<string>`xmin::text`.as('version'))
-    .where('id', '=', cartId)
-    .forUpdate()
-    .executeTakeFirst()
-}
-
 export interface NewCartEvent {
   cartId: string
   customerId: string | null

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import type { Viewer } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, Channel } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
 import { findHoldsOfCarts } from '../inventory/cart-hold.service.js'
 import { UnknownStoreError } from './cart.errors.js'
@@ -165,11 +164,6 @@ export async function setPickupStore(
     changes: { pickup_store_id: request.storeId },
   }))
   return cart
-}
-
-/** The cart's row version once it is locked: a checkout that read it earlier checks it is unchanged. */
-export async function lockedCartVersion(trx: Trx, cartId: string): Promise<string | null> {
-  return (await cartRepository.lockCartWithVersion(trx, cartId))?.version ?? null
 }
 
 export async function findCartRow(db: Db, cartId: string): Promise<CartRow | undefined> {
