@@ -3,9 +3,8 @@ import { z } from 'zod'
 import type { PickupSecrets } from '../src/auth/pickup-secrets.js'
 import { anonymous } from '../src/auth/viewer.js'
 import type { Db } from '../src/db/create-db.js'
-import { inTransaction } from '../src/db/transaction.js'
-import { cartTotals } from '../src/modules/carts/cart.js'
-import { findCartViews } from '../src/modules/carts/cart.service.js'
+import { type CartView, cartTotals } from '../src/modules/carts/cart.js'
+import { createCart } from '../src/modules/carts/cart.service.js'
 import { addLines } from '../src/modules/carts/cart-lines.service.js'
 import * as catalogRepository from '../src/modules/catalog/catalog.repository.js'
 import { type PlacedOrder, placeOrder } from '../src/modules/checkout/checkout.service.js'
@@ -85,30 +84,30 @@ export function bareRoutes(
       const { cartId, variantId, quantity } = body.data
       const credentials = { viewer: anonymous, cartToken: c.req.header('x-cart-token') ?? null }
       try {
-        await inTransaction(db, (trx) =>
-          addLines(trx, { cartId, credentials, channel: null, lines: [{ variantId, quantity }] }),
-        )
+        const cart = await addLines(db, { cartId, credentials, channel: null, lines: [{ variantId, quantity }] })
+        return c.json({ data: { cartLinesAdd: { cart: cartShape(cart), userErrors: [] } } })
       } catch (error) {
         if (error instanceof BusinessError)
           return c.json({ data: { cartLinesAdd: { cart: null, userErrors: error.userErrors() } } })
         throw error
       }
-      const [cart] = await findCartViews(db, [cartId])
-      if (!cart) return c.json({ error: 'cart not found' }, 404)
-      const totals = cartTotals(cart)
-      return c.json({
-        data: {
-          cartLinesAdd: {
-            cart: {
-              id: globalId('Cart', cart.id),
-              itemCount: cart.lines.reduce((sum, line) => sum + line.quantity, 0),
-              subtotal: { amountMinor: totals.subtotalMinor },
-              lines: cart.lines.map((line) => ({ quantity: line.quantity })),
-            },
-            userErrors: [],
-          },
-        },
-      })
+    })
+    .post('/cart-create', async (c) => {
+      const body = cartCreateBody.safeParse(await c.req.json().catch(() => null))
+      if (!body.success) return c.json({ error: body.error.issues[0]?.message ?? 'bad body' }, 400)
+      try {
+        const { cart, cartToken } = await createCart(db, {
+          viewer: anonymous,
+          channel: 'WEB',
+          lines: body.data.lines,
+          pickupStoreId: null,
+        })
+        return c.json({ data: { cartCreate: { cart: cartShape(cart), cartToken, userErrors: [] } } })
+      } catch (error) {
+        if (error instanceof BusinessError)
+          return c.json({ data: { cartCreate: { cart: null, cartToken: null, userErrors: error.userErrors() } } })
+        throw error
+      }
     })
     .post('/checkout', async (c) => {
       const body = checkoutBody.safeParse(await c.req.json().catch(() => null))
@@ -216,6 +215,20 @@ export function bareRoutes(
 }
 
 const cartLinesBody = z.object({ cartId: z.uuid(), variantId: z.uuid(), quantity: z.number().int().min(1).max(999) })
+
+const cartCreateBody = z.object({
+  lines: z.array(z.object({ variantId: z.uuid(), quantity: z.number().int().min(1).max(99) })).max(100),
+})
+
+/** The fields the cart scenarios ask GraphQL for. */
+function cartShape(cart: CartView) {
+  return {
+    id: globalId('Cart', cart.id),
+    itemCount: cart.lines.reduce((sum, line) => sum + line.quantity, 0),
+    subtotal: { amountMinor: cartTotals(cart).subtotalMinor },
+    lines: cart.lines.map((line) => ({ quantity: line.quantity })),
+  }
+}
 
 const checkoutBody = z.object({
   cartId: z.uuid(),

@@ -103,7 +103,7 @@ async function buildBusyStore(
     const { orderId } = await inTransaction(db, async (trx) => {
       const cart = await createCart(trx, { viewer: anonymous, channel: 'WEB', lines, pickupStoreId: null })
       return placeOrder(trx, {
-        cartId: cart.cartId,
+        cartId: cart.cart.id,
         credentials: { viewer: anonymous, cartToken: cart.cartToken },
         storeId,
         pickupSlotStart: slots[i % SLOTS_USED]!.start,

@@ -1,6 +1,5 @@
 import { anonymous } from '../src/auth/viewer.js'
 import type { Db } from '../src/db/create-db.js'
-import { inTransaction } from '../src/db/transaction.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
 
 export interface BenchCart {
@@ -12,11 +11,13 @@ export interface BenchCart {
 export async function createBenchCarts(db: Db, count: number): Promise<BenchCart[]> {
   const carts: BenchCart[] = []
   for (let i = 0; i < count; i++) {
-    carts.push(
-      await inTransaction(db, (trx) =>
-        createCart(trx, { viewer: anonymous, channel: 'WEB', lines: [], pickupStoreId: null }),
-      ),
-    )
+    const { cart, cartToken } = await createCart(db, {
+      viewer: anonymous,
+      channel: 'WEB',
+      lines: [],
+      pickupStoreId: null,
+    })
+    carts.push({ cartId: cart.id, cartToken })
   }
-  return carts.map((cart) => ({ cartId: cart.cartId, cartToken: cart.cartToken }))
+  return carts
 }

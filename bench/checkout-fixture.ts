@@ -123,12 +123,10 @@ export async function countOrdersOfCarts(db: Db, carts: readonly CheckoutCart[])
  * addLines): same row, same lines as seen through findCartViews, reachable with its token.
  */
 export async function checkCartsMatchService(db: Db, variantId: string): Promise<string> {
-  const viaService = await inTransaction(db, async (trx) => {
-    const cart = await createCart(trx, { viewer: anonymous, channel: 'WEB', lines: [], pickupStoreId: null })
-    const credentials = { viewer: anonymous, cartToken: cart.cartToken }
-    await addLines(trx, { cartId: cart.cartId, credentials, channel: 'WEB', lines: [{ variantId, quantity: 1 }] })
-    return cart
-  })
+  const created = await createCart(db, { viewer: anonymous, channel: 'WEB', lines: [], pickupStoreId: null })
+  const credentials = { viewer: anonymous, cartToken: created.cartToken }
+  await addLines(db, { cartId: created.cart.id, credentials, channel: 'WEB', lines: [{ variantId, quantity: 1 }] })
+  const viaService = { cartId: created.cart.id }
   const [viaSql] = await createCheckoutCarts(db, [variantId], 1)
   if (!viaSql) throw new Error('no cart created')
   const views = await findCartViews(db, [viaService.cartId, viaSql.cartId])

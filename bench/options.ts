@@ -12,6 +12,7 @@ export const SCENARIO_KEYS = [
   'products',
   'stores',
   'cart-lines',
+  'cart-create',
   'checkout-distinct',
   'checkout-hot',
   'checkout-online',

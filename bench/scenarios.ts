@@ -83,6 +83,7 @@ export const NEAR = { latitude: 48.8606, longitude: 2.3376 }
 
 export function scenarios(fixture: Fixture): Scenario[] {
   const lines = fixture.variantIds.map((variantId) => ({ variantId, quantity: 1 }))
+  const createdLines = fixture.cartVariantIds.slice(0, 2).map((variantId) => ({ variantId, quantity: 1 }))
   return [
     {
       key: 'products',
@@ -152,6 +153,32 @@ export function scenarios(fixture: Fixture): Scenario[] {
         })),
       ),
       check: sameCartShape,
+    },
+    {
+      key: 'cart-create',
+      name: 'cartCreate (2 lines, a new cart each)',
+      graphql: graphqlRequest(
+        `mutation Create($input: CartCreateInput!) {
+          cartCreate(input: $input) {
+            cart { id itemCount subtotal { amountMinor } lines { quantity } }
+            cartToken
+            userErrors { code }
+          }
+        }`,
+        {
+          input: {
+            channel: 'WEB',
+            lines: createdLines.map((line) => ({ ...line, variantId: globalId('Variant', line.variantId) })),
+          },
+        },
+      ),
+      bare: {
+        method: 'POST',
+        path: '/bare/cart-create',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ lines: createdLines }),
+      },
+      check: sameNewCart,
     },
     {
       key: 'checkout-distinct',
@@ -336,6 +363,24 @@ function sameCartShape(graphql: unknown, bare: unknown): string {
     if (!isDeepStrictEqual(lines, [{ quantity: 1 }])) throw new Error(`${side} cart lines are ${JSON.stringify(lines)}`)
   }
   return 'both added one unit to an empty cart'
+}
+
+/** A new cart each side, so the check compares its shape: two lines of one unit, and a token. */
+function sameNewCart(graphql: unknown, bare: unknown): string {
+  for (const [side, body] of [
+    ['GraphQL', graphql],
+    ['bare', bare],
+  ] as const) {
+    const payload = property(property(body, 'data'), 'cartCreate')
+    const errors = property(payload, 'userErrors')
+    if (!Array.isArray(errors) || errors.length > 0)
+      throw new Error(`${side} answered userErrors ${JSON.stringify(errors)}`)
+    if (typeof property(payload, 'cartToken') !== 'string') throw new Error(`${side} answered no cart token`)
+    const lines = property(property(payload, 'cart'), 'lines')
+    if (!isDeepStrictEqual(lines, [{ quantity: 1 }, { quantity: 1 }]))
+      throw new Error(`${side} cart lines are ${JSON.stringify(lines)}`)
+  }
+  return 'both created a cart of two lines'
 }
 
 export function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {

@@ -17,6 +17,7 @@ import * as paymentsCannotBeSkipped from './20261204000015_payments_cannot_be_sk
 import * as privacy from './20261204000018_privacy.js'
 import * as orderNumber from './20261205000019_order_number.js'
 import * as checkoutRules from './20261205000020_checkout_rules.js'
+import * as cartWriteRead from './20261205000021_cart_write_read.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '20261204000018_privacy': privacy,
   '20261205000019_order_number': orderNumber,
   '20261205000020_checkout_rules': checkoutRules,
+  '20261205000021_cart_write_read': cartWriteRead,
 }

@@ -1,8 +1,9 @@
 import type { Compilable } from 'kysely'
 import type { CartRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import { eventInsert, eventRow, type NewOutboxEvent } from '../events/event.service.js'
+import { eventInsert, eventRow } from '../events/event.service.js'
 import * as cartRepository from './cart.repository.js'
+import { cartOutboxEvent } from './cart-commit.js'
 
 type CheckedOutCart = Pick<CartRow, 'id' | 'customer_id' | 'last_channel'>
 
@@ -34,11 +35,5 @@ function checkedOutEvents(cart: CheckedOutCart, orderId: string) {
     channel: cart.last_channel,
     payload: { orderId },
   }
-  const outbox: NewOutboxEvent = {
-    type: `cart.${journey.type}`,
-    aggregateType: 'cart',
-    aggregateId: journey.cartId,
-    payload: { cartId: journey.cartId, channel: journey.channel },
-  }
-  return { journey, outbox }
+  return { journey, outbox: cartOutboxEvent(journey) }
 }

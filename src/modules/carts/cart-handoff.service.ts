@@ -7,18 +7,26 @@ import { HANDOFF_TTL_MINUTES, hashSecret, newCartToken, newHandoffCode, normalis
 import * as cartRepository from './cart.repository.js'
 import type { CartCredentials } from './cart-access.js'
 import { changeCart, recordCartEvent } from './cart-change.js'
+import type { CartHolding } from './cart-hold-sync.js'
 
 /** A short code (for typing or a QR code) that lets one other device open this cart. */
-export function createHandoff(
-  trx: Trx,
-  request: { cartId: string; credentials: CartCredentials; channel: Channel | null; now: Date },
+export async function createHandoff(
+  db: Db,
+  request: {
+    cartId: string
+    credentials: CartCredentials
+    channel: Channel | null
+    now: Date
+    holding?: CartHolding
+  },
 ): Promise<{ code: string; expiresAt: Date }> {
-  return changeCart(trx, { ...request, eventType: 'handoff_created' }, async ({ cart }) => {
-    const code = newHandoffCode()
-    const expiresAt = new Date(request.now.getTime() + HANDOFF_TTL_MINUTES * 60_000)
-    await cartRepository.insertHandoff(trx, cart.id, hashSecret(code), expiresAt)
-    return { result: { code, expiresAt } }
-  })
+  const code = newHandoffCode()
+  const expiresAt = new Date(request.now.getTime() + HANDOFF_TTL_MINUTES * 60_000)
+  const { result } = await changeCart(db, { ...request, eventType: 'handoff_created' }, () => ({
+    result: { code, expiresAt },
+    handoffs: [{ code_hash: hashSecret(code), expires_at: expiresAt }],
+  }))
+  return result
 }
 
 /**

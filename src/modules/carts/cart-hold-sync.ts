@@ -1,8 +1,7 @@
 import type { CartHoldPolicy } from '../../config.js'
-import type { CartRow } from '../../db/database.js'
+import type { CartHoldRow, CartLineRow, CartRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { holdForCart, releaseCartHolds } from '../inventory/cart-hold.service.js'
-import * as cartRepository from './cart.repository.js'
 
 export interface CartHolding {
   policy: CartHoldPolicy | null
@@ -10,17 +9,23 @@ export interface CartHolding {
 }
 
 /**
- * Re-takes the cart's holds after a change: everything it held is released and its lines are
- * held again, for a fresh period, in its pickup store. Without a policy or a store it holds nothing.
+ * Re-takes the cart's holds after a change: everything it held is released and its `lines`, as the
+ * change left them, are held again, for a fresh period, in its pickup store. Without a policy or a
+ * store it holds nothing.
+ * Answers the cart's holds afterwards.
  */
-export async function syncCartHolds(trx: Trx, cart: CartRow, holding: CartHolding | undefined): Promise<void> {
+export async function syncCartHolds(
+  trx: Trx,
+  cart: CartRow,
+  lines: readonly Pick<CartLineRow, 'variant_id' | 'quantity'>[],
+  holding: CartHolding | undefined,
+): Promise<CartHoldRow[]> {
   await releaseCartHolds(trx, cart.id)
   const policy = holding?.policy
-  if (!holding || !policy || !cart.pickup_store_id || cart.status !== 'ACTIVE') return
-  const lines = await cartRepository.findLinesOfCarts(trx, [cart.id])
-  if (lines.length === 0) return
+  if (!holding || !policy || !cart.pickup_store_id || cart.status !== 'ACTIVE') return []
+  if (lines.length === 0) return []
   const minutes = cart.customer_id ? policy.customerMinutes : policy.guestMinutes
-  await holdForCart(trx, {
+  return holdForCart(trx, {
     cartId: cart.id,
     storeId: cart.pickup_store_id,
     lines: lines.map((line) => ({ variantId: line.variant_id, quantity: line.quantity })),

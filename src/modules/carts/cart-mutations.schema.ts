@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import type { Channel as ChannelValue } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import type { GraphQLContext } from '../../graphql/context.js'
 import { quantityOrZeroInput } from '../../graphql/input-validation.js'
@@ -111,18 +110,15 @@ builder.mutationFields((t) => ({
     type: cartWithTokenPayload('CartCreatePayload'),
     args: { input: t.arg({ type: CartCreateInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      withUserErrors(async () => {
-        const { cartId, cartToken } = await inTransaction(context.db, (trx) =>
-          createCart(trx, {
-            holding: { policy: context.cartHolds, now: context.now },
-            viewer: context.viewer,
-            channel: input.channel,
-            lines: toLines(input.lines ?? []),
-            pickupStoreId: input.storeId?.id ?? null,
-          }),
-        )
-        return { cart: await cartViewAfterChange(context, cartId), cartToken }
-      }),
+      withUserErrors(() =>
+        createCart(context.db, {
+          holding: { policy: context.cartHolds, now: context.now },
+          viewer: context.viewer,
+          channel: input.channel,
+          lines: toLines(input.lines ?? []),
+          pickupStoreId: input.storeId?.id ?? null,
+        }),
+      ),
   }),
   cartLinesAdd: t.field({
     type: cartPayload('CartLinesAddPayload'),
@@ -130,8 +126,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
-        await inTransaction(context.db, (trx) => addLines(trx, { ...request, lines: toLines(input.lines) }))
-        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+        return { cart: await addLines(context.db, { ...request, lines: toLines(input.lines) }) }
       }),
   }),
   cartLinesUpdate: t.field({
@@ -140,8 +135,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
-        await inTransaction(context.db, (trx) => updateLines(trx, { ...request, lines: toLines(input.lines) }))
-        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+        return { cart: await updateLines(context.db, { ...request, lines: toLines(input.lines) }) }
       }),
   }),
   cartLinesRemove: t.field({
@@ -151,8 +145,7 @@ builder.mutationFields((t) => ({
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
         const variantIds = input.variantIds.map((id) => id.id)
-        await inTransaction(context.db, (trx) => removeLines(trx, { ...request, variantIds }))
-        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+        return { cart: await removeLines(context.db, { ...request, variantIds }) }
       }),
   }),
   cartSetPickupStore: t.field({
@@ -161,10 +154,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
-        await inTransaction(context.db, (trx) =>
-          setPickupStore(trx, { ...request, storeId: input.storeId?.id ?? null }),
-        )
-        return { cart: await cartViewAfterChange(context, input.cartId.id) }
+        return { cart: await setPickupStore(context.db, { ...request, storeId: input.storeId?.id ?? null }) }
       }),
   }),
 }))
@@ -206,7 +196,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
-        const handoff = await inTransaction(context.db, (trx) => createHandoff(trx, { ...request, now: context.now }))
+        const handoff = await createHandoff(context.db, { ...request, now: context.now })
         const url = new URL('/cart/handoff', context.storefrontUrl)
         url.searchParams.set('code', handoff.code)
         return { ...handoff, url: url.toString() }

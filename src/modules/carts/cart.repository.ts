@@ -32,22 +32,6 @@ export function lockCart(trx: Trx, cartId: string): Promise<CartRow | undefined>
   return trx.selectFrom('cart').selectAll().where('id', '=', cartId).forUpdate().executeTakeFirst()
 }
 
-export function insertCart(
-  trx: Trx,
-  cart: { customerId: string | null; channel: Channel; pickupStoreId: string | null },
-): Promise<CartRow> {
-  return trx
-    .insertInto('cart')
-    .values({
-      customer_id: cart.customerId,
-      channel: cart.channel,
-      last_channel: cart.channel,
-      pickup_store_id: cart.pickupStoreId,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
-
 export async function updateCart(
   trx: Trx,
   cartId: string,
@@ -84,11 +68,6 @@ export async function upsertLineQuantity(trx: Trx, cartId: string, variantId: st
     .execute()
 }
 
-export async function deleteLines(trx: Trx, cartId: string, variantIds: readonly string[]): Promise<void> {
-  if (variantIds.length === 0) return
-  await trx.deleteFrom('cart_line').where('cart_id', '=', cartId).where('variant_id', 'in', variantIds).execute()
-}
-
 export async function insertToken(trx: Trx, cartId: string, tokenHash: string, channel: Channel): Promise<void> {
   await trx.insertInto('cart_token').values({ cart_id: cartId, token_hash: tokenHash, channel }).execute()
 }
@@ -100,10 +79,6 @@ export function findTokensOfCart(db: Db, cartId: string): Promise<{ token_hash: 
 /** Devices that held the merged cart keep working: their tokens now open the surviving cart. */
 export async function moveTokens(trx: Trx, fromCartId: string, toCartId: string): Promise<void> {
   await trx.updateTable('cart_token').set({ cart_id: toCartId }).where('cart_id', '=', fromCartId).execute()
-}
-
-export async function insertHandoff(trx: Trx, cartId: string, codeHash: string, expiresAt: Date): Promise<void> {
-  await trx.insertInto('cart_handoff').values({ cart_id: cartId, code_hash: codeHash, expires_at: expiresAt }).execute()
 }
 
 /** Claims a live, unused code exactly once, whoever else races for it. */
@@ -141,17 +116,6 @@ export function cartEventRow(event: NewCartEvent) {
     channel: event.channel,
     payload: event.payload,
   }
-}
-
-/** lockCart, with the row version read beside it. */
-export function lockCartWithVersion(trx: Trx, cartId: string) {
-  return trx
-    .selectFrom('cart')
-    .selectAll()
-    .select(sql<string>`xmin::text`.as('version'))
-    .where('id', '=', cartId)
-    .forUpdate()
-    .executeTakeFirst()
 }
 
 export interface NewCartEvent {

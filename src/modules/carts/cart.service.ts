@@ -1,18 +1,19 @@
+import { randomUUID } from 'node:crypto'
 import type { Viewer } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, Channel } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
-import { lockCustomer } from '../customers/customer.service.js'
 import { findHoldsOfCarts } from '../inventory/cart-hold.service.js'
-import { findStore } from '../stores/store.service.js'
 import { UnknownStoreError } from './cart.errors.js'
 import { type CartView, hashSecret, newCartToken } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartCredentials, grantCartAccess } from './cart-access.js'
-import { changeCart, recordCartEvent } from './cart-change.js'
+import { changeCart } from './cart-change.js'
+import { commitCartWrite, withCartAttempts } from './cart-commit.js'
 import type { CartHolding } from './cart-hold-sync.js'
-import { addLines, type LineInput } from './cart-lines.service.js'
+import { addQuantity, type LineInput, planLineQuantities } from './cart-lines.service.js'
+import type { CartWriteState } from './cart-write.repository.js'
+import * as cartWriteRepository from './cart-write.repository.js'
 
 /** Carts with their lines, variants and stock holds: four queries whatever the number of carts. */
 export async function findCartViews(db: Db, cartIds: readonly string[]): Promise<CartView[]> {
@@ -56,37 +57,99 @@ export function findActiveCartsOfCustomers(db: Db, customerIds: readonly string[
 /**
  * Opens a cart for this device and returns its secret token (shown once). A signed-in customer
  * who already has an active cart gets that cart, so every device of theirs shows the same one.
+ * One statement to read and one to write (see withCartAttempts).
  */
-export async function createCart(
-  trx: Trx,
+export function createCart(
+  db: Db,
   input: { viewer: Viewer; channel: Channel; lines: LineInput[]; pickupStoreId: string | null; holding?: CartHolding },
-): Promise<{ cartId: string; cartToken: string }> {
-  if (input.pickupStoreId && !(await findStore(trx, input.pickupStoreId))) throw new UnknownStoreError()
+): Promise<{ cart: CartView; cartToken: string }> {
   const customerId = input.viewer.kind === 'customer' ? input.viewer.customerId : null
-  if (customerId) await lockCustomer(trx, customerId)
-  const existing = customerId ? await cartRepository.findActiveCartOfCustomer(trx, customerId) : undefined
-  const cart =
-    existing ??
-    (await cartRepository.insertCart(trx, { customerId, channel: input.channel, pickupStoreId: input.pickupStoreId }))
   const cartToken = newCartToken()
-  await cartRepository.insertToken(trx, cart.id, hashSecret(cartToken), input.channel)
-  if (!existing) {
-    await recordCartEvent(trx, { cartId: cart.id, customerId, type: 'created', channel: input.channel, payload: {} })
+  const token = { token_hash: hashSecret(cartToken), channel: input.channel }
+  return withCartAttempts(db, customerId, input.holding, async (scope, trx) => {
+    const state = await cartWriteRepository.readCartForWrite(scope, {
+      cartId: null,
+      customerId,
+      variantIds: input.lines.map((line) => line.variantId),
+      storeId: input.pickupStoreId,
+      lock: trx !== null,
+    })
+    if (input.pickupStoreId && !state.storeFound) throw new UnknownStoreError()
+    // Checked out since it was found: this customer needs a new cart; look again.
+    if (state.cart && state.cart.status !== 'ACTIVE') return null
+    const change =
+      state.cart && state.version
+        ? openedCustomerCart(state.cart, state.version, state, input)
+        : newCart(customerId, state, input)
+    const cart = await commitCartWrite(scope, trx, {
+      state,
+      write: { ...change.write, tokens: [token], handoffs: [] },
+      events: change.events,
+      holding: input.holding,
+    })
+    return cart ? { cart, cartToken } : null
+  })
+}
+
+type CreateInput = Parameters<typeof createCart>[1]
+
+/** A new cart, with its lines; "created", then "lines_added" when it has lines. */
+function newCart(customerId: string | null, state: CartWriteState, input: CreateInput) {
+  const cartId = randomUUID()
+  const planned = planLineQuantities(null, state, input.lines, addQuantity)
+  const event = { cartId, customerId, channel: input.channel }
+  return {
+    write: {
+      cart: {
+        kind: 'insert' as const,
+        cartId,
+        customerId,
+        channel: input.channel,
+        pickupStoreId: input.pickupStoreId,
+        currencyCode: planned.changes?.currency_code ?? null,
+      },
+      deleteVariantIds: [],
+      upsertLines: planned.lines?.upsert ?? [],
+    },
+    events: [
+      { ...event, type: 'created', payload: {} },
+      ...(input.lines.length > 0 ? [{ ...event, type: 'lines_added', payload: planned.payload ?? {} }] : []),
+    ],
   }
-  const request = {
-    cartId: cart.id,
-    credentials: { viewer: input.viewer, cartToken },
-    channel: input.channel,
-    holding: input.holding,
+}
+
+/**
+ * The customer's active cart, opened on this device: its lines added ("lines_added"), then the
+ * store chosen ("pickup_store_set"); with neither, only the device's token is added.
+ */
+function openedCustomerCart(cart: CartRow, version: string, state: CartWriteState, input: CreateInput) {
+  const planned =
+    input.lines.length > 0 ? planLineQuantities(cart.currency_code, state, input.lines, addQuantity) : null
+  const event = { cartId: cart.id, customerId: cart.customer_id, channel: input.channel }
+  const events = [
+    ...(planned ? [{ ...event, type: 'lines_added', payload: planned.payload ?? {} }] : []),
+    ...(input.pickupStoreId ? [{ ...event, type: 'pickup_store_set', payload: { storeId: input.pickupStoreId } }] : []),
+  ]
+  return {
+    write: {
+      cart: {
+        kind: 'update' as const,
+        cartId: cart.id,
+        version,
+        lastChannel: events.length > 0 ? input.channel : null,
+        currencyCode: planned?.changes?.currency_code,
+        pickupStoreId: input.pickupStoreId ?? undefined,
+      },
+      deleteVariantIds: planned?.lines?.deleteVariantIds ?? [],
+      upsertLines: planned?.lines?.upsert ?? [],
+    },
+    events,
   }
-  if (input.lines.length > 0) await addLines(trx, { ...request, lines: input.lines })
-  if (existing && input.pickupStoreId) await setPickupStore(trx, { ...request, storeId: input.pickupStoreId })
-  return { cartId: cart.id, cartToken }
 }
 
 /** Chooses (or clears) the store the cart will be collected from; availability follows it. */
 export async function setPickupStore(
-  trx: Trx,
+  db: Db,
   request: {
     cartId: string
     credentials: CartCredentials
@@ -94,18 +157,13 @@ export async function setPickupStore(
     storeId: string | null
     holding?: CartHolding
   },
-): Promise<void> {
-  if (request.storeId && !(await findStore(trx, request.storeId))) throw new UnknownStoreError()
-  await changeCart(trx, { ...request, eventType: 'pickup_store_set' }, async () => ({
+): Promise<CartView> {
+  const { cart } = await changeCart(db, { ...request, eventType: 'pickup_store_set' }, () => ({
     result: undefined,
     payload: { storeId: request.storeId },
     changes: { pickup_store_id: request.storeId },
   }))
-}
-
-/** The cart's row version once it is locked: a checkout that read it earlier checks it is unchanged. */
-export async function lockedCartVersion(trx: Trx, cartId: string): Promise<string | null> {
-  return (await cartRepository.lockCartWithVersion(trx, cartId))?.version ?? null
+  return cart
 }
 
 export async function findCartRow(db: Db, cartId: string): Promise<CartRow | undefined> {

@@ -30,11 +30,12 @@ export async function releaseCartHolds(trx: Trx, cartId: string): Promise<number
 /**
  * Holds each line in the store while it is available in full (a line that is not stays unheld
  * and shows as unavailable), until `expiresAt`. Counted in reserved, so other shoppers see it taken.
+ * Answers the holds it took.
  */
 export async function holdForCart(
   trx: Trx,
   input: { cartId: string; storeId: string; lines: QuantityLine[]; expiresAt: Date },
-): Promise<void> {
+): Promise<CartHoldRow[]> {
   const holds: CartHoldRow[] = []
   for (const line of [...input.lines].sort((a, b) => a.variantId.localeCompare(b.variantId))) {
     const held = await inventoryRepository.moveIfFree(trx, 'RESERVE', { ...line, storeId: input.storeId })
@@ -53,6 +54,7 @@ export async function holdForCart(
     trx,
     holds.map((hold) => holdMovement(hold, hold.quantity, 'CART_HOLD')),
   )
+  return holds
 }
 
 export function lockCartsWithExpiredHolds(trx: Trx, now: Date, limit: number): Promise<string[]> {
