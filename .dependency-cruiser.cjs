@@ -26,6 +26,13 @@ module.exports = {
       from: { path: '[.](schema|routes)[.]ts$' },
       to: { path: '([.]repository[.]ts|[.]provider[.]ts|[.]sql[.]ts)$' },
     },
+    {
+      name: 'no-transaction-in-resolvers',
+      severity: 'error',
+      comment: 'The use-case service owns the transaction, so that every path into a change runs the same steps.',
+      from: { path: '[.](schema|routes)[.]ts$' },
+      to: { path: '^src/db/transaction[.]ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

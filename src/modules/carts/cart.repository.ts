@@ -47,8 +47,7 @@ export async function updateCart(
   await cartUpdate(trx, cartId, changes).execute()
 }
 
-/** The UPDATE of a cart, not yet run (see executeAsOneStatement). */
-export function cartUpdate(trx: Trx, cartId: string, changes: Parameters<typeof updateCart>[2]) {
+function cartUpdate(trx: Trx, cartId: string, changes: Parameters<typeof updateCart>[2]) {
   return trx
     .updateTable('cart')
     .set({ ...changes, updated_at: sql`now()` })
@@ -99,12 +98,10 @@ export function claimHandoff(
 }
 
 export async function insertCartEvent(trx: Trx, event: NewCartEvent): Promise<void> {
-  await cartEventInsert(trx, event).execute()
-}
-
-/** The INSERT of a cart event, not yet run (see executeAsOneStatement). */
-export function cartEventInsert(trx: Trx, event: NewCartEvent) {
-  return trx.insertInto('cart_event').values({ ...cartEventRow(event), payload: JSON.stringify(event.payload) })
+  await trx
+    .insertInto('cart_event')
+    .values({ ...cartEventRow(event), payload: JSON.stringify(event.payload) })
+    .execute()
 }
 
 /** A cart event as the columns of its row. */

@@ -10,13 +10,12 @@ export interface NewOutboxEvent {
 }
 
 export async function insertOutboxEvent(trx: Trx, event: NewOutboxEvent): Promise<string> {
-  const row = await outboxInsert(trx, event).returning('id').executeTakeFirstOrThrow()
+  const row = await trx
+    .insertInto('outbox_event')
+    .values({ ...outboxRow(event), payload: JSON.stringify(event.payload) })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   return row.id
-}
-
-/** The INSERT of an event, not yet run: for a caller writing several rows in one statement. */
-export function outboxInsert(trx: Trx, event: NewOutboxEvent) {
-  return trx.insertInto('outbox_event').values({ ...outboxRow(event), payload: JSON.stringify(event.payload) })
 }
 
 /** The event as the columns of its row. */

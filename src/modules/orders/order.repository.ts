@@ -70,12 +70,10 @@ export interface NewOrder {
 }
 
 export async function insertOrder(trx: Trx, order: NewOrder): Promise<void> {
-  await orderInsert(trx, order).execute()
-}
-
-/** The INSERT of an order, not yet run (see executeAsOneStatement). */
-export function orderInsert(trx: Trx, order: NewOrder) {
-  return trx.insertInto('sales_order').values({ ...orderRow(order), number: order.number })
+  await trx
+    .insertInto('sales_order')
+    .values({ ...orderRow(order), number: order.number })
+    .execute()
 }
 
 /** The order as the columns of its row, all but its number. */
