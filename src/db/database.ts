@@ -48,6 +48,21 @@ export interface CategoryTable {
   id: Generated<string>
   slug: string
   name: string
+  parent_id: string | null
+  position: Generated<number>
+}
+
+export interface ProductOption {
+  name: string
+  values: string[]
+}
+export interface ProductImage {
+  url: string
+  alt: string | null
+}
+export interface SelectedOption {
+  name: string
+  value: string
 }
 
 export interface ProductTable {
@@ -58,6 +73,10 @@ export interface ProductTable {
   category_id: string | null
   active: Generated<boolean>
   created_at: CreatedAt
+  options: ColumnType<ProductOption[], string | undefined, string>
+  images: ColumnType<ProductImage[], string | undefined, string>
+  archived_at: Date | string | null
+  updated_at: UpdatedAt
 }
 
 export interface VariantTable {
@@ -72,6 +91,10 @@ export interface VariantTable {
   position: Generated<number>
   active: Generated<boolean>
   created_at: CreatedAt
+  selected_options: ColumnType<SelectedOption[], string | undefined, string>
+  compare_at_price_minor: number | null
+  archived_at: Date | string | null
+  updated_at: UpdatedAt
 }
 
 export interface InventoryLevelTable {
@@ -372,11 +395,42 @@ export interface NotificationTable {
   created_at: CreatedAt
 }
 
+/** An override of a variant's base price; at least one of store_id and channel is set. */
+export interface PriceOverrideTable {
+  id: Generated<string>
+  variant_id: string
+  store_id: string | null
+  channel: Channel | null
+  amount_minor: number
+  starts_at: Date | string | null
+  ends_at: Date | string | null
+  created_by: string | null
+  created_at: CreatedAt
+}
+
+export type AuditChannel = 'BACK_OFFICE' | 'POS' | 'CLI' | 'SYSTEM'
+
+export interface AuditEntryTable {
+  id: BigSerial
+  at: CreatedAt
+  actor_type: string
+  actor_id: string | null
+  channel: AuditChannel
+  client_address: string | null
+  entity: string
+  entity_id: string
+  action: string
+  before: Json<Record<string, unknown>> | null
+  after: Json<Record<string, unknown>> | null
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
   product: ProductTable
   variant: VariantTable
+  price_override: PriceOverrideTable
+  audit_entry: AuditEntryTable
   inventory_level: InventoryLevelTable
   staff: StaffTable
   stock_movement: StockMovementTable
@@ -409,6 +463,8 @@ export type StoreRow = Selectable<StoreTable>
 export type CategoryRow = Selectable<CategoryTable>
 export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>
+export type PriceOverrideRow = Selectable<PriceOverrideTable>
+export type AuditEntryRow = Selectable<AuditEntryTable>
 export type InventoryLevelRow = Selectable<InventoryLevelTable>
 export type StaffRow = Selectable<StaffTable>
 export type StockMovementRow = Selectable<StockMovementTable>

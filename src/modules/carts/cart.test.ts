@@ -15,6 +15,10 @@ function variant(price: number, taxBp: number): VariantRow {
     position: 0,
     active: true,
     created_at: new Date(),
+    selected_options: [],
+    compare_at_price_minor: null,
+    archived_at: null,
+    updated_at: new Date(),
   }
 }
 

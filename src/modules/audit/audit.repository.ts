@@ -1,0 +1,32 @@
+import type { Insertable } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { AuditEntryRow, AuditEntryTable } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+export function insertAuditEntries(trx: Trx, rows: Insertable<AuditEntryTable>[]): Promise<unknown> {
+  if (rows.length === 0) return Promise.resolve()
+  return trx.insertInto('audit_entry').values(rows).execute()
+}
+
+export interface AuditPageQuery {
+  actorId: string | null
+  entity: string | null
+  entityId: string | null
+  from: Date | null
+  to: Date | null
+  /** Newest first: read entries older than this id. */
+  beforeId: string | null
+  limit: number
+}
+
+/** Newest first, keyset-paginated on id (ids only grow, and `at` is the insert time). */
+export function findAuditPage(db: Db, page: AuditPageQuery): Promise<AuditEntryRow[]> {
+  let query = db.selectFrom('audit_entry').selectAll()
+  if (page.actorId !== null) query = query.where('actor_id', '=', page.actorId)
+  if (page.entity !== null) query = query.where('entity', '=', page.entity)
+  if (page.entityId !== null) query = query.where('entity_id', '=', page.entityId)
+  if (page.from !== null) query = query.where('at', '>=', page.from)
+  if (page.to !== null) query = query.where('at', '<', page.to)
+  if (page.beforeId !== null) query = query.where('id', '<', page.beforeId)
+  return query.orderBy('id', 'desc').limit(page.limit).execute()
+}

@@ -1,0 +1,52 @@
+import type { Db } from '../../db/create-db.js'
+import type { AuditChannel, AuditEntryRow } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+import type { StockActor } from '../inventory/inventory.service.js'
+import { type AuditPageQuery, findAuditPage, insertAuditEntries } from './audit.repository.js'
+
+/** Who made a back-office change and through what: every audited change names one. */
+export interface AuditAuthor {
+  actor: StockActor
+  channel: AuditChannel
+  clientAddress: string | null
+}
+
+/** The import CLI and jobs act as the system, from the machine they run on. */
+export const CLI_AUTHOR: AuditAuthor = { actor: { type: 'SYSTEM', id: null }, channel: 'CLI', clientAddress: null }
+
+/** What changed: an entity's state before and after, as plain JSON (null before a create, after a delete). */
+export interface AuditChange {
+  /** The kind of thing changed, in lower snake case: product, variant, price, store, staff, inventory_level… */
+  entity: string
+  entityId: string
+  /** What was done, e.g. CREATE, UPDATE, ARCHIVE, PRICE_SET, ADJUST. */
+  action: string
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+}
+
+/**
+ * Records changes in the caller's transaction, so an entry exists exactly when its change
+ * commits. Never pass secrets (password hashes, tokens) in before/after.
+ */
+export function recordAudit(trx: Trx, author: AuditAuthor, changes: AuditChange | AuditChange[]): Promise<unknown> {
+  const list = Array.isArray(changes) ? changes : [changes]
+  return insertAuditEntries(
+    trx,
+    list.map((change) => ({
+      actor_type: author.actor.type,
+      actor_id: author.actor.id,
+      channel: author.channel,
+      client_address: author.clientAddress,
+      entity: change.entity,
+      entity_id: change.entityId,
+      action: change.action,
+      before: change.before === null ? null : JSON.stringify(change.before),
+      after: change.after === null ? null : JSON.stringify(change.after),
+    })),
+  )
+}
+
+export function findAuditEntries(db: Db, page: AuditPageQuery): Promise<AuditEntryRow[]> {
+  return findAuditPage(db, page)
+}
