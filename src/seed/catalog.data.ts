@@ -1,10 +1,6 @@
-/** Weights alternate 1, 3, 1, 3… from the left over the first twelve digits (GS1 EAN-13). */
-export function ean13CheckDigit(first12Digits: string): number {
-  if (!/^\d{12}$/.test(first12Digits)) throw new RangeError(`expected 12 digits, got ${first12Digits}`)
-  let sum = 0
-  for (let index = 0; index < 12; index++) sum += Number(first12Digits[index]) * (index % 2 === 0 ? 1 : 3)
-  return (10 - (sum % 10)) % 10
-}
+import { ean13CheckDigit } from '../modules/catalog/catalog-rules.js'
+
+export { ean13CheckDigit }
 
 export function isValidEan13(barcode: string): boolean {
   return /^\d{13}$/.test(barcode) && ean13CheckDigit(barcode.slice(0, 12)) === Number(barcode[12])
