@@ -19,6 +19,7 @@ import * as orderNumber from './20261205000019_order_number.js'
 import * as checkoutRules from './20261205000020_checkout_rules.js'
 import * as cartWriteRead from './20261205000021_cart_write_read.js'
 import * as backOffice from './20261205000022_back_office.js'
+import * as storeDays from './20261205000023_store_days.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000020_checkout_rules': checkoutRules,
   '20261205000021_cart_write_read': cartWriteRead,
   '20261205000022_back_office': backOffice,
+  '20261205000023_store_days': storeDays,
 }

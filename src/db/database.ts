@@ -42,7 +42,12 @@ export interface StoreTable {
   hold_hours: Generated<number>
   low_stock_threshold: Generated<number>
   created_at: CreatedAt
+  accepting_orders: Generated<boolean>
+  special_days: ColumnType<SpecialDays, string | undefined, string>
 }
+
+/** Local date "YYYY-MM-DD" → that day's hours instead of the weekly ones; [] = closed all day. */
+export type SpecialDays = Record<string, TimeRange[]>
 
 export interface CategoryTable {
   id: Generated<string>

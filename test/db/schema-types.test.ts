@@ -30,6 +30,8 @@ const DECLARED = {
     'hold_hours',
     'low_stock_threshold',
     'created_at',
+    'accepting_orders',
+    'special_days',
   ],
   category: ['id', 'slug', 'name', 'parent_id', 'position'],
   product: [

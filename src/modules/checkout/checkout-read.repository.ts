@@ -22,7 +22,14 @@ export interface CheckoutRead {
   holds: { store_id: string; variant_id: string }[]
   store: Pick<
     StoreRow,
-    'id' | 'opening_hours' | 'time_zone' | 'slot_minutes' | 'preparation_minutes' | 'slot_capacity'
+    | 'id'
+    | 'opening_hours'
+    | 'time_zone'
+    | 'slot_minutes'
+    | 'preparation_minutes'
+    | 'slot_capacity'
+    | 'special_days'
+    | 'accepting_orders'
   > | null
 }
 
