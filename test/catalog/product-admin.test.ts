@@ -213,6 +213,14 @@ describe('productCreate', () => {
     ['an image that is not an http(s) URL', { ...shirtInput('bad'), images: [{ url: 'javascript:alert(1)' }] }],
     ['a blank title', { ...shirtInput('bad'), title: '   ' }],
     ['a currency code that is not ISO 4217', { ...shirtInput('bad'), currencyCode: 'euro' }],
+    [
+      'an option value that is not valid Unicode',
+      { ...shirtInput('bad'), options: [{ name: 'Size', values: ['S', 'M\ud800'] }] },
+    ],
+    [
+      'an image alt that is not valid Unicode',
+      { ...shirtInput('bad'), images: [{ url: 'https://x.example/a.jpg', alt: '\udfff' }] },
+    ],
   ])('refuses %s as BAD_USER_INPUT and writes nothing', async (_case, input) => {
     const before = await catalogCounts(testDb.db)
     const { payload, errors } = await create(input)

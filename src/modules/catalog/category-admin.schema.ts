@@ -5,6 +5,7 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import { auditAuthorOf } from '../../graphql/viewer-actor.js'
 import { Category } from './catalog.schema.js'
 import { createCategory, findChildrenOf, updateCategory } from './category.service.js'
+import { textInput } from './variant-input.schema.js'
 
 builder.objectFields(Category, (t) => ({
   parent: t.field({
@@ -20,8 +21,8 @@ builder.objectFields(Category, (t) => ({
   }),
 }))
 
-const nameInput = z.string().trim().min(1).max(120)
-const slugInput = z.string().max(500)
+const nameInput = textInput(120, { trimmedMin: 1 })
+const slugInput = textInput(500)
 
 const CategoryCreateInput = builder.inputType('CategoryCreateInput', {
   fields: (t) => ({

@@ -69,11 +69,10 @@ export async function updateCategory(
           if (ancestors.length === 0) throw new CatalogInputError([catalogProblem.unknownCategory(['parentId'])])
           if (ancestors.includes(categoryId)) throw new CatalogInputError([catalogProblem.categoryCycle(['parentId'])])
         }
-        const category = await categoryRepository.updateCategory(trx, categoryId, {
-          name: changes.name,
-          slug: changes.slug,
-          ...(moving ? { parentId: changes.parentId } : {}),
-        })
+        const columns = { name: changes.name, slug: changes.slug, ...(moving ? { parentId: changes.parentId } : {}) }
+        // Moving to where it already is changes nothing, and records nothing.
+        if (Object.values(columns).every((value) => value === undefined)) return before
+        const category = await categoryRepository.updateCategory(trx, categoryId, columns)
         await recordAudit(trx, author, categoryChange('UPDATE', before, category))
         return category
       }),

@@ -4,9 +4,9 @@ import { builder } from '../../graphql/builder.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { auditAuthorOf } from '../../graphql/viewer-actor.js'
 import { Category, Product } from './catalog.schema.js'
-import { isImageUrl, MAX_IMAGES, MAX_VARIANTS } from './catalog-rules.js'
+import { IMAGE_URL_MAX, isImageUrl, MAX_IMAGES, MAX_VARIANTS } from './catalog-rules.js'
 import { archiveProduct, createProduct, updateProduct } from './product-admin.service.js'
-import { currencyCodeInput, variantDraftOf, variantFields } from './variant-input.schema.js'
+import { currencyCodeInput, textInput, variantDraftOf, variantFields } from './variant-input.schema.js'
 
 const ProductOptionRef = builder.objectRef<ProductOption>('ProductOption').implement({
   description: 'An option its variants differ by, e.g. Size with S, M, L.',
@@ -36,8 +36,8 @@ builder.objectFields(Product, (t) => ({
 
 const ProductOptionInput = builder.inputType('ProductOptionInput', {
   fields: (t) => ({
-    name: t.string({ required: true, validate: z.string().trim().max(100) }),
-    values: t.stringList({ required: true, validate: z.array(z.string().trim().max(100)).max(1000) }),
+    name: t.string({ required: true, validate: textInput(100) }),
+    values: t.stringList({ required: true, validate: z.array(textInput(100)).max(1000) }),
   }),
 })
 
@@ -45,9 +45,12 @@ const ProductImageInput = builder.inputType('ProductImageInput', {
   fields: (t) => ({
     url: t.string({
       required: true,
-      validate: z.string().refine(isImageUrl, 'An image url is an absolute http(s) URL of at most 2048 characters.'),
+      validate: textInput(IMAGE_URL_MAX).refine(
+        isImageUrl,
+        'An image url is an absolute http(s) URL of at most 2048 characters.',
+      ),
     }),
-    alt: t.string({ description: 'Text for screen readers.', validate: z.string().max(500) }),
+    alt: t.string({ description: 'Text for screen readers.', validate: textInput(500) }),
   }),
 })
 
@@ -55,9 +58,9 @@ const ProductVariantInput = builder.inputType('ProductVariantInput', {
   fields: (t) => variantFields(t, true),
 })
 
-const titleInput = z.string().trim().min(1).max(255)
-const descriptionInput = z.string().max(20_000)
-const slugInput = z.string().max(500)
+const titleInput = textInput(255, { trimmedMin: 1 })
+const descriptionInput = textInput(20_000)
+const slugInput = textInput(500)
 const optionsInput = z.array(z.unknown()).max(20)
 const imagesInput = z.array(z.unknown()).max(MAX_IMAGES, `At most ${MAX_IMAGES} images.`)
 

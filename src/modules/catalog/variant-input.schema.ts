@@ -12,10 +12,21 @@ import type { VariantDraft } from './catalog-input.js'
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never
 type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Text of at most `max` characters that is valid Unicode: options, images and selections are
+ * stored as jsonb, which refuses a lone surrogate that JSON.stringify would escape into it.
+ */
+export function textInput(max: number, options: { trimmedMin?: number } = {}) {
+  const base = options.trimmedMin === undefined ? z.string() : z.string().trim().min(options.trimmedMin)
+  return base.max(max).refine((text) => !LONE_SURROGATE.test(text), 'Text must be valid Unicode.')
+}
+
 export const SelectedOptionInput = builder.inputType('SelectedOptionInput', {
   fields: (t) => ({
-    name: t.string({ required: true, validate: z.string().trim().max(100) }),
-    value: t.string({ required: true, validate: z.string().trim().max(100) }),
+    name: t.string({ required: true, validate: textInput(100) }),
+    value: t.string({ required: true, validate: textInput(100) }),
   }),
 })
 
@@ -41,8 +52,8 @@ export function taxRateBasisPoints(rate: number): number {
 /** The fields of a variant; `required` makes them mandatory for a new variant. */
 export function variantFields<Required extends boolean>(t: InputFields, required: Required) {
   return {
-    sku: t.string({ required, validate: z.string().max(200) }),
-    barcode: t.string({ description: 'EAN-13 or UPC-A, check digit included.', validate: z.string().max(64) }),
+    sku: t.string({ required, validate: textInput(200) }),
+    barcode: t.string({ description: 'EAN-13 or UPC-A, check digit included.', validate: textInput(64) }),
     price: t.int({
       required,
       description: 'The base price, tax included, in minor units of the currency (1290 = 12.90 EUR).',
