@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../../db/sql-errors.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { InvalidInputError } from '../shared/invalid-input.js'
 import { CatalogInputError, catalogProblem, refuseProblems } from './catalog.errors.js'
-import * as catalogWriteRepository from './catalog-write.repository.js'
+import * as identifiersRepository from './catalog-identifiers.repository.js'
 
 /**
  * The unique identifiers of the catalog (product slug, SKU, barcode) are checked before writing,
@@ -21,7 +21,7 @@ export interface IdentifierClaims {
 }
 
 export async function takenIdentifierProblems(db: Db, claims: IdentifierClaims): Promise<UserErrorEntry[]> {
-  const taken = await catalogWriteRepository.findTakenIdentifiers(db, {
+  const taken = await identifiersRepository.findTakenIdentifiers(db, {
     slug: claims.slug?.value ?? null,
     skus: claims.skus.map((claim) => claim.value),
     barcodes: claims.barcodes.map((claim) => claim.value),
@@ -71,7 +71,7 @@ export async function refusingTakenIdentifiers<T>(work: () => Promise<T>, checkA
  * one of the network's (CURRENCY_MISMATCH) and is needed where the network has several or none.
  */
 export async function catalogCurrency(db: Db, requested: string | null): Promise<string> {
-  const currencies = await catalogWriteRepository.findCatalogCurrencies(db)
+  const currencies = await identifiersRepository.findCatalogCurrencies(db)
   if (requested === null) {
     if (currencies.length === 1) return currencies[0]!
     throw new InvalidInputError(
