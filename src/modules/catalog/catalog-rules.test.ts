@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { isValidBarcode, optionProblems, orderedSelection, variantTitleOf } from './catalog-rules.js'
+import {
+  isImageUrl,
+  isValidBarcode,
+  optionProblems,
+  orderedSelection,
+  slugFrom,
+  slugProblem,
+  variantTitleOf,
+} from './catalog-rules.js'
 
 describe('isValidBarcode', () => {
   it.each([
@@ -89,5 +97,35 @@ describe('optionProblems', () => {
       ]),
     ).toBe('M / Navy')
     expect(variantTitleOf([])).toBe('Default')
+  })
+})
+
+describe('isImageUrl', () => {
+  it.each([
+    ['https://cdn.example.com/a.jpg', true],
+    ['http://cdn.example.com/a.jpg', true],
+    ['javascript:alert(1)', false],
+    ['data:image/png;base64,AAAA', false],
+    ['/relative/a.jpg', false],
+    [`https://cdn.example.com/${'a'.repeat(2048)}`, false],
+  ])('%s → %s', (url, valid) => {
+    expect(isImageUrl(url)).toBe(valid)
+  })
+})
+
+describe('slugFrom', () => {
+  it.each([
+    ['Thé & Café', 'the-cafe'],
+    ['  Rain jackets  ', 'rain-jackets'],
+    ['???', ''],
+    ['Ça coûte 10 €', 'ca-coute-10'],
+  ])('%s → %s', (text, slug) => {
+    expect(slugFrom(text)).toBe(slug)
+  })
+
+  it('never ends a cut slug on a hyphen, and always gives a slug the rules accept or none', () => {
+    const slug = slugFrom(`${'a'.repeat(119)} b`)
+    expect(slug).toBe('a'.repeat(119))
+    expect(slugProblem(slug, ['slug'])).toBeNull()
   })
 })

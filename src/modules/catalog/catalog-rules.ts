@@ -139,3 +139,28 @@ function canonicalCombination(options: readonly ProductOption[], selected: reado
 export function variantTitleOf(selected: readonly SelectedOption[]): string {
   return selected.length === 0 ? 'Default' : selected.map((pick) => pick.value).join(' / ')
 }
+
+export const IMAGE_URL_MAX = 2048
+
+/** An image is fetched by shoppers' browsers: an absolute http(s) URL, nothing a page could run. */
+export function isImageUrl(url: string): boolean {
+  if (url.length > IMAGE_URL_MAX) return false
+  try {
+    const parsed = new URL(url)
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== ''
+  } catch {
+    return false
+  }
+}
+
+/** "Thé & Café" → "the-cafe": a slug for a name given without one; may be empty (then give a slug). */
+export function slugFrom(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX)
+    .replace(/-+$/, '')
+}

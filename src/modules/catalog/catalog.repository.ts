@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
 
@@ -14,7 +15,7 @@ export interface ProductPageQuery {
 /** Active products in slug order, keyset-paginated so pages never skip or repeat a row. */
 export async function findProductsPage(db: Db, page: ProductPageQuery): Promise<ProductRow[]> {
   let query = db.selectFrom('product').selectAll('product').where('product.active', '=', true)
-  if (page.categoryId) query = query.where('product.category_id', '=', page.categoryId)
+  if (page.categoryId) query = query.where('product.category_id', 'in', categoryAndDescendants(page.categoryId))
   if (page.search) {
     const pattern = `%${escapeLikePattern(page.search)}%`
     query = query.where((eb) =>
@@ -78,6 +79,17 @@ export function findCategoriesByIds(db: Db, ids: readonly string[]): Promise<Cat
 
 export function findAllCategories(db: Db): Promise<CategoryRow[]> {
   return db.selectFrom('category').selectAll().orderBy('name').execute()
+}
+
+/** The category's id and those of every category below it, at any depth. */
+function categoryAndDescendants(categoryId: string) {
+  return sql<string>`(
+    WITH RECURSIVE tree(id) AS (
+      SELECT id FROM category WHERE id = ${categoryId}
+      UNION
+      SELECT category.id FROM category JOIN tree ON category.parent_id = tree.id
+    )
+    SELECT id FROM tree)`
 }
 
 /** A shopper's "50%_off" must match those characters, not act as wildcards. */

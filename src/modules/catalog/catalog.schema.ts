@@ -81,7 +81,8 @@ const MAX_PAGE = 100
 builder.queryFields((t) => ({
   products: t.connection({
     type: Product,
-    description: 'Active products in slug order; `query` matches title or SKU, case-insensitively.',
+    description:
+      'Active products in slug order; `query` matches title or SKU, case-insensitively; `categoryId` includes its sub-categories.',
     args: {
       query: t.arg.string({ validate: z.string().trim().max(100) }),
       categoryId: t.arg.globalID({ for: Category }),

@@ -69,6 +69,8 @@ export const USER_ERROR_CODES = [
   'UNKNOWN_COUNT',
   'COUNT_STALE',
   'INVALID_COUNT_STATE',
+  'INVALID_COMPARE_AT_PRICE',
+  'VARIANT_ARCHIVED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
