@@ -56,11 +56,6 @@ Variant.implement({
     barcode: t.exposeString('barcode', { nullable: true }),
     title: t.exposeString('title'),
     product: t.field({ type: Product, resolve: (variant) => variant.product_id }),
-    price: t.field({
-      type: Money,
-      description: 'Tax-inclusive unit price.',
-      resolve: (variant) => ({ amountMinor: variant.price_minor, currencyCode: variant.currency_code }),
-    }),
     taxRate: t.float({
       description: 'VAT rate as a fraction, e.g. 0.2 for 20%.',
       resolve: (variant) => variant.tax_rate_bp / 10_000,
