@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { includedTaxMinor } from '../../src/modules/shared/money.js'
 import { globalId, storeIdByCode } from '../fixtures/ids.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -289,6 +290,17 @@ describe('priceSet and priceRemove', () => {
     await setPrice({ amount: 640, storeId: rivoli.gid, channel: 'POS' }, admin)
     expect(await priceOf({}, till)).toBe(640)
     expect(await priceOf({})).toBe(variant.base + 100)
+    // The tax shown is the share of the price shown, in the same context.
+    const taxed = await api.gql<{ node: { taxAmount: { amountMinor: number } } }>(
+      `query($id: ID!, $storeId: ID) { node(id: $id) { ... on Variant { taxAmount(storeId: $storeId, channel: POS) { amountMinor } } } }`,
+      { id: variant.gid, storeId: rivoli.gid },
+    )
+    const { tax_rate_bp } = await testDb.db
+      .selectFrom('variant')
+      .select('tax_rate_bp')
+      .where('id', '=', variant.id)
+      .executeTakeFirstOrThrow()
+    expect(taxed.data!.node.taxAmount.amountMinor).toBe(includedTaxMinor(640, tax_rate_bp))
     const unknownStore = await api.gql(PRICE, {
       id: variant.gid,
       storeId: globalId('Store', '00000000-0000-4000-8000-000000000000'),

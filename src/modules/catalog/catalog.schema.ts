@@ -2,8 +2,6 @@ import { resolveCursorConnection } from '@pothos/plugin-relay'
 import { z } from 'zod'
 import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
-import { includedTaxMinor } from '../shared/money.js'
-import { Money } from '../shared/money.schema.js'
 import * as catalog from './catalog.service.js'
 
 export const Category = builder.loadableNode('Category', {
@@ -59,14 +57,6 @@ Variant.implement({
     taxRate: t.float({
       description: 'VAT rate as a fraction, e.g. 0.2 for 20%.',
       resolve: (variant) => variant.tax_rate_bp / 10_000,
-    }),
-    taxAmount: t.field({
-      type: Money,
-      description: 'The tax contained in the unit price.',
-      resolve: (variant) => ({
-        amountMinor: includedTaxMinor(variant.price_minor, variant.tax_rate_bp),
-        currencyCode: variant.currency_code,
-      }),
     }),
   }),
 })

@@ -8,7 +8,7 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import { auditAuthorOf } from '../../graphql/viewer-actor.js'
 import { Channel } from '../carts/cart.schema.js'
 import { Product, Variant } from '../catalog/catalog.schema.js'
-import { MAX_MONEY_MINOR } from '../shared/money.js'
+import { includedTaxMinor, MAX_MONEY_MINOR } from '../shared/money.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
 import type { PriceContext } from './price.js'
@@ -65,23 +65,44 @@ async function pricesFor(variantIds: string[], context: GraphQLContext, priceCon
   return prices
 }
 
+/** Each variant's unit price in the context, as Money, through `share` (the price or its tax). */
+async function moneyOf(
+  variants: VariantRow[],
+  context: GraphQLContext,
+  priceContext: PriceContext,
+  share: (priceMinor: number, variant: VariantRow) => number,
+) {
+  const prices = await pricesFor(
+    variants.map((variant) => variant.id),
+    context,
+    priceContext,
+  )
+  return variants.map((variant) => {
+    const price = prices.get(variant.id)
+    if (!price) throw new Error(`the price rule answered nothing for variant ${variant.id}`)
+    return { amountMinor: share(price.amountMinor, variant), currencyCode: variant.currency_code }
+  })
+}
+
 builder.objectFields(Variant, (t) => ({
   price: t.loadable({
     type: Money,
     description: `Tax-inclusive unit price. ${PRICE_ARGS_DESCRIPTION}`,
     byPath: true,
     args: { storeId: t.arg.globalID({ for: Store }), channel: t.arg({ type: Channel }) },
-    load: async (variants: VariantRow[], context, args) => {
-      const prices = await pricesFor(
-        variants.map((variant) => variant.id),
-        context,
-        priceContextOf(context, args),
-      )
-      return variants.map((variant) => ({
-        amountMinor: prices.get(variant.id)?.amountMinor ?? variant.price_minor,
-        currencyCode: variant.currency_code,
-      }))
-    },
+    load: (variants: VariantRow[], context, args) =>
+      moneyOf(variants, context, priceContextOf(context, args), (priceMinor) => priceMinor),
+    resolve: (variant: VariantRow) => variant,
+  }),
+  taxAmount: t.loadable({
+    type: Money,
+    description: `The tax contained in the unit price. ${PRICE_ARGS_DESCRIPTION}`,
+    byPath: true,
+    args: { storeId: t.arg.globalID({ for: Store }), channel: t.arg({ type: Channel }) },
+    load: (variants: VariantRow[], context, args) =>
+      moneyOf(variants, context, priceContextOf(context, args), (priceMinor, variant) =>
+        includedTaxMinor(priceMinor, variant.tax_rate_bp),
+      ),
     resolve: (variant: VariantRow) => variant,
   }),
   priceOverrides: t.loadableList({
