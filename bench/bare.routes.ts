@@ -84,7 +84,13 @@ export function bareRoutes(
       const { cartId, variantId, quantity } = body.data
       const credentials = { viewer: anonymous, cartToken: c.req.header('x-cart-token') ?? null }
       try {
-        const cart = await addLines(db, { cartId, credentials, channel: null, lines: [{ variantId, quantity }] })
+        const cart = await addLines(db, {
+          cartId,
+          credentials,
+          channel: null,
+          lines: [{ variantId, quantity }],
+          now: new Date(),
+        })
         return c.json({ data: { cartLinesAdd: { cart: cartShape(cart), userErrors: [] } } })
       } catch (error) {
         if (error instanceof BusinessError)
@@ -101,6 +107,7 @@ export function bareRoutes(
           channel: 'WEB',
           lines: body.data.lines,
           pickupStoreId: null,
+          now: new Date(),
         })
         return c.json({ data: { cartCreate: { cart: cartShape(cart), cartToken, userErrors: [] } } })
       } catch (error) {

@@ -101,7 +101,13 @@ async function buildBusyStore(
       quantity: 1 + ((i + k) % 3),
     }))
     const { orderId } = await inTransaction(db, async (trx) => {
-      const cart = await createCart(trx, { viewer: anonymous, channel: 'WEB', lines, pickupStoreId: null })
+      const cart = await createCart(trx, {
+        viewer: anonymous,
+        channel: 'WEB',
+        lines,
+        pickupStoreId: null,
+        now: new Date(),
+      })
       return placeOrder(trx, {
         cartId: cart.cart.id,
         credentials: { viewer: anonymous, cartToken: cart.cartToken },

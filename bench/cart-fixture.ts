@@ -16,6 +16,7 @@ export async function createBenchCarts(db: Db, count: number): Promise<BenchCart
       channel: 'WEB',
       lines: [],
       pickupStoreId: null,
+      now: new Date(),
     })
     carts.push({ cartId: cart.id, cartToken })
   }

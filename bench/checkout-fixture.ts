@@ -95,10 +95,10 @@ export async function createCheckoutCarts(
       FROM unnest(${ids}::uuid[], ${lineVariants}::uuid[]) AS t(id, variant_id)
       JOIN variant ON variant.id = t.variant_id`.execute(trx)
     await sql`
-      INSERT INTO cart_line (cart_id, variant_id, quantity)
-      SELECT t.id, t.variant_id, 1 FROM unnest(${ids}::uuid[], ${lineVariants}::uuid[]) AS t(id, variant_id)`.execute(
-      trx,
-    )
+      INSERT INTO cart_line (cart_id, variant_id, quantity, unit_price_minor)
+      SELECT t.id, t.variant_id, 1, p.price_minor
+      FROM unnest(${ids}::uuid[], ${lineVariants}::uuid[]) AS t(id, variant_id)
+      CROSS JOIN LATERAL comptoir_variant_price(t.variant_id, NULL, 'WEB', now()) AS p`.execute(trx)
     await sql`
       INSERT INTO cart_token (token_hash, cart_id, channel)
       SELECT t.hash, t.id, 'WEB'
@@ -123,9 +123,21 @@ export async function countOrdersOfCarts(db: Db, carts: readonly CheckoutCart[])
  * addLines): same row, same lines as seen through findCartViews, reachable with its token.
  */
 export async function checkCartsMatchService(db: Db, variantId: string): Promise<string> {
-  const created = await createCart(db, { viewer: anonymous, channel: 'WEB', lines: [], pickupStoreId: null })
+  const created = await createCart(db, {
+    viewer: anonymous,
+    channel: 'WEB',
+    lines: [],
+    pickupStoreId: null,
+    now: new Date(),
+  })
   const credentials = { viewer: anonymous, cartToken: created.cartToken }
-  await addLines(db, { cartId: created.cart.id, credentials, channel: 'WEB', lines: [{ variantId, quantity: 1 }] })
+  await addLines(db, {
+    cartId: created.cart.id,
+    credentials,
+    channel: 'WEB',
+    lines: [{ variantId, quantity: 1 }],
+    now: new Date(),
+  })
   const viaService = { cartId: created.cart.id }
   const [viaSql] = await createCheckoutCarts(db, [variantId], 1)
   if (!viaSql) throw new Error('no cart created')

@@ -10,6 +10,7 @@ export interface BenchOptions {
 
 export const SCENARIO_KEYS = [
   'products',
+  'products-priced',
   'stores',
   'cart-lines',
   'cart-create',

@@ -36,6 +36,7 @@ import { hasFanoutFailures, renderFanout } from './fanout-report.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
+import { preparePricedStores } from './price-fixture.js'
 import {
   type CeilingReport,
   isoDate,
@@ -411,6 +412,7 @@ async function findFixture(db: Db, fakeStripe: FakeStripe): Promise<Fixture> {
     storeId: store.id,
     variantIds: variants.map((variant) => variant.id),
     cartVariantIds: cartVariants.map((variant) => variant.id),
+    pricedStores: await preparePricedStores(db, store.id),
     graphqlCarts: await createBenchCarts(db, CARTS_PER_SIDE),
     bareCarts: await createBenchCarts(db, CARTS_PER_SIDE),
     checkout: {

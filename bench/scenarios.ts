@@ -56,6 +56,8 @@ export interface Fixture {
   graphqlCarts: readonly BenchCart[]
   bareCarts: readonly BenchCart[]
   checkout: CheckoutFixture
+  /** A store with overrides on every listed variant, and one with none (see price-fixture.ts). */
+  pricedStores: { overridden: string; plain: string }
 }
 
 /** What the checkout scenarios need: a store ready to take every order, and a cart factory. */
@@ -102,6 +104,15 @@ export function scenarios(fixture: Fixture): Scenario[] {
       ),
       bare: { method: 'GET', path: `/bare/products?storeId=${fixture.storeId}&first=20` },
       check: sameData('products', 'products'),
+    },
+    {
+      // Both sides are the same GraphQL page; the "bare" columns are the store without overrides,
+      // so the ratio is what overrides cost a priced listing (target ≥ 0.9).
+      key: 'products-priced',
+      name: 'products(first: 20) priced for a store with overrides ÷ the same page for a store without',
+      graphql: pricedListing(fixture.pricedStores.overridden),
+      bare: pricedListing(fixture.pricedStores.plain),
+      check: samePagePricedApart,
     },
     {
       key: 'stores',
@@ -381,6 +392,34 @@ function sameNewCart(graphql: unknown, bare: unknown): string {
       throw new Error(`${side} cart lines are ${JSON.stringify(lines)}`)
   }
   return 'both created a cart of two lines'
+}
+
+function pricedListing(storeId: string): HttpRequest {
+  return graphqlRequest(
+    `query PricedProducts($storeId: ID!) {
+      products(first: 20) {
+        edges { node { id title
+          priceRange(storeId: $storeId) { min { amount } max { amount } }
+          variants { sku price(storeId: $storeId) { amount currencyCode } }
+        } }
+      }
+    }`,
+    { storeId: globalId('Store', storeId) },
+  )
+}
+
+/** The same products and variants on both pages, and the overrides in force on the first. */
+function samePagePricedApart(overridden: unknown, plain: unknown): string {
+  const skusOf = (body: unknown) =>
+    edgesOf(body, 'products').map((edge) => {
+      const variants = property(property(edge, 'node'), 'variants')
+      return Array.isArray(variants) ? variants.map((variant) => property(variant, 'sku')) : []
+    })
+  if (!isDeepStrictEqual(skusOf(overridden), skusOf(plain))) throw new Error('the two pages list different variants')
+  const variants = skusOf(plain).flat().length
+  if (variants === 0) throw new Error('no variants listed: the comparison would be meaningless')
+  if (isDeepStrictEqual(overridden, plain)) throw new Error('the page with overrides shows the same prices')
+  return `${edgesOf(plain, 'products').length} products, ${variants} variants, the same on both; prices differ`
 }
 
 export function graphqlRequest(query: string, variables: Record<string, unknown>): HttpRequest {

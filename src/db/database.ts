@@ -187,6 +187,8 @@ export interface CartLineTable {
   cart_id: string
   variant_id: string
   quantity: number
+  /** The unit price the shopper was shown when the line (or the cart's store) last changed. */
+  unit_price_minor: number
   position: BigSerial
   created_at: CreatedAt
   updated_at: UpdatedAt

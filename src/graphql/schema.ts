@@ -26,6 +26,7 @@ import '../modules/returns/return.schema.js'
 import '../modules/terminals/terminal.schema.js'
 import '../modules/pickup/pickup.schema.js'
 import '../modules/audit/audit.schema.js'
+import '../modules/pricing/price.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

@@ -54,7 +54,10 @@ async function newCart(spec: CartSpec): Promise<string> {
     .returning('id')
     .executeTakeFirstOrThrow()
   if (spec.lines)
-    await testDb.db.insertInto('cart_line').values({ cart_id: row.id, variant_id: variantId, quantity: 2 }).execute()
+    await testDb.db
+      .insertInto('cart_line')
+      .values({ cart_id: row.id, variant_id: variantId, quantity: 2, unit_price_minor: 1000 })
+      .execute()
   return row.id
 }
 

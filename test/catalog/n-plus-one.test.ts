@@ -18,7 +18,8 @@ const LISTING = `query($first: Int!, $storeId: ID!) {
   products(first: $first) {
     edges { node {
       title category { name }
-      variants { sku price { amount } availability(storeId: $storeId) { available status } }
+      priceRange(storeId: $storeId) { min { amount } max { amount } }
+      variants { sku price(storeId: $storeId) { amount } availability(storeId: $storeId) { available status } }
     } }
   }
 }`
@@ -38,14 +39,15 @@ async function statementsFor(first: number) {
   }
 }
 
-describe('a page of products with variants and availability', () => {
+describe('a page of products with variants, prices for a store and availability', () => {
   it('runs the same small number of SQL statements for 5 products as for 50', async () => {
     const small = await statementsFor(5)
     const large = await statementsFor(50)
     expect(large.products).toBe(50)
     expect(large.variants).toBeGreaterThan(100)
-    // products page, categories, variants, store, levels: one statement each, whatever the page size.
-    expect(large.statements.length).toBe(5)
+    // products page, categories, price ranges, variants, their prices, store, levels: one statement
+    // each, whatever the page size.
+    expect(large.statements.length).toBe(7)
     expect(small.statements.length).toBe(large.statements.length)
   })
 })

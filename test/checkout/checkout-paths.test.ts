@@ -299,20 +299,20 @@ describe('the batched and the held-cart checkout', () => {
       lines: [{ variantId: globalId('Variant', variants.a), quantity: 1 }],
     })
     const cartId = Buffer.from(cart.id, 'base64').toString().split(':')[1]!
-    const stale = (await readCheckout(testDb.db, cartId, store))!.version
+    const stale = (await readCheckout(testDb.db, cartId, store, new Date()))!.version
     const added = await batchedApi.gql(
       ADD_LINES,
       { input: { cartId: cart.id, lines: [{ variantId: globalId('Variant', variants.b), quantity: 1 }] } },
       { headers: cartHeaders(cartToken) },
     )
     expect(added.errors).toBeUndefined()
-    const current = (await readCheckout(testDb.db, cartId, store))!.version
+    const current = (await readCheckout(testDb.db, cartId, store, new Date()))!.version
     expect(current).not.toBe(stale)
     // The held path's check (takeCart) is the function comptoir_place_orders calls for every write.
     expect(await inTransaction(testDb.db, (trx) => takeCart(trx, cartId, stale))).toBe(false)
     expect(await inTransaction(testDb.db, (trx) => takeCart(trx, cartId, current))).toBe(true)
     await testDb.db.updateTable('cart').set({ status: 'MERGED' }).where('id', '=', cartId).execute()
-    const merged = (await readCheckout(testDb.db, cartId, store))!.version
+    const merged = (await readCheckout(testDb.db, cartId, store, new Date()))!.version
     expect(await inTransaction(testDb.db, (trx) => takeCart(trx, cartId, merged))).toBe(false)
   })
 })

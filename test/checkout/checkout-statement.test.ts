@@ -48,7 +48,7 @@ async function cartAndWrite(quantity = 1, slotCapacity = 5) {
     lines: [{ variantId: variants[0]!.gid, quantity }],
   })
   const cartId = Buffer.from(cart.id, 'base64').toString().split(':')[1]!
-  const read = await readCheckout(testDb.db, cartId, storeId)
+  const read = await readCheckout(testDb.db, cartId, storeId, new Date())
   const orderId = randomUUID()
   const write: CheckoutWrite = {
     cart: { id: cartId, version: read!.version },
@@ -147,7 +147,7 @@ describe('a checkout written as one statement', () => {
     expect(await writeCheckout(testDb.db, write)).toEqual({ kind: 'CART_CHANGED' })
     expect(await state(cartId, write.order.id)).toEqual(before)
 
-    const current = (await readCheckout(testDb.db, cartId, storeId))!.version
+    const current = (await readCheckout(testDb.db, cartId, storeId, new Date()))!.version
     const placed = await writeCheckout(testDb.db, { ...write, cart: { id: cartId, version: current } })
     expect(placed).toMatchObject({
       kind: 'PLACED',

@@ -119,7 +119,7 @@ const DECLARED = {
     'created_at',
     'updated_at',
   ],
-  cart_line: ['cart_id', 'variant_id', 'quantity', 'position', 'created_at', 'updated_at'],
+  cart_line: ['cart_id', 'variant_id', 'quantity', 'position', 'created_at', 'updated_at', 'unit_price_minor'],
   cart_token: ['token_hash', 'cart_id', 'channel', 'created_at'],
   cart_handoff: ['code_hash', 'cart_id', 'expires_at', 'claimed_at', 'claimed_channel', 'created_at'],
   cart_event: ['id', 'cart_id', 'customer_id', 'type', 'channel', 'payload', 'created_at'],

@@ -4,11 +4,12 @@ import type { Trx } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from './cart.errors.js'
 import type { CartView } from './cart.js'
+import { CHANNELS } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartCredentials, grantCartAccessByTokens } from './cart-access.js'
 import { type CartEvent, cartOutboxEvent, commitCartWrite, withCartAttempts } from './cart-commit.js'
 import type { CartHolding } from './cart-hold-sync.js'
-import type { CartWriteState } from './cart-write.repository.js'
+import type { CartLineWrite, CartWriteState } from './cart-write.repository.js'
 import * as cartWriteRepository from './cart-write.repository.js'
 
 export interface CartChangeContext {
@@ -23,7 +24,7 @@ export interface CartChangePlan<T> {
   result: T
   payload?: Record<string, unknown>
   changes?: { currency_code?: string | null; pickup_store_id?: string | null }
-  lines?: { deleteVariantIds: readonly string[]; upsert: readonly { variantId: string; quantity: number }[] }
+  lines?: { deleteVariantIds: readonly string[]; upsert: readonly CartLineWrite[] }
   handoffs?: readonly { code_hash: string; expires_at: Date }[]
 }
 
@@ -37,6 +38,10 @@ export interface CartChangeRequest {
   variantIds?: readonly string[]
   /** A store the change names: refused first when it does not exist. */
   storeId?: string | null
+  /** The change makes `storeId` the cart's store: lines are priced there, not at the cart's store. */
+  setsStore?: boolean
+  /** The instant the lines it changes are priced at. */
+  now: Date
 }
 
 /**
@@ -94,6 +99,11 @@ async function readForChange(db: Db, request: CartChangeRequest, lock: boolean):
     variantIds: request.variantIds ?? [],
     storeId: request.storeId ?? null,
     lock,
+    pricing: {
+      setsStore: request.setsStore ?? false,
+      channels: request.channel ? [request.channel] : CHANNELS,
+      at: request.now,
+    },
   })
   if (request.storeId && !state.storeFound) throw new UnknownStoreError()
   return state

@@ -7,6 +7,7 @@ import { type CartView, MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
 import type { CartCredentials } from './cart-access.js'
 import { type CartChangePlan, changeCart } from './cart-change.js'
 import type { CartHolding } from './cart-hold-sync.js'
+import { shownUnitPrice } from './cart-line-prices.js'
 import type { CartWriteState } from './cart-write.repository.js'
 
 export interface LineInput {
@@ -19,6 +20,7 @@ interface LineChangeRequest {
   credentials: CartCredentials
   channel: Channel | null
   holding?: CartHolding
+  now: Date
 }
 
 /**
@@ -28,8 +30,8 @@ interface LineChangeRequest {
  */
 export async function addLines(db: Db, request: LineChangeRequest & { lines: LineInput[] }): Promise<CartView> {
   const lineRequest = { ...request, eventType: 'lines_added', variantIds: request.lines.map((line) => line.variantId) }
-  const { cart } = await changeCart(db, lineRequest, ({ cart, state }) =>
-    planLineQuantities(cart.currency_code, state, request.lines, addQuantity),
+  const { cart } = await changeCart(db, lineRequest, ({ cart, state, channel }) =>
+    planLineQuantities(cart.currency_code, state, request.lines, addQuantity, channel),
   )
   return cart
 }
@@ -45,8 +47,8 @@ export async function updateLines(db: Db, request: LineChangeRequest & { lines: 
     eventType: 'lines_updated',
     variantIds: request.lines.map((line) => line.variantId),
   }
-  const { cart } = await changeCart(db, lineRequest, ({ cart, state }) =>
-    planLineQuantities(cart.currency_code, state, request.lines, (_current, requested) => requested),
+  const { cart } = await changeCart(db, lineRequest, ({ cart, state, channel }) =>
+    planLineQuantities(cart.currency_code, state, request.lines, (_current, requested) => requested, channel),
   )
   return cart
 }
@@ -74,13 +76,15 @@ export const addQuantity = (current: number, requested: number) => current + req
 
 /**
  * The new quantity of each line named, checked against the rules above, from the cart as read:
- * which lines to delete (quantity 0) and which to set, and the cart's currency afterwards.
+ * which lines to delete (quantity 0) and which to set, each priced for the write's channel at the
+ * cart's store (the price the shopper is shown from now on), and the cart's currency afterwards.
  */
 export function planLineQuantities(
   cartCurrency: string | null,
-  state: Pick<CartWriteState, 'lines' | 'variants'>,
+  state: Pick<CartWriteState, 'lines' | 'variants' | 'prices'>,
   lines: readonly LineInput[],
   nextQuantity: (current: number, requested: number) => number,
+  channel: Channel,
 ): CartChangePlan<undefined> {
   const existing = new Map(state.lines.map((line) => [line.variant_id, line.quantity]))
   const currency = cartCurrency ?? firstCurrency(lines, state.variants)
@@ -110,7 +114,11 @@ export function planLineQuantities(
       deleteVariantIds: [...next].filter(([, quantity]) => quantity === 0).map(([variantId]) => variantId),
       upsert: [...next]
         .filter(([variantId, quantity]) => quantity > 0 && quantity !== existing.get(variantId))
-        .map(([variantId, quantity]) => ({ variantId, quantity })),
+        .map(([variantId, quantity]) => ({
+          variantId,
+          quantity,
+          unitPriceMinor: shownUnitPrice(state, variantId, channel),
+        })),
     },
   }
 }

@@ -53,7 +53,15 @@ export async function attachCartToCustomer(
       if (existing === undefined && quantities.size >= MAX_LINES) continue
       const quantity = Math.min(MAX_LINE_QUANTITY, (existing ?? 0) + line.quantity)
       quantities.set(line.variant_id, quantity)
-      if (quantity !== existing) await cartRepository.upsertLineQuantity(trx, current.id, line.variant_id, quantity)
+      // Each line keeps a price a device showed: a moved line its own, a summed one the survivor's.
+      // The checkout answers PRICE_CHANGED if either no longer holds.
+      if (quantity !== existing) {
+        await cartRepository.upsertLineQuantity(trx, current.id, {
+          variantId: line.variant_id,
+          quantity,
+          unitPriceMinor: line.unit_price_minor,
+        })
+      }
     }
   }
   await releaseCartHolds(trx, incoming.id)

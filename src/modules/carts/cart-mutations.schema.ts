@@ -29,6 +29,7 @@ function cartChangeRequest(context: GraphQLContext, cartId: string, channel: Cha
     credentials: cartCredentials(context),
     channel: channel ?? null,
     holding: { policy: context.cartHolds, now: context.now },
+    now: context.now,
   }
 }
 
@@ -117,6 +118,7 @@ builder.mutationFields((t) => ({
           channel: input.channel,
           lines: toLines(input.lines ?? []),
           pickupStoreId: input.storeId?.id ?? null,
+          now: context.now,
         }),
       ),
   }),
@@ -196,7 +198,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const request = cartChangeRequest(context, input.cartId.id, input.channel)
-        const handoff = await createHandoff(context.db, { ...request, now: context.now })
+        const handoff = await createHandoff(context.db, request)
         const url = new URL('/cart/handoff', context.storefrontUrl)
         url.searchParams.set('code', handoff.code)
         return { ...handoff, url: url.toString() }

@@ -22,7 +22,18 @@ export interface CartWriteState {
   holds: CartHoldRow[]
   /** The variants on sale among the cart's lines and the requested ones, by id. */
   variants: Map<string, VariantRow>
+  /** Their unit prices at the cart's store after the write, per channel asked for, by variant id. */
+  prices: Map<string, Partial<Record<Channel, number>>>
   storeFound: boolean
+}
+
+/** Where and when a write's lines are priced (see comptoir_read_cart_for_write). */
+export interface CartWritePricing {
+  /** The write gives the cart the store it names (storeId, null included); else the cart keeps its own. */
+  setsStore: boolean
+  /** The channels the write may turn out to come from: its own when known, else every one. */
+  channels: readonly Channel[]
+  at: Date
 }
 
 /**
@@ -37,8 +48,10 @@ export async function readCartForWrite(
     variantIds: readonly string[]
     storeId: string | null
     lock: boolean
+    pricing: CartWritePricing
   },
 ): Promise<CartWriteState> {
+  const { pricing } = wanted
   const { rows } = await db.executeQuery<ReadRow>(
     CompiledQuery.raw(READ_CART, [
       wanted.cartId,
@@ -46,6 +59,9 @@ export async function readCartForWrite(
       [...new Set(wanted.variantIds)],
       wanted.storeId,
       wanted.lock,
+      pricing.setsStore,
+      pricing.channels,
+      pricing.at,
     ]),
   )
   const row = rows[0]
@@ -62,11 +78,13 @@ export async function readCartForWrite(
         .map(variantRowOf)
         .map((variant) => [variant.id, variant]),
     ),
+    prices: new Map(Object.entries(json<Record<string, Partial<Record<Channel, number>>>>(row.price_rows))),
     storeFound: row.store_found,
   }
 }
 
-const READ_CART = `${PREPARED} SELECT * FROM comptoir_read_cart_for_write($1::uuid, $2::uuid, $3::uuid[], $4::uuid, $5::boolean)`
+const READ_CART = `${PREPARED} SELECT * FROM comptoir_read_cart_for_write($1::uuid, $2::uuid, $3::uuid[], $4::uuid,
+  $5::boolean, $6::boolean, $7::text[], $8::timestamptz)`
 
 interface ReadRow {
   cart_row: Json | null | string
@@ -75,6 +93,7 @@ interface ReadRow {
   line_rows: Json[] | string
   hold_rows: Json[] | string
   variant_rows: Json[] | string
+  price_rows: Record<string, Partial<Record<Channel, number>>> | string
   store_found: boolean
 }
 
@@ -101,12 +120,18 @@ export type CartRowWrite =
 export interface CartWrite {
   cart: CartRowWrite
   deleteVariantIds: readonly string[]
-  /** Quantities to set, in the order new lines take their place. */
-  upsertLines: readonly { variantId: string; quantity: number }[]
+  /** Quantities and the unit price shown to set, in the order new lines take their place. */
+  upsertLines: readonly CartLineWrite[]
   tokens: readonly StoredCartToken[]
   handoffs: readonly { code_hash: string; expires_at: Date }[]
   cartEvents: readonly CartEventRow[]
   outboxEvents: readonly OutboxEventRow[]
+}
+
+export interface CartLineWrite {
+  variantId: string
+  quantity: number
+  unitPriceMinor: number
 }
 
 export interface CartEventRow {
@@ -138,13 +163,16 @@ export async function writeCart(db: Db, write: CartWrite): Promise<{ cart: CartR
         AND variant_id = ANY(${write.deleteVariantIds}::uuid[])
     ),
     written_lines AS (
-      INSERT INTO cart_line (cart_id, variant_id, quantity)
-      SELECT c.id, u.variant_id, u.quantity
+      INSERT INTO cart_line (cart_id, variant_id, quantity, unit_price_minor)
+      SELECT c.id, u.variant_id, u.quantity, u.unit_price_minor
       FROM written_cart AS c,
         unnest(${write.upsertLines.map((line) => line.variantId)}::uuid[],
-          ${write.upsertLines.map((line) => line.quantity)}::integer[]) WITH ORDINALITY AS u(variant_id, quantity, n)
+          ${write.upsertLines.map((line) => line.quantity)}::integer[],
+          ${write.upsertLines.map((line) => line.unitPriceMinor)}::integer[])
+          WITH ORDINALITY AS u(variant_id, quantity, unit_price_minor, n)
       ORDER BY u.n
-      ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = excluded.quantity, updated_at = now()
+      ON CONFLICT (cart_id, variant_id) DO UPDATE
+        SET quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor, updated_at = now()
       RETURNING *
     ),
     written_tokens AS (

@@ -59,10 +59,16 @@ export function findLinesOfCarts(db: Db, cartIds: readonly string[]): Promise<Ca
   return db.selectFrom('cart_line').selectAll().where('cart_id', 'in', cartIds).orderBy('position').execute()
 }
 
-export async function upsertLineQuantity(trx: Trx, cartId: string, variantId: string, quantity: number): Promise<void> {
+/** A new line is shown at `unitPriceMinor`; a line already there keeps the price it shows. */
+export async function upsertLineQuantity(
+  trx: Trx,
+  cartId: string,
+  line: { variantId: string; quantity: number; unitPriceMinor: number },
+): Promise<void> {
+  const { variantId, quantity } = line
   await trx
     .insertInto('cart_line')
-    .values({ cart_id: cartId, variant_id: variantId, quantity })
+    .values({ cart_id: cartId, variant_id: variantId, quantity, unit_price_minor: line.unitPriceMinor })
     .onConflict((oc) => oc.columns(['cart_id', 'variant_id']).doUpdateSet({ quantity, updated_at: sql`now()` }))
     .execute()
 }

@@ -40,12 +40,14 @@ const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
     quantity: t.exposeInt('quantity'),
     unitPrice: t.field({
       type: Money,
-      resolve: (line) => ({ amountMinor: line.variant.price_minor, currencyCode: line.variant.currency_code }),
+      description:
+        'The price shown when the line (or the cart’s store) last changed, for the cart’s store and channel; the checkout charges it or answers PRICE_CHANGED.',
+      resolve: (line) => ({ amountMinor: line.unit_price_minor, currencyCode: line.variant.currency_code }),
     }),
     lineTotal: t.field({
       type: Money,
       resolve: (line) => ({
-        amountMinor: line.variant.price_minor * line.quantity,
+        amountMinor: line.unit_price_minor * line.quantity,
         currencyCode: line.variant.currency_code,
       }),
     }),

@@ -11,8 +11,9 @@ import { type CartCredentials, grantCartAccess } from './cart-access.js'
 import { changeCart } from './cart-change.js'
 import { commitCartWrite, withCartAttempts } from './cart-commit.js'
 import type { CartHolding } from './cart-hold-sync.js'
+import { repricedLines } from './cart-line-prices.js'
 import { addQuantity, type LineInput, planLineQuantities } from './cart-lines.service.js'
-import type { CartWriteState } from './cart-write.repository.js'
+import type { CartLineWrite, CartWriteState } from './cart-write.repository.js'
 import * as cartWriteRepository from './cart-write.repository.js'
 
 /** Carts with their lines, variants and stock holds: four queries whatever the number of carts. */
@@ -61,7 +62,15 @@ export function findActiveCartsOfCustomers(db: Db, customerIds: readonly string[
  */
 export function createCart(
   db: Db,
-  input: { viewer: Viewer; channel: Channel; lines: LineInput[]; pickupStoreId: string | null; holding?: CartHolding },
+  input: {
+    viewer: Viewer
+    channel: Channel
+    lines: LineInput[]
+    pickupStoreId: string | null
+    holding?: CartHolding
+    /** The instant its lines are priced at. */
+    now: Date
+  },
 ): Promise<{ cart: CartView; cartToken: string }> {
   const customerId = input.viewer.kind === 'customer' ? input.viewer.customerId : null
   const cartToken = newCartToken()
@@ -73,6 +82,8 @@ export function createCart(
       variantIds: input.lines.map((line) => line.variantId),
       storeId: input.pickupStoreId,
       lock: trx !== null,
+      // A store named becomes the cart's (a customer's open cart keeps its own otherwise).
+      pricing: { setsStore: input.pickupStoreId !== null, channels: [input.channel], at: input.now },
     })
     if (input.pickupStoreId && !state.storeFound) throw new UnknownStoreError()
     // Checked out since it was found: this customer needs a new cart; look again.
@@ -96,7 +107,7 @@ type CreateInput = Parameters<typeof createCart>[1]
 /** A new cart, with its lines; "created", then "lines_added" when it has lines. */
 function newCart(customerId: string | null, state: CartWriteState, input: CreateInput) {
   const cartId = randomUUID()
-  const planned = planLineQuantities(null, state, input.lines, addQuantity)
+  const planned = planLineQuantities(null, state, input.lines, addQuantity, input.channel)
   const event = { cartId, customerId, channel: input.channel }
   return {
     write: {
@@ -120,11 +131,19 @@ function newCart(customerId: string | null, state: CartWriteState, input: Create
 
 /**
  * The customer's active cart, opened on this device: its lines added ("lines_added"), then the
- * store chosen ("pickup_store_set"); with neither, only the device's token is added.
+ * store chosen ("pickup_store_set", which prices every line there); with neither, only the
+ * device's token is added.
  */
 function openedCustomerCart(cart: CartRow, version: string, state: CartWriteState, input: CreateInput) {
   const planned =
-    input.lines.length > 0 ? planLineQuantities(cart.currency_code, state, input.lines, addQuantity) : null
+    input.lines.length > 0
+      ? planLineQuantities(cart.currency_code, state, input.lines, addQuantity, input.channel)
+      : null
+  const storeChanged = input.pickupStoreId !== null && input.pickupStoreId !== cart.pickup_store_id
+  // The new store prices every line; lines the request also names keep their new quantity.
+  const upsert = storeChanged
+    ? mergeLineWrites(repricedLines(state, input.channel), planned?.lines?.upsert ?? [])
+    : (planned?.lines?.upsert ?? [])
   const event = { cartId: cart.id, customerId: cart.customer_id, channel: input.channel }
   const events = [
     ...(planned ? [{ ...event, type: 'lines_added', payload: planned.payload ?? {} }] : []),
@@ -141,13 +160,23 @@ function openedCustomerCart(cart: CartRow, version: string, state: CartWriteStat
         pickupStoreId: input.pickupStoreId ?? undefined,
       },
       deleteVariantIds: planned?.lines?.deleteVariantIds ?? [],
-      upsertLines: planned?.lines?.upsert ?? [],
+      upsertLines: upsert,
     },
     events,
   }
 }
 
-/** Chooses (or clears) the store the cart will be collected from; availability follows it. */
+/** Writes of the same lines: `later` wins for a variant in both, in the order first named. */
+function mergeLineWrites(earlier: readonly CartLineWrite[], later: readonly CartLineWrite[]): CartLineWrite[] {
+  const byVariant = new Map(earlier.map((line) => [line.variantId, line]))
+  for (const line of later) byVariant.set(line.variantId, line)
+  return [...byVariant.values()]
+}
+
+/**
+ * Chooses (or clears) the store the cart will be collected from; availability follows it, and
+ * every line is priced again for that store and the write's channel.
+ */
 export async function setPickupStore(
   db: Db,
   request: {
@@ -156,12 +185,15 @@ export async function setPickupStore(
     channel: Channel | null
     storeId: string | null
     holding?: CartHolding
+    now: Date
   },
 ): Promise<CartView> {
-  const { cart } = await changeCart(db, { ...request, eventType: 'pickup_store_set' }, () => ({
+  const change = { ...request, eventType: 'pickup_store_set', setsStore: true }
+  const { cart } = await changeCart(db, change, ({ state, channel }) => ({
     result: undefined,
     payload: { storeId: request.storeId },
     changes: { pickup_store_id: request.storeId },
+    lines: { deleteVariantIds: [], upsert: repricedLines(state, channel) },
   }))
   return cart
 }

@@ -23,12 +23,13 @@ function variant(price: number, taxBp: number): VariantRow {
 }
 
 describe('cartTotals', () => {
-  it('sums tax-inclusive lines and takes the tax share out of each line', () => {
+  it('sums tax-inclusive lines at the price each was shown and takes the tax share out of each line', () => {
+    // The variants' base prices have moved on since: the lines count at the prices they showed.
     const cart = {
       currency_code: 'EUR',
       lines: [
-        { quantity: 3, variant: variant(1290, 2000) },
-        { quantity: 2, variant: variant(211, 550) },
+        { quantity: 3, unit_price_minor: 1290, variant: variant(1500, 2000) },
+        { quantity: 2, unit_price_minor: 211, variant: variant(199, 550) },
       ],
     } as unknown as CartView
     expect(cartTotals(cart)).toEqual({

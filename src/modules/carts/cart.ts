@@ -23,12 +23,16 @@ export interface CartTotals {
   currencyCode: string | null
 }
 
-/** Prices are tax-inclusive: the total is the subtotal, and the tax is the share inside it. */
+/**
+ * Prices are tax-inclusive: the total is the subtotal, and the tax is the share inside it. Each
+ * line counts at the unit price it was shown (cart_line.unit_price_minor), which the checkout
+ * holds to.
+ */
 export function cartTotals(cart: CartView): CartTotals {
   let subtotalMinor = 0
   let taxMinor = 0
   for (const line of cart.lines) {
-    const lineTotal = line.variant.price_minor * line.quantity
+    const lineTotal = line.unit_price_minor * line.quantity
     subtotalMinor += lineTotal
     taxMinor += includedTaxMinor(lineTotal, line.variant.tax_rate_bp)
   }

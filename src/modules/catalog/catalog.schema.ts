@@ -2,8 +2,6 @@ import { resolveCursorConnection } from '@pothos/plugin-relay'
 import { z } from 'zod'
 import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
-import { includedTaxMinor } from '../shared/money.js'
-import { Money } from '../shared/money.schema.js'
 import * as catalog from './catalog.service.js'
 
 export const Category = builder.loadableNode('Category', {
@@ -56,22 +54,9 @@ Variant.implement({
     barcode: t.exposeString('barcode', { nullable: true }),
     title: t.exposeString('title'),
     product: t.field({ type: Product, resolve: (variant) => variant.product_id }),
-    price: t.field({
-      type: Money,
-      description: 'Tax-inclusive unit price.',
-      resolve: (variant) => ({ amountMinor: variant.price_minor, currencyCode: variant.currency_code }),
-    }),
     taxRate: t.float({
       description: 'VAT rate as a fraction, e.g. 0.2 for 20%.',
       resolve: (variant) => variant.tax_rate_bp / 10_000,
-    }),
-    taxAmount: t.field({
-      type: Money,
-      description: 'The tax contained in the unit price.',
-      resolve: (variant) => ({
-        amountMinor: includedTaxMinor(variant.price_minor, variant.tax_rate_bp),
-        currencyCode: variant.currency_code,
-      }),
     }),
   }),
 })

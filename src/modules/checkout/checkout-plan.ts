@@ -56,7 +56,8 @@ export function planOrder(
     sku: line.variant.sku,
     title: line.variant.title,
     quantity: line.quantity,
-    unit_price_minor: line.variant.price_minor,
+    // The price the cart showed, which the checkout has found equal to the price rule's now.
+    unit_price_minor: line.unit_price_minor,
     tax_rate_bp: line.variant.tax_rate_bp,
   }))
   const pickupCode = input.secrets.newPickupCode()

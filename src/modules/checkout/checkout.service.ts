@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from '../carts/cart.errors.js'
 import { grantCartAccessByTokens } from '../carts/cart-access.js'
+import { repriceCartLines } from '../carts/cart-reprice.service.js'
 import {
   CartChangedError,
   CartEmptyError,
@@ -9,9 +10,10 @@ import {
 } from '../orders/order.errors.js'
 import { findOrderOfCart } from '../orders/order.service.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
+import { PriceChangedError } from '../pricing/price.errors.js'
 import { placeHeldOrder } from './checkout-held.service.js'
 import { checkoutWriteOf, type PlacedOrder, type PlaceOrderInput, placedOrThrow, planOrder } from './checkout-plan.js'
-import { readCheckout } from './checkout-read.repository.js'
+import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
 import { writeCheckout } from './checkout-statement.repository.js'
 
 export type { PlacedOrder, PlaceOrderInput } from './checkout-plan.js'
@@ -20,9 +22,11 @@ export type { PlacedOrder, PlaceOrderInput } from './checkout-plan.js'
 const MAX_ATTEMPTS = 3
 
 /**
- * Turns a cart into an order for pickup, all or nothing. The cart, its lines, the store and the
- * slot are read and checked first, without locks; then the whole order is written in one
- * statement that only applies if the cart is still the version read (see writeCheckout). A cart
+ * Turns a cart into an order for pickup, all or nothing. The cart, its lines, the store, the slot
+ * and the prices (each line's shown price against the price rule's now, for this store and the
+ * cart's channel: PRICE_CHANGED, the cart re-priced, when one differs) are read and checked first,
+ * without locks; then the whole order is written in one statement that only applies if the cart
+ * is still the version read (see writeCheckout). A cart
  * changed meanwhile (another device, a concurrent retry) starts the checkout over, so the same
  * cart and key return the same order. No network call happens here: payment starts afterwards.
  */
@@ -35,7 +39,7 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<Placed
 }
 
 async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOrder | null> {
-  const read = await readCheckout(db, input.cartId, input.storeId)
+  const read = await readCheckout(db, input.cartId, input.storeId, input.now)
   if (!read || !grantCartAccessByTokens(read.cart, read.tokens, input.credentials)) throw new CartNotFoundError()
   const { cart, store } = read
   if (cart.status === 'CHECKED_OUT') return replay(db, cart.id, input.idempotencyKey)
@@ -46,10 +50,50 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
   const slot = findPickupSlot(store, input.pickupSlotStart, input.now)
   if (!slot) throw new StoreClosedError()
 
+  // Never charge a price the shopper was not shown: the cart is shown the new ones instead.
+  const changed = changedPrices(read)
+  if (changed.length > 0) {
+    if (!(await repriceCartLines(db, repricing(read, store.id, changed)))) return null
+    throw new PriceChangedError(changed.map(({ index, line }) => changedLineOf(index, line, read.cart.currency_code)))
+  }
+
   const plan = planOrder(input, read, store, slot)
   // Stock the cart holds becomes the order's: that moves the same rows twice, in a transaction.
   if (read.holds.length > 0) return placeHeldOrder(db, read, plan)
   return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read.lines)
+}
+
+/** The lines whose shown price is not the rule's price now, with their index in the cart. */
+function changedPrices(read: CheckoutRead) {
+  return read.lines.flatMap((line, index) =>
+    line.unit_price_minor === line.current_price_minor ? [] : [{ index, line }],
+  )
+}
+
+function repricing(read: CheckoutRead, storeId: string, changed: ReturnType<typeof changedPrices>) {
+  return {
+    cartId: read.cart.id,
+    version: read.version,
+    customerId: read.cart.customer_id,
+    channel: read.cart.last_channel,
+    storeId,
+    lines: changed.map(({ line }) => ({
+      variantId: line.variant_id,
+      quantity: line.quantity,
+      fromMinor: line.unit_price_minor,
+      toMinor: line.current_price_minor,
+    })),
+  }
+}
+
+function changedLineOf(index: number, line: CheckoutCartLine, currencyCode: string | null) {
+  return {
+    index,
+    sku: line.variant.sku,
+    shownMinor: line.unit_price_minor,
+    currentMinor: line.current_price_minor,
+    currencyCode: currencyCode ?? '',
+  }
 }
 
 async function replay(db: Db, cartId: string, idempotencyKey: string): Promise<PlacedOrder> {

@@ -9,6 +9,7 @@ import { orderTotals } from '../orders/order.js'
 import { findOrderLines } from '../orders/order.service.js'
 import { nextOrderNumber } from '../orders/order-number.service.js'
 import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
+import { resolvePrices } from '../pricing/price.service.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { SaleLinesRejectedError, saleCurrencyMismatch, saleTotalTooLarge, unknownSaleLine } from './pos-sale.errors.js'
@@ -22,17 +23,21 @@ export interface SaleLineRequest {
 export interface PricedSaleLine {
   variant: VariantRow
   quantity: number
+  /** The store's POS price (the price rule, channel POS, at the sale's instant). */
+  unitPriceMinor: number
   /** The first position of this variant in the request, for naming it in an error. */
   index: number
 }
 
 /**
- * What the till scanned, priced from the catalog: repeated scans of one item become one line.
- * Every unknown item or foreign currency is named at once, so the cashier fixes them together.
+ * What the till scanned, at the store's POS price (the price rule for the store and channel POS,
+ * at `at`): repeated scans of one item become one line. Every unknown item or foreign currency is
+ * named at once, so the cashier fixes them together.
  */
 export async function priceSaleLines(
   db: Db,
   requested: readonly SaleLineRequest[],
+  at: { storeId: string; now: Date },
 ): Promise<{ lines: PricedSaleLine[]; currencyCode: string }> {
   const byId = await findActiveVariants(
     db,
@@ -41,6 +46,11 @@ export async function priceSaleLines(
   const byBarcode = await findActiveVariantsByBarcodes(
     db,
     requested.flatMap((line) => (line.barcode ? [line.barcode] : [])),
+  )
+  const { prices } = await resolvePrices(
+    db,
+    [...byId.values(), ...byBarcode.values()].map((variant) => variant.id),
+    { storeId: at.storeId, channel: 'POS', at: at.now },
   )
   const rejected: UserErrorEntry[] = []
   const merged = new Map<string, PricedSaleLine>()
@@ -51,7 +61,14 @@ export async function priceSaleLines(
       return
     }
     const seen = merged.get(variant.id)
-    merged.set(variant.id, { variant, quantity: (seen?.quantity ?? 0) + line.quantity, index: seen?.index ?? index })
+    const unitPriceMinor = prices.get(variant.id)?.amountMinor
+    if (unitPriceMinor === undefined) throw new Error(`the price rule answered nothing for variant ${variant.id}`)
+    merged.set(variant.id, {
+      variant,
+      quantity: (seen?.quantity ?? 0) + line.quantity,
+      unitPriceMinor,
+      index: seen?.index ?? index,
+    })
   })
   const lines = [...merged.values()]
   const currencyCode = lines[0]?.variant.currency_code ?? ''
@@ -59,7 +76,7 @@ export async function priceSaleLines(
     if (line.variant.currency_code !== currencyCode) rejected.push(saleCurrencyMismatch(line.index, currencyCode))
   }
   if (rejected.length > 0) throw new SaleLinesRejectedError(rejected)
-  const totalMinor = lines.reduce((sum, line) => sum + line.variant.price_minor * line.quantity, 0)
+  const totalMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0)
   if (totalMinor > MAX_MONEY_MINOR) throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
   return { lines, currencyCode }
 }
@@ -95,7 +112,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     sku: line.variant.sku,
     title: line.variant.title,
     quantity: line.quantity,
-    unit_price_minor: line.variant.price_minor,
+    unit_price_minor: line.unitPriceMinor,
     tax_rate_bp: line.variant.tax_rate_bp,
   }))
   const status = input.settlement === 'NOW' ? 'COLLECTED' : 'PENDING_PAYMENT'

@@ -71,7 +71,7 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
       'A card sale finishes in a second call once the card is accepted: send an idempotencyKey.',
     )
   }
-  const { lines, currencyCode } = await priceSaleLines(db, request.lines)
+  const { lines, currencyCode } = await priceSaleLines(db, request.lines, { storeId, now: request.now })
   const payment = await readCounterPayment(db, request.payment, {
     storeId,
     currencyCode,
