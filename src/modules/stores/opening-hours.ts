@@ -39,9 +39,9 @@ export function rangesOpeningOn(store: StoreHours, date: LocalDate): readonly Ti
   return store.specialDays[dateKeyOf(date)] ?? store.hours[weekdayOf(date)]
 }
 
-/** "YYYY-MM-DD", the key of SpecialDays. */
+/** "YYYY-MM-DD", the key of SpecialDays. Every checkout asks twice: no padStart, no allocation but the string. */
 export function dateKeyOf(date: LocalDate): string {
-  return `${String(date.year).padStart(4, '0')}-${pad2(date.month)}-${pad2(date.day)}`
+  return `${date.year}-${date.month < 10 ? '0' : ''}${date.month}-${date.day < 10 ? '0' : ''}${date.day}`
 }
 
 /** The date a "YYYY-MM-DD" key names, or null when it names none (2026-02-30, 2026-13-01…). */
@@ -106,8 +106,4 @@ export function isOpenAt(store: StoreHours, timeZone: string, instant: Date): bo
   return rangesOpeningOn(store, addDays(date, -1)).some(
     (range) => spansMidnight(range) && minuteOfDay < parseClock(range.closes),
   )
-}
-
-function pad2(value: number): string {
-  return String(value).padStart(2, '0')
 }
