@@ -80,8 +80,15 @@ export function localTimeAt(instant: Date, timeZone: string): LocalTime {
   return { date, weekday, minuteOfDay: Number(part('hour')) * 60 + Number(part('minute')) }
 }
 
+const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/
+
+/** A wall-clock time "HH:MM", 00:00 to 23:59. */
+export function isClock(text: string): boolean {
+  return CLOCK.test(text)
+}
+
 export function parseClock(clock: string): number {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(clock)
+  const match = CLOCK.exec(clock)
   if (!match) throw new RangeError(`not a HH:MM time: ${clock}`)
   return Number(match[1]) * 60 + Number(match[2])
 }

@@ -3,7 +3,7 @@ import type { StoreRow, TimeRange, WeeklyHours } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { type AuditAuthor, recordAudit } from '../audit/audit.service.js'
 import { NotFoundError } from '../shared/not-found.js'
-import { localTimeAt, WEEKDAYS } from './opening-hours.js'
+import { localTimeAt } from './opening-hours.js'
 import { InvalidOpeningHoursError, InvalidTimeZoneError, StoreCodeTakenError } from './store.errors.js'
 import * as storeAdminRepository from './store-admin.repository.js'
 import {
@@ -13,7 +13,6 @@ import {
   specialDateProblem,
   timeZoneProblem,
   weekOverlapProblem,
-  weekWith,
 } from './store-rules.js'
 import {
   type NewStore,
@@ -23,9 +22,10 @@ import {
   specialDaysWith,
   storeAuditView,
   storeColumnsOf,
+  weekWith,
 } from './store-settings.js'
 
-const CLOSED_WEEK = Object.fromEntries(WEEKDAYS.map((weekday) => [weekday, []])) as unknown as WeeklyHours
+const CLOSED_WEEK: WeeklyHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }
 
 /** Creates a store, with its audit entry, in one transaction; STORE_CODE_TAKEN when its code is, even under a race. */
 export async function createStore(db: Db, author: AuditAuthor, input: NewStore): Promise<{ store: StoreRow }> {

@@ -1,7 +1,14 @@
+// The input rules of a store's settings, pure, for the API and any other writer alike.
 import type { TimeRange, WeeklyHours } from '../../db/database.js'
-import { addDays, type LocalDate, parseClock, parseDateKey, WEEKDAYS, type WeekdayKey } from './opening-hours.js'
-
-/** The input rules of a store's settings, pure, for the API and any other writer alike. */
+import {
+  addDays,
+  isClock,
+  type LocalDate,
+  parseClock,
+  parseDateKey,
+  WEEKDAYS,
+  type WeekdayKey,
+} from './opening-hours.js'
 
 /** One problem with an input: where it is (a path into the input) and what is wrong. */
 export interface InputProblem {
@@ -32,7 +39,6 @@ export const MAX_SPECIAL_DAYS_AHEAD = 731
 
 const MINUTES_PER_DAY = 24 * 60
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
-const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/
 // An IANA name (Europe/Paris, UTC, Etc/GMT+1), not an offset such as +01:00 that newer Intl accepts.
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/
 
@@ -56,9 +62,10 @@ export function dayRangesProblem(ranges: readonly TimeRange[], field: string[]):
   if (ranges.length > MAX_RANGES_PER_DAY) {
     return { field, message: `At most ${MAX_RANGES_PER_DAY} opening ranges a day.` }
   }
-  const badClock = ranges.findIndex((range) => !CLOCK.test(range.opens) || !CLOCK.test(range.closes))
-  if (badClock >= 0)
+  const badClock = ranges.findIndex((range) => !isClock(range.opens) || !isClock(range.closes))
+  if (badClock >= 0) {
     return { field: [...field, String(badClock)], message: 'Opening times are "HH:MM", 00:00 to 23:59.' }
+  }
   const overlap = firstOverlap(
     ranges.map((range) => minutesOf(range, 0)),
     Number.POSITIVE_INFINITY,
@@ -86,16 +93,6 @@ export function weekOverlapProblem(week: WeeklyHours, field: string[]): InputPro
   const intervals = WEEKDAYS.flatMap((weekday, index) => week[weekday].map((range) => minutesOf(range, index)))
   if (firstOverlap(intervals, MINUTES_PER_WEEK) === null) return null
   return { field, message: 'A range past midnight runs into the next day’s hours.' }
-}
-
-/** The week `days` describe over `base`: the days given replace theirs, the others stay. */
-export function weekWith(
-  base: WeeklyHours,
-  days: readonly { weekday: WeekdayKey; ranges: TimeRange[] }[],
-): WeeklyHours {
-  const week = { ...base }
-  for (const day of days) week[day.weekday] = day.ranges
-  return week
 }
 
 /** Null when `key` is a real "YYYY-MM-DD" date from the store's `today` to MAX_SPECIAL_DAYS_AHEAD on. */

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely'
-import type { SpecialDays, StoreRow, StoreTable, TimeRange } from '../../db/database.js'
+import type { SpecialDays, StoreRow, StoreTable, TimeRange, WeeklyHours } from '../../db/database.js'
 import { addDays, dateKeyOf, type LocalDate, type WeekdayKey } from './opening-hours.js'
 import type { GeoPoint } from './store.repository.js'
 
@@ -72,6 +72,13 @@ export function pickupSettingsOf(store: StoreRow): PickupSettings {
     leadMinutes: store.preparation_minutes,
     holdHours: store.hold_hours,
   }
+}
+
+/** The week `days` make of `base`: the days given replace theirs, the others stay. */
+export function weekWith(base: WeeklyHours, days: readonly OpeningDay[]): WeeklyHours {
+  const week = { ...base }
+  for (const day of days) week[day.weekday] = day.ranges
+  return week
 }
 
 /** The columns that hold what `changes` gives, and none other. */
