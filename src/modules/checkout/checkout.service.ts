@@ -11,6 +11,7 @@ import {
 import { findOrderOfCart } from '../orders/order.service.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
 import { PriceChangedError } from '../pricing/price.errors.js'
+import { StoreNotAcceptingOrdersError } from '../stores/store.errors.js'
 import { placeHeldOrder } from './checkout-held.service.js'
 import { checkoutWriteOf, type PlacedOrder, type PlaceOrderInput, placedOrThrow, planOrder } from './checkout-plan.js'
 import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
@@ -46,7 +47,9 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
   if (cart.status !== 'ACTIVE') throw new CartNotActiveError(cart.status)
   if (read.lines.length === 0 || !cart.currency_code) throw new CartEmptyError()
   if (!store) throw new UnknownStoreError()
-  // Refused before anything is written when the time is not one of the store's slots.
+  if (!store.accepting_orders) throw new StoreNotAcceptingOrdersError()
+  // Refused before anything is written when the time is not one of the store's slots (its
+  // special days included: a closed date has none).
   const slot = findPickupSlot(store, input.pickupSlotStart, input.now)
   if (!slot) throw new StoreClosedError()
 

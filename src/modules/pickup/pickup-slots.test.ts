@@ -23,7 +23,13 @@ const weekHours: WeeklyHours = {
   sat: tenToEight,
   sun: [],
 }
-const paris: SlotRules = { hours: weekHours, timeZone: 'Europe/Paris', slotMinutes: 30, preparationMinutes: 30 }
+const paris: SlotRules = {
+  hours: weekHours,
+  specialDays: {},
+  timeZone: 'Europe/Paris',
+  slotMinutes: 30,
+  preparationMinutes: 30,
+}
 
 // 2026-11-23 is a Monday; Paris is UTC+1 in November.
 const MONDAY_8AM_PARIS = new Date('2026-11-23T07:00:00Z')
@@ -171,7 +177,11 @@ describe('computePickupSlots', () => {
   })
 
   it('counts days by the store calendar: New York and Tokyo differ from UTC', () => {
-    const nineToFive = { hours: { ...closed, mon: [{ opens: '09:00', closes: '17:00' }] }, slotMinutes: 60 }
+    const nineToFive = {
+      hours: { ...closed, mon: [{ opens: '09:00', closes: '17:00' }] },
+      specialDays: {},
+      slotMinutes: 60,
+    }
     const now = '2026-11-23T03:00:00Z' // Sunday 22:00 in New York, Monday 12:00 in Tokyo
     const newYork = { ...nineToFive, timeZone: 'America/New_York', preparationMinutes: 0 }
     expect(slots(newYork, { now })).toEqual([]) // still Sunday there
@@ -215,6 +225,48 @@ describe('computePickupSlots', () => {
   })
 })
 
+describe('computePickupSlots on special days', () => {
+  const christmasWeek = { now: '2026-12-21T07:00:00Z', days: 7 } // Monday 08:00 in Paris
+  const dayStarts = (rules: SlotRules, date: string) =>
+    starts(slots(rules, christmasWeek)).filter(
+      (start) => localDateOf(new Date(start), 'Europe/Paris').day === Number(date.slice(-2)),
+    )
+
+  it('gives no slot on a closed date and leaves the other days alone', () => {
+    const closedChristmas = { ...paris, specialDays: { '2026-12-25': [] } }
+    expect(dayStarts(paris, '2026-12-25').length).toBe(20)
+    expect(dayStarts(closedChristmas, '2026-12-25')).toEqual([])
+    expect(slots(closedChristmas, christmasWeek).length).toBe(slots(paris, christmasWeek).length - 20)
+  })
+
+  it('replaces the weekly hours of a date with its special hours, on a weekly closed day too', () => {
+    const special = {
+      ...paris,
+      specialDays: {
+        '2026-12-24': [{ opens: '09:00', closes: '11:00' }],
+        '2026-12-27': [{ opens: '14:00', closes: '15:00' }], // a Sunday
+      },
+    }
+    expect(dayStarts(special, '2026-12-24')).toEqual([
+      '2026-12-24T08:00:00.000Z',
+      '2026-12-24T08:30:00.000Z',
+      '2026-12-24T09:00:00.000Z',
+      '2026-12-24T09:30:00.000Z',
+    ])
+    expect(dayStarts(special, '2026-12-27')).toEqual(['2026-12-27T13:00:00.000Z', '2026-12-27T13:30:00.000Z'])
+    expect(isBookableSlot(special, new Date('2026-12-24T12:00:00Z'), new Date(christmasWeek.now))).toBe(false)
+    expect(isBookableSlot(special, new Date('2026-12-27T13:30:00Z'), new Date(christmasWeek.now))).toBe(true)
+  })
+
+  it('runs a special late range past midnight into a closed date, and closing a date ends its own late range', () => {
+    const lateEve = { ...paris, specialDays: { '2026-12-24': [{ opens: '22:00', closes: '01:00' }], '2026-12-25': [] } }
+    expect(dayStarts(lateEve, '2026-12-25')).toEqual(['2026-12-24T23:00:00.000Z', '2026-12-24T23:30:00.000Z'])
+    const lateFriday = { ...paris, hours: { ...weekHours, fri: [{ opens: '18:00', closes: '02:00' }] } }
+    expect(dayStarts(lateFriday, '2026-12-26').length).toBe(24) // Sat: 00:00–02:00, then 10:00–20:00
+    expect(dayStarts({ ...lateFriday, specialDays: { '2026-12-25': [] } }, '2026-12-26').length).toBe(20)
+  })
+})
+
 describe('isBookableSlot', () => {
   const now = MONDAY_8AM_PARIS
   it('accepts exactly a computed slot start within the next 14 days', () => {
@@ -244,9 +296,23 @@ describe('findBookableSlot', () => {
     { ...paris, hours: late, slotMinutes: 45, preparationMinutes: 90 },
     {
       hours: everyDay([{ opens: '08:00', closes: '23:30' }]),
+      specialDays: {},
       timeZone: 'America/New_York',
       slotMinutes: 20,
       preparationMinutes: 0,
+    },
+    {
+      ...paris,
+      hours: late,
+      specialDays: {
+        '2026-03-21': [],
+        '2026-03-29': [{ opens: '01:00', closes: '04:00' }],
+        '2026-10-25': [{ opens: '00:30', closes: '03:30' }],
+        '2026-11-24': [],
+        '2026-11-25': [{ opens: '12:00', closes: '13:00' }],
+        '2026-11-27': [{ opens: '20:00', closes: '03:00' }],
+        '2026-11-28': [],
+      },
     },
   ]
   const nows = ['2026-11-23T07:00:00Z', '2026-03-20T21:10:00Z', '2026-10-18T23:59:00Z', '2026-11-27T22:30:00Z']

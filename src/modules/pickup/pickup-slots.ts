@@ -1,5 +1,12 @@
-import type { StoreRow, WeeklyHours } from '../../db/database.js'
-import { parseClock, WEEKDAYS, type WeekdayKey } from '../stores/opening-hours.js'
+import type { StoreRow, TimeRange } from '../../db/database.js'
+import {
+  addDays,
+  type LocalDate,
+  parseClock,
+  rangesOpeningOn,
+  type StoreHours,
+  storeHoursOf,
+} from '../stores/opening-hours.js'
 
 /** How far ahead a shopper may book: slots of ranges opening on today and the next 13 local days. */
 export const MAX_BOOKING_DAYS = 14
@@ -9,21 +16,13 @@ const HOUR_MS = 60 * MINUTE_MS
 const DAY_MS = 24 * HOUR_MS
 const MINUTES_PER_DAY = 24 * 60
 
-export interface LocalDate {
-  year: number
-  /** 1..12 */
-  month: number
-  day: number
-}
-
 export interface PickupSlot {
   start: Date
   end: Date
 }
 
 /** What decides a store's slots, whatever the day. */
-export interface SlotRules {
-  hours: WeeklyHours
+export interface SlotRules extends StoreHours {
   timeZone: string
   slotMinutes: number
   preparationMinutes: number
@@ -37,11 +36,14 @@ export interface SlotWindow extends SlotRules {
 }
 
 /** The store columns slots are computed from. */
-export type SlotStore = Pick<StoreRow, 'opening_hours' | 'time_zone' | 'slot_minutes' | 'preparation_minutes'>
+export type SlotStore = Pick<
+  StoreRow,
+  'opening_hours' | 'special_days' | 'time_zone' | 'slot_minutes' | 'preparation_minutes'
+>
 
 export function slotRulesOf(store: SlotStore): SlotRules {
   return {
-    hours: store.opening_hours,
+    ...storeHoursOf(store),
     timeZone: store.time_zone,
     slotMinutes: store.slot_minutes,
     preparationMinutes: store.preparation_minutes,
@@ -107,15 +109,6 @@ function toLocalDate(utcMs: number): LocalDate {
   return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }
 }
 
-function addDays(date: LocalDate, days: number): LocalDate {
-  return toLocalDate(Date.UTC(date.year, date.month - 1, date.day + days))
-}
-
-function weekdayOf(date: LocalDate): WeekdayKey {
-  const sundayFirst = new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()
-  return WEEKDAYS[(sundayFirst + 6) % 7] as WeekdayKey
-}
-
 /**
  * Resolves wall minutes of `date` (up to two days on, for ranges past midnight) to instants, as
  * zonedWallTimeToInstant does but cheaper: Intl is slow, and most days have no clock change near
@@ -165,33 +158,33 @@ function findOffsetChange(low: number, high: number, before: number, timeZone: s
 }
 
 /**
- * The slots of every opening range that starts on `date`, a range past midnight included in full.
- * A slot is offered when its start and end wall times both exist and it fits in the range; its
- * end is start + slotMinutes of real time, so a slot across a clock change keeps its length.
- */
-/**
- * The slots of one local day depend on nothing but the day, the zone, the slot length and that
- * weekday's hours, and every checkout asks for the same few days of the same stores: remembered,
+ * The slots of one local day depend on nothing but the day, the zone, the slot length and the
+ * ranges opening that day, and every checkout asks for the same few days of the same stores: remembered,
  * they cost a lookup instead of Intl calls and a Date per slot. Bounded; cleared when full.
  */
 const slotsByDay = new Map<string, readonly PickupSlot[]>()
 const SLOTS_BY_DAY_LIMIT = 2000
 
 function slotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): readonly PickupSlot[] {
-  const ranges = rules.hours[weekdayOf(date)]
+  const ranges = rangesOpeningOn(rules, date)
   const key = `${rules.timeZone}|${rules.slotMinutes}|${date.year}-${date.month}-${date.day}|${JSON.stringify(ranges)}`
   const known = slotsByDay.get(key)
   if (known) return known
-  const slots = Object.freeze(computeSlotsOfRangesOpeningOn(rules, date).map((slot) => Object.freeze(slot)))
+  const slots = Object.freeze(computeSlotsOfRanges(rules, date, ranges).map((slot) => Object.freeze(slot)))
   if (slotsByDay.size >= SLOTS_BY_DAY_LIMIT) slotsByDay.clear()
   slotsByDay.set(key, slots)
   return slots
 }
 
-function computeSlotsOfRangesOpeningOn(rules: SlotRules, date: LocalDate): PickupSlot[] {
+/**
+ * The slots of every opening range that starts on `date`, a range past midnight included in full.
+ * A slot is offered when its start and end wall times both exist and it fits in the range; its
+ * end is start + slotMinutes of real time, so a slot across a clock change keeps its length.
+ */
+function computeSlotsOfRanges(rules: SlotRules, date: LocalDate, ranges: readonly TimeRange[]): PickupSlot[] {
   const slots: PickupSlot[] = []
   const instantAt = wallTimeResolver(date, rules.timeZone)
-  for (const range of rules.hours[weekdayOf(date)]) {
+  for (const range of ranges) {
     const opens = parseClock(range.opens)
     const closesClock = parseClock(range.closes)
     const closes = closesClock <= opens ? closesClock + MINUTES_PER_DAY : closesClock

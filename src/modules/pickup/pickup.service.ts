@@ -18,7 +18,8 @@ export interface PickupSlotView extends PickupSlot {
 
 /**
  * The store's slots from `from` for `days` local days, with the places left in each. Only slots
- * a shopper could book now are listed (none past the MAX_BOOKING_DAYS window). One query.
+ * a shopper could book now are listed (none past the MAX_BOOKING_DAYS window, none while the store
+ * has paused orders). One query.
  */
 export async function listPickupSlots(
   db: Db,
@@ -26,7 +27,7 @@ export async function listPickupSlots(
   options: { from: Date; days: number; now: Date },
 ): Promise<PickupSlotView[]> {
   const rules = slotRulesOf(store)
-  const bookable = new Set(bookableSlots(rules, options.now).map((slot) => slot.start.getTime()))
+  const bookable = new Set(offeredSlots(store, options.now).map((slot) => slot.start.getTime()))
   const slots = computePickupSlots({ ...rules, ...options }).filter((slot) => bookable.has(slot.start.getTime()))
   if (slots.length === 0) return []
   const bookings = await pickupSlotRepository.findBookings(db, store.id, slots[0]!.start, afterLastStart(slots))
@@ -45,7 +46,7 @@ export async function nextPickupSlots(
   stores: readonly StoreRow[],
   now: Date,
 ): Promise<(PickupSlotView | null)[]> {
-  const slotsByStore = stores.map((store) => bookableSlots(slotRulesOf(store), now))
+  const slotsByStore = stores.map((store) => offeredSlots(store, now))
   const allSlots = slotsByStore.flat()
   if (allSlots.length === 0) return stores.map(() => null)
   const from = new Date(allSlots.reduce((min, slot) => Math.min(min, slot.start.getTime()), Number.POSITIVE_INFINITY))
@@ -59,6 +60,11 @@ export async function nextPickupSlots(
     const slots = withRemaining(slotsByStore[index]!, bookings.get(store.id) ?? new Map(), store.slot_capacity)
     return slots.find((slot) => slot.remaining > 0) ?? null
   })
+}
+
+/** A store that has paused orders offers no slot: the checkout refuses it (STORE_NOT_ACCEPTING_ORDERS). */
+function offeredSlots(store: StoreRow, now: Date): PickupSlot[] {
+  return store.accepting_orders ? bookableSlots(slotRulesOf(store), now) : []
 }
 
 /** The bookable slot of the store starting exactly at `slotStart`, or null; no I/O. */

@@ -3,8 +3,9 @@ import { z } from 'zod'
 import type { StoreRow, TimeRange } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { CartLineInput } from '../inventory/cart-line-input.schema.js'
-import { isOpenAt, WEEKDAYS, type WeekdayKey } from './opening-hours.js'
+import { isOpenAt, localTimeAt, storeHoursOf, WEEKDAYS, type WeekdayKey } from './opening-hours.js'
 import { findStoresByIds, findStoresPage, type StoreView } from './store.service.js'
+import { type PickupSettings as PickupSettingsShape, pickupSettingsOf, upcomingSpecialDays } from './store-settings.js'
 
 export const GeoPointInput = builder.inputType('GeoPointInput', {
   fields: (t) => ({
@@ -13,16 +14,34 @@ export const GeoPointInput = builder.inputType('GeoPointInput', {
   }),
 })
 
-const Weekday = builder.enumType('Weekday', {
+export const Weekday = builder.enumType('Weekday', {
   values: Object.fromEntries(WEEKDAYS.map((day) => [weekdayName(day), { value: day }])) as Record<
     string,
     { value: WeekdayKey }
   >,
 })
 
-const OpeningTimeRange = builder.objectRef<TimeRange>('OpeningTimeRange').implement({
+export const OpeningTimeRange = builder.objectRef<TimeRange>('OpeningTimeRange').implement({
   description: 'Local wall-clock times "HH:MM"; a close at or before the open is on the next day.',
   fields: (t) => ({ opens: t.exposeString('opens'), closes: t.exposeString('closes') }),
+})
+
+const SpecialDay = builder.objectRef<{ date: string; ranges: TimeRange[] }>('SpecialDay').implement({
+  description: 'A local date whose hours replace the weekly ones: closed, or special hours.',
+  fields: (t) => ({
+    date: t.exposeString('date', { description: 'The store’s local date, YYYY-MM-DD.' }),
+    closed: t.boolean({ resolve: (day) => day.ranges.length === 0 }),
+    ranges: t.field({ type: [OpeningTimeRange], resolve: (day) => day.ranges }),
+  }),
+})
+
+const PickupSettings = builder.objectRef<PickupSettingsShape>('PickupSettings').implement({
+  fields: (t) => ({
+    slotMinutes: t.exposeInt('slotMinutes', { description: 'Length of a pickup slot.' }),
+    capacityPerSlot: t.exposeInt('capacityPerSlot', { description: 'Orders one pickup slot can take.' }),
+    leadMinutes: t.exposeInt('leadMinutes', { description: 'Preparation time before the first slot offered.' }),
+    holdHours: t.exposeInt('holdHours', { description: 'How long a ready order is kept before it expires.' }),
+  }),
 })
 
 const OpeningHoursDay = builder.objectRef<{ weekday: WeekdayKey; ranges: TimeRange[] }>('OpeningHoursDay').implement({
@@ -62,9 +81,22 @@ export const Store = builder.loadableNode('Store', {
       description: 'Weekly hours in the store time zone, Monday first.',
       resolve: (store) => WEEKDAYS.map((weekday) => ({ weekday, ranges: store.opening_hours[weekday] })),
     }),
-    isOpenNow: t.boolean({
-      resolve: (store, _args, context) => isOpenAt(store.opening_hours, store.time_zone, context.now),
+    specialDays: t.field({
+      type: [SpecialDay],
+      description:
+        'Closures and special hours from the store’s today on, in date order. A range past midnight belongs to the date it opens on.',
+      resolve: (store, _args, context) =>
+        upcomingSpecialDays(store.special_days, localTimeAt(context.now, store.time_zone).date),
     }),
+    isOpenNow: t.boolean({
+      description: 'Open by its hours for the date (special days included); says nothing of acceptingOrders.',
+      resolve: (store, _args, context) => isOpenAt(storeHoursOf(store), store.time_zone, context.now),
+    }),
+    acceptingOrders: t.exposeBoolean('accepting_orders', {
+      description:
+        'False while the store has paused new click-and-collect orders: it offers no pickup slot and checkout refuses it.',
+    }),
+    pickupSettings: t.field({ type: PickupSettings, resolve: (store) => pickupSettingsOf(store) }),
     preparationMinutes: t.exposeInt('preparation_minutes'),
     distanceKm: t.float({
       nullable: true,
@@ -73,7 +105,7 @@ export const Store = builder.loadableNode('Store', {
     }),
     canFulfill: t.boolean({
       nullable: true,
-      description: 'Whether the store has every line of `availableFor` in stock.',
+      description: 'Whether the store takes orders and has every line of `availableFor` in stock.',
       resolve: (store) => ('canFulfill' in store ? store.canFulfill : null),
     }),
   }),

@@ -8,7 +8,7 @@ import * as storeRepository from './store.repository.js'
 export interface StoreView extends StoreRow {
   /** Set when the caller gave a point to measure from. */
   distanceKm: number | null
-  /** Set when the caller asked whether the store has a list of lines in stock. */
+  /** Set when the caller asked whether the store can take an order of a list of lines. */
   canFulfill: boolean | null
 }
 
@@ -45,6 +45,7 @@ export async function findStoresPage(
   return rows.map(({ distance_km, ...store }) => ({
     ...store,
     distanceKm: distance_km,
-    canFulfill: fulfilling ? fulfilling.has(store.id) : null,
+    // A paused store stays listed (shoppers may still walk in) but fulfils no order.
+    canFulfill: fulfilling ? store.accepting_orders && fulfilling.has(store.id) : null,
   }))
 }
