@@ -69,6 +69,9 @@ export const USER_ERROR_CODES = [
   'UNKNOWN_COUNT',
   'COUNT_STALE',
   'INVALID_COUNT_STATE',
+  'ROLE_NOT_ALLOWED',
+  'SELF_DEACTIVATION',
+  'LAST_ADMIN',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
