@@ -31,7 +31,7 @@ const StaffUpdateInput = builder.inputType('StaffUpdateInput', {
     storeIds: t.globalIDList({ for: Store }),
   }),
   validate: z
-    .looseObject({ name: z.unknown(), role: z.unknown(), storeIds: z.unknown() })
+    .looseObject({ name: z.unknown().optional(), role: z.unknown().optional(), storeIds: z.unknown().optional() })
     .refine((input) => input.name != null || input.role != null || input.storeIds != null, {
       message: 'Give a name, a role or storeIds to change.',
     }),

@@ -62,7 +62,8 @@ export async function updateStaff(
   input: { staffId: string; name?: string; role?: StaffRole; storeIds?: readonly string[] },
 ): Promise<StaffMember> {
   return inTransaction(deps.db, async (trx) => {
-    const before = await lockedMember(trx, input.staffId)
+    const locked = await lockedMember(trx, input.staffId)
+    const before = locked.member
     assertMayChange(deps.manager, before)
     const role = input.role ?? before.role
     // A new role with no stores given keeps the stores, unless it is ADMIN, which has none.
@@ -70,7 +71,7 @@ export async function updateStaff(
     const wanted = checkedAssignment(role, storeIds)
     assertMayAssign(deps.manager, wanted)
     await assertStoresExist(trx, wanted.storeIds)
-    if (before.role === 'ADMIN' && wanted.role !== 'ADMIN' && before.active) await assertAnotherAdmin(trx, before.id)
+    if (before.role === 'ADMIN' && wanted.role !== 'ADMIN' && before.active) await assertAnotherAdmin(trx, locked)
     const row = await staffRepository.updateStaff(trx, before.id, { name: input.name, role: wanted.role })
     await staffRepository.replaceStoresOfStaff(trx, before.id, wanted.storeIds)
     const after = { ...row, storeIds: [...wanted.storeIds] }
@@ -86,10 +87,11 @@ export async function updateStaff(
  */
 export async function deactivateStaff(deps: StaffChangeDeps, staffId: string): Promise<StaffMember> {
   return inTransaction(deps.db, async (trx) => {
-    const before = await lockedMember(trx, staffId)
+    const locked = await lockedMember(trx, staffId)
+    const before = locked.member
     assertMayDeactivate(deps.manager, before)
     if (!before.active) return before
-    if (before.role === 'ADMIN') await assertAnotherAdmin(trx, before.id)
+    if (before.role === 'ADMIN') await assertAnotherAdmin(trx, locked)
     const row = await staffRepository.updateStaff(trx, before.id, { active: false })
     await endSessionsOfStaff(trx, before.id)
     await tokenRepository.spendPasswordTokensOfStaff(trx, before.id, deps.now)
@@ -99,17 +101,31 @@ export async function deactivateStaff(deps: StaffChangeDeps, staffId: string): P
   })
 }
 
-async function lockedMember(trx: Trx, staffId: string): Promise<StaffMember> {
+interface LockedMember {
+  member: StaffMember
+  /** The active admins, locked, when the member was one: who would be left to count. */
+  admins: string[] | null
+}
+
+/**
+ * The member under lock. An admin's fellow admins are locked first, all in one order, so two
+ * admins changing each other at once queue instead of deadlocking, and the second then counts
+ * the admins the first left.
+ */
+async function lockedMember(trx: Trx, staffId: string): Promise<LockedMember> {
+  const [seen] = await staffRepository.findStaffByIds(trx, [staffId])
+  const admins = seen?.role === 'ADMIN' ? await staffRepository.lockActiveAdmins(trx) : null
   const row = await staffRepository.lockStaff(trx, staffId)
   if (!row) throw new UnknownStaffError()
   const stores = await staffRepository.findStoresOfStaff(trx, [staffId])
-  return { ...row, storeIds: stores.map((store) => store.store_id) }
+  return { member: { ...row, storeIds: stores.map((store) => store.store_id) }, admins }
 }
 
-/** Someone other than `leaving` must stay an active admin; the admins are locked to count them. */
-async function assertAnotherAdmin(trx: Trx, leaving: string): Promise<void> {
-  const admins = await staffRepository.lockActiveAdmins(trx)
-  if (!admins.some((id) => id !== leaving)) throw new LastAdminError()
+/** Someone other than `leaving` must stay an active admin. */
+async function assertAnotherAdmin(trx: Trx, locked: LockedMember): Promise<void> {
+  // Made an admin between the first read and the lock: the admins are locked now, later than ideal.
+  const admins = locked.admins ?? (await staffRepository.lockActiveAdmins(trx))
+  if (!admins.some((id) => id !== locked.member.id)) throw new LastAdminError()
 }
 
 async function assertStoresExist(db: Db, storeIds: readonly string[]): Promise<void> {
