@@ -100,7 +100,11 @@ describe('bad input is typed and changes nothing', () => {
     const cases = [
       [{ email: 'not an email', storeIds: gids('PAR-RIVOLI') }, 'INVALID_EMAIL', ['email']],
       [{ email: 'TAKEN@example.com', storeIds: gids('PAR-RIVOLI') }, 'EMAIL_TAKEN', ['email']],
-      [{ email: 'admin2@example.com', role: 'ADMIN', storeIds: gids('PAR-RIVOLI') }, 'INVALID_STAFF_STORES', ['storeIds']],
+      [
+        { email: 'admin2@example.com', role: 'ADMIN', storeIds: gids('PAR-RIVOLI') },
+        'INVALID_STAFF_STORES',
+        ['storeIds'],
+      ],
       [{ email: 'nostore@example.com', storeIds: [] }, 'INVALID_STAFF_STORES', ['storeIds']],
       [
         { email: 'ghost@example.com', storeIds: [storeGids['PAR-RIVOLI'], globalId('Store', crypto.randomUUID())] },
@@ -114,7 +118,10 @@ describe('bad input is typed and changes nothing', () => {
     }
     const blank = await createAs(admin, { email: 'blank@example.com', name: '   ', storeIds: gids('PAR-RIVOLI') })
     expect(blank.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
-    const unknown = await staffCall(api, admin, 'staffUpdate', { staffId: globalId('Staff', crypto.randomUUID()), name: 'x' })
+    const unknown = await staffCall(api, admin, 'staffUpdate', {
+      staffId: globalId('Staff', crypto.randomUUID()),
+      name: 'x',
+    })
     expect(unknown.payload?.userErrors[0]).toMatchObject({ code: 'UNKNOWN_STAFF', field: ['staffId'] })
     const nothing = await staffCall(api, admin, 'staffUpdate', { staffId: await staffGid('taken@example.com') })
     expect(nothing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
@@ -145,7 +152,10 @@ describe('changes hold from the next request', () => {
       )
     expect((await register()).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
     const promoted = await staffCall(api, admin, 'staffUpdate', { staffId: member.id, role: 'MANAGER' })
-    expect(promoted.payload?.staff).toMatchObject({ role: 'MANAGER', stores: [{ code: 'PAR-RENNES' }, { code: 'PAR-RIVOLI' }] })
+    expect(promoted.payload?.staff).toMatchObject({
+      role: 'MANAGER',
+      stores: [{ code: 'PAR-RENNES' }, { code: 'PAR-RIVOLI' }],
+    })
     expect((await register()).errors).toBeUndefined()
 
     const made = await staffCall(api, admin, 'staffUpdate', { staffId: member.id, role: 'ADMIN' })
@@ -222,7 +232,9 @@ describe('deactivation', () => {
     })
     expect(selfManager.payload?.userErrors[0]?.code).toBe('SELF_DEACTIVATION')
     // An earlier test made another admin; once they are gone, the only admin cannot stop being one.
-    const other = await staffCall(api, admin, 'staffDeactivate', { staffId: await staffGid('moving.member@example.com') })
+    const other = await staffCall(api, admin, 'staffDeactivate', {
+      staffId: await staffGid('moving.member@example.com'),
+    })
     expect(other.payload?.userErrors).toEqual([])
     const demote = await staffCall(api, admin, 'staffUpdate', {
       staffId: await staffGid('admin@comptoir.dev'),
@@ -250,7 +262,10 @@ describe('deactivation', () => {
       const second = await api.signInStaff('second.admin@example.com', 'admin-pass-22')
       expect((await staffCall(api, second, 'staffDeactivate', { staffId: first })).payload?.userErrors).toEqual([])
       const third = await api.signInStaff('third.admin@example.com', 'admin-pass-22')
-      const [secondId, thirdId] = [await staffGid('second.admin@example.com'), await staffGid('third.admin@example.com')]
+      const [secondId, thirdId] = [
+        await staffGid('second.admin@example.com'),
+        await staffGid('third.admin@example.com'),
+      ]
       const mutation =
         'mutation($input: StaffDeactivateInput!) { staffDeactivate(input: $input) { staff { active } userErrors { code } } }'
       const results = await Promise.all([
@@ -268,7 +283,8 @@ describe('deactivation', () => {
       const outcomes = results.map(
         (result) =>
           (result.errors?.[0] as { extensions?: { code?: string } } | undefined)?.extensions?.code ??
-          result.data?.staffDeactivate.userErrors[0]?.code ?? 'OK',
+          result.data?.staffDeactivate.userErrors[0]?.code ??
+          'OK',
       )
       // One wins; the other is refused as the last admin, or, if the winner committed before it
       // was read, as a deactivated caller.
