@@ -302,3 +302,20 @@ describe('deactivation', () => {
     }
   })
 })
+
+describe('the database holds the role and stores together', () => {
+  it('refuses at commit an admin with a store and a manager left with none', async () => {
+    const adminId = await staffIdByEmail(testDb.db, 'admin@comptoir.dev')
+    const managerId = await staffIdByEmail(testDb.db, 'manager.par-oberkampf@comptoir.dev')
+    const adminWithStore = testDb.db
+      .insertInto('staff_store')
+      .values({ staff_id: adminId, store_id: stores['PAR-RIVOLI'] ?? '' })
+      .execute()
+    await expect(adminWithStore).rejects.toMatchObject({ code: '23514' })
+    const managerWithout = testDb.db.deleteFrom('staff_store').where('staff_id', '=', managerId).execute()
+    await expect(managerWithout).rejects.toMatchObject({ code: '23514' })
+    expect(
+      await testDb.db.selectFrom('staff_store').select('store_id').where('staff_id', '=', managerId).execute(),
+    ).toHaveLength(1)
+  })
+})
