@@ -81,9 +81,10 @@ async function buildBusyStore(
   const store = await prepareCheckoutStore(db, storeId, DISTINCT_VARIANTS)
   const manager = await db
     .selectFrom('staff')
-    .select('id')
-    .where('store_id', '=', storeId)
-    .where('role', '=', 'MANAGER')
+    .innerJoin('staff_store', 'staff_store.staff_id', 'staff.id')
+    .select('staff.id')
+    .where('staff_store.store_id', '=', storeId)
+    .where('staff.role', '=', 'MANAGER')
     .executeTakeFirstOrThrow()
   const staff = { staffId: manager.id, role: 'MANAGER' as const, storeId }
   const row = await findStore(db, storeId)

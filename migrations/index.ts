@@ -21,6 +21,7 @@ import * as cartWriteRead from './20261205000021_cart_write_read.js'
 import * as backOffice from './20261205000022_back_office.js'
 import * as storeDays from './20261205000023_store_days.js'
 import * as prices from './20261205000025_prices.js'
+import * as staffAdmin from './20261205000027_staff_admin.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000022_back_office': backOffice,
   '20261205000023_store_days': storeDays,
   '20261205000025_prices': prices,
+  '20261205000027_staff_admin': staffAdmin,
 }

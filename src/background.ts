@@ -45,6 +45,7 @@ export function startBackgroundWork(deps: {
     db,
     logger,
     provider: notificationProviderFor(config.notifications, logger),
+    staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
   const dispatcher = createOutboxDispatcher({
     db,

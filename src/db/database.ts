@@ -117,10 +117,29 @@ export interface StaffTable {
   id: Generated<string>
   email: string
   name: string
-  password_hash: string
+  /** Null until an invited member sets one through their link: nothing to sign in with. */
+  password_hash: string | null
   role: StaffRole
-  store_id: string | null
   active: Generated<boolean>
+  created_at: CreatedAt
+}
+
+/** The stores a member works in: none for an admin, at least one for anyone else (checked at commit). */
+export interface StaffStoreTable {
+  staff_id: string
+  store_id: string
+}
+
+export type StaffPasswordTokenPurpose = 'INVITE' | 'RESET'
+
+/** A one-time link to set a password; only the SHA-256 of its secret is kept. */
+export interface StaffPasswordTokenTable {
+  id: Generated<string>
+  staff_id: string
+  purpose: StaffPasswordTokenPurpose
+  secret_hash: string
+  expires_at: Date | string
+  used_at: Date | string | null
   created_at: CreatedAt
 }
 
@@ -382,14 +401,18 @@ export interface RefreshTokenTable {
   used_at: Date | string | null
 }
 
-export type NotificationKind = 'ORDER_READY'
+export type NotificationKind = 'ORDER_READY' | 'STAFF_INVITE' | 'STAFF_PASSWORD_RESET'
 export type NotificationChannel = 'EMAIL'
 /** SKIPPED: the order was no longer ready when its turn came (collected, cancelled, expired). */
 export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED'
 
 export interface NotificationTable {
   id: Generated<string>
-  order_id: string
+  /** What the message is about: an order, or a staff member's password link (exactly one). */
+  order_id: string | null
+  password_token_id: string | null
+  /** The link's clear secret, only while the message is PENDING; wiped with its outcome. */
+  link_secret: string | null
   kind: NotificationKind
   channel: NotificationChannel
   recipient: string
@@ -440,6 +463,8 @@ export interface Database {
   audit_entry: AuditEntryTable
   inventory_level: InventoryLevelTable
   staff: StaffTable
+  staff_store: StaffStoreTable
+  staff_password_token: StaffPasswordTokenTable
   stock_movement: StockMovementTable
   outbox_event: OutboxEventTable
   customer: CustomerTable
@@ -474,6 +499,7 @@ export type PriceOverrideRow = Selectable<PriceOverrideTable>
 export type AuditEntryRow = Selectable<AuditEntryTable>
 export type InventoryLevelRow = Selectable<InventoryLevelTable>
 export type StaffRow = Selectable<StaffTable>
+export type StaffPasswordTokenRow = Selectable<StaffPasswordTokenTable>
 export type StockMovementRow = Selectable<StockMovementTable>
 export type NewStockMovement = Insertable<StockMovementTable>
 export type CustomerRow = Selectable<CustomerTable>

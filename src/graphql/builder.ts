@@ -4,7 +4,7 @@ import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import ValidationPlugin from '@pothos/plugin-validation'
 import { GraphQLError, valueFromASTUntyped } from 'graphql'
-import { canActOnStore } from '../auth/viewer.js'
+import { canActOnStore, canManageStore } from '../auth/viewer.js'
 import type { GraphQLContext } from './context.js'
 import { decodeUuidGlobalID } from './global-id.js'
 
@@ -15,6 +15,8 @@ export interface AuthScopes {
   /** Any signed-in staff member or admin, or a store's registered POS terminal. */
   staff: boolean
   admin: boolean
+  /** A signed-in admin, or a manager of any store (who then acts only on their own stores). */
+  manager: boolean
   /** A signed-in customer. */
   customer: boolean
   /** Staff of this store (by raw store id), or an admin. */
@@ -61,11 +63,10 @@ export const builder = new SchemaBuilder<{
     authScopes: async (context) => ({
       staff: context.viewer.kind === 'staff' || context.viewer.kind === 'terminal',
       admin: context.viewer.kind === 'staff' && context.viewer.role === 'ADMIN',
+      manager: context.viewer.kind === 'staff' && context.viewer.role !== 'ASSOCIATE',
       customer: context.viewer.kind === 'customer',
       staffOfStore: (storeId) => canActOnStore(context.viewer, storeId),
-      managerOfStore: (storeId) =>
-        context.viewer.kind === 'staff' &&
-        (context.viewer.role === 'ADMIN' || (context.viewer.role === 'MANAGER' && context.viewer.storeId === storeId)),
+      managerOfStore: (storeId) => canManageStore(context.viewer, storeId),
     }),
     unauthorizedError: (_parent, context) =>
       context.viewer.kind === 'anonymous'

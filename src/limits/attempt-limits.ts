@@ -14,6 +14,8 @@ export interface CountedAttempt {
 export interface ClientAttempts {
   signIn(scope: SignInScope, email: string): Promise<CountedAttempt>
   handoffClaim(): Promise<CountedAttempt>
+  /** A request for a password reset link: counted whether or not the email is an account's. */
+  passwordReset(scope: SignInScope, email: string): Promise<CountedAttempt>
 }
 
 export interface AttemptLimits {
@@ -44,6 +46,17 @@ export const HANDOFF_CLAIM_RULE: CounterRule = {
   blockSeconds: 15 * 60,
 }
 
+/**
+ * Reset links are mail sent to someone: three per hour for one email from one address, ten per
+ * hour for one email whoever asks (so nobody's inbox is flooded), thirty per hour from an address.
+ * Every request counts, found or not, so the limits say nothing about which emails exist.
+ */
+export const PASSWORD_RESET_RULES = {
+  pair: { name: 'reset_pair', points: 3, durationSeconds: 60 * 60, blockSeconds: 60 * 60 },
+  client: { name: 'reset_client', points: 30, durationSeconds: 60 * 60, blockSeconds: 60 * 60 },
+  account: { name: 'reset_account', points: 10, durationSeconds: 60 * 60 },
+} satisfies Record<string, CounterRule>
+
 interface Step {
   limiter: RateLimiterAbstract
   key: string
@@ -59,6 +72,9 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
   const account = createCounter(store, SIGN_IN_RULES.account)
   const accountLocks = createCounter(store, SIGN_IN_RULES.accountLocks)
   const handoff = createCounter(store, HANDOFF_CLAIM_RULE)
+  const resetPair = createCounter(store, PASSWORD_RESET_RULES.pair)
+  const resetClient = createCounter(store, PASSWORD_RESET_RULES.client)
+  const resetAccount = createCounter(store, PASSWORD_RESET_RULES.account)
 
   const lockAccountWithBackoff = (key: string) => async (spent: RateLimiterRes) => {
     // Exactly one attempt sees the count cross the limit (the increment is atomic): it sets the lock.
@@ -82,6 +98,17 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
       },
       handoffClaim: () =>
         count([{ limiter: handoff, key: counterKey(address), onSuccess: 'refund' }], 'wrong cart hand-off codes'),
+      passwordReset(scope, email) {
+        const accountKey = counterKey(scope, email.trim().toLowerCase())
+        return count(
+          [
+            { limiter: resetPair, key: counterKey(accountKey, address), onSuccess: 'refund' },
+            { limiter: resetClient, key: counterKey(address), onSuccess: 'refund' },
+            { limiter: resetAccount, key: accountKey, onSuccess: 'refund' },
+          ],
+          'password reset requests',
+        )
+      },
     }),
   }
 }

@@ -189,9 +189,14 @@ async function insertDemoData(trx: Trx): Promise<SeedSummary> {
     name: account.name,
     password_hash: account.role === 'ADMIN' ? adminHash : staffHash,
     role: account.role,
-    store_id: account.storeCode === null ? null : idOf(storeIds, account.storeCode),
   }))
-  await trx.insertInto('staff').values(staffRows).execute()
+  const staff = await trx.insertInto('staff').values(staffRows).returning(['id', 'email']).execute()
+  const storeOfEmail = new Map(DEMO_ACCOUNTS.map((account) => [account.email, account.storeCode]))
+  const memberships = staff.flatMap((member) => {
+    const code = storeOfEmail.get(member.email)
+    return code ? [{ staff_id: member.id, store_id: idOf(storeIds, code) }] : []
+  })
+  if (memberships.length > 0) await trx.insertInto('staff_store').values(memberships).execute()
   await trx
     .insertInto('customer')
     .values({ email: DEMO_CUSTOMER.email, name: DEMO_CUSTOMER.name, password_hash: customerHash })

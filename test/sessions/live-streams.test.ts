@@ -125,12 +125,17 @@ describe('subscriptions end when their credential stops holding', () => {
     await api.gql('mutation($input: StaffSignOutInput!) { staffSignOut(input: $input) { signedOut } }', {
       input: { refreshToken: signingOut.refreshToken },
     })
-    // No staffDeactivate mutation exists yet (issue 14): the flag is set in the database directly.
-    await testDb.db
-      .updateTable('staff')
-      .set({ active: false })
+    const managerRow = await testDb.db
+      .selectFrom('staff')
+      .select('id')
       .where('email', '=', 'manager.par-rivoli@comptoir.dev')
-      .execute()
+      .executeTakeFirstOrThrow()
+    const deactivated = await api.gql<{ staffDeactivate: { userErrors: unknown[] } }>(
+      'mutation($input: StaffDeactivateInput!) { staffDeactivate(input: $input) { userErrors { code } } }',
+      { input: { staffId: globalId('Staff', managerRow.id) } },
+      { token: admin },
+    )
+    expect(deactivated.data?.staffDeactivate.userErrors).toEqual([])
     await api.gql(
       'mutation($input: PosTerminalRevokeInput!) { posTerminalRevoke(input: $input) { userErrors { code } } }',
       { input: { terminalId: terminal.terminal.id } },
@@ -142,6 +147,7 @@ describe('subscriptions end when their credential stops holding', () => {
     expect(await endOf(streams.signedOut)).toBe('the event stream ended')
     expect(await endOf(streams.deactivated)).toBe('the event stream ended')
     expect(await endOf(streams.revoked)).toBe('the event stream ended')
+    // No mutation brings a member back: later tests need this one active again.
     await testDb.db
       .updateTable('staff')
       .set({ active: true })

@@ -207,7 +207,8 @@ describe('sessions', () => {
       )
     expect((await queue(rennes)).errors).toBeUndefined()
 
-    await testDb.db.updateTable('staff').set({ store_id: lyon }).where('email', '=', email).execute()
+    const member = await testDb.db.selectFrom('staff').select('id').where('email', '=', email).executeTakeFirstOrThrow()
+    await testDb.db.updateTable('staff_store').set({ store_id: lyon }).where('staff_id', '=', member.id).execute()
     expect((await queue(rennes)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
     expect((await queue(globalId('Store', lyon))).errors).toBeUndefined()
 

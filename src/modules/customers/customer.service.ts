@@ -18,13 +18,18 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
+/** Whether a normalised email is one we accept for an account (a customer's or a staff member's). */
+export function isValidEmail(email: string): boolean {
+  return emailSchema.safeParse(email).success
+}
+
 /** Validates and hashes before the transaction, so the ~40 ms of scrypt holds no lock. */
 export async function prepareSignUp(input: {
   email: string
   password: string
 }): Promise<{ email: string; passwordHash: string }> {
   const email = normaliseEmail(input.email)
-  if (!emailSchema.safeParse(email).success) throw new InvalidEmailError()
+  if (!isValidEmail(email)) throw new InvalidEmailError()
   const weakness = passwordWeakness(input.password, email)
   if (weakness) throw new WeakPasswordError(weakness)
   return { email, passwordHash: await hashPassword(input.password) }

@@ -3,6 +3,8 @@ import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { createRunLoop, type RunLoop } from '../events/run-loop.js'
 import { findOrderViews } from '../orders/order.service.js'
+import { linkTokenOf } from '../staff/staff-link.js'
+import { passwordLinkToSend } from '../staff/staff-password.service.js'
 import { findStore } from '../stores/store.service.js'
 import {
   claimNextDueNotification,
@@ -14,6 +16,7 @@ import {
 } from './notification.service.js'
 import type { NotificationMessage, NotificationProvider } from './notification-provider.js'
 import { renderOrderReadyMessage } from './order-ready-message.js'
+import { renderStaffLinkMessage } from './staff-link-message.js'
 
 export interface NotificationDispatcherOptions {
   db: Db
@@ -25,6 +28,8 @@ export interface NotificationDispatcherOptions {
   /** How long a claimed notification stays with its sender; well above a send's timeouts. */
   leaseMs?: number
   retry?: RetryPolicy
+  /** The page where staff set their password; the link adds `#token=…`. */
+  staffPasswordUrl?: string
 }
 
 export type Outcome = 'sent' | 'retrying' | 'failed' | 'skipped'
@@ -46,6 +51,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   const clock = options.now ?? (() => new Date())
   const leaseMs = options.leaseMs ?? 120_000
   const policy = options.retry ?? DEFAULT_RETRY_POLICY
+  const staffPasswordUrl = options.staffPasswordUrl ?? 'http://localhost:4000/staff/password'
 
   async function drain(shouldStop: () => boolean): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 }
@@ -87,8 +93,34 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   }
 
   /** The message, or why it should no longer be sent. */
-  async function messageFor(notification: NotificationRow): Promise<NotificationMessage | string> {
-    const [order] = await findOrderViews(db, [notification.order_id])
+  function messageFor(notification: NotificationRow): Promise<NotificationMessage | string> {
+    if (notification.password_token_id !== null) return staffLinkMessage(notification, notification.password_token_id)
+    if (notification.order_id !== null) return orderReadyMessage(notification, notification.order_id)
+    return Promise.resolve('the notification is about nothing')
+  }
+
+  async function staffLinkMessage(
+    notification: NotificationRow,
+    tokenId: string,
+  ): Promise<NotificationMessage | string> {
+    if (notification.link_secret === null) return 'the link is no longer kept'
+    const link = await passwordLinkToSend(db, tokenId, clock())
+    if (typeof link === 'string') return link
+    return renderStaffLinkMessage({
+      notificationId: notification.id,
+      recipient: notification.recipient,
+      name: link.name,
+      purpose: link.purpose,
+      link: `${staffPasswordUrl}#token=${linkTokenOf(tokenId, notification.link_secret)}`,
+      expiresAt: link.expiresAt,
+    })
+  }
+
+  async function orderReadyMessage(
+    notification: NotificationRow,
+    orderId: string,
+  ): Promise<NotificationMessage | string> {
+    const [order] = await findOrderViews(db, [orderId])
     if (!order) return 'the order no longer exists'
     if (order.status !== 'READY_FOR_PICKUP') return `the order is ${order.status}, no longer ready`
     const store = await findStore(db, order.store_id)

@@ -23,6 +23,30 @@ export async function insertNotification(
   return inserted !== undefined
 }
 
+/** Queues a message carrying a password link; its clear secret stays only until the outcome. */
+export async function insertLinkNotification(
+  trx: Trx,
+  notification: {
+    passwordTokenId: string
+    kind: NotificationKind
+    recipient: string
+    linkSecret: string
+    now: Date
+  },
+): Promise<void> {
+  await trx
+    .insertInto('notification')
+    .values({
+      password_token_id: notification.passwordTokenId,
+      kind: notification.kind,
+      channel: 'EMAIL',
+      recipient: notification.recipient,
+      link_secret: notification.linkSecret,
+      next_attempt_at: notification.now,
+    })
+    .execute()
+}
+
 /**
  * Takes the oldest due notification that nobody holds: it gets a lease until `leaseUntil` and
  * one more attempt. SKIP LOCKED lets several senders claim different rows at once; the lease,
@@ -52,7 +76,7 @@ export async function claimNextDue(trx: Trx, now: Date, leaseUntil: Date): Promi
 export async function markSent(db: Db, id: string, now: Date): Promise<void> {
   await db
     .updateTable('notification')
-    .set({ status: 'SENT', sent_at: now, claimed_until: null, last_error: null })
+    .set({ status: 'SENT', sent_at: now, claimed_until: null, last_error: null, link_secret: null })
     .where('id', '=', id)
     .where('status', '=', 'PENDING')
     .execute()
@@ -73,6 +97,8 @@ export async function markAttemptFailed(
       status: outcome.status,
       claimed_until: null,
       last_error: outcome.error,
+      // A link is kept in clear only while it may still be sent.
+      ...(outcome.status === 'PENDING' ? {} : { link_secret: null }),
       ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),
     })
     .where('id', '=', claim.id)

@@ -40,6 +40,24 @@ export async function queueOrderReadyNotification(
   })
 }
 
+/**
+ * Queues a staff member's password link (an invite or a reset) in the caller's transaction, the
+ * one that creates the link: nothing acknowledged is lost, and the mail goes out after the
+ * commit. The clear secret rides on the row until the send's outcome is recorded, then is wiped.
+ */
+export function queueStaffLinkNotification(
+  trx: Trx,
+  link: { passwordTokenId: string; purpose: 'INVITE' | 'RESET'; recipient: string; secret: string; now: Date },
+): Promise<void> {
+  return notificationRepository.insertLinkNotification(trx, {
+    passwordTokenId: link.passwordTokenId,
+    kind: link.purpose === 'INVITE' ? 'STAFF_INVITE' : 'STAFF_PASSWORD_RESET',
+    recipient: link.recipient,
+    linkSecret: link.secret,
+    now: link.now,
+  })
+}
+
 async function accountEmailOf(trx: Trx, customerId: string | null): Promise<string | null> {
   if (!customerId) return null
   const [customer] = await findCustomersByIds(trx, [customerId])

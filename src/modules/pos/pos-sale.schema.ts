@@ -71,9 +71,11 @@ builder.mutationFields((t) => ({
     description:
       'A walk-in sale at the till: the goods leave the shelf (ledger POS_SALE), paid in cash or by card on the reader.',
     args: { input: t.arg({ type: PosSaleCreateInput, required: true }) },
-    authScopes: (_root, args, context) => ({
-      staffOfStore: args.input.storeId?.id ?? storeOfViewer(context.viewer) ?? '',
-    }),
+    authScopes: (_root, args, context) => {
+      const storeId = args.input.storeId?.id ?? storeOfViewer(context.viewer)
+      // No store named or implied (an admin, a member of several stores): the sale asks for one.
+      return storeId ? { staffOfStore: storeId } : { staff: true }
+    },
     resolve: async (_root, { input }, context) => {
       const { db, payments, logger } = context
       const deps = { db, payments, logger, paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes }

@@ -61,7 +61,8 @@ export interface SaleOutcome {
 export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): Promise<SaleOutcome> {
   const { db } = deps
   const { storeId, customerId, idempotencyKey: key } = request
-  if (!storeId) throw new InvalidInputError('Give the storeId of the sale: an admin belongs to no store.')
+  if (!storeId)
+    throw new InvalidInputError('Give the storeId of the sale: an admin, or a member of several stores, must name it.')
   if (!(await findStore(db, storeId))) throw new NotFoundError('Store', storeId)
   if (customerId && (await findCustomersByIds(db, [customerId])).length === 0) {
     throw new NotFoundError('Customer', customerId)

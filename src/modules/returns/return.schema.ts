@@ -71,7 +71,8 @@ builder.mutationFields((t) => ({
     authScopes: (_root, args, context) => {
       const viewer = context.viewer
       const storeId = args.input.storeId?.id ?? storeOfViewer(viewer)
-      return storeId ? { staffOfStore: storeId } : { admin: true }
+      // No store named or implied (an admin, a member of several stores): the return asks for one.
+      return storeId ? { staffOfStore: storeId } : { staff: true }
     },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {

@@ -65,21 +65,35 @@ export async function revokeSessionsOfCustomer(trx: Trx, customerId: string): Pr
     .execute()
 }
 
-/** The staff member of a live session, while active, with their current role and store. */
+/** The staff member of a live session, while active, with their current role and stores. */
 export function findLiveStaffOfSession(
   db: Db | Trx,
   sessionId: string,
   staffId?: string,
-): Promise<{ staff_id: string; role: StaffRole; store_id: string | null } | undefined> {
+): Promise<{ staff_id: string; role: StaffRole; store_ids: string[] } | undefined> {
   let query = db
     .selectFrom('auth_session')
     .innerJoin('staff', 'staff.id', 'auth_session.staff_id')
-    .select(['staff.id as staff_id', 'staff.role', 'staff.store_id'])
+    .select(['staff.id as staff_id', 'staff.role'])
+    .select(
+      sql<string[]>`(SELECT coalesce(jsonb_agg(m.store_id ORDER BY m.store_id), '[]'::jsonb)
+        FROM staff_store AS m WHERE m.staff_id = staff.id)`.as('store_ids'),
+    )
     .where('auth_session.id', '=', sessionId)
     .where('auth_session.revoked_at', 'is', null)
     .where('staff.active', '=', true)
   if (staffId) query = query.where('auth_session.staff_id', '=', staffId)
   return query.executeTakeFirst()
+}
+
+/** Signs the member out everywhere but `keptSessionId` (their own password change keeps the caller in). */
+export async function revokeSessionsOfStaff(trx: Trx, staffId: string, keptSessionId: string | null): Promise<void> {
+  let query = trx
+    .updateTable('auth_session')
+    .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+    .where('staff_id', '=', staffId)
+  if (keptSessionId) query = query.where('id', '<>', keptSessionId)
+  await query.execute()
 }
 
 /** The customer of a live session. */

@@ -73,13 +73,21 @@ export function endSessionsOfCustomer(trx: Trx, customerId: string): Promise<voi
   return sessionRepository.revokeSessionsOfCustomer(trx, customerId)
 }
 
+/**
+ * Ends the member's sessions, inside the caller's transaction (a deactivation, a new password),
+ * but `keptSessionId`: the one that changed its own password stays signed in.
+ */
+export function endSessionsOfStaff(trx: Trx, staffId: string, keptSessionId: string | null = null): Promise<void> {
+  return sessionRepository.revokeSessionsOfStaff(trx, staffId, keptSessionId)
+}
+
 export function endSession(db: Db, sessionId: string): Promise<void> {
   return sessionRepository.revokeSession(db, sessionId)
 }
 
 /**
  * The viewer an access token stands for now: one indexed read checks that its session is not
- * signed out and its staff member still active, and gives their current role and store.
+ * signed out and its staff member still active, and gives their current role and stores.
  */
 export async function viewerOfAccessToken(db: Db, claims: AccessTokenClaims): Promise<Viewer | null> {
   if (claims.expiresAt.getTime() <= Date.now()) return null
@@ -89,7 +97,7 @@ export async function viewerOfAccessToken(db: Db, claims: AccessTokenClaims): Pr
     return live ? { kind: 'customer', customerId: live.customer_id } : null
   }
   const staff = await sessionRepository.findLiveStaffOfSession(db, claims.sessionId, subject.staffId)
-  return staff ? { kind: 'staff', staffId: staff.staff_id, role: staff.role, storeId: staff.store_id } : null
+  return staff ? { kind: 'staff', staffId: staff.staff_id, role: staff.role, storeIds: staff.store_ids } : null
 }
 
 async function liveViewerOfSession(
@@ -100,7 +108,7 @@ async function liveViewerOfSession(
   if (staff) {
     return {
       subject: { kind: 'staff', staffId: staff.staff_id },
-      viewer: { kind: 'staff', staffId: staff.staff_id, role: staff.role, storeId: staff.store_id },
+      viewer: { kind: 'staff', staffId: staff.staff_id, role: staff.role, storeIds: staff.store_ids },
     }
   }
   const customer = await sessionRepository.findLiveCustomerOfSession(trx, sessionId)

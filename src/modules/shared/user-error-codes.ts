@@ -71,6 +71,9 @@ export const USER_ERROR_CODES = [
   'INVALID_COUNT_STATE',
   'INVALID_COMPARE_AT_PRICE',
   'VARIANT_ARCHIVED',
+  'ROLE_NOT_ALLOWED',
+  'SELF_DEACTIVATION',
+  'LAST_ADMIN',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -5,9 +5,9 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import { sessionTokenFields } from '../sessions/session.schema.js'
 import { type SessionTokens, startSession } from '../sessions/session.service.js'
 import { Store } from '../stores/store.schema.js'
-import { authenticateStaff, findStaffByIds } from './staff.service.js'
+import { authenticateStaff, findStaffByIds, findStoreIdsOfStaff } from './staff.service.js'
 
-const StaffRole = builder.enumType('StaffRole', { values: ['ADMIN', 'MANAGER', 'ASSOCIATE'] as const })
+export const StaffRole = builder.enumType('StaffRole', { values: ['ADMIN', 'MANAGER', 'ASSOCIATE'] as const })
 
 export const Staff = builder.loadableNode('Staff', {
   id: { resolve: (staff: StaffRow) => staff.id },
@@ -19,11 +19,20 @@ export const Staff = builder.loadableNode('Staff', {
     email: t.exposeString('email'),
     name: t.exposeString('name'),
     role: t.field({ type: StaffRole, resolve: (staff) => staff.role }),
-    store: t.field({
+    active: t.exposeBoolean('active', { description: 'False once deactivated: the member can no longer sign in.' }),
+    store: t.loadable({
       type: Store,
       nullable: true,
-      description: 'The store this member works in; null for admins, who act on every store.',
-      resolve: (staff) => staff.store_id,
+      description: 'The first of `stores` (by store code); null for admins, who act on every store.',
+      load: async (staffIds: string[], context) =>
+        (await findStoreIdsOfStaff(context.db, staffIds)).map((storeIds) => storeIds[0] ?? null),
+      resolve: (staff) => staff.id,
+    }),
+    stores: t.loadableList({
+      type: Store,
+      description: 'The stores this member works in, by store code; none for admins, who act on every store.',
+      load: (staffIds: string[], context) => findStoreIdsOfStaff(context.db, staffIds),
+      resolve: (staff) => staff.id,
     }),
   }),
 })
