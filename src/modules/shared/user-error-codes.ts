@@ -69,6 +69,7 @@ export const USER_ERROR_CODES = [
   'UNKNOWN_COUNT',
   'COUNT_STALE',
   'INVALID_COUNT_STATE',
+  'MISSING_LINE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
