@@ -25,6 +25,7 @@ import '../modules/audit/audit.schema.js'
 import '../modules/inventory/stock-ledger.schema.js'
 import '../modules/inventory/safety-stock.schema.js'
 import '../modules/inventory/stock-transfer.schema.js'
+import '../modules/inventory/stock-transfer-mutations.schema.js'
 import '../modules/inventory/stock-count.schema.js'
 import { builder } from './builder.js'
 
