@@ -210,6 +210,17 @@ describe('receipts and adjustments', () => {
     expect(refused.data?.inventoryAdjust.userErrors[0]?.code).toBe('NEGATIVE_STOCK')
     expect(await countRows(testDb.db, 'audit_entry')).toBe(audits)
   })
+
+  it('audits text as the ledger stored it, a lone surrogate included', async () => {
+    const result = await api.gql<{ inventoryAdjust: { userErrors: unknown[] } }>(
+      ADJUST,
+      { input: { storeId: store(), variantId: variant(v2), delta: 1, reason: 'FOUND', note: 'x\ud800y' } },
+      { token: manager },
+    )
+    expect(result.data?.inventoryAdjust.userErrors).toEqual([])
+    const [entry] = (await auditEntries(testDb.db, 'inventory_level', `${rennes}:${v2}`)).slice(-1)
+    expect(entry?.after).toMatchObject({ note: 'x\ufffdy' })
+  })
 })
 
 describe('safety stock', () => {
