@@ -196,8 +196,10 @@ describe('a transfer between two stores', () => {
     const transferId = await createTransfer([line(v1, 9), line(v2, 1)])
     const before = await countRows(testDb.db, 'stock_movement')
     const refused = await ship(transferId)
+    // Shipped without lines, a short line is named by its place in the transfer's lines (variant order).
+    const place = String([v1, v2].sort().indexOf(v1))
     expect(refused.result?.userErrors).toEqual([
-      expect.objectContaining({ code: 'INSUFFICIENT_STOCK', field: ['lines', '0'] }),
+      expect.objectContaining({ code: 'INSUFFICIENT_STOCK', field: ['lines', place] }),
     ])
     expect(await levelOf(testDb.db, rivoli, v1)).toMatchObject({ on_hand: 10, reserved: 2 })
     expect(await levelOf(testDb.db, rivoli, v2)).toMatchObject({ on_hand: 5 })
@@ -301,5 +303,58 @@ describe('who may move stock between stores', () => {
     expect((await api.gql(read, { id: transferId }, { token: lyonOther })).errors?.[0]?.extensions?.code).toBe(
       'FORBIDDEN',
     )
+  })
+})
+
+describe('a store’s transfers', () => {
+  const LIST = `query($storeId: ID!, $direction: StockTransferDirection, $status: StockTransferStatus, $first: Int, $after: String) {
+    stockTransfers(storeId: $storeId, direction: $direction, status: $status, first: $first, after: $after) {
+      edges { node { id status fromStore { code } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`
+  interface ListResult {
+    stockTransfers: {
+      edges: { node: { id: string; status: string; fromStore: { code: string } } }[]
+      pageInfo: { hasNextPage: boolean; endCursor: string | null }
+    }
+  }
+  let rennes: string
+  let rennesManager: string
+  const list = (variables: Record<string, unknown>, token = rennesManager) =>
+    api.gql<ListResult>(LIST, { storeId: globalId('Store', rennes), ...variables }, { token })
+  // A destination no other test sends to, so that the list holds only this test's transfers.
+  async function createToRennes(variantId: string) {
+    const { result } = await step(
+      CREATE,
+      'stockTransferCreate',
+      { fromStoreId: globalId('Store', rivoli), toStoreId: globalId('Store', rennes), lines: [line(variantId, 1)] },
+      rivoliManager,
+    )
+    return result!.transfer!.id
+  }
+
+  it('lists inbound and outbound transfers newest first, by page, filtered by status', async () => {
+    rennes = await storeIdByCode(testDb.db, 'PAR-RENNES')
+    rennesManager = await api.signInStaff('manager.par-rennes@comptoir.dev')
+    const first = await createToRennes(v1)
+    const second = await createToRennes(v1)
+    const third = await createToRennes(v2)
+    await ship(second)
+
+    const page1 = (await list({ direction: 'INBOUND', first: 2 })).data!.stockTransfers
+    expect(page1.edges.map((edge) => edge.node.id)).toEqual([third, second])
+    expect(page1.pageInfo.hasNextPage).toBe(true)
+    const page2 = (await list({ direction: 'INBOUND', first: 2, after: page1.pageInfo.endCursor })).data!.stockTransfers
+    expect(page2.edges.map((edge) => edge.node.id)).toEqual([first])
+    expect(page2.pageInfo.hasNextPage).toBe(false)
+
+    const shipped = (await list({ status: 'SHIPPED' })).data!.stockTransfers
+    expect(shipped.edges.map((edge) => [edge.node.id, edge.node.fromStore.code])).toEqual([[second, 'PAR-RIVOLI']])
+    expect((await list({ direction: 'OUTBOUND' })).data!.stockTransfers.edges).toEqual([])
+
+    expect((await list({ after: 'nope' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const lyonOther = await api.signInStaff('manager.lyo-part-dieu@comptoir.dev')
+    expect((await list({}, lyonOther)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
   })
 })

@@ -48,7 +48,8 @@ const StockTransferShipInput = builder.inputType('StockTransferShipInput', {
     transferId: t.globalID({ required: true, for: StockTransfer }),
     lines: t.field({
       type: [StockTransferCountedLineInput],
-      description: 'What is in the box, naming every line of the transfer; omitted, every line ships in full.',
+      description:
+        'What is in the box, naming every line of the transfer; omitted, every line ships in full (and an error names a line by its place in StockTransfer.lines).',
       validate: linesValidation,
     }),
   }),

@@ -93,3 +93,36 @@ export function sumInTransit(
     .groupBy(['t.to_store_id', 'l.variant_id'])
     .execute()
 }
+
+const createdMs = sql<Date>`date_trunc('milliseconds', created_at)`
+
+export interface TransferPageQuery {
+  storeId: string
+  /** INBOUND: to the store; OUTBOUND: from it; null: both. */
+  direction: 'INBOUND' | 'OUTBOUND' | null
+  status: StockTransferStatus | null
+  /** Newest first: read transfers created before this (created_at, id). */
+  before: { createdAt: Date; id: string } | null
+  limit: number
+}
+
+/**
+ * A store's transfers, newest first, keyset-paginated on (created_at to the millisecond, id): a
+ * cursor carries a JavaScript Date, so the order is on what a cursor can hold.
+ */
+export function findTransferPage(db: Db, page: TransferPageQuery): Promise<StockTransferRow[]> {
+  let query = db.selectFrom('stock_transfer').selectAll()
+  query = query.where((eb) => {
+    const inbound = eb('to_store_id', '=', page.storeId)
+    const outbound = eb('from_store_id', '=', page.storeId)
+    if (page.direction === 'INBOUND') return inbound
+    if (page.direction === 'OUTBOUND') return outbound
+    return eb.or([inbound, outbound])
+  })
+  if (page.status !== null) query = query.where('status', '=', page.status)
+  if (page.before !== null) {
+    const { createdAt, id } = page.before
+    query = query.where(sql<boolean>`(${createdMs}, id) < (${createdAt}, ${id})`)
+  }
+  return query.orderBy(createdMs, 'desc').orderBy('id', 'desc').limit(page.limit).execute()
+}

@@ -1,12 +1,15 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay'
+import { z } from 'zod'
 import type { InventoryLevelRow, StockTransferLineRow, StockTransferRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
+import { badUserInput } from '../../graphql/errors.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Staff } from '../staff/staff.schema.js'
 import { Store } from '../stores/store.schema.js'
 import { levelKey } from './inventory.js'
 import { InventoryLevel } from './inventory.schema.js'
 import { StockMovement } from './stock-ledger.schema.js'
-import { findInTransit, findTransferLines, findTransfersByIds } from './stock-transfer.service.js'
+import { findInTransit, findTransferLines, findTransferPage, findTransfersByIds } from './stock-transfer.service.js'
 
 const StockTransferStatus = builder.enumType('StockTransferStatus', {
   values: ['CREATED', 'SHIPPED', 'RECEIVED', 'CANCELLED'] as const,
@@ -77,5 +80,48 @@ builder.objectFields(InventoryLevel, (t) => ({
       return keys.map((key) => units.get(key) ?? 0)
     },
     resolve: (level: InventoryLevelRow) => levelKey(level.store_id, level.variant_id),
+  }),
+}))
+
+const TransferDirection = builder.enumType('StockTransferDirection', { values: ['INBOUND', 'OUTBOUND'] as const })
+
+const MAX_PAGE = 100
+const CURSOR = /^(\d{4}-\d\d-\d\dT[\d:.]+Z)\|([0-9a-f-]{36})$/
+
+builder.queryFields((t) => ({
+  stockTransfers: t.connection({
+    type: StockTransfer,
+    description: 'Staff of the store: its transfers in (INBOUND), out (OUTBOUND) or both, newest first.',
+    authScopes: (_root, args) => ({ staffOfStore: args.storeId.id }),
+    args: {
+      storeId: t.arg.globalID({ required: true, for: Store }),
+      direction: t.arg({ type: TransferDirection }),
+      status: t.arg({ type: StockTransferStatus }),
+    },
+    validate: z.looseObject({
+      first: z.number().int().min(0).max(MAX_PAGE).nullish(),
+      last: z.null({ message: 'stockTransfers pages forward only (first/after).' }).optional(),
+      before: z.null({ message: 'stockTransfers pages forward only (first/after).' }).optional(),
+    }),
+    resolve: (_root, args, context) =>
+      resolveCursorConnection<Promise<StockTransferRow[]>>(
+        {
+          args,
+          toCursor: (transfer: StockTransferRow) => `${transfer.created_at.toISOString()}|${transfer.id}`,
+          defaultSize: 20,
+          maxSize: MAX_PAGE,
+        },
+        ({ after, limit }) => {
+          const cursor = after === undefined ? null : CURSOR.exec(after)
+          if (after !== undefined && !cursor) throw badUserInput('Invalid stockTransfers cursor.')
+          return findTransferPage(context.db, {
+            storeId: args.storeId.id,
+            direction: args.direction ?? null,
+            status: args.status ?? null,
+            before: cursor ? { createdAt: new Date(cursor[1] ?? ''), id: cursor[2] ?? '' } : null,
+            limit,
+          })
+        },
+      ),
   }),
 }))

@@ -120,6 +120,11 @@ export async function findTransferStores(
   return transfer && { fromStoreId: transfer.from_store_id, toStoreId: transfer.to_store_id }
 }
 
+/** A store's transfers in and out, newest first; no lock. */
+export function findTransferPage(db: Db, page: transferRepository.TransferPageQuery): Promise<StockTransferRow[]> {
+  return transferRepository.findTransferPage(db, page)
+}
+
 export function findTransfersByIds(db: Db, ids: readonly string[]): Promise<StockTransferRow[]> {
   return transferRepository.findTransfersByIds(db, ids)
 }
