@@ -22,6 +22,7 @@ import * as backOffice from './20261205000022_back_office.js'
 import * as storeDays from './20261205000023_store_days.js'
 import * as prices from './20261205000025_prices.js'
 import * as staffAdmin from './20261205000027_staff_admin.js'
+import * as stockAdmin from './20261205000028_stock_admin.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000023_store_days': storeDays,
   '20261205000025_prices': prices,
   '20261205000027_staff_admin': staffAdmin,
+  '20261205000028_stock_admin': stockAdmin,
 }

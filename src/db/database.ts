@@ -156,6 +156,54 @@ export interface StockMovementTable {
   reference: string | null
   note: string | null
   created_at: CreatedAt
+  transfer_id: string | null
+  count_id: string | null
+}
+
+export type StockTransferStatus = 'CREATED' | 'SHIPPED' | 'RECEIVED' | 'CANCELLED'
+
+export interface StockTransferTable {
+  id: Generated<string>
+  from_store_id: string
+  to_store_id: string
+  status: Generated<StockTransferStatus>
+  created_by: string | null
+  created_at: CreatedAt
+  shipped_at: Date | null
+  received_at: Date | null
+  cancelled_at: Date | null
+}
+
+export interface StockTransferLineTable {
+  transfer_id: string
+  variant_id: string
+  quantity: number
+  shipped: number | null
+  received: number | null
+}
+
+export type StockCountStatus = 'OPEN' | 'APPLIED'
+
+export interface StockCountTable {
+  id: Generated<string>
+  store_id: string
+  category_id: string | null
+  status: Generated<StockCountStatus>
+  opened_by: string | null
+  opened_at: CreatedAt
+  applied_by: string | null
+  applied_at: Date | null
+}
+
+export interface StockCountLineTable {
+  count_id: string
+  variant_id: string
+  expected: number
+  /** bigint: pg hands it back as a string, like the ledger ids it is compared with. */
+  seen_movement_id: ColumnType<string, string, string>
+  counted: number | null
+  recorded_by: string | null
+  recorded_at: Date | null
 }
 
 export interface OutboxEventTable {
@@ -466,6 +514,10 @@ export interface Database {
   staff_store: StaffStoreTable
   staff_password_token: StaffPasswordTokenTable
   stock_movement: StockMovementTable
+  stock_transfer: StockTransferTable
+  stock_transfer_line: StockTransferLineTable
+  stock_count: StockCountTable
+  stock_count_line: StockCountLineTable
   outbox_event: OutboxEventTable
   customer: CustomerTable
   attempt_counter: AttemptCounterTable
@@ -502,6 +554,10 @@ export type StaffRow = Selectable<StaffTable>
 export type StaffPasswordTokenRow = Selectable<StaffPasswordTokenTable>
 export type StockMovementRow = Selectable<StockMovementTable>
 export type NewStockMovement = Insertable<StockMovementTable>
+export type StockTransferRow = Selectable<StockTransferTable>
+export type StockTransferLineRow = Selectable<StockTransferLineTable>
+export type StockCountRow = Selectable<StockCountTable>
+export type StockCountLineRow = Selectable<StockCountLineTable>
 export type CustomerRow = Selectable<CustomerTable>
 export type CartRow = Selectable<CartTable>
 export type CartLineRow = Selectable<CartLineTable>

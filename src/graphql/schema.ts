@@ -30,6 +30,11 @@ import '../modules/terminals/terminal.schema.js'
 import '../modules/pickup/pickup.schema.js'
 import '../modules/audit/audit.schema.js'
 import '../modules/pricing/price.schema.js'
+import '../modules/inventory/stock-ledger.schema.js'
+import '../modules/inventory/safety-stock.schema.js'
+import '../modules/inventory/stock-transfer.schema.js'
+import '../modules/inventory/stock-transfer-mutations.schema.js'
+import '../modules/inventory/stock-count.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

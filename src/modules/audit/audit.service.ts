@@ -41,10 +41,18 @@ export function recordAudit(trx: Trx, author: AuditAuthor, changes: AuditChange 
       entity: change.entity,
       entity_id: change.entityId,
       action: change.action,
-      before: change.before === null ? null : JSON.stringify(change.before),
-      after: change.after === null ? null : JSON.stringify(change.after),
+      before: change.before === null ? null : JSON.stringify(change.before, wellFormed),
+      after: change.after === null ? null : JSON.stringify(change.after, wellFormed),
     })),
   )
+}
+
+/**
+ * jsonb refuses a lone UTF-16 surrogate (JSON.stringify writes it as an escape), where a text
+ * column stores U+FFFD for it: the entry records the text as the changed row stored it.
+ */
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/\p{Cs}/gu, '\uFFFD') : value
 }
 
 export function findAuditEntries(db: Db, page: AuditPageQuery): Promise<AuditEntryRow[]> {

@@ -57,9 +57,10 @@ export async function insertMovements(trx: Trx, movements: NewStockMovement[]): 
 /**
  * How units leave the free stock: reserved for a pickup order or a cart (safety stock kept back),
  * reserved at the counter while a card is on the reader, or sold at the counter. At the counter
- * the safety stock is not kept back: the shopper is holding the item.
+ * the safety stock is not kept back: the shopper is holding the item. Shipped on a transfer: the
+ * same as the counter, since the manager is holding the goods (units promised to orders stay).
  */
-export type StockMove = 'RESERVE' | 'RESERVE_AT_COUNTER' | 'SELL_AT_COUNTER'
+export type StockMove = 'RESERVE' | 'RESERVE_AT_COUNTER' | 'SELL_AT_COUNTER' | 'SHIP_TRANSFER'
 
 /**
  * Moves `quantity` units only if that many are free, and returns the row; undefined when they are
@@ -73,7 +74,7 @@ export function moveIfFree(
   const { quantity } = level
   const free = move === 'RESERVE' ? sql`on_hand - reserved - safety_stock` : sql`on_hand - reserved`
   const change =
-    move === 'SELL_AT_COUNTER'
+    move === 'SELL_AT_COUNTER' || move === 'SHIP_TRANSFER'
       ? { on_hand: sql<number>`on_hand - ${quantity}` }
       : { reserved: sql<number>`reserved + ${quantity}` }
   return trx
@@ -119,4 +120,19 @@ export async function lockLevelsAcrossStores(
       .forUpdate()
       .execute()
   }
+}
+
+export function setSafetyStock(
+  trx: Trx,
+  storeId: string,
+  variantId: string,
+  safetyStock: number,
+): Promise<InventoryLevelRow> {
+  return trx
+    .updateTable('inventory_level')
+    .set({ safety_stock: safetyStock, updated_at: sql`now()` })
+    .where('store_id', '=', storeId)
+    .where('variant_id', '=', variantId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }

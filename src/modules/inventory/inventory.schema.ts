@@ -3,7 +3,7 @@ import type { InventoryLevelRow, VariantRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { notFound } from '../../graphql/errors.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
-import { actorOf } from '../../graphql/viewer-actor.js'
+import { auditAuthorOf } from '../../graphql/viewer-actor.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { GeoPointInput, Store } from '../stores/store.schema.js'
 import { findStore, findStoresPage } from '../stores/store.service.js'
@@ -174,7 +174,7 @@ builder.mutationFields((t) => ({
           storeId: input.storeId.id,
           lines: input.lines.map((line) => ({ variantId: line.variantId.id, quantity: line.quantity })),
           reference: input.reference ?? null,
-          actor: actorOf(context.viewer),
+          author: auditAuthorOf(context),
         }),
       })),
   }),
@@ -191,7 +191,7 @@ builder.mutationFields((t) => ({
           delta: input.delta,
           reason: input.reason,
           note: input.note ?? null,
-          actor: actorOf(context.viewer),
+          author: auditAuthorOf(context),
         }),
       })),
   }),

@@ -49,7 +49,12 @@ export async function findStoresThatCanFulfil(
   )
 }
 
-async function assertActiveVariants(trx: Trx, variantIds: readonly string[], fieldOf: (index: number) => string[]) {
+/** Refuses variants that do not exist or are not on sale, naming each at `fieldOf(index)`. */
+export async function assertActiveVariants(
+  trx: Trx,
+  variantIds: readonly string[],
+  fieldOf: (index: number) => string[],
+) {
   const active = await findActiveVariants(trx, variantIds)
   const unknown = variantIds.flatMap((id, index) => (active.has(id) ? [] : [fieldOf(index)]))
   if (unknown.length > 0) throw new UnknownVariantError(unknown)
@@ -148,7 +153,8 @@ function assertUnderCeiling(levels: InventoryLevelRow[], merged: QuantityLine[],
   if (fields.length > 0) throw new StockCeilingError(fields, MAX_ON_HAND)
 }
 
-function recordInventoryChanged(trx: Trx, storeId: string, variantIds: string[]) {
+/** The outbox event that tells screens a store's stock of these variants changed. */
+export function recordInventoryChanged(trx: Trx, storeId: string, variantIds: string[]) {
   return recordEvent(trx, {
     type: 'inventory.changed',
     aggregateType: 'store',
@@ -189,6 +195,17 @@ export async function holdAtCounter(
 ): Promise<void> {
   const sorted = await moveEachOrNone(trx, input, 'RESERVE_AT_COUNTER', findUnreservedQuantities)
   await writeOrderMovements(trx, input, sorted, { onHand: 0, reserved: 1 }, 'RESERVATION', { levelsMoved: true })
+}
+
+/**
+ * Units leaving on a transfer: every line or none, never units promised to orders (the till's
+ * rule: the manager is holding the goods). Moves on_hand only; the caller writes the ledger rows.
+ */
+export function takeForTransfer(
+  trx: Trx,
+  input: { storeId: string; lines: OrderStockLine[] },
+): Promise<OrderStockLine[]> {
+  return moveEachOrNone(trx, input, 'SHIP_TRANSFER', findUnreservedQuantities)
 }
 
 async function findUnreservedQuantities(db: Db, storeIds: readonly string[], variantIds: readonly string[]) {

@@ -74,6 +74,7 @@ export const USER_ERROR_CODES = [
   'ROLE_NOT_ALLOWED',
   'SELF_DEACTIVATION',
   'LAST_ADMIN',
+  'MISSING_LINE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
