@@ -20,6 +20,7 @@ import * as checkoutRules from './20261205000020_checkout_rules.js'
 import * as cartWriteRead from './20261205000021_cart_write_read.js'
 import * as backOffice from './20261205000022_back_office.js'
 import * as storeDays from './20261205000023_store_days.js'
+import * as importJobs from './20261205000029_import_jobs.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000021_cart_write_read': cartWriteRead,
   '20261205000022_back_office': backOffice,
   '20261205000023_store_days': storeDays,
+  '20261205000029_import_jobs': importJobs,
 }
