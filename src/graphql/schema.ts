@@ -22,6 +22,7 @@ import '../modules/returns/return.schema.js'
 import '../modules/terminals/terminal.schema.js'
 import '../modules/pickup/pickup.schema.js'
 import '../modules/audit/audit.schema.js'
+import '../modules/imports/import.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

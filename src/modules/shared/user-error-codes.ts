@@ -69,6 +69,7 @@ export const USER_ERROR_CODES = [
   'UNKNOWN_COUNT',
   'COUNT_STALE',
   'INVALID_COUNT_STATE',
+  'IMPORT_QUEUE_FULL',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
