@@ -12,13 +12,14 @@ export function isMultipartPost(method: string, contentType: string | null): boo
 }
 
 /**
- * Yoga's own limit is set to the upload size, for multipart requests (a file to import); every
- * other body keeps `maxBytes`, whether it declares its length or streams it.
+ * A multipart request (a file to import) may be up to `maxUploadBytes`; every other body keeps
+ * `maxBodyBytes`, whether it declares its length or streams it. Yoga's own limit is the larger.
  */
-export function limitNonUploadBodies(maxBytes: number): Plugin {
+export function limitBodies(limits: { maxBodyBytes: number; maxUploadBytes: number }): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      if (isMultipartPost(request.method, request.headers.get('content-type'))) return
+      const upload = isMultipartPost(request.method, request.headers.get('content-type'))
+      const maxBytes = upload ? limits.maxUploadBytes : limits.maxBodyBytes
       const declared = request.headers.get('content-length')
       if (declared !== null && Number(declared) > maxBytes) throw tooLarge()
       if (!requestParser || !request.body) return

@@ -137,7 +137,11 @@ describe('catalog import', () => {
 
   it('a dry run checks every line, counts what would change and writes nothing', async () => {
     const before = await tableCounts(testDb.db)
-    const file = [CATALOG_HEADER, 'dry-one,Dry one,,kitchen,,,DRY-1,,3.00,,20,,2.50,,', 'dry-two,,,,,,DRY-2,,3.00,,20,,,,'].join('\n')
+    const file = [
+      CATALOG_HEADER,
+      'dry-one,Dry one,,kitchen,,,DRY-1,,3.00,,20,,2.50,,',
+      'dry-two,,,,,,DRY-2,,3.00,,20,,,,',
+    ].join('\n')
     const result = await importText(testDb.db, textSource('dry.csv', file), { dryRun: true })
     expect(result).toMatchObject({ processed: 2, failed: 1, changed: 3 })
     expect(result.errors).toEqual([{ line: 3, message: expect.stringMatching(/^title:/) }])
@@ -165,7 +169,10 @@ describe('catalog import', () => {
   })
 
   it('stops at a header it does not know, naming the column', async () => {
-    const result = await importText(testDb.db, textSource('odd.csv', 'handle,sku,price,tax_rate,colour\nx,X-1,1.00,20,red\n'))
+    const result = await importText(
+      testDb.db,
+      textSource('odd.csv', 'handle,sku,price,tax_rate,colour\nx,X-1,1.00,20,red\n'),
+    )
     expect(result.fileError).toEqual({ line: 1, message: expect.stringMatching(/unknown column "colour"/) })
     expect(result.processed).toBe(0)
   })

@@ -37,8 +37,24 @@ export async function importText(
 
 /** Row counts of the tables an import writes, to show what a run did or did not change. */
 export async function tableCounts(db: Db) {
-  const count = async (table: 'product' | 'variant' | 'price_override' | 'stock_movement' | 'audit_entry' | 'inventory_level' | 'outbox_event') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  const count = async (
+    table:
+      | 'product'
+      | 'variant'
+      | 'price_override'
+      | 'stock_movement'
+      | 'audit_entry'
+      | 'inventory_level'
+      | 'outbox_event',
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
   return {
     product: await count('product'),
     variant: await count('variant'),

@@ -34,7 +34,11 @@ describe('stock import', () => {
       .where('store_id', '=', after!.storeId)
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow()
-    expect(movement).toMatchObject({ reason: 'IMPORT', on_hand_delta: 24 - (before?.on_hand ?? 0), actor_type: 'SYSTEM' })
+    expect(movement).toMatchObject({
+      reason: 'IMPORT',
+      on_hand_delta: 24 - (before?.on_hand ?? 0),
+      actor_type: 'SYSTEM',
+    })
     expect(movement.reference).toMatch(/^import:/)
     const ledger = await testDb.db
       .selectFrom('stock_movement')

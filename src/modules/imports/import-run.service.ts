@@ -172,7 +172,11 @@ async function importStock(
   const flush = async () => {
     const outcome = await applyStockBatch(db, batch, settings)
     await apply(
-      { ...outcome, failedLines: outcome.failedLines + refused.length, errors: [...refused, ...outcome.errors] },
+      {
+        ...outcome,
+        failedLines: outcome.failedLines + refused.length,
+        errors: [...refused, ...outcome.errors].sort((a, b) => a.line - b.line),
+      },
       batch.length + refused.length,
     )
     batch = []
