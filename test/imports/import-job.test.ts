@@ -43,6 +43,11 @@ interface JobView {
   createdBy: { email: string } | null
 }
 
+interface UploadAnswer {
+  data?: { catalogImport: { job: { id: string; status: string }; userErrors: unknown[] } }
+  errors?: { extensions?: { code?: string } }[]
+}
+
 /** A GraphQL multipart request (operations, map, then the file), as a client library sends it. */
 function uploadBody(fileName: string, text: string, kind: 'CATALOG' | 'STOCK', dryRun = false): FormData {
   const form = new FormData()
@@ -56,7 +61,7 @@ async function upload(url: string, form: FormData, token?: string) {
   const headers: Record<string, string> = { 'graphql-require-preflight': '1' }
   if (token) headers.authorization = `Bearer ${token}`
   const response = await fetch(url, { method: 'POST', headers, body: form })
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } }
+  return { status: response.status, body: (await response.json()) as UploadAnswer }
 }
 
 async function waitForJob(id: string): Promise<JobView> {
@@ -76,8 +81,8 @@ describe('catalogImport', () => {
   it('takes an uploaded file over a real socket, answers with a queued job, and the job is readable until it ends', async () => {
     const { status, body } = await upload(live.url, uploadBody('catalog.csv', example('catalog.csv'), 'CATALOG'), admin)
     expect(status).toBe(200)
-    const job = body.data.catalogImport.job
-    expect(body.data.catalogImport.userErrors).toEqual([])
+    const job = body.data!.catalogImport.job
+    expect(body.data!.catalogImport.userErrors).toEqual([])
     expect(job).toMatchObject({ kind: 'CATALOG', dryRun: false, fileName: 'catalog.csv' })
     expect(['QUEUED', 'RUNNING', 'SUCCEEDED']).toContain(job.status)
     const done = await waitForJob(job.id)
@@ -102,7 +107,7 @@ describe('catalogImport', () => {
       body: uploadBody('stock.csv', stock, 'STOCK'),
     })
     const body = (await response.json()) as { data: { catalogImport: { job: { id: string } } } }
-    const done = await waitForJob(body.data.catalogImport.job.id)
+    const done = await waitForJob(body.data!.catalogImport.job.id)
     expect(done).toMatchObject({ status: 'SUCCEEDED', processed: 3, failed: 2 })
     expect(done.errors).toEqual([
       { line: 3, message: expect.stringMatching(/no variant has the SKU NO-SUCH/) },
@@ -117,14 +122,14 @@ describe('catalogImport', () => {
       uploadBody('catalog.jsonl', example('catalog.jsonl'), 'CATALOG', true),
       admin,
     )
-    const done = await waitForJob(body.data.catalogImport.job.id)
+    const done = await waitForJob(body.data!.catalogImport.job.id)
     expect(done).toMatchObject({ status: 'SUCCEEDED', processed: 2, failed: 0, changed: 8 })
     expect(await testDb.db.selectFrom('variant').select('sku').where('sku', '=', 'MUG-EMA-WHI').execute()).toEqual(
       before,
     )
 
     const broken = await upload(live.url, uploadBody('odd.csv', 'what,is,this\n1,2,3\n', 'CATALOG'), admin)
-    const failed = await waitForJob(broken.body.data.catalogImport.job.id)
+    const failed = await waitForJob(broken.body.data!.catalogImport.job.id)
     expect(failed.status).toBe('FAILED')
     expect(failed.failure).toMatch(/^line 1: unknown column "what"/)
   })
