@@ -1,7 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { ImportLineError } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
-import { recordAudit } from '../audit/audit.service.js'
+import { recordAuditInBulk } from '../audit/audit.service.js'
 import {
   addOutcome,
   type BatchOutcome,
@@ -162,7 +162,7 @@ async function writeProducts(
     prices,
     variantIds,
   )
-  if (audit.length > 0) await recordAudit(trx, settings.author, audit)
+  await recordAuditInBulk(trx, settings.author, audit)
   return addOutcome(outcome, {
     changed: changedProducts.length + changedVariants.size + prices.inserts.length + prices.updates.length,
     failedLines: 0,
