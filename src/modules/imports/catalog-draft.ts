@@ -52,6 +52,8 @@ const MAX_URL = 2048
 
 /** Every problem the catalog rules find in a product, each on the line it comes from. */
 export function draftProblems(draft: ProductDraft): ImportLineError[] {
+  // A line that could not be read as a product at all: its reason is the whole story.
+  if (draft.variants.length === 0 && draft.problems.length > 0) return [...draft.problems]
   const problems = [...draft.problems]
   const at = (line: number, message: string) => problems.push({ line, message })
   const slug = slugProblem(draft.handle, ['handle'])
