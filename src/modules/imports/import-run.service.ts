@@ -11,7 +11,7 @@ import { type CsvRecord, CsvSyntaxError, csvRecords } from './csv-records.js'
 import * as importRepository from './import.repository.js'
 import { type ImportContext, ImportFileError } from './import-context.js'
 import { jsonlRecords } from './jsonl-records.js'
-import { isStockCsvHeader, readStockHeader, type StockLine, stockLineOf } from './stock-csv.js'
+import { isStockCsvHeader, readStockHeader, type StockCsvHeader, type StockLine, stockLineOf } from './stock-csv.js'
 import { applyStockBatch } from './stock-import.service.js'
 import { type ImportSource, textChunks } from './text-source.js'
 
@@ -54,59 +54,77 @@ export interface ImportSummary extends ImportProgress {
  */
 export async function runImport(db: Db, request: ImportRequest, listener: ImportListener): Promise<ImportSummary> {
   const context = await loadImportContext(db)
-  const isJsonl = /\.(jsonl|ndjson)$/i.test(request.source.name)
-  const kind: ImportKind = request.kind ?? 'CATALOG'
-  const progress: ImportProgress = { kind, processed: 0, failed: 0, changed: 0 }
-  const settings: BatchSettings = { context, author: request.author, runId: request.runId, dryRun: request.dryRun }
-  const apply = async (outcome: BatchOutcome, lines: number) => {
-    for (const error of outcome.errors) listener.onError(error)
-    progress.processed += lines
-    progress.failed += outcome.failedLines
-    progress.changed += outcome.changed
-    await listener.onProgress({ ...progress })
+  const progress: ImportProgress = { kind: request.kind ?? 'CATALOG', processed: 0, failed: 0, changed: 0 }
+  const run: Run = {
+    db,
+    context,
+    settings: { context, author: request.author, runId: request.runId, dryRun: request.dryRun },
+    batchLines: request.batchLines ?? BATCH_LINES,
+    apply: async (outcome, lines) => {
+      for (const error of outcome.errors) listener.onError(error)
+      progress.processed += lines
+      progress.failed += outcome.failedLines
+      progress.changed += outcome.changed
+      await listener.onProgress({ ...progress })
+    },
   }
   let fileError: ImportLineError | null = null
   try {
-    const chunks = textChunks(request.source.chunks())
-    if (isJsonl) {
-      if (request.kind === 'STOCK') throw new ImportFileError(1, 'a stock file is CSV (sku, store, on_hand).')
-      await importProducts(db, jsonlProducts(chunks, context), settings, apply, request.batchLines)
-    } else {
-      const records = csvRecords(chunks)[Symbol.asyncIterator]()
-      const first = await records.next()
-      if (first.done) throw new ImportFileError(1, 'the file is empty.')
-      const header = first.value
-      const fileKind =
-        request.kind ??
-        (isStockCsvHeader(header.fields) ? 'STOCK' : isCatalogCsvHeader(header.fields) ? 'CATALOG' : null)
-      if (fileKind === null)
-        throw new ImportFileError(
-          header.line,
-          'neither a catalog header (with price) nor a stock header (sku, store, on_hand).',
-        )
-      progress.kind = fileKind
-      const rest = { [Symbol.asyncIterator]: () => records }
-      if (fileKind === 'STOCK') await importStock(db, rest, header, context, settings, apply, request.batchLines)
-      else
-        await importProducts(
-          db,
-          catalogCsvProducts(rest, readCatalogHeader(header, context), context),
-          settings,
-          apply,
-          request.batchLines,
-        )
-    }
+    await readFile(run, request, (kind) => {
+      progress.kind = kind
+    })
   } catch (error) {
-    if (error instanceof ImportFileError || error instanceof CsvSyntaxError)
-      fileError = { line: error.line, message: error.message }
-    else if (error instanceof TypeError && /decode|encoded/i.test(error.message))
-      fileError = { line: progress.processed + 1, message: 'the file is not UTF-8 text.' }
-    else if (error instanceof RangeError) fileError = { line: progress.processed + 1, message: error.message }
-    else throw error
+    fileError = fileErrorOf(error, progress.processed)
   }
   // A run that changed nothing made no back-office change: nothing to audit.
   if (!request.dryRun && progress.changed > 0) await recordRun(db, request, progress, fileError)
   return { ...progress, fileError }
+}
+
+interface Run {
+  db: Db
+  context: ImportContext
+  settings: BatchSettings
+  batchLines: number
+  /** Reports a batch's outcome and counts its lines. */
+  apply(outcome: BatchOutcome, lines: number): Promise<void>
+}
+
+/** The file's kind from its name or header, then its records, a batch at a time. */
+async function readFile(run: Run, request: ImportRequest, onKind: (kind: ImportKind) => void): Promise<void> {
+  const chunks = textChunks(request.source.chunks())
+  if (/\.(jsonl|ndjson)$/i.test(request.source.name)) {
+    if (request.kind === 'STOCK') throw new ImportFileError(1, 'a stock file is CSV (sku, store, on_hand).')
+    return importProducts(run, jsonlProducts(chunks, run.context))
+  }
+  const records = csvRecords(chunks)[Symbol.asyncIterator]()
+  const first = await records.next()
+  if (first.done) throw new ImportFileError(1, 'the file is empty.')
+  const header = first.value
+  const kind =
+    request.kind ?? (isStockCsvHeader(header.fields) ? 'STOCK' : isCatalogCsvHeader(header.fields) ? 'CATALOG' : null)
+  if (kind === null) {
+    throw new ImportFileError(
+      header.line,
+      'neither a catalog header (with price) nor a stock header (sku, store, on_hand).',
+    )
+  }
+  onKind(kind)
+  const rest = { [Symbol.asyncIterator]: () => records }
+  if (kind === 'STOCK') return importStock(run, rest, readStockHeader(header))
+  return importProducts(run, catalogCsvProducts(rest, readCatalogHeader(header, run.context), run.context))
+}
+
+/** Why reading stopped, for an error that is the file's fault; anything else is ours and is thrown on. */
+function fileErrorOf(error: unknown, processed: number): ImportLineError {
+  if (error instanceof ImportFileError || error instanceof CsvSyntaxError)
+    return { line: error.line, message: error.message }
+  if (error instanceof TypeError && /encoded|decode/i.test(error.message)) {
+    return { line: processed + 1, message: `the file is not UTF-8 text (after ${processed} lines read).` }
+  }
+  // jsonlRecords' over-long line, whose message names it.
+  if (error instanceof RangeError) return { line: processed + 1, message: error.message }
+  throw error
 }
 
 export async function loadImportContext(db: Db): Promise<ImportContext> {
@@ -123,32 +141,24 @@ async function* jsonlProducts(chunks: AsyncIterable<string>, context: ImportCont
   for await (const record of jsonlRecords(chunks)) yield catalogJsonlProduct(record, context)
 }
 
-type Apply = (outcome: BatchOutcome, lines: number) => Promise<void>
-
 /**
  * Products in batches of about `batchLines` lines. A product whose handle or a SKU is already in
  * the pending batch closes that batch first: one statement never touches a row twice, and a
  * later line wins over an earlier one, as it would line by line.
  */
-async function importProducts(
-  db: Db,
-  products: AsyncIterable<ProductDraft>,
-  settings: BatchSettings,
-  apply: Apply,
-  batchLines = BATCH_LINES,
-): Promise<void> {
+async function importProducts(run: Run, products: AsyncIterable<ProductDraft>): Promise<void> {
   let batch: ProductDraft[] = []
   let lines = 0
   const keys = new Set<string>()
   const flush = async () => {
-    if (batch.length > 0) await apply(await applyCatalogBatch(db, batch, settings), lines)
+    if (batch.length > 0) await run.apply(await applyCatalogBatch(run.db, batch, run.settings), lines)
     batch = []
     lines = 0
     keys.clear()
   }
   for await (const product of products) {
     const productKeys = [`handle:${product.handle}`, ...product.variants.map((variant) => `sku:${variant.sku}`)]
-    if (productKeys.some((key) => keys.has(key)) || lines + product.lines.length > batchLines) await flush()
+    if (productKeys.some((key) => keys.has(key)) || lines + product.lines.length > run.batchLines) await flush()
     batch.push(product)
     lines += product.lines.length
     for (const key of productKeys) keys.add(key)
@@ -156,27 +166,16 @@ async function importProducts(
   await flush()
 }
 
-async function importStock(
-  db: Db,
-  records: AsyncIterable<CsvRecord>,
-  headerRecord: CsvRecord,
-  context: ImportContext,
-  settings: BatchSettings,
-  apply: Apply,
-  batchLines = BATCH_LINES,
-): Promise<void> {
-  const header = readStockHeader(headerRecord)
+/** Stock lines in batches; a (store, SKU) pair already in the batch closes it first, as above. */
+async function importStock(run: Run, records: AsyncIterable<CsvRecord>, header: StockCsvHeader): Promise<void> {
   let batch: StockLine[] = []
   let refused: ImportLineError[] = []
   const keys = new Set<string>()
   const flush = async () => {
-    const outcome = await applyStockBatch(db, batch, settings)
-    await apply(
-      {
-        ...outcome,
-        failedLines: outcome.failedLines + refused.length,
-        errors: [...refused, ...outcome.errors].sort((a, b) => a.line - b.line),
-      },
+    const outcome = await applyStockBatch(run.db, batch, run.settings)
+    const errors = [...refused, ...outcome.errors].sort((a, b) => a.line - b.line)
+    await run.apply(
+      { ...outcome, failedLines: outcome.failedLines + refused.length, errors },
       batch.length + refused.length,
     )
     batch = []
@@ -184,7 +183,7 @@ async function importStock(
     keys.clear()
   }
   for await (const record of records) {
-    const line = stockLineOf(record, header, context)
+    const line = stockLineOf(record, header, run.context)
     if ('message' in line) refused.push(line)
     else {
       const key = `${line.storeId}:${line.sku}`
@@ -192,7 +191,7 @@ async function importStock(
       batch.push(line)
       keys.add(key)
     }
-    if (batch.length + refused.length >= batchLines) await flush()
+    if (batch.length + refused.length >= run.batchLines) await flush()
   }
   if (batch.length + refused.length > 0) await flush()
 }
