@@ -177,3 +177,39 @@ describe('catalog import', () => {
     expect(result.processed).toBe(0)
   })
 })
+
+// Two connections to one database: PostgreSQL only.
+describe.skipIf(!process.env.DATABASE_URL)('catalog imports at the same time', () => {
+  it("two imports adding the same prices on two connections add each once: the variant rows' locks order them", async () => {
+    const { createDb } = await import('../../src/db/create-db.js')
+    const other = await createDb({ kind: 'postgres', url: testDb.url!, poolMax: 2 })
+    try {
+      // The variants exist, without prices: the overrides both imports add are new to both.
+      const lines = (prices: string) =>
+        [
+          CATALOG_HEADER,
+          ...Array.from(
+            { length: 40 },
+            (_, index) => `race-${index},Race ${index},,kitchen,,,RACE-${index},,4.00,,20,,${prices}`,
+          ),
+        ].join('\n')
+      await importText(testDb.db, textSource('race.csv', lines(',,'), 256))
+      const file = lines('3.50,3.80,')
+      const [first, second] = await Promise.all([
+        importText(testDb.db, textSource('race.csv', file, 256)),
+        importText(other, textSource('race.csv', file, 256)),
+      ])
+      expect([first.failed, second.failed]).toEqual([0, 0])
+      expect(first.changed + second.changed).toBe(40 * 2)
+      const prices = await testDb.db
+        .selectFrom('price_override')
+        .innerJoin('variant', 'variant.id', 'price_override.variant_id')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('variant.sku', 'like', 'RACE-%')
+        .executeTakeFirstOrThrow()
+      expect(Number(prices.n)).toBe(40 * 2)
+    } finally {
+      await other.destroy()
+    }
+  })
+})
