@@ -120,7 +120,8 @@ async function writeProducts(
       ),
     ]),
   )
-  const changedProducts = await importRepository.upsertProducts(trx, [...productUpserts.values()])
+  // In key order, as every batch takes its rows, so two imports inserting the same new rows cannot deadlock.
+  const changedProducts = await importRepository.upsertProducts(trx, sortedBy([...productUpserts.values()], 'slug'))
   const productIds = new Map([...productsBefore.values()].map((row) => [row.slug, row.id]))
   for (const row of changedProducts) productIds.set(row.key, row.id)
 
@@ -130,7 +131,10 @@ async function writeProducts(
     ),
   )
   const changedVariants = new Map(
-    (await importRepository.upsertVariants(trx, [...variantUpserts.values()])).map((row) => [row.key, row]),
+    (await importRepository.upsertVariants(trx, sortedBy([...variantUpserts.values()], 'sku'))).map((row) => [
+      row.key,
+      row,
+    ]),
   )
   const variantIds = new Map(lockedVariants.map((row) => [row.sku, row.id]))
   for (const row of changedVariants.values()) variantIds.set(row.key, row.id)
@@ -168,4 +172,8 @@ async function writeProducts(
     failedLines: 0,
     errors: [],
   })
+}
+
+function sortedBy<T, K extends keyof T>(rows: T[], key: K): T[] {
+  return rows.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0))
 }
