@@ -19,6 +19,7 @@ export const SCENARIO_KEYS = [
   'checkout-online',
   'store-queue',
   'fanout',
+  'import',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

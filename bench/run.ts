@@ -33,6 +33,7 @@ import {
 } from './checkout-fixture.js'
 import { type FanoutReport, measureFanout } from './fanout.js'
 import { hasFanoutFailures, renderFanout } from './fanout-report.js'
+import { measureImport, renderImport } from './import-bench.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
@@ -195,6 +196,8 @@ async function main(): Promise<void> {
           },
         )
       : null
+  // Last: it adds a hundred thousand variants, which the other scenarios must not see.
+  const importReport = isSelected(options, 'import') ? await measureImport(db, url, log) : null
 
   const date = new Date()
   const markdown = renderReport(
@@ -218,6 +221,7 @@ async function main(): Promise<void> {
       ...renderCpu(results),
       ...(board ? renderBusyStore(board.busy) : []),
       ...renderFanout(fanout),
+      ...renderImport(importReport),
     ],
   )
   // A run of a few scenarios must not overwrite the full results committed for the day.

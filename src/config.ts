@@ -132,6 +132,9 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: positiveInt(1_000_000).default(20_000),
   GRAPHQL_MAX_ALIASES: positiveInt(1000).default(20),
   GRAPHQL_MAX_TOKENS: positiveInt(100_000).default(3000),
+  // An upload (catalogImport's file) is held in memory while its job runs: bigger files go
+  // through `npm run import`, which streams from disk.
+  GRAPHQL_MAX_UPLOAD_BYTES: positiveInt(1024 * 1024 * 1024).default(32 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: positiveInt(600_000).default(10_000),
   OUTBOX_POLL_MS: positiveInt(3_600_000).default(500),
   SCHEDULER_ENABLED: booleanFlag.default(true),
@@ -194,6 +197,8 @@ export interface Config {
     maxTokens: number
     /** Browser origins allowed to call /graphql; none (same origin only) when empty. */
     corsOrigins: string[]
+    /** The largest multipart request (a file upload); every other request keeps the 1 MiB cap. */
+    maxUploadBytes: number
   }
   metrics: MetricsConfig
   shutdownGraceMs: number
@@ -325,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       corsOrigins: e.CORS_ORIGINS ?? [],
+      maxUploadBytes: e.GRAPHQL_MAX_UPLOAD_BYTES,
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -502,6 +502,32 @@ export interface AuditEntryTable {
   after: Json<Record<string, unknown>> | null
 }
 
+export type ImportKind = 'CATALOG' | 'STOCK'
+export type ImportJobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED'
+/** A bad line of an imported file: its 1-based line number and why it was refused. */
+export interface ImportLineError {
+  line: number
+  message: string
+}
+
+export interface ImportJobTable {
+  id: Generated<string>
+  kind: ImportKind
+  status: Generated<ImportJobStatus>
+  dry_run: Generated<boolean>
+  file_name: string
+  processed: Generated<number>
+  failed: Generated<number>
+  changed: Generated<number>
+  errors: ColumnType<ImportLineError[], string | undefined, string>
+  failure: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  started_at: Date | string | null
+  finished_at: Date | string | null
+  updated_at: UpdatedAt
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
@@ -509,6 +535,7 @@ export interface Database {
   variant: VariantTable
   price_override: PriceOverrideTable
   audit_entry: AuditEntryTable
+  import_job: ImportJobTable
   inventory_level: InventoryLevelTable
   staff: StaffTable
   staff_store: StaffStoreTable
@@ -549,6 +576,7 @@ export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>
 export type PriceOverrideRow = Selectable<PriceOverrideTable>
 export type AuditEntryRow = Selectable<AuditEntryTable>
+export type ImportJobRow = Selectable<ImportJobTable>
 export type InventoryLevelRow = Selectable<InventoryLevelTable>
 export type StaffRow = Selectable<StaffTable>
 export type StaffPasswordTokenRow = Selectable<StaffPasswordTokenTable>

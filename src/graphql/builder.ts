@@ -7,6 +7,7 @@ import { GraphQLError, valueFromASTUntyped } from 'graphql'
 import { canActOnStore, canManageStore } from '../auth/viewer.js'
 import type { GraphQLContext } from './context.js'
 import { decodeUuidGlobalID } from './global-id.js'
+import { isUploadedFile, type UploadedFile } from './uploaded-file.js'
 
 /** One page's worth: a larger batch of IDs is a scan, not a lookup. */
 export const MAX_NODE_IDS = 100
@@ -35,6 +36,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string }
     ID: { Input: string; Output: string }
     JSON: { Input: unknown; Output: unknown }
+    Upload: { Input: UploadedFile; Output: never }
   }
 }>({
   plugins: [ScopeAuthPlugin, RelayPlugin, DataloaderPlugin, ValidationPlugin],
@@ -101,6 +103,19 @@ builder.scalarType('JSON', {
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: (ast) => valueFromASTUntyped(ast),
+})
+
+builder.scalarType('Upload', {
+  description: 'A file sent with the request as the GraphQL multipart request spec describes.',
+  serialize: () => {
+    throw new GraphQLError('Upload is an input only.')
+  },
+  parseValue: (value) => {
+    if (isUploadedFile(value)) return value
+    throw new GraphQLError('Send the file as a multipart request (GraphQL multipart request spec).', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    })
+  },
 })
 
 builder.queryType({})

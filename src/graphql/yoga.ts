@@ -14,6 +14,7 @@ import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
+import { limitBodies } from './body-limits.js'
 import type { GraphQLContext } from './context.js'
 import { corsFor } from './cors.js'
 import { costLimitPlugin } from './cost-limit.js'
@@ -75,6 +76,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     refuseUnstorableText(),
     signalEventsAfterMutations(),
     parseJsonBodies(),
+    limitBodies({ maxBodyBytes: GRAPHQL_MAX_BODY_BYTES, maxUploadBytes: limits.maxUploadBytes }),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
 
@@ -85,7 +87,8 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     renderGraphiQL: localGraphiQL(),
     landingPage: false,
     cors: corsFor(limits.corsOrigins),
-    maxRequestBodySize: GRAPHQL_MAX_BODY_BYTES,
+    // The larger of the two; limitBodies holds each kind of request to its own.
+    maxRequestBodySize: Math.max(GRAPHQL_MAX_BODY_BYTES, limits.maxUploadBytes),
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,

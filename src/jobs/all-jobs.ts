@@ -3,6 +3,7 @@ import { attemptCounterCleanupJob } from '../limits/attempt-counter-cleanup.job.
 import type { Logger } from '../logger.js'
 import { cartCleanupJob } from '../modules/carts/cart-cleanup.job.js'
 import { cartHoldExpiryJob } from '../modules/carts/cart-hold-expiry.job.js'
+import { importJobReaperJob } from '../modules/imports/import-job-reaper.job.js'
 import { orderTimersJob } from '../modules/orders/order-timers.job.js'
 import {
   paymentReconciliationJob,
@@ -37,5 +38,6 @@ export function allJobs(config: Config, deps: JobDependencies): Job[] {
       onFindings: deps.onReconciliationFindings,
     }),
     retentionJob(config.retention),
+    importJobReaperJob(),
   ]
 }

@@ -2,7 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { AuditChannel, AuditEntryRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { StockActor } from '../inventory/inventory.service.js'
-import { type AuditPageQuery, findAuditPage, insertAuditEntries } from './audit.repository.js'
+import { type AuditPageQuery, findAuditPage, insertAuditEntries, insertAuditEntriesAsJson } from './audit.repository.js'
 
 /** Who made a back-office change and through what: every audited change names one. */
 export interface AuditAuthor {
@@ -34,13 +34,7 @@ export function recordAudit(trx: Trx, author: AuditAuthor, changes: AuditChange 
   return insertAuditEntries(
     trx,
     list.map((change) => ({
-      actor_type: author.actor.type,
-      actor_id: author.actor.id,
-      channel: author.channel,
-      client_address: author.clientAddress,
-      entity: change.entity,
-      entity_id: change.entityId,
-      action: change.action,
+      ...auditRow(author, change),
       before: change.before === null ? null : JSON.stringify(change.before, wellFormed),
       after: change.after === null ? null : JSON.stringify(change.after, wellFormed),
     })),
@@ -53,6 +47,29 @@ export function recordAudit(trx: Trx, author: AuditAuthor, changes: AuditChange 
  */
 function wellFormed(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? value.replace(/\p{Cs}/gu, '\uFFFD') : value
+}
+
+/** recordAudit for a bulk import's thousands of changes at once, sent as one parameter. */
+export function recordAuditInBulk(trx: Trx, author: AuditAuthor, changes: AuditChange[]): Promise<void> {
+  return insertAuditEntriesAsJson(
+    trx,
+    JSON.stringify(
+      changes.map((change) => ({ ...auditRow(author, change), before: change.before, after: change.after })),
+      wellFormed,
+    ),
+  )
+}
+
+function auditRow(author: AuditAuthor, change: AuditChange) {
+  return {
+    actor_type: author.actor.type,
+    actor_id: author.actor.id,
+    channel: author.channel,
+    client_address: author.clientAddress,
+    entity: change.entity,
+    entity_id: change.entityId,
+    action: change.action,
+  }
 }
 
 export function findAuditEntries(db: Db, page: AuditPageQuery): Promise<AuditEntryRow[]> {

@@ -75,6 +75,7 @@ export const USER_ERROR_CODES = [
   'SELF_DEACTIVATION',
   'LAST_ADMIN',
   'MISSING_LINE',
+  'IMPORT_QUEUE_FULL',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

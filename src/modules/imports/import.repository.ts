@@ -1,0 +1,213 @@
+import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type { Channel, ProductImage, ProductOption, SelectedOption } from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+/**
+ * The bulk import's SQL: a batch of rows per statement, passed as one jsonb array and unpacked by
+ * jsonb_to_recordset, so a thousand lines cost a handful of round trips. Upserts change a row
+ * only when it differs (`IS DISTINCT FROM`) and return only the rows they changed, so running the
+ * same file twice changes nothing and counts nothing.
+ */
+
+export function findStores(db: Db) {
+  return db.selectFrom('store').select(['id', 'code', 'currency_code']).execute()
+}
+
+export function findCategories(db: Db) {
+  return db.selectFrom('category').select(['id', 'slug']).execute()
+}
+
+export interface ProductState {
+  id: string
+  slug: string
+  title: string
+  description: string
+  category_id: string | null
+  options: ProductOption[]
+  images: ProductImage[]
+}
+
+export function lockProductsBySlug(trx: Trx, slugs: readonly string[]): Promise<ProductState[]> {
+  if (slugs.length === 0) return Promise.resolve([])
+  return trx
+    .selectFrom('product')
+    .select(['id', 'slug', 'title', 'description', 'category_id', 'options', 'images'])
+    .where('slug', '=', sql<string>`ANY(${[...slugs]}::text[])`)
+    .orderBy('slug')
+    .forUpdate()
+    .execute()
+}
+
+export interface VariantState {
+  id: string
+  product_id: string
+  sku: string
+  barcode: string | null
+  title: string
+  price_minor: number
+  compare_at_price_minor: number | null
+  currency_code: string
+  tax_rate_bp: number
+  position: number
+  selected_options: SelectedOption[]
+  archived_at: Date | string | null
+}
+
+/** The variants named by SKU, and every variant of the products named, locked in SKU order. */
+export function lockVariants(
+  trx: Trx,
+  skus: readonly string[],
+  productIds: readonly string[],
+): Promise<VariantState[]> {
+  if (skus.length === 0 && productIds.length === 0) return Promise.resolve([])
+  return trx
+    .selectFrom('variant')
+    .select([
+      'id',
+      'product_id',
+      'sku',
+      'barcode',
+      'title',
+      'price_minor',
+      'compare_at_price_minor',
+      'currency_code',
+      'tax_rate_bp',
+      'position',
+      'selected_options',
+      'archived_at',
+    ])
+    .where((where) =>
+      where.or([
+        where('sku', '=', sql<string>`ANY(${[...skus]}::text[])`),
+        where('product_id', '=', sql<string>`ANY(${[...productIds]}::uuid[])`),
+      ]),
+    )
+    .orderBy('sku')
+    .forUpdate()
+    .execute()
+}
+
+export function findVariantsByBarcode(trx: Trx, barcodes: readonly string[]) {
+  if (barcodes.length === 0) return Promise.resolve([])
+  return trx
+    .selectFrom('variant')
+    .select(['sku', 'barcode'])
+    .where('barcode', '=', sql<string>`ANY(${[...barcodes]}::text[])`)
+    .execute()
+}
+
+export interface PermanentPrice {
+  id: string
+  variant_id: string
+  store_id: string | null
+  channel: Channel | null
+  amount_minor: number
+}
+
+/** Overrides with no validity window: the ones a catalog file sets. */
+export function lockPermanentPrices(trx: Trx, variantIds: readonly string[]): Promise<PermanentPrice[]> {
+  if (variantIds.length === 0) return Promise.resolve([])
+  return trx
+    .selectFrom('price_override')
+    .select(['id', 'variant_id', 'store_id', 'channel', 'amount_minor'])
+    .where('variant_id', '=', sql<string>`ANY(${[...variantIds]}::uuid[])`)
+    .where('starts_at', 'is', null)
+    .where('ends_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+}
+
+export interface ProductUpsert {
+  slug: string
+  title: string
+  description: string
+  category_id: string | null
+  options: ProductOption[]
+  images: ProductImage[]
+}
+
+export interface ChangedRow {
+  id: string
+  key: string
+  inserted: boolean
+}
+
+export async function upsertProducts(trx: Trx, rows: readonly ProductUpsert[]): Promise<ChangedRow[]> {
+  if (rows.length === 0) return []
+  const result = await sql<ChangedRow>`
+    INSERT INTO product (slug, title, description, category_id, options, images)
+    SELECT r.slug, r.title, r.description, r.category_id, r.options, r.images
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
+    ON CONFLICT (slug) DO UPDATE SET
+      title = excluded.title, description = excluded.description, category_id = excluded.category_id,
+      options = excluded.options, images = excluded.images, updated_at = now()
+    WHERE (product.title, product.description, product.category_id, product.options, product.images)
+      IS DISTINCT FROM (excluded.title, excluded.description, excluded.category_id, excluded.options, excluded.images)
+    RETURNING id, slug AS key, (xmax = 0) AS inserted`.execute(trx)
+  return result.rows
+}
+
+export interface VariantUpsert {
+  product_id: string
+  sku: string
+  barcode: string | null
+  title: string
+  price_minor: number
+  compare_at_price_minor: number | null
+  currency_code: string
+  tax_rate_bp: number
+  position: number
+  selected_options: SelectedOption[]
+}
+
+export async function upsertVariants(trx: Trx, rows: readonly VariantUpsert[]): Promise<ChangedRow[]> {
+  if (rows.length === 0) return []
+  const result = await sql<ChangedRow>`
+    INSERT INTO variant (product_id, sku, barcode, title, price_minor, compare_at_price_minor, currency_code,
+                         tax_rate_bp, position, selected_options)
+    SELECT r.product_id, r.sku, r.barcode, r.title, r.price_minor, r.compare_at_price_minor, r.currency_code,
+           r.tax_rate_bp, r.position, r.selected_options
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
+           currency_code text, tax_rate_bp integer, position integer, selected_options jsonb)
+    ON CONFLICT (sku) DO UPDATE SET
+      product_id = excluded.product_id, barcode = excluded.barcode, title = excluded.title,
+      price_minor = excluded.price_minor, compare_at_price_minor = excluded.compare_at_price_minor,
+      currency_code = excluded.currency_code, tax_rate_bp = excluded.tax_rate_bp, position = excluded.position,
+      selected_options = excluded.selected_options, updated_at = now()
+    WHERE (variant.product_id, variant.barcode, variant.title, variant.price_minor, variant.compare_at_price_minor,
+           variant.currency_code, variant.tax_rate_bp, variant.position, variant.selected_options)
+      IS DISTINCT FROM (excluded.product_id, excluded.barcode, excluded.title, excluded.price_minor,
+           excluded.compare_at_price_minor, excluded.currency_code, excluded.tax_rate_bp, excluded.position,
+           excluded.selected_options)
+    RETURNING id, sku AS key, (xmax = 0) AS inserted`.execute(trx)
+  return result.rows
+}
+
+export interface PriceInsert {
+  variant_id: string
+  store_id: string | null
+  channel: Channel | null
+  amount_minor: number
+  created_by: string | null
+}
+
+export async function insertPrices(trx: Trx, rows: readonly PriceInsert[]): Promise<void> {
+  if (rows.length === 0) return
+  await sql`
+    INSERT INTO price_override (variant_id, store_id, channel, amount_minor, created_by)
+    SELECT r.variant_id, r.store_id, r.channel, r.amount_minor, r.created_by
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(variant_id uuid, store_id uuid, channel text, amount_minor integer, created_by uuid)`.execute(trx)
+}
+
+export async function updatePriceAmounts(trx: Trx, rows: readonly { id: string; amount_minor: number }[]) {
+  if (rows.length === 0) return
+  await sql`
+    UPDATE price_override SET amount_minor = r.amount_minor
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, amount_minor integer)
+    WHERE price_override.id = r.id`.execute(trx)
+}
