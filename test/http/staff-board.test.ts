@@ -6,10 +6,13 @@ import { createAccessTokenIssuer, hashRefreshToken } from '../../src/auth/access
 import { createLogger } from '../../src/logger.js'
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { type AppPubSub, createAppPubSub } from '../../src/modules/events/pubsub.js'
+import { createSmtpProvider } from '../../src/modules/notifications/smtp.provider.js'
 import { cartHeaders } from '../fixtures/carts.js'
 import { globalId, setLevel, storeIdByCode, variantIdBySku } from '../fixtures/ids.js'
 import { openAllDay, placeOrder } from '../fixtures/orders.js'
+import { linkTokenIn, sendQueuedMail, staffCall } from '../fixtures/staff.js'
 import { type LiveServer, startLiveServer } from '../helpers/http-server.js'
+import { startSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -237,6 +240,59 @@ describe('the pickup board in a real browser', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0)
     expect(problems).toEqual([])
     await page.close()
+  }, 60_000)
+
+  it('lets a new member set a password from the mailed link, then sign in with it', async () => {
+    const smtp = await startSmtpServer()
+    try {
+      const admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+      const email = 'board.newcomer@example.com'
+      const storeIds = [globalId('Store', storeId)]
+      const created = await staffCall(api, admin, 'staffCreate', {
+        email,
+        name: 'Noor New',
+        role: 'ASSOCIATE',
+        storeIds,
+      })
+      expect(created.payload?.userErrors).toEqual([])
+      await sendQueuedMail(
+        testDb.db,
+        createSmtpProvider({ url: smtp.url, from: 'Comptoir <no-reply@comptoir.dev>' }),
+        clock,
+      )
+      const token = linkTokenIn(smtp.received, email)
+
+      const { page, problems, urls } = await openBoard()
+      await page.goto(`${new URL(live.url).origin}/staff/password#token=${token}`)
+      await page.locator('#set-password-view').waitFor()
+      // The token leaves the address bar at once and is never part of a requested URL.
+      expect(new URL(page.url()).hash).toBe('')
+      await page.fill('#set-password-new', 'a long and varied secret')
+      await page.fill('#set-password-repeat', 'a different secret')
+      await page.click('#set-password-submit')
+      expect(await page.locator('#set-password-error').textContent()).toContain('differ')
+      await page.fill('#set-password-repeat', 'a long and varied secret')
+      await page.click('#set-password-submit')
+      await page.locator('#sign-in-notice', { hasText: 'password is set' }).waitFor()
+      await signIn(page, { email, password: 'a long and varied secret' })
+      await page.locator('#live-status', { hasText: 'Live' }).waitFor()
+      expect(await page.textContent('#store-name')).toBe('Comptoir Rivoli')
+
+      // The link worked once: opened again, it is refused in place.
+      const again = await (await browser()).newPage()
+      await again.goto(`${new URL(live.url).origin}/staff/password#token=${token}`)
+      await again.fill('#set-password-new', 'another long secret here')
+      await again.fill('#set-password-repeat', 'another long secret here')
+      await again.click('#set-password-submit')
+      await again.locator('#set-password-error:not(:empty)').waitFor()
+      await again.close()
+
+      expect(urls.some((url) => url.includes(token))).toBe(false)
+      expect(problems).toEqual([])
+      await page.close()
+    } finally {
+      await smtp.close()
+    }
   }, 60_000)
 
   it('renews its short-lived token before it runs out, stays live, and ends the session on sign-out', async () => {

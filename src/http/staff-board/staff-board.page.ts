@@ -27,8 +27,18 @@ export function renderBoardPage(assets: { scriptUrl: string; styleUrl: string })
     <form id="sign-in-form" method="post" novalidate>
       <label>Email <input id="sign-in-email" name="email" type="email" autocomplete="username" required></label>
       <label>Password <input id="sign-in-password" name="password" type="password" autocomplete="current-password" required></label>
+      <p id="sign-in-notice" class="notice" role="status"></p>
       <p id="sign-in-error" class="error" role="alert"></p>
       <button id="sign-in-submit" type="submit">Sign in</button>
+    </form>
+  </section>
+  <section id="set-password-view" class="panel narrow" hidden>
+    <h2>Set your password</h2>
+    <form id="set-password-form" method="post" novalidate>
+      <label>New password <input id="set-password-new" name="password" type="password" autocomplete="new-password" required></label>
+      <label>Repeat it <input id="set-password-repeat" name="repeat" type="password" autocomplete="new-password" required></label>
+      <p id="set-password-error" class="error" role="alert"></p>
+      <button id="set-password-submit" type="submit">Set password</button>
     </form>
   </section>
   <section id="store-view" class="panel narrow" hidden>

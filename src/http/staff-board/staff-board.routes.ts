@@ -56,11 +56,16 @@ export function staffBoardRoutes() {
     scriptUrl: `${SCRIPT_PATH}?v=${scriptVersion}`,
     styleUrl: `${STYLE_PATH}?v=${styleVersion}`,
   })
-  return new Hono()
-    .use('/staff', boardHeaders, etag())
-    .use('/staff/*', boardHeaders, etag())
-    .get('/staff', (c) => c.html(page, 200, { 'Cache-Control': 'no-cache' }))
-    .get('/staff/', (c) => c.redirect('/staff', 301))
-    .get(SCRIPT_PATH, (c) => serveAsset(c, BOARD_SCRIPT, 'text/javascript; charset=utf-8', scriptVersion))
-    .get(STYLE_PATH, (c) => serveAsset(c, BOARD_STYLES, 'text/css; charset=utf-8', styleVersion))
+  return (
+    new Hono()
+      .use('/staff', boardHeaders, etag())
+      .use('/staff/*', boardHeaders, etag())
+      .get('/staff', (c) => c.html(page, 200, { 'Cache-Control': 'no-cache' }))
+      .get('/staff/', (c) => c.redirect('/staff', 301))
+      // The mailed invite and reset links land here; the token stays in the fragment, never sent.
+      .use('/staff/password', boardHeaders)
+      .get('/staff/password', (c) => c.html(page, 200, { 'Cache-Control': 'no-store' }))
+      .get(SCRIPT_PATH, (c) => serveAsset(c, BOARD_SCRIPT, 'text/javascript; charset=utf-8', scriptVersion))
+      .get(STYLE_PATH, (c) => serveAsset(c, BOARD_STYLES, 'text/css; charset=utf-8', styleVersion))
+  )
 }

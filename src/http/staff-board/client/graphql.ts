@@ -45,6 +45,10 @@ interface Operations {
   start: { variables: { input: { orderId: string } }; data: { orderStartPreparing: OrderChangePayload } }
   ready: { variables: { input: { orderId: string } }; data: { orderMarkReady: OrderChangePayload } }
   collect: { variables: { input: CollectInput }; data: { orderCollect: OrderChangePayload } }
+  setPassword: {
+    variables: { input: { token: string; password: string } }
+    data: { staffPasswordSet: { userErrors: UserError[] } }
+  }
 }
 export type OperationName = keyof Operations
 
@@ -75,6 +79,9 @@ export const QUERIES: Record<OperationName, string> = {
   collect:
     'mutation BoardCollect($input: OrderCollectInput!) { orderCollect(input: $input) { ' +
     'order { id number status } userErrors { code field message } } }',
+  setPassword:
+    'mutation BoardSetPassword($input: StaffPasswordSetInput!) { staffPasswordSet(input: $input) { ' +
+    'userErrors { code field message } } }',
 }
 
 /** A refused or expired token: the board signs out rather than showing the message in place. */

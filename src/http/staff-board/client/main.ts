@@ -1,6 +1,7 @@
 import { togglePickList } from './board.js'
 import { byId, elementById } from './dom.js'
 import { endSessionAndSignOut, handleFailure, showSignIn, startSession } from './session.js'
+import { openedFromPasswordLink, setPassword } from './set-password.js'
 import { enterAsSignedIn, showStorePicker, signIn } from './sign-in.js'
 import { loadSession } from './storage.js'
 
@@ -14,6 +15,8 @@ async function boot(): Promise<void> {
   byId('sign-out').addEventListener('click', endSessionAndSignOut)
   byId('change-store').addEventListener('click', showStorePicker)
   byId('pick-list-toggle').addEventListener('click', togglePickList)
+  elementById('set-password-form', HTMLFormElement).addEventListener('submit', setPassword)
+  if (openedFromPasswordLink()) return
   const session = loadSession()
   if (!session) return showSignIn('')
   startSession(session)

@@ -4,11 +4,11 @@ import type { UserError } from './types.js'
 
 /** Which of the page's views shows, and the header and status lines around it. */
 
-export type View = 'sign-in-view' | 'store-view' | 'board-view'
+export type View = 'sign-in-view' | 'set-password-view' | 'store-view' | 'board-view'
 
 export function show(view: View): void {
-  for (const id of ['sign-in-view', 'store-view', 'board-view']) byId(id).hidden = id !== view
-  const staff = view !== 'sign-in-view' ? state.staff : null
+  for (const id of ['sign-in-view', 'set-password-view', 'store-view', 'board-view']) byId(id).hidden = id !== view
+  const staff = view === 'store-view' || view === 'board-view' ? state.staff : null
   byId('sign-out').hidden = !staff
   byId('change-store').hidden = !(view === 'board-view' && staff && !staff.store)
   byId('staff-name').textContent = staff ? staff.name : ''
