@@ -3,6 +3,7 @@ import { Script } from 'node:vm'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAccessTokenIssuer, hashRefreshToken } from '../../src/auth/access-token.js'
+import { hashPassword } from '../../src/auth/password.js'
 import { createLogger } from '../../src/logger.js'
 import { createOutboxDispatcher, type OutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { type AppPubSub, createAppPubSub } from '../../src/modules/events/pubsub.js'
@@ -238,6 +239,36 @@ describe('the pickup board in a real browser', () => {
     await page.click('#sign-out')
     await page.locator('#sign-in-view').waitFor()
     expect(await page.evaluate('sessionStorage.length')).toBe(0)
+    expect(problems).toEqual([])
+    await page.close()
+  }, 60_000)
+
+  it('lets a member of two stores choose between those two only', async () => {
+    const email = 'two.stores@example.com'
+    const rennesId = await storeIdByCode(testDb.db, 'PAR-RENNES')
+    const passwordHash = await hashPassword('comptoir-staff')
+    await testDb.db.transaction().execute(async (trx) => {
+      const staff = await trx
+        .insertInto('staff')
+        .values({ email, name: 'Sam Two', password_hash: passwordHash, role: 'ASSOCIATE' })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await trx
+        .insertInto('staff_store')
+        .values([
+          { staff_id: staff.id, store_id: storeId },
+          { staff_id: staff.id, store_id: rennesId },
+        ])
+        .execute()
+    })
+    const { page, problems } = await openBoard()
+    await signIn(page, { email, password: 'comptoir-staff' })
+    await page.locator('#store-view').waitFor()
+    const choices = await page.locator('#store-list button').allTextContents()
+    expect(choices.map((text) => text.split(' · ')[1]).sort()).toEqual(['PAR-RENNES', 'PAR-RIVOLI'])
+    await page.locator('#store-list button', { hasText: 'PAR-RENNES' }).click()
+    await page.locator('#live-status', { hasText: 'Live' }).waitFor()
+    expect(await page.isVisible('#change-store')).toBe(true)
     expect(problems).toEqual([])
     await page.close()
   }, 60_000)

@@ -9,7 +9,7 @@ export const GRAPHQL_URL = '/graphql'
 const ORDER_FIELDS =
   'id number status paymentMode pickupSlotStart pickupSlotEnd isLate arrivedAt waitingMinutes ' +
   'total { amount currencyCode } lines { sku title quantity }'
-const STAFF_FIELDS = 'id name role store { id code name timeZone }'
+const STAFF_FIELDS = 'id name role stores { id code name timeZone }'
 
 export interface TokenPayload {
   accessToken: string | null

@@ -44,14 +44,16 @@ export async function signIn(event: SubmitEvent): Promise<void> {
   }
 }
 
-/** Associates and managers go to their own store; admins choose one (kept for this tab). */
+/** A member of one store goes to it; admins and members of several choose one (kept for this tab). */
 export async function enterAsSignedIn(): Promise<void> {
   const staff = (await gql('staffMe', {}, currentToken())).staffMe
   if (!staff) return signOut('Sign in with a staff account.')
   state.staff = staff
-  if (staff.store) return openBoard(staff.store)
+  const [onlyStore, ...others] = staff.stores
+  if (onlyStore && others.length === 0) return openBoard(onlyStore)
   const saved = savedStoreId()
-  if (saved) {
+  const mayOpen = (id: string) => staff.stores.length === 0 || staff.stores.some((store) => store.id === id)
+  if (saved && mayOpen(saved)) {
     try {
       const data = await gql('store', { id: saved }, currentToken())
       if (data.store) return openBoard(data.store)
@@ -70,20 +72,23 @@ export async function showStorePicker(): Promise<void> {
   list.replaceChildren()
   byId('store-error').textContent = ''
   try {
-    const data = await gql('stores', {}, currentToken())
+    // A member of several stores chooses among theirs; an admin among all.
+    const own = state.staff?.stores ?? []
+    const stores =
+      own.length > 0 ? own : (await gql('stores', {}, currentToken())).stores.edges.map((edge) => edge.node)
     const choose = (store: Store) => () => {
       saveStoreId(store.id)
       openBoard(store)
     }
     list.replaceChildren(
-      ...data.stores.edges.map((edge) =>
+      ...stores.map((store) =>
         el(
           'li',
           null,
           el(
             'button',
-            { type: 'button', className: 'secondary', onclick: choose(edge.node) },
-            `${edge.node.name} · ${edge.node.code}`,
+            { type: 'button', className: 'secondary', onclick: choose(store) },
+            `${store.name} · ${store.code}`,
           ),
         ),
       ),

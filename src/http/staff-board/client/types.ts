@@ -23,8 +23,8 @@ export interface Staff {
   id: string
   name: string
   role: string
-  /** Null for admins, who choose a store. */
-  store: Store | null
+  /** The member's stores; none for admins, who choose among all. Several: the member chooses. */
+  stores: Store[]
 }
 
 export type OrderStatus = 'PLACED' | 'PREPARING' | 'READY_FOR_PICKUP'

@@ -10,7 +10,7 @@ export function show(view: View): void {
   for (const id of ['sign-in-view', 'set-password-view', 'store-view', 'board-view']) byId(id).hidden = id !== view
   const staff = view === 'store-view' || view === 'board-view' ? state.staff : null
   byId('sign-out').hidden = !staff
-  byId('change-store').hidden = !(view === 'board-view' && staff && !staff.store)
+  byId('change-store').hidden = !(view === 'board-view' && staff && staff.stores.length !== 1)
   byId('staff-name').textContent = staff ? staff.name : ''
   byId('store-name').textContent = view === 'board-view' && state.store ? state.store.name : ''
   byId('live-status').hidden = view !== 'board-view'
