@@ -1,6 +1,6 @@
-import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
+import { categoryAndDescendants } from './category-tree.sql.js'
 
 export interface ProductPageQuery {
   search: string | null
@@ -79,17 +79,6 @@ export function findCategoriesByIds(db: Db, ids: readonly string[]): Promise<Cat
 
 export function findAllCategories(db: Db): Promise<CategoryRow[]> {
   return db.selectFrom('category').selectAll().orderBy('name').execute()
-}
-
-/** The category's id and those of every category below it, at any depth. */
-function categoryAndDescendants(categoryId: string) {
-  return sql<string>`(
-    WITH RECURSIVE tree(id) AS (
-      SELECT id FROM category WHERE id = ${categoryId}
-      UNION
-      SELECT category.id FROM category JOIN tree ON category.parent_id = tree.id
-    )
-    SELECT id FROM tree)`
 }
 
 /** A shopper's "50%_off" must match those characters, not act as wildcards. */

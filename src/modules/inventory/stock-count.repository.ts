@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { StockCountLineRow, StockCountRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { categoryAndDescendants } from '../catalog/category-tree.sql.js'
 
 export function insertCount(
   trx: Trx,
@@ -17,11 +18,7 @@ export function insertCount(
 /** The variant (by its product_id column) belongs to a product of this category or any category below it. */
 function productInCategoryTree(productIdColumn: string, categoryId: string) {
   return sql<boolean>`${sql.ref(productIdColumn)} IN (
-    SELECT p.id FROM product p WHERE p.category_id IN (
-      WITH RECURSIVE tree (id) AS (
-        SELECT id FROM category WHERE id = ${categoryId}
-        UNION SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id
-      ) SELECT id FROM tree))`
+    SELECT p.id FROM product p WHERE p.category_id IN ${categoryAndDescendants(categoryId)})`
 }
 
 /**
