@@ -30,13 +30,6 @@ export function addOutcome(total: BatchOutcome, part: BatchOutcome): BatchOutcom
   }
 }
 
-/** Thrown at the end of a dry run's transaction so that it rolls back, carrying what it would have done. */
-export class DryRunRollback extends Error {
-  constructor(readonly outcome: BatchOutcome) {
-    super('dry run')
-  }
-}
-
 /** Why a group the database refused was refused, in words a file's author can act on. */
 export function databaseRefusal(error: unknown): string {
   const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown }

@@ -1,15 +1,9 @@
 import type { Db } from '../../db/create-db.js'
 import type { ImportLineError } from '../../db/database.js'
-import { inTransaction, type Trx } from '../../db/transaction.js'
+import type { Trx } from '../../db/transaction.js'
 import { recordAuditInBulk } from '../audit/audit.service.js'
-import {
-  addOutcome,
-  type BatchOutcome,
-  type BatchSettings,
-  DryRunRollback,
-  databaseRefusal,
-  emptyOutcome,
-} from './batch-outcome.js'
+import { addOutcome, type BatchOutcome, type BatchSettings, databaseRefusal, emptyOutcome } from './batch-outcome.js'
+import { inBatchTransaction } from './batch-transaction.js'
 import { draftProblems, type ProductDraft } from './catalog-draft.js'
 import { catalogAuditChanges, groupConflicts, planPrices, productUpsertOf, variantUpsertsOf } from './catalog-plan.js'
 import * as importRepository from './import.repository.js'
@@ -35,7 +29,7 @@ export async function applyCatalogBatch(
     else valid.push(draft)
   }
   try {
-    return addOutcome(outcome, await inBatchTransaction(db, valid, settings))
+    return addOutcome(outcome, await inBatchTransaction(db, valid, settings, writeProducts))
   } catch (error) {
     if (valid.length <= 1) {
       return valid[0]
@@ -44,24 +38,6 @@ export async function applyCatalogBatch(
     }
     for (const draft of valid) outcome = addOutcome(outcome, await applyCatalogBatch(db, [draft], settings))
     return outcome
-  }
-}
-
-async function inBatchTransaction(
-  db: Db,
-  drafts: readonly ProductDraft[],
-  settings: BatchSettings,
-): Promise<BatchOutcome> {
-  if (drafts.length === 0) return emptyOutcome()
-  try {
-    return await inTransaction(db, async (trx) => {
-      const outcome = await writeProducts(trx, drafts, settings)
-      if (settings.dryRun) throw new DryRunRollback(outcome)
-      return outcome
-    })
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.outcome
-    throw error
   }
 }
 

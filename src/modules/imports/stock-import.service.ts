@@ -1,15 +1,9 @@
 import type { Db } from '../../db/create-db.js'
 import type { ImportLineError } from '../../db/database.js'
-import { inTransaction, type Trx } from '../../db/transaction.js'
+import type { Trx } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
-import {
-  addOutcome,
-  type BatchOutcome,
-  type BatchSettings,
-  DryRunRollback,
-  databaseRefusal,
-  emptyOutcome,
-} from './batch-outcome.js'
+import { addOutcome, type BatchOutcome, type BatchSettings, databaseRefusal, emptyOutcome } from './batch-outcome.js'
+import { inBatchTransaction } from './batch-transaction.js'
 import type { StockLine } from './stock-csv.js'
 import * as stockRepository from './stock-import.repository.js'
 
@@ -47,7 +41,7 @@ export async function applyStockBatch(
       )
   }
   try {
-    return addOutcome(outcome, await inStockTransaction(db, resolved, settings))
+    return addOutcome(outcome, await inBatchTransaction(db, resolved, settings, writeLevels))
   } catch (error) {
     if (resolved.length <= 1) {
       return resolved[0]
@@ -61,24 +55,6 @@ export async function applyStockBatch(
 
 function refusedLine(error: ImportLineError): BatchOutcome {
   return { changed: 0, failedLines: 1, errors: [error] }
-}
-
-async function inStockTransaction(
-  db: Db,
-  lines: readonly (StockLine & { variantId: string })[],
-  settings: BatchSettings,
-): Promise<BatchOutcome> {
-  if (lines.length === 0) return emptyOutcome()
-  try {
-    return await inTransaction(db, async (trx) => {
-      const outcome = await writeLevels(trx, lines, settings)
-      if (settings.dryRun) throw new DryRunRollback(outcome)
-      return outcome
-    })
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.outcome
-    throw error
-  }
 }
 
 async function writeLevels(
