@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI_AUTHOR } from '../../src/modules/audit/audit.service.js'
 import { ean13CheckDigit } from '../../src/modules/catalog/catalog-rules.js'
+import { BATCHES_IN_FLIGHT } from '../../src/modules/imports/batch-pipeline.js'
 import { runImport } from '../../src/modules/imports/import-run.service.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -49,10 +50,10 @@ describe('streaming', () => {
       },
     )
     expect(summary).toMatchObject({ processed: PRODUCTS * VARIANTS_PER_PRODUCT, failed: 0, fileError: null })
-    // The reader pulls the product after a batch before writing it (that is how it knows the
-    // batch is full): at most one batch plus one product's lines are ever held.
+    // Held at most: the batches being written, the batch being filled, the product that overflowed
+    // it (that is how the reader knows the batch is full) and the line that ended that product.
     expect(maxAhead).toBeGreaterThan(0)
-    expect(maxAhead).toBeLessThanOrEqual(BATCH_LINES + VARIANTS_PER_PRODUCT)
+    expect(maxAhead).toBeLessThanOrEqual((BATCHES_IN_FLIGHT + 1) * BATCH_LINES + VARIANTS_PER_PRODUCT + 1)
     const variants = await testDb.db
       .selectFrom('variant')
       .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -118,11 +118,12 @@ async function writeProducts(
   const cells = accepted.flatMap((draft) =>
     draft.variants
       .filter((variant) => variant.prices.length > 0)
-      .map((variant) => ({ variantId: variantIds.get(variant.sku)!, prices: variant.prices })),
+      .map((variant) => ({ sku: variant.sku, variantId: variantIds.get(variant.sku)!, prices: variant.prices })),
   )
+  // A variant this batch created has no prices yet: only the others can hold overrides to correct.
   const existingPrices = await importRepository.lockPermanentPrices(
     trx,
-    cells.map((cell) => cell.variantId),
+    cells.filter((cell) => !changedVariants.get(cell.sku)?.inserted).map((cell) => cell.variantId),
   )
   const prices = planPrices(
     cells,

@@ -3,6 +3,7 @@ import type { ImportKind, ImportLineError } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { type AuditAuthor, recordAudit } from '../audit/audit.service.js'
 import type { BatchOutcome, BatchSettings } from './batch-outcome.js'
+import { type BatchPipeline, createBatchPipeline } from './batch-pipeline.js'
 import { catalogCsvProducts, isCatalogCsvHeader, readCatalogHeader } from './catalog-csv.js'
 import type { ProductDraft } from './catalog-draft.js'
 import { applyCatalogBatch } from './catalog-import.service.js'
@@ -149,51 +150,87 @@ async function* jsonlProducts(chunks: AsyncIterable<string>, context: ImportCont
 async function importProducts(run: Run, products: AsyncIterable<ProductDraft>): Promise<void> {
   let batch: ProductDraft[] = []
   let lines = 0
-  const keys = new Set<string>()
-  const flush = async () => {
-    if (batch.length > 0) await run.apply(await applyCatalogBatch(run.db, batch, run.settings), lines)
-    batch = []
-    lines = 0
-    keys.clear()
-  }
-  for await (const product of products) {
-    const productKeys = [`handle:${product.handle}`, ...product.variants.map((variant) => `sku:${variant.sku}`)]
-    if (productKeys.some((key) => keys.has(key)) || lines + product.lines.length > run.batchLines) await flush()
-    batch.push(product)
-    lines += product.lines.length
-    for (const key of productKeys) keys.add(key)
-  }
-  await flush()
+  let keys = new Set<string>()
+  await pipelined(run, async (pipeline) => {
+    const flush = async () => {
+      const drafts = batch
+      if (drafts.length > 0)
+        await pipeline.submit({ keys, lines, write: () => applyCatalogBatch(run.db, drafts, run.settings) })
+      batch = []
+      lines = 0
+      keys = new Set()
+    }
+    for await (const product of products) {
+      const productKeys = catalogKeysOf(product)
+      if (productKeys.some((key) => keys.has(key)) || lines + product.lines.length > run.batchLines) await flush()
+      batch.push(product)
+      lines += product.lines.length
+      for (const key of productKeys) keys.add(key)
+    }
+    await flush()
+  })
+}
+
+/** The rows a product's lines write, by their unique keys. */
+function catalogKeysOf(product: ProductDraft): string[] {
+  return [
+    `handle:${product.handle}`,
+    ...product.variants.flatMap((variant) => [
+      `sku:${variant.sku}`,
+      ...(variant.barcode === null ? [] : [`barcode:${variant.barcode}`]),
+    ]),
+  ]
 }
 
 /** Stock lines in batches; a (store, SKU) pair already in the batch closes it first, as above. */
 async function importStock(run: Run, records: AsyncIterable<CsvRecord>, header: StockCsvHeader): Promise<void> {
   let batch: StockLine[] = []
   let refused: ImportLineError[] = []
-  const keys = new Set<string>()
-  const flush = async () => {
-    const outcome = await applyStockBatch(run.db, batch, run.settings)
-    const errors = [...refused, ...outcome.errors].sort((a, b) => a.line - b.line)
-    await run.apply(
-      { ...outcome, failedLines: outcome.failedLines + refused.length, errors },
-      batch.length + refused.length,
-    )
-    batch = []
-    refused = []
-    keys.clear()
-  }
-  for await (const record of records) {
-    const line = stockLineOf(record, header, run.context)
-    if ('message' in line) refused.push(line)
-    else {
-      const key = `${line.storeId}:${line.sku}`
-      if (keys.has(key)) await flush()
-      batch.push(line)
-      keys.add(key)
+  let keys = new Set<string>()
+  await pipelined(run, async (pipeline) => {
+    const flush = async () => {
+      const [lines, refusedLines] = [batch, refused]
+      await pipeline.submit({
+        keys,
+        lines: lines.length + refusedLines.length,
+        write: async () => {
+          const outcome = await applyStockBatch(run.db, lines, run.settings)
+          const errors = [...refusedLines, ...outcome.errors].sort((a, b) => a.line - b.line)
+          return { ...outcome, failedLines: outcome.failedLines + refusedLines.length, errors }
+        },
+      })
+      batch = []
+      refused = []
+      keys = new Set()
     }
-    if (batch.length + refused.length >= run.batchLines) await flush()
+    for await (const record of records) {
+      const line = stockLineOf(record, header, run.context)
+      if ('message' in line) refused.push(line)
+      else {
+        const key = `${line.storeId}:${line.sku}`
+        if (keys.has(key)) await flush()
+        batch.push(line)
+        keys.add(key)
+      }
+      if (batch.length + refused.length >= run.batchLines) await flush()
+    }
+    if (batch.length + refused.length > 0) await flush()
+  })
+}
+
+/**
+ * Reads through a pipeline of batch writes, and waits for them all however the reading ends: a
+ * file that breaks off keeps the batches before it, and a failed write outranks the file's error.
+ */
+async function pipelined(run: Run, read: (pipeline: BatchPipeline) => Promise<void>): Promise<void> {
+  const pipeline = createBatchPipeline(run.apply)
+  try {
+    await read(pipeline)
+  } catch (error) {
+    await pipeline.drain()
+    throw error
   }
-  if (batch.length + refused.length > 0) await flush()
+  await pipeline.drain()
 }
 
 /** One audit entry per run that changed something, with its counts; each changed entity has its own entry (stock: ledger row). */
