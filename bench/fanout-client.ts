@@ -8,6 +8,8 @@ import { readSse, type SseEvent } from './sse-stream.js'
 
 export interface FanoutWork {
   baseUrl: string
+  /** Where the checkouts go when not to baseUrl: another instance than the subscribers'. */
+  checkoutBaseUrl?: string
   subscribers: number
   /** storeQueueUpdated as staff of the store, asking for text/event-stream. */
   subscription: HttpRequest
@@ -43,7 +45,7 @@ export interface FanoutOutcome {
 }
 
 const work = workerData as FanoutWork
-const url = (request: HttpRequest) => new URL(request.path, work.baseUrl)
+const url = (request: HttpRequest, base = work.baseUrl) => new URL(request.path, base)
 /** order id → per subscriber: first arrival, and what the event said. */
 const seen = new Map<string, Map<number, { at: number; status: unknown; number: unknown }>>()
 const outcome: FanoutOutcome = { probesPlaced: 0, orders: [], duplicates: 0, unexpected: [], problems: [] }
@@ -76,7 +78,12 @@ async function place(request: HttpRequest, phase: OrderTiming['phase']): Promise
   const startedAt = performance.now()
   const { method, headers, body: sent } = request
   // A checkout that hangs fails the run instead of hanging the bench.
-  const response = await fetch(url(request), { method, headers, body: sent, signal: AbortSignal.timeout(30_000) })
+  const response = await fetch(url(request, work.checkoutBaseUrl ?? work.baseUrl), {
+    method,
+    headers,
+    body: sent,
+    signal: AbortSignal.timeout(30_000),
+  })
   const body: unknown = await response.json()
   const answeredAt = performance.now()
   const order = property(property(property(body, 'data'), 'checkoutPlaceOrder'), 'order')

@@ -57,7 +57,7 @@ export function phaseStats(run: FanoutRun, phase: OrderTiming['phase'], pollMs: 
  * Any delivery missed or duplicated, any event garbled, any client problem, or orders in the
  * database other than one per checkout sent (probes included).
  */
-export function hasFanoutFailures(report: FanoutReport): boolean {
+export function hasFanoutFailures(report: Pick<FanoutReport, 'runs'>): boolean {
   return report.runs.some(
     (run) =>
       run.outcome.problems.length + run.outcome.unexpected.length + run.outcome.duplicates > 0 ||

@@ -75,22 +75,7 @@ export async function measureFanout(deps: FanoutDeps, plan: FanoutPlan): Promise
   const runs: FanoutRun[] = []
   try {
     for (const subscribers of plan.subscriberCounts) {
-      const carts = await createCheckoutCarts(db, deps.store.distinctVariantIds, PROBES + 2 * plan.orders)
-      const checkouts = carts.map((cart) => checkoutRequest(deps.store, cart))
-      const sequential = checkouts.slice(PROBES, PROBES + plan.orders)
-      const bursty = checkouts.slice(PROBES + plan.orders)
-      const outcome = await runClient({
-        baseUrl: deps.baseUrl,
-        subscribers,
-        subscription: subscriptionRequest(deps.store.storeId, deps.staffToken),
-        probes: checkouts.slice(0, PROBES),
-        sequential,
-        bursts: Array.from({ length: Math.ceil(bursty.length / plan.burst) }, (_, index) =>
-          bursty.slice(index * plan.burst, (index + 1) * plan.burst),
-        ),
-        settleMs: plan.settleMs,
-      })
-      const run = { subscribers, outcome, ordersInDb: await countOrdersOfCarts(db, carts) }
+      const run = await runFanout(deps, plan, subscribers, { subscribe: deps.baseUrl, checkout: deps.baseUrl })
       deps.log(`fan-out, ${subscribers} subscribers: ${summary(run)}`)
       runs.push(run)
     }
@@ -98,6 +83,35 @@ export async function measureFanout(deps: FanoutDeps, plan: FanoutPlan): Promise
     await background.stop()
   }
   return { plan, pollMs: config.outboxPollMs, poolMax: config.database.poolMax, backlog, runs }
+}
+
+/**
+ * One run: `subscribers` streams on the board at `urls.subscribe`, orders placed at
+ * `urls.checkout` (another instance, or the same).
+ */
+export async function runFanout(
+  deps: Pick<FanoutDeps, 'db' | 'store' | 'staffToken'>,
+  plan: FanoutPlan,
+  subscribers: number,
+  urls: { subscribe: string; checkout: string },
+): Promise<FanoutRun> {
+  const carts = await createCheckoutCarts(deps.db, deps.store.distinctVariantIds, PROBES + 2 * plan.orders)
+  const checkouts = carts.map((cart) => checkoutRequest(deps.store, cart))
+  const sequential = checkouts.slice(PROBES, PROBES + plan.orders)
+  const bursty = checkouts.slice(PROBES + plan.orders)
+  const outcome = await runClient({
+    baseUrl: urls.subscribe,
+    checkoutBaseUrl: urls.checkout,
+    subscribers,
+    subscription: subscriptionRequest(deps.store.storeId, deps.staffToken),
+    probes: checkouts.slice(0, PROBES),
+    sequential,
+    bursts: Array.from({ length: Math.ceil(bursty.length / plan.burst) }, (_, index) =>
+      bursty.slice(index * plan.burst, (index + 1) * plan.burst),
+    ),
+    settleMs: plan.settleMs,
+  })
+  return { subscribers, outcome, ordersInDb: await countOrdersOfCarts(deps.db, carts) }
 }
 
 /** Publishes every pending event (nobody listens yet), so that the runs do not wait behind them. */
@@ -144,7 +158,7 @@ function runClient(work: FanoutWork): Promise<FanoutOutcome> {
   })
 }
 
-function summary(run: FanoutRun): string {
+export function summary(run: FanoutRun): string {
   const { outcome } = run
   const deliveries = outcome.orders.flatMap((order) => order.arrivals)
   const missed = deliveries.filter((arrival) => arrival === null).length

@@ -19,6 +19,7 @@ export const SCENARIO_KEYS = [
   'checkout-online',
   'store-queue',
   'fanout',
+  'redis-fanout',
   'import',
 ] as const
 

@@ -32,6 +32,7 @@ import {
   prepareCheckoutStore,
 } from './checkout-fixture.js'
 import { type FanoutReport, measureFanout } from './fanout.js'
+import { type InstancesFanoutReport, measureInstancesFanout, renderInstancesFanout } from './fanout-instances.js'
 import { hasFanoutFailures, renderFanout } from './fanout-report.js'
 import { measureImport, renderImport } from './import-bench.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)
   const board =
-    isSelected(options, 'store-queue') || isSelected(options, 'fanout')
+    isSelected(options, 'store-queue') || isSelected(options, 'fanout') || isSelected(options, 'redis-fanout')
       ? await setUpBoard(db, fixture.storeId, pickupSecrets, accessTokens)
       : null
   const planned = [...scenarios(fixture), ...(board ? storeQueueScenarios(board) : [])].filter((scenario) =>
@@ -196,6 +197,19 @@ async function main(): Promise<void> {
           },
         )
       : null
+  const instancesFanout: InstancesFanoutReport | null =
+    board && isSelected(options, 'redis-fanout')
+      ? await measureInstancesFanout(
+          { db, databaseUrl: url, jwtSecret: BENCH_SECRET, store: board.busy.store, staffToken: board.staffToken, log },
+          {
+            orders: FANOUT_ORDERS,
+            burst: FANOUT_BURST,
+            subscriberCounts: [FANOUT_SUBSCRIBERS],
+            settleMs: FANOUT_SETTLE_MS,
+          },
+          FANOUT_SUBSCRIBERS,
+        )
+      : null
   // Last: it adds a hundred thousand variants, which the other scenarios must not see.
   const importReport = isSelected(options, 'import') ? await measureImport(db, url, log) : null
 
@@ -221,6 +235,7 @@ async function main(): Promise<void> {
       ...renderCpu(results),
       ...(board ? renderBusyStore(board.busy) : []),
       ...renderFanout(fanout),
+      ...renderInstancesFanout(instancesFanout),
       ...renderImport(importReport),
     ],
   )
@@ -238,6 +253,8 @@ async function main(): Promise<void> {
     throw new BenchError(
       `${failedChecks.length} runs did not place one order (online: one Stripe payment) per 2xx; the numbers above are suspect`,
     )
+  if (instancesFanout && hasFanoutFailures({ runs: instancesFanout.runs.map(({ run }) => run) }))
+    throw new BenchError('the fan-out across instances missed, duplicated or garbled deliveries; see its section above')
   if (fanout && hasFanoutFailures(fanout))
     throw new BenchError('the fan-out missed, duplicated or garbled deliveries; see its section above')
 }

@@ -222,7 +222,10 @@ export interface Config {
 }
 
 export interface LimitsConfig {
-  /** Where attempt counters and the request budget live when shared: null keeps them in PostgreSQL and memory. */
+  /**
+   * The Redis shared by every instance (REDIS_URL): attempt counters, the request budget and the
+   * live updates' pub/sub. null keeps the counters in PostgreSQL and memory and live updates in process.
+   */
   redisUrl: string | null
   /** The proxies whose X-Forwarded-For is believed (addresses and CIDR blocks); empty: the socket's peer is the client. */
   trustProxy: string

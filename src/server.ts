@@ -3,11 +3,13 @@ import { Redis } from 'ioredis'
 import { createApp } from './app.js'
 import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
+import type { Db } from './db/create-db.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { serveMetrics } from './http/metrics-listener.js'
 import { type LogDestination, nonBlockingDestination } from './log-destination.js'
 import { createLogger, type Logger } from './logger.js'
-import { createAppPubSub } from './modules/events/pubsub.js'
+import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
+import { createRedisPubSub } from './modules/events/redis-pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
 import { DEMO_ACCOUNTS, DEMO_CUSTOMER } from './seed/seed.js'
@@ -23,7 +25,8 @@ async function main() {
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
 
-  const pubsub = createAppPubSub()
+  const live = liveUpdatesFor(config, db, logger)
+  const pubsub = live.pubsub
   const payments = paymentsFor(config.stripe)
   const metrics = createHttpMetrics({ processMetrics: true })
   const redis = redisFor(config, logger)
@@ -74,6 +77,7 @@ async function main() {
       await backgroundStopped
       await db.destroy()
       redis?.disconnect()
+      live.disconnect()
       logger.info('stopped')
       await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(0)
@@ -90,6 +94,20 @@ function redisFor(config: Config, logger: Logger): Redis | undefined {
   const redis = new Redis(config.limits.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection problem'))
   return redis
+}
+
+/**
+ * Through Redis when REDIS_URL is set, so that every instance's subscribers hear every change;
+ * otherwise in this process, which is right for one instance and says so on a real database.
+ */
+function liveUpdatesFor(config: Config, db: Db, logger: Logger): { pubsub: AppPubSub; disconnect(): void } {
+  const redisUrl = config.limits.redisUrl
+  if (redisUrl) return createRedisPubSub({ redisUrl, db, logger })
+  if (config.database.kind === 'postgres')
+    logger.warn(
+      'live updates are per instance (no REDIS_URL): subscribers hear only the changes this instance dispatches; set REDIS_URL to run several instances',
+    )
+  return { pubsub: createAppPubSub(), disconnect: () => {} }
 }
 
 /** The event loop's own deadline comes a little before the watchdog's, to exit with a log line. */

@@ -62,7 +62,7 @@ export async function startLiveServer(api: TestApp): Promise<LiveServer> {
   }
 }
 
-function readEvents<T>(body: ReadableStream<Uint8Array>, abort: AbortController): SseSubscription<T> {
+export function readEvents<T>(body: ReadableStream<Uint8Array>, abort: AbortController): SseSubscription<T> {
   const reader = body.getReader()
   const decoder = new TextDecoder()
   let buffer = ''

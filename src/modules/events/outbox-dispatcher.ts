@@ -67,7 +67,7 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
 }
 
 /** Maps an event to its live topics. Aggregates without a topic (store inventory) publish nothing. */
-export function publishEvent(pubsub: AppPubSub, event: outboxRepository.OutboxEventRow): void {
+export function publishEvent(pubsub: Pick<AppPubSub, 'publish'>, event: outboxRepository.OutboxEventRow): void {
   const eventId = event.id
   if (event.aggregate_type === 'cart') {
     pubsub.publish('cart:updated', event.aggregate_id, { cartId: event.aggregate_id, eventId })

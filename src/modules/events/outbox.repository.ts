@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
 import type { OutboxEventTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
@@ -52,4 +53,25 @@ export async function claimUnpublishedEvents(trx: Trx, limit: number): Promise<O
     .execute()
   // RETURNING follows no particular order; ids are bigints carried as strings.
   return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+}
+
+/**
+ * Published events created from `since` on, after the event `afterId`, in id order: a page of
+ * the replay after a Redis outage. The BRIN index on created_at keeps it off the whole table.
+ */
+export function findPublishedEventsSince(
+  db: Db,
+  since: Date,
+  afterId: string,
+  limit: number,
+): Promise<OutboxEventRow[]> {
+  return db
+    .selectFrom('outbox_event')
+    .selectAll()
+    .where('created_at', '>=', since)
+    .where('id', '>', afterId)
+    .where('published_at', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }

@@ -20,14 +20,14 @@ export type AppEventTarget = PubSubEventTarget<AppTopics>
 
 /**
  * In-process by default. Several instances agree once `eventTarget` is a shared one (Redis,
- * through @graphql-yoga/redis-event-target), with no change for publishers or subscribers.
+ * redis-pubsub.ts), with no change for publishers or subscribers.
  */
 export function createAppPubSub(options: { eventTarget?: AppEventTarget } = {}): AppPubSub {
-  const eventTarget = options.eventTarget ?? (new EventTarget() as AppEventTarget)
+  const eventTarget = options.eventTarget ?? inProcessTarget()
   const closing = new AbortController()
-  // Every open screen listens on these two: a busy store has more than Node's default of ten,
-  // which is no leak, so the warning is turned off for them (0 = unlimited).
-  setMaxListeners(0, eventTarget as EventTarget, closing.signal)
+  // Every open screen listens on the signal: a busy store has more than Node's default of ten,
+  // which is no leak, so the warning is turned off (0 = unlimited).
+  setMaxListeners(0, closing.signal)
   const inner = createPubSub<AppTopics>({ eventTarget })
   return {
     publish: inner.publish,
@@ -35,6 +35,12 @@ export function createAppPubSub(options: { eventTarget?: AppEventTarget } = {}):
       untilAborted(inner.subscribe(...args), closing.signal)) as typeof inner.subscribe,
     close: () => closing.abort(),
   }
+}
+
+function inProcessTarget(): AppEventTarget {
+  const target = new EventTarget()
+  setMaxListeners(0, target)
+  return target as AppEventTarget
 }
 
 /** The source's events until the signal fires; then the stream ends and the source is released. */

@@ -1,0 +1,147 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Db } from '../src/db/create-db.js'
+import { redisOnFreePort, type ServerProcess, startServerProcess } from '../test/helpers/server-process.js'
+import type { CheckoutStore } from './checkout-fixture.js'
+import { type FanoutPlan, type FanoutRun, runFanout, summary } from './fanout.js'
+import { phaseStats } from './fanout-report.js'
+
+export interface InstancesFanoutRun {
+  /** How the instances were deployed and where the checkouts and the subscribers went. */
+  setup: string
+  run: FanoutRun
+}
+
+export interface InstancesFanoutReport {
+  plan: FanoutPlan
+  runs: InstancesFanoutRun[]
+}
+
+export interface InstancesFanoutDeps {
+  db: Db
+  databaseUrl: string
+  jwtSecret: string
+  store: CheckoutStore
+  staffToken: string
+  log(message: string): void
+}
+
+/**
+ * The board's fan-out across processes: src/server.ts instances (tsx, as `npm start` runs them)
+ * on the bench's database, the scheduler off as in the in-process fan-out. First one instance
+ * with its in-process pub/sub, then two sharing a Redis started here: orders placed on one and
+ * subscribers on the same, then on the other. The same plan and subscriber count for each.
+ */
+export async function measureInstancesFanout(
+  deps: InstancesFanoutDeps,
+  plan: FanoutPlan,
+  subscribers: number,
+): Promise<InstancesFanoutReport> {
+  const runs: InstancesFanoutRun[] = []
+  const measure = async (setup: string, urls: { subscribe: string; checkout: string }) => {
+    const run = await runFanout(deps, plan, subscribers, urls)
+    deps.log(`fan-out across instances, ${setup}: ${summary(run)}`)
+    runs.push({ setup, run })
+  }
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    DATABASE_URL: deps.databaseUrl,
+    JWT_SECRET: deps.jwtSecret,
+    PAYMENT_PROVIDER: 'offline',
+    MIGRATE_ON_START: 'false',
+    SEED_ON_START: 'false',
+    SCHEDULER_ENABLED: 'false',
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+  }
+
+  const alone = await startServerProcess(env)
+  try {
+    await outboxDrained(deps.db)
+    await measure('one instance, in-process pub/sub: checkout and board on it', both(alone))
+  } finally {
+    await alone.stop()
+  }
+
+  const redis = await redisOnFreePort()
+  await redis.start()
+  const servers: ServerProcess[] = []
+  try {
+    for (let index = 0; index < 2; index++) servers.push(await startServerProcess({ ...env, REDIS_URL: redis.url }))
+    const [a, b] = servers as [ServerProcess, ServerProcess]
+    await Promise.all(servers.map((server) => server.waitForLog(/live updates go through redis/)))
+    await outboxDrained(deps.db)
+    await measure('two instances over Redis: checkout and board on A', both(a))
+    await measure('two instances over Redis: checkout on A, board on B', { checkout: a.url, subscribe: b.url })
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()))
+    await redis.stop()
+  }
+  return { plan, runs }
+}
+
+const both = (server: ServerProcess) => ({ checkout: server.url, subscribe: server.url })
+
+/** The earlier scenarios' events go out first, so that no run waits behind them. */
+async function outboxDrained(db: Db): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const row = await db
+      .selectFrom('outbox_event')
+      .select((eb) => eb.fn.countAll<string>().as('pending'))
+      .where('published_at', 'is', null)
+      .executeTakeFirstOrThrow()
+    if (Number(row.pending) === 0) return
+    await delay(100)
+  }
+  throw new Error('the instances left outbox events unpublished for a minute')
+}
+
+export function renderInstancesFanout(report: InstancesFanoutReport | null): string[] {
+  if (!report) return []
+  const [baseline] = report.runs
+  const ms = (value: number) => value.toFixed(1)
+  const rows = report.runs.flatMap(({ setup, run }) =>
+    (['sequential', 'burst'] as const).map((phase) => {
+      const stats = phaseStats(run, phase, Number.POSITIVE_INFINITY)
+      const base = baseline ? phaseStats(baseline.run, phase, Number.POSITIVE_INFINITY) : stats
+      const cells = [
+        setup,
+        phase === 'sequential' ? 'one at a time' : `bursts of ${report.plan.burst}`,
+        stats.orders,
+        stats.deliveries,
+        stats.missed,
+        ms(stats.afterResponse.p50),
+        ms(stats.afterStart.p50),
+        `**${ms(stats.afterStart.p99)}**`,
+        ms(stats.afterResponse.max),
+        `${(stats.afterStart.p99 / base.afterStart.p99).toFixed(2)}×`,
+      ]
+      return `| ${cells.join(' | ')} |`
+    }),
+  )
+  const crossing = report.runs.at(-1)
+  const target = (['sequential', 'burst'] as const).map((phase) => {
+    const p99 = crossing ? phaseStats(crossing.run, phase, Number.POSITIVE_INFINITY).afterStart.p99 : Number.NaN
+    return `${phase === 'sequential' ? 'one at a time' : 'in bursts'} ${ms(p99)} ms (${p99 < 100 ? 'met' : 'missed'})`
+  })
+  const subscribers = baseline?.run.subscribers ?? 0
+  return [
+    '',
+    '## Fan-out across instances: checkout on A → storeQueueUpdated on B, over Redis',
+    '',
+    `- src/server.ts processes (tsx) on the bench's database, scheduler off; ${subscribers} SSE subscribers on the busy store's board (the board's fields), a shopper placing orders through checkoutPlaceOrder, both in a worker thread of the bench. First one instance with the in-process pub/sub (no REDIS_URL), then two instances sharing a redis-server started by the bench (REDIS_URL), the subscribers on A, then on B`,
+    `- ${report.plan.orders} orders one at a time, then ${report.plan.orders} in bursts of ${report.plan.burst}, per setup; "after start" = arrival − the checkout request sent, over every (order × subscriber) delivery; ratio = p99 after start ÷ the one-instance figure of the same phase`,
+    `- Target: p99 after start < 100 ms from A to B. Measured: ${target.join('; ')}`,
+    '',
+    '| setup | checkouts | orders | deliveries | missed | after answer p50 ms | after start p50 | p99 | max after answer | p99 ÷ one instance |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    ...report.runs.map(
+      ({ setup, run }) =>
+        `- ${setup}: ${run.ordersInDb} orders in the database from ${run.outcome.orders.length} checkouts and ${run.outcome.probesPlaced} probes; ${run.outcome.duplicates} duplicates, ${run.outcome.problems.length + run.outcome.unexpected.length} problems`,
+    ),
+    ...report.runs.flatMap(({ setup, run }) =>
+      [...run.outcome.problems, ...run.outcome.unexpected].map((issue) => `- ${setup}: PROBLEM ${issue}`),
+    ),
+  ]
+}
