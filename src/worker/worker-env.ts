@@ -31,6 +31,13 @@ export function workerConfigOf(env: WorkerEnv): WorkerConfig {
   }
   const config = loadConfig({ ...vars, DATABASE_URL: databaseUrl, NODE_ENV: vars.NODE_ENV ?? 'production' })
   if (!config.jwtSecret) throw new ConfigError('Workers need JWT_SECRET: `npx wrangler secret put JWT_SECRET`')
+  if (vars.SMTP_URL) {
+    // nodemailer needs raw TCP and TLS sockets, which this runtime's Node layer lacks: refused
+    // here rather than failing at every send.
+    throw new ConfigError(
+      'Invalid configuration: SMTP_URL is not supported on Workers; leave it unset (notifications are logged)',
+    )
+  }
   const liveUpdatesUrl = z.url().optional().safeParse(vars.LIVE_UPDATES_URL)
   if (!liveUpdatesUrl.success) throw new ConfigError('Invalid configuration: LIVE_UPDATES_URL must be a URL')
   return { config, databaseUrl, jwtSecret: config.jwtSecret, liveUpdatesUrl: liveUpdatesUrl.data ?? null }
