@@ -10,7 +10,7 @@ import type { Db } from './db/create-db.js'
 import { serveGraphQL } from './graphql/graphql-route.js'
 import { createGraphQLHandler } from './graphql/yoga.js'
 import { parseTrustedProxies } from './http/client-address.js'
-import { type ClientAddressEnv, clientAddressMiddleware } from './http/client-address.middleware.js'
+import { type ClientAddressEnv, clientAddressMiddleware, type PeerAddressOf } from './http/client-address.middleware.js'
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
@@ -36,6 +36,12 @@ export interface AppDependencies {
   /** Shares attempt counters and the request budget between instances (REDIS_URL). */
   redis?: Redis
   now?: () => Date
+  /** graphql-jit for queries (default true); false where code generation is refused (Workers). */
+  compileQueries?: boolean
+  /** Where subscriptions are not served (Workers): they answer an error naming the Node deployment. */
+  subscriptionsElsewhere?: { nodeUrl: string | null }
+  /** Where a runtime has no socket (Workers), who the peer is; Node reads the socket. */
+  peerAddressOf?: PeerAddressOf
 }
 
 type AppEnv = { Variables: { requestId: string } & ClientAddressEnv['Variables'] }
@@ -81,7 +87,7 @@ export function createApp(deps: AppDependencies) {
     )
   })
 
-  app.use(clientAddressMiddleware(parseTrustedProxies(deps.config.limits.trustProxy)))
+  app.use(clientAddressMiddleware(parseTrustedProxies(deps.config.limits.trustProxy), deps.peerAddressOf))
   const { requestsPerMinute } = deps.config.limits
   if (requestsPerMinute > 0) {
     const budget = (name: string, refusalBody: (retryAfterSeconds: number) => string) =>

@@ -24,6 +24,7 @@ import { localGraphiQL } from './graphiql-page.js'
 import { refuseUnstorableText } from './input-validation.js'
 import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
 import { schema } from './schema.js'
+import { refuseSubscriptions } from './subscriptions-elsewhere.js'
 
 export interface ServerContext {
   logger: Logger
@@ -53,6 +54,13 @@ export interface YogaDependencies {
   storefrontUrl: string
   /** Injectable clock; tests pin it to check opening hours at a given instant. */
   now?: () => Date
+  /**
+   * Run queries compiled by graphql-jit (the default, on Node). It generates code from strings,
+   * which Cloudflare Workers refuse: the worker passes false and gets graphql-js's executor.
+   */
+  compileQueries?: boolean
+  /** Set where subscriptions cannot be served (Workers): they answer an error naming nodeUrl. */
+  subscriptionsElsewhere?: { nodeUrl: string | null }
 }
 
 export function createGraphQLHandler(deps: YogaDependencies) {
@@ -60,7 +68,9 @@ export function createGraphQLHandler(deps: YogaDependencies) {
   const plugins: Plugin[] = [
     // Queries (the hot, read-mostly listings) run compiled: about a third less CPU per page of
     // products. Mutations and subscriptions keep the reference executor.
-    useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }) as Plugin,
+    ...((deps.compileQueries ?? true)
+      ? [useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }) as Plugin]
+      : []),
     EnvelopArmorPlugin({
       // Ours instead (depth-limit.ts, cost-limit.ts): armor's skip every field named __schema,
       // and its cost ignores page sizes.
@@ -79,6 +89,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     limitBodies({ maxBodyBytes: GRAPHQL_MAX_BODY_BYTES, maxUploadBytes: limits.maxUploadBytes }),
   ]
   if (!limits.introspection) plugins.push(disableIntrospection())
+  if (deps.subscriptionsElsewhere) plugins.push(refuseSubscriptions(deps.subscriptionsElsewhere.nodeUrl))
 
   return createYoga<ServerContext, GraphQLContext>({
     schema,

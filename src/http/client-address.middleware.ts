@@ -3,13 +3,21 @@ import { clientAddressOf, type TrustedProxies } from './client-address.js'
 
 export type ClientAddressEnv = { Variables: { clientAddress: string } }
 
+/** The address of the peer a request came from, where the runtime has no socket to ask. */
+export type PeerAddressOf = (request: Request) => string | undefined
+
 /**
  * Sets `clientAddress` once per request, for the request budget and the attempt limits alike.
- * Under @hono/node-server the socket is `env.incoming.socket`; other runtimes have none.
+ * Under @hono/node-server the peer is `env.incoming.socket`; a runtime without sockets names its
+ * own (`peerAddressOf`: Workers take it from Cloudflare's edge).
  */
-export function clientAddressMiddleware(trusted: TrustedProxies): MiddlewareHandler<ClientAddressEnv> {
+export function clientAddressMiddleware(
+  trusted: TrustedProxies,
+  peerAddressOf?: PeerAddressOf,
+): MiddlewareHandler<ClientAddressEnv> {
   return async (c, next) => {
-    c.set('clientAddress', clientAddressOf(socketAddressOf(c.env), c.req.header('x-forwarded-for') ?? null, trusted))
+    const peer = peerAddressOf ? peerAddressOf(c.req.raw) : socketAddressOf(c.env)
+    c.set('clientAddress', clientAddressOf(peer, c.req.header('x-forwarded-for') ?? null, trusted))
     await next()
   }
 }

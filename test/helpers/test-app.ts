@@ -26,6 +26,9 @@ export interface TestApp {
   signInStaff(email: string, password?: string): Promise<string>
 }
 
+/** What the fixtures need of an API: POST /graphql, whether it runs in-process, on a socket or in workerd. */
+export type GraphQLClient = Pick<TestApp, 'gql'>
+
 export function createTestApp(
   testDb: TestDb,
   options: {

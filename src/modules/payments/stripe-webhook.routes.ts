@@ -32,7 +32,14 @@ export function stripeWebhookRoutes(deps: {
     let event: Stripe.Event
     try {
       if (!signature) throw new Error('no Stripe-Signature header')
-      event = deps.stripe.webhooks.constructEvent(body, signature, deps.webhookSecret, SIGNATURE_TOLERANCE_SECONDS)
+      // The async form: Workers compute the HMAC with Web Crypto, which has no synchronous API;
+      // on Node it is the same check through node:crypto.
+      event = await deps.stripe.webhooks.constructEventAsync(
+        body,
+        signature,
+        deps.webhookSecret,
+        SIGNATURE_TOLERANCE_SECONDS,
+      )
     } catch {
       return c.json({ error: 'invalid signature' }, 400)
     }
