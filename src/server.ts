@@ -5,6 +5,7 @@ import { startBackgroundWork } from './background.js'
 import { type Config, ConfigError, loadConfig } from './config.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { serveMetrics } from './http/metrics-listener.js'
+import { createReadiness } from './http/readiness.js'
 import { type LogDestination, nonBlockingDestination } from './log-destination.js'
 import { createLogger, type Logger } from './logger.js'
 import { createAppPubSub } from './modules/events/pubsub.js'
@@ -27,6 +28,7 @@ async function main() {
   const payments = paymentsFor(config.stripe)
   const metrics = createHttpMetrics({ processMetrics: true })
   const redis = redisFor(config, logger)
+  const readiness = createReadiness()
   const app = createApp({
     config,
     db,
@@ -37,6 +39,7 @@ async function main() {
     pickupSecrets: pickupSecretsFor(config),
     payments,
     metrics,
+    readiness,
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
@@ -57,6 +60,7 @@ async function main() {
     // First, before anything that could block: past the grace period the process ends, even if
     // its event loop is stuck and the deadline below cannot fire.
     armShutdownWatchdog(config.shutdownGraceMs)
+    readiness.drain()
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
     const deadline = setTimeout(async () => {
       logger.warn('in-flight requests outlived the grace period; closing anyway')
