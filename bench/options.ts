@@ -21,6 +21,7 @@ export const SCENARIO_KEYS = [
   'fanout',
   'redis-fanout',
   'import',
+  'startup',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

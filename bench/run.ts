@@ -60,6 +60,7 @@ import {
   type Scenario,
   scenarios,
 } from './scenarios.js'
+import { measureStartup, renderStartup } from './startup-bench.js'
 import { createStatementCounter } from './statement-count.js'
 import { bareStoreQueueRoutes } from './store-queue.routes.js'
 import { storeQueueScenarios } from './store-queue-scenarios.js'
@@ -210,6 +211,10 @@ async function main(): Promise<void> {
           FANOUT_SUBSCRIBERS,
         )
       : null
+  // Its own server processes on the same database, before the import grows the catalog.
+  const startup = isSelected(options, 'startup')
+    ? await measureStartup(url, productsListing(fixture), DURATION_SECONDS, log)
+    : null
   // Last: it adds a hundred thousand variants, which the other scenarios must not see.
   const importReport = isSelected(options, 'import') ? await measureImport(db, url, log) : null
 
@@ -237,6 +242,7 @@ async function main(): Promise<void> {
       ...renderFanout(fanout),
       ...renderInstancesFanout(instancesFanout),
       ...renderImport(importReport),
+      ...renderStartup(startup),
     ],
   )
   // A run of a few scenarios must not overwrite the full results committed for the day.
@@ -480,6 +486,13 @@ function listen(app: Hono): Promise<string> {
       await drained()
     })
   })
+}
+
+/** The products scenario's GraphQL request: the listing the startup bench loads each server with. */
+function productsListing(fixture: Fixture): HttpRequest {
+  const products = scenarios(fixture).find((scenario) => scenario.key === 'products')
+  if (!products || isFreshLoad(products.graphql)) throw new BenchError('no products scenario to load the servers with')
+  return firstRequest(products.graphql)
 }
 
 /** Requests the server has received and not yet answered. */

@@ -14,6 +14,7 @@ import { type ClientAddressEnv, clientAddressMiddleware, type PeerAddressOf } fr
 import { healthRoutes } from './http/health.routes.js'
 import { createHttpMetrics, type HttpMetrics } from './http/metrics.js'
 import { metricsRoutes } from './http/metrics.routes.js'
+import type { Readiness } from './http/readiness.js'
 import { graphqlRefusalBody, plainRefusalBody, requestBudget } from './http/request-budget.js'
 import { staffBoardRoutes } from './http/staff-board/staff-board.routes.js'
 import { createAttemptLimits } from './limits/attempt-limits.js'
@@ -35,6 +36,8 @@ export interface AppDependencies {
   pubsub?: AppPubSub
   /** Shares attempt counters and the request budget between instances (REDIS_URL). */
   redis?: Redis
+  /** Turned to draining by the server's shutdown, so /readyz answers 503 from then on. */
+  readiness?: Readiness
   now?: () => Date
   /** graphql-jit for queries (default true); false where code generation is refused (Workers). */
   compileQueries?: boolean
@@ -103,7 +106,7 @@ export function createApp(deps: AppDependencies) {
     app.use('/webhooks/stripe', budget('request_budget_webhook', plainRefusalBody))
   }
 
-  app.route('/', healthRoutes(deps.db))
+  app.route('/', healthRoutes(deps.db, deps.readiness))
   // Public port: only behind a token; a separate METRICS_PORT listener serves them instead (server.ts).
   if (deps.config.metrics.token !== null && deps.config.metrics.port === null) {
     app.route('/', metricsRoutes(metrics, deps.config.metrics.token))

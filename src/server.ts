@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.js'
 import type { Db } from './db/create-db.js'
 import { createHttpMetrics } from './http/metrics.js'
 import { serveMetrics } from './http/metrics-listener.js'
+import { createReadiness } from './http/readiness.js'
 import { type LogDestination, nonBlockingDestination } from './log-destination.js'
 import { createLogger, type Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
@@ -30,6 +31,7 @@ async function main() {
   const payments = paymentsFor(config.stripe)
   const metrics = createHttpMetrics({ processMetrics: true })
   const redis = redisFor(config, logger)
+  const readiness = createReadiness()
   const app = createApp({
     config,
     db,
@@ -40,6 +42,7 @@ async function main() {
     pickupSecrets: pickupSecretsFor(config),
     payments,
     metrics,
+    readiness,
   })
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
     logger.info({ port: info.port, database: config.database.kind }, 'listening')
@@ -60,6 +63,7 @@ async function main() {
     // First, before anything that could block: past the grace period the process ends, even if
     // its event loop is stuck and the deadline below cannot fire.
     armShutdownWatchdog(config.shutdownGraceMs)
+    readiness.drain()
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
     const deadline = setTimeout(async () => {
       logger.warn('in-flight requests outlived the grace period; closing anyway')

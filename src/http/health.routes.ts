@@ -2,11 +2,14 @@ import { Hono } from 'hono'
 import { sql } from 'kysely'
 import type { Db } from '../db/create-db.js'
 import { isMigrated } from '../db/migrator.js'
+import type { Readiness } from './readiness.js'
 
-export function healthRoutes(db: Db) {
+/** Without `readiness`, the instance never drains (tests and the bench build apps that never shut down). */
+export function healthRoutes(db: Db, readiness: Readiness = { draining: false }) {
   return new Hono()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
+      if (readiness.draining) return c.json({ status: 'unavailable', reason: 'shutting down' }, 503)
       try {
         await sql`SELECT 1`.execute(db)
         if (!(await isMigrated(db))) return c.json({ status: 'unavailable', reason: 'migrations pending' }, 503)

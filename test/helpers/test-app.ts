@@ -3,6 +3,7 @@ import { type AccessTokenIssuer, createAccessTokenIssuer } from '../../src/auth/
 import { createPickupSecrets } from '../../src/auth/pickup-secrets.js'
 import { loadConfig } from '../../src/config.js'
 import type { HttpMetrics } from '../../src/http/metrics.js'
+import type { Readiness } from '../../src/http/readiness.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
 import { type AppPayments, paymentsFor } from '../../src/modules/payments/payment-setup.js'
@@ -39,6 +40,7 @@ export function createTestApp(
     metrics?: HttpMetrics
     /** Issues the tokens; one with lifetimes shorter than a server allows lets a test see a token expire. */
     accessTokens?: AccessTokenIssuer
+    readiness?: Readiness
   } = {},
 ): TestApp {
   const config = loadConfig({ NODE_ENV: 'test', PAYMENT_PROVIDER: 'offline', ...options.env })
@@ -52,6 +54,7 @@ export function createTestApp(
     pubsub: options.pubsub,
     payments: options.payments ?? paymentsFor(config.stripe),
     metrics: options.metrics,
+    readiness: options.readiness,
   })
 
   async function gql<T>(

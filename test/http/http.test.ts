@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GRAPHQL_MAX_BODY_BYTES } from '../../src/graphql/yoga.js'
+import { createReadiness } from '../../src/http/readiness.js'
 import { startLiveServer } from '../helpers/http-server.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -18,6 +19,17 @@ describe('operational endpoints', () => {
     expect(await (await api.app.request('/healthz')).json()).toEqual({ status: 'ok' })
     const ready = await api.app.request('/readyz')
     expect(ready.status).toBe(200)
+  })
+
+  it('answers /readyz 503 once shutdown has started, while /healthz still answers', async () => {
+    const readiness = createReadiness()
+    const draining = createTestApp(testDb, { readiness })
+    expect((await draining.app.request('/readyz')).status).toBe(200)
+    readiness.drain()
+    const ready = await draining.app.request('/readyz')
+    expect(ready.status).toBe(503)
+    expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'shutting down' })
+    expect((await draining.app.request('/healthz')).status).toBe(200)
   })
 
   it('reports not ready while a migration is pending', async () => {
