@@ -164,8 +164,8 @@ describe('catalog import', () => {
       .orderBy('id', 'desc')
       .executeTakeFirstOrThrow()
     expect(entry).toMatchObject({ action: 'UPDATE', channel: 'CLI', actor_type: 'SYSTEM' })
-    expect(entry.before).toMatchObject({ sku: 'NOT-DOT-A5', price_minor: 1150 })
-    expect(entry.after).toMatchObject({ sku: 'NOT-DOT-A5', price_minor: 1200 })
+    expect(entry.before).toMatchObject({ sku: 'NOT-DOT-A5', priceMinor: 1150 })
+    expect(entry.after).toMatchObject({ sku: 'NOT-DOT-A5', priceMinor: 1200, active: true, archivedAt: null })
   })
 
   it('stops at a header it does not know, naming the column', async () => {

@@ -1,9 +1,32 @@
 import type { CategoryRow, ProductRow, VariantRow } from '../../db/database.js'
 import type { AuditChange } from '../audit/audit.service.js'
 
-/** What the audit trail keeps of each catalog row: every field a back-office user can change. */
+/**
+ * What the audit trail keeps of each catalog row: every field a back-office user can change. The
+ * API and the bulk import both describe rows through these, so an entry reads the same whoever
+ * made the change.
+ */
 
-function productState(product: ProductRow): Record<string, unknown> {
+export type AuditedProduct = Pick<
+  ProductRow,
+  'slug' | 'title' | 'description' | 'category_id' | 'options' | 'images' | 'active' | 'archived_at'
+>
+export type AuditedVariant = Pick<
+  VariantRow,
+  | 'product_id'
+  | 'sku'
+  | 'barcode'
+  | 'title'
+  | 'price_minor'
+  | 'compare_at_price_minor'
+  | 'currency_code'
+  | 'tax_rate_bp'
+  | 'selected_options'
+  | 'active'
+  | 'archived_at'
+>
+
+export function productState(product: AuditedProduct): Record<string, unknown> {
   return {
     slug: product.slug,
     title: product.title,
@@ -16,7 +39,7 @@ function productState(product: ProductRow): Record<string, unknown> {
   }
 }
 
-function variantState(variant: VariantRow): Record<string, unknown> {
+export function variantState(variant: AuditedVariant): Record<string, unknown> {
   return {
     productId: variant.product_id,
     sku: variant.sku,

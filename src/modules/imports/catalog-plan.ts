@@ -1,5 +1,6 @@
 import type { ImportLineError } from '../../db/database.js'
 import type { AuditChange } from '../audit/audit.service.js'
+import { productState, variantState } from '../catalog/catalog-audit.js'
 import { variantTitleOf } from '../catalog/catalog-rules.js'
 import { type PriceCell, type ProductDraft, selectionOf } from './catalog-draft.js'
 import type {
@@ -123,7 +124,11 @@ function scopeLabel(cell: PriceCell): string {
   return [cell.storeId && `store:${cell.storeId}`, cell.channel && `channel:${cell.channel}`].filter(Boolean).join(' ')
 }
 
-/** One audit entry per product and per variant the batch changed, with its state before and after. */
+/**
+ * One audit entry per product and per variant the batch changed, with its state before and after
+ * in the same shape as the API's entries (catalog-audit.ts), a variant's also with the price cells
+ * the file changed.
+ */
 export function catalogAuditChanges(
   changedProducts: readonly ChangedRow[],
   productUpserts: ReadonlyMap<string, ProductUpsert>,
@@ -135,13 +140,14 @@ export function catalogAuditChanges(
   variantIdsBySku: ReadonlyMap<string, string>,
 ): AuditChange[] {
   const changes: AuditChange[] = changedProducts.map((row) => {
-    const { id: _id, ...before } = productsBefore.get(row.key) ?? { id: null }
+    const before = productsBefore.get(row.key)
+    const upsert = productUpserts.get(row.key)!
     return {
       entity: 'product',
       entityId: row.id,
       action: row.inserted ? 'CREATE' : 'UPDATE',
-      before: row.inserted ? null : before,
-      after: { ...productUpserts.get(row.key) },
+      before: row.inserted || !before ? null : productState(before),
+      after: productState({ active: true, archived_at: null, ...before, ...upsert }),
     }
   })
   for (const [sku, upsert] of variantUpserts) {
@@ -149,15 +155,15 @@ export function catalogAuditChanges(
     const row = changedVariants.get(sku)
     const priceChanges = variantId === undefined ? undefined : prices.changesByVariant.get(variantId)
     if (!variantId || (!row && !priceChanges)) continue
-    const { id: _id, archived_at: _archived, ...before } = variantsBefore.get(sku) ?? { id: null, archived_at: null }
+    const before = variantsBefore.get(sku)
+    const pricesBefore = priceChanges?.map(({ scope, before }) => ({ scope, amountMinor: before }))
+    const pricesAfter = priceChanges?.map(({ scope, after }) => ({ scope, amountMinor: after }))
     changes.push({
       entity: 'variant',
       entityId: variantId,
       action: row?.inserted ? 'CREATE' : 'UPDATE',
-      before: row?.inserted
-        ? null
-        : { ...before, prices: priceChanges?.map(({ scope, before }) => ({ scope, amount_minor: before })) },
-      after: { ...upsert, prices: priceChanges?.map(({ scope, after }) => ({ scope, amount_minor: after })) },
+      before: row?.inserted || !before ? null : { ...variantState(before), prices: pricesBefore },
+      after: { ...variantState({ active: true, archived_at: null, ...before, ...upsert }), prices: pricesAfter },
     })
   }
   return changes

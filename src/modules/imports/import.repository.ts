@@ -26,13 +26,15 @@ export interface ProductState {
   category_id: string | null
   options: ProductOption[]
   images: ProductImage[]
+  active: boolean
+  archived_at: Date | string | null
 }
 
 export function lockProductsBySlug(trx: Trx, slugs: readonly string[]): Promise<ProductState[]> {
   if (slugs.length === 0) return Promise.resolve([])
   return trx
     .selectFrom('product')
-    .select(['id', 'slug', 'title', 'description', 'category_id', 'options', 'images'])
+    .select(['id', 'slug', 'title', 'description', 'category_id', 'options', 'images', 'active', 'archived_at'])
     .where('slug', '=', sql<string>`ANY(${[...slugs]}::text[])`)
     .orderBy('slug')
     .forUpdate()
@@ -51,6 +53,7 @@ export interface VariantState {
   tax_rate_bp: number
   position: number
   selected_options: SelectedOption[]
+  active: boolean
   archived_at: Date | string | null
 }
 
@@ -75,6 +78,7 @@ export function lockVariants(
       'tax_rate_bp',
       'position',
       'selected_options',
+      'active',
       'archived_at',
     ])
     .where((where) =>
