@@ -20,6 +20,7 @@ export const SCENARIO_KEYS = [
   'store-queue',
   'fanout',
   'import',
+  'pgbouncer',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

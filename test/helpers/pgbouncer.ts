@@ -27,7 +27,8 @@ export interface PgBouncerOptions {
  */
 export async function startPgBouncer(serverUrl: string, options: PgBouncerOptions): Promise<PgBouncer> {
   const server = new URL(serverUrl)
-  const user = decodeURIComponent(server.username || 'postgres')
+  // A socket URL names its user in the query (`?host=/run/postgresql&user=…`).
+  const user = decodeURIComponent(server.username) || server.searchParams.get('user') || 'postgres'
   const password = decodeURIComponent(server.password)
   const dir = mkdtempSync(join(tmpdir(), 'comptoir-pgbouncer-'))
   chmodSync(dir, 0o755)
@@ -70,7 +71,7 @@ export async function startPgBouncer(serverUrl: string, options: PgBouncerOption
 
   const through = (host: string, database: string) => {
     const url = new URL(`postgres://127.0.0.1:${port}/${database}`)
-    url.username = server.username
+    url.username = encodeURIComponent(user)
     url.password = server.password
     if (host !== '127.0.0.1') url.searchParams.set('host', host)
     return url.toString()
