@@ -22,6 +22,7 @@ export const SCENARIO_KEYS = [
   'redis-fanout',
   'import',
   'startup',
+  'pgbouncer',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

@@ -21,6 +21,7 @@ import { createStripeProvider } from '../src/modules/payments/stripe.provider.js
 import { findStoresPage } from '../src/modules/stores/store.service.js'
 import { seedDemoData } from '../src/seed/seed.js'
 import { type FakeStripe, startFakeStripe } from '../test/helpers/fake-stripe.js'
+import { startPgBouncer } from '../test/helpers/pgbouncer.js'
 import { bareRoutes } from './bare.routes.js'
 import { type Board, BUSY_STORE_ORDERS, setUpBusyStore } from './busy-store-fixture.js'
 import { createBenchCarts } from './cart-fixture.js'
@@ -38,6 +39,7 @@ import { measureImport, renderImport } from './import-bench.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
+import { measurePooler, type PoolerRuns, renderPooler } from './pooler-bench.js'
 import { preparePricedStores } from './price-fixture.js'
 import {
   type CeilingReport,
@@ -215,6 +217,9 @@ async function main(): Promise<void> {
   const startup = isSelected(options, 'startup')
     ? await measureStartup(url, productsListing(fixture), DURATION_SECONDS, log)
     : null
+  const pooler = isSelected(options, 'pgbouncer')
+    ? await poolerComparison(url, fixture, baseUrl, { logger, accessTokens, pickupSecrets, payments, pubsub })
+    : null
   // Last: it adds a hundred thousand variants, which the other scenarios must not see.
   const importReport = isSelected(options, 'import') ? await measureImport(db, url, log) : null
 
@@ -241,6 +246,7 @@ async function main(): Promise<void> {
       ...(board ? renderBusyStore(board.busy) : []),
       ...renderFanout(fanout),
       ...renderInstancesFanout(instancesFanout),
+      ...renderPooler(pooler, CONNECTIONS),
       ...renderImport(importReport),
       ...renderStartup(startup),
     ],
@@ -254,7 +260,12 @@ async function main(): Promise<void> {
 
   const failures = results.reduce((sum, result) => sum + totalFailures(result.graphql) + totalFailures(result.bare), 0)
   if (failures > 0) throw new BenchError(`${failures} requests failed during the runs; the numbers above are suspect`)
-  const failedChecks = results.flatMap((result) => result.checks.filter((check) => !check.ok))
+  const poolerFailures = (pooler ?? []).reduce(
+    (sum, result) => sum + totalFailures(result.direct) + totalFailures(result.pooled),
+    0,
+  )
+  if (poolerFailures > 0) throw new BenchError(`${poolerFailures} requests failed in the PgBouncer comparison`)
+  const failedChecks = [...results, ...(pooler ?? [])].flatMap((result) => result.checks.filter((check) => !check.ok))
   if (failedChecks.length > 0)
     throw new BenchError(
       `${failedChecks.length} runs did not place one order (online: one Stripe payment) per 2xx; the numbers above are suspect`,
@@ -263,6 +274,48 @@ async function main(): Promise<void> {
     throw new BenchError('the fan-out across instances missed, duplicated or garbled deliveries; see its section above')
   if (fanout && hasFanoutFailures(fanout))
     throw new BenchError('the fan-out missed, duplicated or garbled deliveries; see its section above')
+}
+
+/**
+ * Listing and hot-SKU checkout, GraphQL, on this server's direct pool and on a second application
+ * whose pool goes through PgBouncer (transaction mode) to the same database.
+ */
+async function poolerComparison(
+  url: string,
+  fixture: Fixture,
+  directUrl: string,
+  parts: Pick<Parameters<typeof createApp>[0], 'logger' | 'accessTokens' | 'pickupSecrets' | 'payments' | 'pubsub'>,
+): Promise<PoolerRuns[]> {
+  const pgbouncer = await startPgBouncer(url, { poolSize: CONNECTIONS })
+  cleanups.push(() => pgbouncer.stop())
+  const database = new URL(url).pathname.slice(1)
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: pgbouncer.socketUrlFor(database),
+    DATABASE_POOL_MODE: 'transaction',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
+    PAYMENT_PROVIDER: 'offline',
+  })
+  if (config.database.kind !== 'postgres') throw new BenchError('expected a PostgreSQL configuration')
+  const pooledDb = await createDb(config.database)
+  cleanups.push(() => pooledDb.destroy())
+  const pooledRoot = new Hono()
+  pooledRoot.route('/', createApp({ config, db: pooledDb, ...parts }))
+  const pooledUrl = await listen(pooledRoot)
+  log(`PgBouncer in transaction mode; the second application on ${pooledUrl}`)
+  const compared = scenarios(fixture).filter(
+    (scenario) => scenario.key === 'products' || scenario.key === 'checkout-hot',
+  )
+  for (const scenario of compared) {
+    const { status, body } = await fetchOnce(pooledUrl, firstRequest(await sample(scenario.graphql)))
+    if (status !== 200 || hasErrors(body))
+      throw new BenchError(`${scenario.name} through PgBouncer: ${status} ${JSON.stringify(body).slice(0, 500)}`)
+    log(`check ${scenario.name} through PgBouncer: answered without errors`)
+  }
+  return measurePooler(compared, { direct: directUrl, pooled: pooledUrl }, ROUNDS, (baseUrl, load, label) =>
+    run(pooledDb, baseUrl, load, label),
+  )
 }
 
 async function setUpBoard(

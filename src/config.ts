@@ -118,6 +118,8 @@ const envSchema = z.object({
   ORDER_PAYMENT_TIMEOUT_MINUTES: positiveInt(24 * 60).default(15),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_MAX: positiveInt(500).default(10),
+  DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+  DATABASE_PREPARED_STATEMENTS: booleanFlag.optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   MIGRATE_ON_START: booleanFlag.default(true),
   SEED_ON_START: booleanFlag.optional(),
@@ -180,7 +182,17 @@ export interface Config {
   /** Where shoppers' links (cart hand-off QR codes) point: the retailer's storefront. */
   storefrontUrl: string
   orders: { paymentTimeoutMinutes: number }
-  database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'embedded'; dataDir: string }
+  database:
+    | {
+        kind: 'postgres'
+        url: string
+        poolMax: number
+        /** transaction: behind a transaction pooler (PgBouncer's pool_mode = transaction), no session state. */
+        poolMode: 'session' | 'transaction'
+        /** Named prepared statements for the hot statements; off by default behind a transaction pooler. */
+        preparedStatements: boolean
+      }
+    | { kind: 'embedded'; dataDir: string }
   migrateOnStart: boolean
   seedOnStart: boolean
   /** null: generate and keep a development key under DATA_DIR (embedded default only). */
@@ -317,7 +329,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orders: { paymentTimeoutMinutes: e.ORDER_PAYMENT_TIMEOUT_MINUTES },
     storefrontUrl: e.STOREFRONT_URL ?? e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolMax: e.DATABASE_POOL_MAX,
+          poolMode: e.DATABASE_POOL_MODE,
+          // PgBouncer before 1.21 hands a connection's named statements to other clients.
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? e.DATABASE_POOL_MODE === 'session',
+        }
       : { kind: 'embedded', dataDir: e.DATA_DIR },
     migrateOnStart: e.MIGRATE_ON_START,
     seedOnStart: e.SEED_ON_START ?? (!production && !e.DATABASE_URL),

@@ -1,15 +1,24 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
+import { LOCK_TIMEOUT_MS, LockTimeoutPostgresDialect } from './lock-timeout-dialect.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { prepareMarkedStatements } from './prepared.js'
 
 export type Db = Kysely<Database>
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolMax: number }
+  | {
+      kind: 'postgres'
+      url: string
+      poolMax: number
+      /** 'transaction' behind a transaction pooler such as PgBouncer; 'session' (the default) otherwise. */
+      poolMode?: 'session' | 'transaction'
+      /** Whether statements marked PREPARED are prepared by name; default: only in session mode. */
+      preparedStatements?: boolean
+    }
   | { kind: 'embedded'; dataDir: string | null }
 
 export interface CreateDbOptions {
@@ -31,21 +40,22 @@ export async function createDb(target: DatabaseTarget, options: CreateDbOptions 
 }
 
 /**
- * How long a statement waits for a row lock before giving up with 55P03. Set once per connection
- * rather than per transaction: a SET at the start of each transaction would cost a round trip.
+ * Each transaction sets its lock_timeout itself (LockTimeoutPostgresDialect). A statement sent
+ * outside a transaction gets it from the connection's start-up options, which PgBouncer refuses
+ * ("unsupported startup parameter: options"): behind a transaction pooler those statements use
+ * the role's or database's lock_timeout (README, "Behind PgBouncer").
  */
-const LOCK_TIMEOUT_MS = 2000
-
-function postgresDialect(target: { url: string; poolMax: number }) {
+function postgresDialect(target: Extract<DatabaseTarget, { kind: 'postgres' }>) {
+  const transactionPooled = target.poolMode === 'transaction'
   const pool = new pg.Pool({
     connectionString: target.url,
     max: target.poolMax,
-    options: `-c lock_timeout=${LOCK_TIMEOUT_MS}`,
+    ...(transactionPooled ? {} : { options: `-c lock_timeout=${LOCK_TIMEOUT_MS}` }),
   })
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {})
-  prepareMarkedStatements(pool)
-  return new PostgresDialect({ pool })
+  if (target.preparedStatements ?? !transactionPooled) prepareMarkedStatements(pool)
+  return new LockTimeoutPostgresDialect({ pool })
 }
 
 async function embeddedDialect(target: { dataDir: string | null }) {

@@ -72,6 +72,23 @@ describe('loadConfig', () => {
     })
   })
 
+  it('behind a transaction pooler turns prepared statements off unless told otherwise, and refuses other pool modes', () => {
+    const base = { DATABASE_URL: 'postgres://pgbouncer:6432/comptoir', PAYMENT_PROVIDER: 'offline' }
+    expect(loadConfig(base).database).toMatchObject({ poolMode: 'session', preparedStatements: true })
+    expect(loadConfig({ ...base, DATABASE_POOL_MODE: 'transaction' }).database).toMatchObject({
+      poolMode: 'transaction',
+      preparedStatements: false,
+    })
+    expect(
+      loadConfig({ ...base, DATABASE_POOL_MODE: 'transaction', DATABASE_PREPARED_STATEMENTS: 'true' }).database,
+    ).toMatchObject({ poolMode: 'transaction', preparedStatements: true })
+    expect(loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({
+      preparedStatements: false,
+    })
+    expect(() => loadConfig({ ...base, DATABASE_POOL_MODE: 'statement' })).toThrow(ConfigError)
+    expect(() => loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'maybe' })).toThrow(/DATABASE_PREPARED_STATEMENTS/)
+  })
+
   it('refuses a production start without a database, a signing key, or with the demo seed', () => {
     const production = {
       NODE_ENV: 'production',

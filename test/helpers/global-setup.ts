@@ -5,11 +5,14 @@ import { createDb } from '../../src/db/create-db.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { seedDemoData } from '../../src/seed/seed.js'
 import { testServerUrl, withDatabase } from './database-url.js'
+import { startPgBouncer } from './pgbouncer.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A migrated, seeded database each test file copies (PostgreSQL only). */
     templateDatabase: string | null
+    /** With TEST_POOLER=pgbouncer: a URL through PgBouncer (transaction mode) whose database each file swaps. */
+    poolerUrl: string | null
   }
 }
 
@@ -21,6 +24,7 @@ export default async function setup(project: TestProject) {
   const serverUrl = testServerUrl()
   if (!serverUrl) {
     project.provide('templateDatabase', null)
+    project.provide('poolerUrl', null)
     return
   }
   const template = `comptoir_tpl_${randomBytes(4).toString('hex')}`
@@ -33,9 +37,21 @@ export default async function setup(project: TestProject) {
     await db.destroy()
   }
   project.provide('templateDatabase', template)
+  // Fewer server connections than a file's pool (20), so transactions really change hands.
+  const pooler = testPooler() === 'pgbouncer' ? await startPgBouncer(serverUrl, { poolSize: 8 }) : null
+  project.provide('poolerUrl', pooler ? pooler.urlFor('postgres') : null)
   return async () => {
+    await pooler?.stop()
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
   }
+}
+
+/** TEST_POOLER=pgbouncer runs each file's application pool through PgBouncer in transaction mode. */
+function testPooler(): 'pgbouncer' | null {
+  const pooler = process.env.TEST_POOLER
+  if (!pooler) return null
+  if (pooler !== 'pgbouncer') throw new Error(`TEST_POOLER must be pgbouncer or unset; got ${JSON.stringify(pooler)}`)
+  return pooler
 }
 
 export async function adminQuery(serverUrl: string, statement: string): Promise<void> {

@@ -11,8 +11,10 @@ export interface TestDb {
   kind: 'postgres' | 'embedded'
   /** SQL statements sent since the last reset; for asserting a constant number of queries. */
   statements: string[]
-  /** A second, independent pool on the same database (PostgreSQL only), for concurrency tests. */
+  /** A second, independent pool on the same database (PostgreSQL only, always direct), for concurrency tests. */
   url: string | null
+  /** Whether `db` goes through PgBouncer in transaction mode (TEST_POOLER=pgbouncer). */
+  pooled: boolean
   destroy(): Promise<void>
 }
 
@@ -28,12 +30,20 @@ export async function createTestDb(): Promise<TestDb> {
     const name = `comptoir_t_${randomBytes(6).toString('hex')}`
     await adminQuery(serverUrl, `CREATE DATABASE ${name} TEMPLATE ${template}`)
     const url = withDatabase(serverUrl, name)
-    const db = await createDb({ kind: 'postgres', url, poolMax: 20 }, { onQuery })
+    // CREATE DATABASE needs the direct connection above; the application's pool may go through the pooler.
+    const poolerUrl = inject('poolerUrl')
+    const db = await createDb(
+      poolerUrl
+        ? { kind: 'postgres', url: withDatabase(poolerUrl, name), poolMax: 20, poolMode: 'transaction' }
+        : { kind: 'postgres', url, poolMax: 20 },
+      { onQuery },
+    )
     return {
       db,
       kind: 'postgres',
       statements,
       url,
+      pooled: poolerUrl !== null,
       async destroy() {
         await db.destroy()
         await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
@@ -44,5 +54,5 @@ export async function createTestDb(): Promise<TestDb> {
   await migrateToLatest(db)
   await seedDemoData(db)
   statements.length = 0
-  return { db, kind: 'embedded', statements, url: null, destroy: () => db.destroy() }
+  return { db, kind: 'embedded', statements, url: null, pooled: false, destroy: () => db.destroy() }
 }
