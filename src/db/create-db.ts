@@ -4,7 +4,9 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { registerPoolStats } from './pool-stats.js'
 import { prepareMarkedStatements } from './prepared.js'
+import { tracedDialect } from './traced-dialect.js'
 
 export type Db = Kysely<Database>
 
@@ -18,16 +20,18 @@ export interface CreateDbOptions {
 }
 
 export async function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Promise<Db> {
-  const dialect = target.kind === 'postgres' ? postgresDialect(target) : await embeddedDialect(target)
+  const { dialect, poolStats } = target.kind === 'postgres' ? postgresDialect(target) : await embeddedDialect(target)
   const onQuery = options.onQuery
-  return new Kysely<Database>({
-    dialect,
+  const db = new Kysely<Database>({
+    dialect: tracedDialect(dialect),
     log: onQuery
       ? (event) => {
           onQuery(event.query.sql, event.queryDurationMillis)
         }
       : undefined,
   })
+  registerPoolStats(db, poolStats)
+  return db
 }
 
 /**
@@ -45,7 +49,10 @@ function postgresDialect(target: { url: string; poolMax: number }) {
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {})
   prepareMarkedStatements(pool)
-  return new PostgresDialect({ pool })
+  return {
+    dialect: new PostgresDialect({ pool }),
+    poolStats: () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
+  }
 }
 
 async function embeddedDialect(target: { dataDir: string | null }) {
@@ -54,5 +61,6 @@ async function embeddedDialect(target: { dataDir: string | null }) {
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true })
   // pg returns int8 as a string; the embedded database must answer in the same shape.
   const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
-  return new PGliteDialect(pglite)
+  const dialect = new PGliteDialect(pglite)
+  return { dialect, poolStats: () => dialect.stats() }
 }

@@ -1,4 +1,5 @@
 import { type Selectable, sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
 import type { OutboxEventTable } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
@@ -52,4 +53,14 @@ export async function claimUnpublishedEvents(trx: Trx, limit: number): Promise<O
     .execute()
   // RETURNING follows no particular order; ids are bigints carried as strings.
   return rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+}
+
+/** Events not yet published, and when the oldest of them was recorded (null when none). */
+export async function readUnpublishedBacklog(db: Db): Promise<{ count: number; oldestAt: Date | null }> {
+  const row = await db
+    .selectFrom('outbox_event')
+    .where('published_at', 'is', null)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest_at')])
+    .executeTakeFirstOrThrow()
+  return { count: Number(row.count), oldestAt: row.oldest_at === null ? null : new Date(row.oldest_at) }
 }
