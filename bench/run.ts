@@ -109,6 +109,12 @@ const statements = createStatementCounter()
 
 async function main(): Promise<void> {
   const options = parseOptions()
+  // As src/server.ts does: the tracing overhead is measured by running the bench with and without it.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    const tracing = (await import('../src/observability/tracing-sdk.js')).startTracing()
+    cleanups.push(() => tracing.shutdown())
+    log('tracing to OTEL_EXPORTER_OTLP_ENDPOINT')
+  }
   const url = await acquireDatabase()
   // The per-client request budget stays off: every bench request comes from 127.0.0.1, and
   // ~1500 req/s from one address is the load being measured, not an abuse to refuse.

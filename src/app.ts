@@ -22,6 +22,8 @@ import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes.js'
+import { registerDatabaseMetrics } from './observability/database-metrics.js'
+import { traceRequests } from './observability/request-tracing.js'
 
 export interface AppDependencies {
   config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'limits' | 'metrics'>
@@ -51,6 +53,7 @@ type AppEnv = { Variables: { requestId: string } & ClientAddressEnv['Variables']
 
 export function createApp(deps: AppDependencies) {
   const metrics = deps.metrics ?? createHttpMetrics({ processMetrics: false })
+  registerDatabaseMetrics(metrics.registry, deps.db, deps.now)
   const pubsub = deps.pubsub ?? createAppPubSub()
   const payments = deps.payments
   const countRefusal = (limit: string) => metrics.limiterRefusals.inc({ limit })
@@ -63,6 +66,7 @@ export function createApp(deps: AppDependencies) {
     payments,
     pubsub,
     attemptLimits,
+    graphqlOperations: metrics.graphqlOperations,
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
     orders: deps.config.orders,
@@ -71,6 +75,7 @@ export function createApp(deps: AppDependencies) {
   const app = new Hono<AppEnv>()
 
   app.use(requestId({ headerName: 'x-request-id' }))
+  app.use(traceRequests())
   app.use(async (c, next) => {
     const started = performance.now()
     await next()

@@ -64,6 +64,7 @@ export function startBackgroundWork(deps: {
     ? createScheduler({
         db,
         logger,
+        onOutcome: (job, outcome) => deps.metrics.jobRuns.inc({ job, outcome }),
         jobs: allJobs(config, {
           payments: deps.payments,
           logger,

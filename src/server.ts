@@ -23,6 +23,11 @@ async function main() {
   const config = loadConfigOrExit()
   const logOutput = nonBlockingDestination(1)
   const logger = createLogger(config.logLevel, logOutput)
+  // Loaded only when wanted: without an endpoint the API's no-op tracer costs nothing at start-up.
+  const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (await import('./observability/tracing-sdk.js')).startTracing()
+    : null
+  if (tracing) logger.info('tracing to OTEL_EXPORTER_OTLP_ENDPOINT')
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
 
@@ -82,6 +87,7 @@ async function main() {
       await db.destroy()
       redis?.disconnect()
       live.disconnect()
+      await tracing?.shutdown().catch(() => {})
       logger.info('stopped')
       await logOutput.flush(FINAL_LOG_FLUSH_MS)
       process.exit(0)

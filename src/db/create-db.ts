@@ -5,7 +5,9 @@ import pg from 'pg'
 import type { Database } from './database.js'
 import { LOCK_TIMEOUT_MS, LockTimeoutPostgresDialect } from './lock-timeout-dialect.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { registerPoolStats } from './pool-stats.js'
 import { prepareMarkedStatements } from './prepared.js'
+import { tracedDialect } from './traced-dialect.js'
 
 export type Db = Kysely<Database>
 
@@ -27,16 +29,18 @@ export interface CreateDbOptions {
 }
 
 export async function createDb(target: DatabaseTarget, options: CreateDbOptions = {}): Promise<Db> {
-  const dialect = target.kind === 'postgres' ? postgresDialect(target) : await embeddedDialect(target)
+  const { dialect, poolStats } = target.kind === 'postgres' ? postgresDialect(target) : await embeddedDialect(target)
   const onQuery = options.onQuery
-  return new Kysely<Database>({
-    dialect,
+  const db = new Kysely<Database>({
+    dialect: tracedDialect(dialect),
     log: onQuery
       ? (event) => {
           onQuery(event.query.sql, event.queryDurationMillis)
         }
       : undefined,
   })
+  registerPoolStats(db, poolStats)
+  return db
 }
 
 /**
@@ -55,7 +59,10 @@ function postgresDialect(target: Extract<DatabaseTarget, { kind: 'postgres' }>) 
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {})
   if (target.preparedStatements ?? !transactionPooled) prepareMarkedStatements(pool)
-  return new LockTimeoutPostgresDialect({ pool })
+  return {
+    dialect: new LockTimeoutPostgresDialect({ pool }),
+    poolStats: () => ({ inUse: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
+  }
 }
 
 async function embeddedDialect(target: { dataDir: string | null }) {
@@ -64,5 +71,6 @@ async function embeddedDialect(target: { dataDir: string | null }) {
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true })
   // pg returns int8 as a string; the embedded database must answer in the same shape.
   const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
-  return new PGliteDialect(pglite)
+  const dialect = new PGliteDialect(pglite)
+  return { dialect, poolStats: () => dialect.stats() }
 }

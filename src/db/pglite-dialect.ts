@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely'
+import type { PoolStats } from './pool-stats.js'
 
 /**
  * PGlite is one in-process connection. Kysely hands a connection to a whole transaction, so the
@@ -21,6 +22,8 @@ class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection
   #queue: Promise<void> = Promise.resolve()
   #release: (() => void) | undefined
+  /** Holders: the one using the connection and those queued behind it. */
+  #holders = 0
 
   constructor(pglite: PGlite) {
     this.#connection = new PGliteConnection(pglite)
@@ -28,7 +31,12 @@ class PGliteDriver implements Driver {
 
   async init(): Promise<void> {}
 
+  stats(): PoolStats {
+    return { inUse: Math.min(this.#holders, 1), waiting: Math.max(this.#holders - 1, 0) }
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
+    this.#holders++
     const previous = this.#queue
     let release!: () => void
     this.#queue = new Promise<void>((resolve) => {
@@ -55,6 +63,7 @@ class PGliteDriver implements Driver {
   async releaseConnection(): Promise<void> {
     const release = this.#release
     this.#release = undefined
+    this.#holders--
     release?.()
   }
 
@@ -85,9 +94,16 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  readonly #driver: PGliteDriver
+  constructor(pglite: PGlite) {
+    this.#driver = new PGliteDriver(pglite)
+  }
+  /** One connection: in use while lent, the other holders waiting. */
+  stats(): PoolStats {
+    return this.#driver.stats()
+  }
   createDriver() {
-    return new PGliteDriver(this.pglite)
+    return this.#driver
   }
   createAdapter() {
     return new PostgresAdapter()

@@ -9,6 +9,7 @@ import type { Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import { UNKNOWN_CLIENT } from '../http/client-address.js'
+import type { GraphQLOperationCounter } from '../http/metrics.js'
 import type { AttemptLimits } from '../limits/attempt-limits.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
@@ -23,6 +24,7 @@ import { maskError } from './error-masking.js'
 import { localGraphiQL } from './graphiql-page.js'
 import { refuseUnstorableText } from './input-validation.js'
 import { isJsonGraphQLPost, parseGraphQLJsonBody } from './node-json-body.js'
+import { observeOperations } from './operation-observer.js'
 import { schema } from './schema.js'
 import { refuseSubscriptions } from './subscriptions-elsewhere.js'
 
@@ -50,6 +52,7 @@ export interface YogaDependencies {
   logger: Logger
   pubsub: AppPubSub
   attemptLimits: AttemptLimits
+  graphqlOperations: GraphQLOperationCounter
   graphql: Config['graphql']
   storefrontUrl: string
   /** Injectable clock; tests pin it to check opening hours at a given instant. */
@@ -85,6 +88,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     costLimitPlugin(limits.maxCost),
     refuseUnstorableText(),
     signalEventsAfterMutations(),
+    observeOperations(deps.graphqlOperations),
     parseJsonBodies(),
     limitBodies({ maxBodyBytes: GRAPHQL_MAX_BODY_BYTES, maxUploadBytes: limits.maxUploadBytes }),
   ]

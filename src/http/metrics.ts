@@ -6,7 +6,13 @@ export interface HttpMetrics {
   duration: Histogram<'method' | 'route'>
   /** Refusals by limit: a sign-in or hand-off rule, or the per-client request budget. */
   limiterRefusals: Counter<'limit'>
+  graphqlOperations: GraphQLOperationCounter
+  /** Scheduler runs by job and outcome (completed, skipped, failed). */
+  jobRuns: Counter<'job' | 'outcome'>
 }
+
+/** GraphQL operations by type, name and outcome (ok, error, invalid). */
+export type GraphQLOperationCounter = Counter<'type' | 'name' | 'outcome'>
 
 /** One registry per app instance, so tests and several apps in one process never share counters. */
 export function createHttpMetrics(options: { processMetrics: boolean }): HttpMetrics {
@@ -31,6 +37,18 @@ export function createHttpMetrics(options: { processMetrics: boolean }): HttpMet
       name: 'comptoir_limiter_refusals_total',
       help: 'Attempts and requests refused by a limit (TOO_MANY_ATTEMPTS, HTTP 429), by limit',
       labelNames: ['limit'],
+      registers: [registry],
+    }),
+    graphqlOperations: new Counter({
+      name: 'comptoir_graphql_operations_total',
+      help: 'GraphQL operations by type, name and outcome: ok, error (errors in the result), invalid (refused by validation)',
+      labelNames: ['type', 'name', 'outcome'],
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'comptoir_job_runs_total',
+      help: 'Scheduled job runs by job and outcome: completed, skipped (another instance held it), failed',
+      labelNames: ['job', 'outcome'],
       registers: [registry],
     }),
   }

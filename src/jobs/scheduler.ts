@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   logger: Logger
   jobs: Job[]
   now?: () => Date
+  /** Told of every run's outcome, a failure included; for the job metrics. */
+  onOutcome?: (job: string, outcome: 'completed' | 'skipped' | 'failed') => void
 }
 
 export interface Scheduler {
@@ -37,7 +39,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   async function runLogged(job: Job): Promise<JobOutcome> {
     const startedAt = performance.now()
-    const outcome = await track(runJob(db, job, now()))
+    let outcome: JobOutcome
+    try {
+      outcome = await track(runJob(db, job, now()))
+    } catch (error) {
+      options.onOutcome?.(job.name, 'failed')
+      throw error
+    }
+    options.onOutcome?.(job.name, outcome === 'skipped' ? 'skipped' : 'completed')
     const ms = Math.round(performance.now() - startedAt)
     if (outcome === 'skipped') logger.debug({ job: job.name }, 'job skipped: another instance is running it')
     else logger.info({ job: job.name, ...outcome, ms }, 'job ran')

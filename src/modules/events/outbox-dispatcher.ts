@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
+import { inSpan } from '../../observability/tracing.js'
 import { onEventRecorded } from './event-signal.js'
 import * as outboxRepository from './outbox.repository.js'
 import type { AppPubSub } from './pubsub.js'
@@ -37,8 +38,12 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN && !shouldStop(); batch++) {
       // Published only after the claim commits, so a crash in between loses these notifications.
       // Acceptable for live screens: subscribers refetch, and a reconnecting screen catches up.
-      const events = await inTransaction(db, (trx) => outboxRepository.claimUnpublishedEvents(trx, batchSize))
-      for (const event of events) publishSafely(event)
+      const events = await inSpan('outbox dispatch', { 'comptoir.outbox.batch_size': batchSize }, async (span) => {
+        const claimed = await inTransaction(db, (trx) => outboxRepository.claimUnpublishedEvents(trx, batchSize))
+        for (const event of claimed) publishSafely(event)
+        span.setAttribute('comptoir.outbox.published', claimed.length)
+        return claimed
+      })
       if (events.length > 0) options.onPublished?.(events)
       published += events.length
       if (events.length < batchSize) break

@@ -75,3 +75,13 @@ export function findPublishedEventsSince(
     .limit(limit)
     .execute()
 }
+
+/** Events not yet published, and when the oldest of them was recorded (null when none). */
+export async function readUnpublishedBacklog(db: Db): Promise<{ count: number; oldestAt: Date | null }> {
+  const row = await db
+    .selectFrom('outbox_event')
+    .where('published_at', 'is', null)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('created_at').as('oldest_at')])
+    .executeTakeFirstOrThrow()
+  return { count: Number(row.count), oldestAt: row.oldest_at === null ? null : new Date(row.oldest_at) }
+}

@@ -106,3 +106,13 @@ export async function markAttemptFailed(
     .where('attempts', '=', claim.attempts)
     .execute()
 }
+
+/** Notifications still to send (PENDING, due or waiting for a retry). */
+export async function countPendingNotifications(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('notification')
+    .where('status', '=', 'PENDING')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}

@@ -103,3 +103,8 @@ export async function recordSendFailure(
   })
   return failed ? 'FAILED' : 'RETRYING'
 }
+
+/** The notification backlog for /metrics: messages still to send. */
+export function notificationBacklog(db: Db): Promise<number> {
+  return notificationRepository.countPendingNotifications(db)
+}

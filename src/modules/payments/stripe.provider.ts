@@ -1,4 +1,5 @@
 import Stripe from 'stripe'
+import { inSpan } from '../../observability/tracing.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import {
   type IntentState,
@@ -138,12 +139,15 @@ export function processOnReader(stripe: Stripe, readerId: string, providerRef: s
   })
 }
 
-async function callStripe<T>(action: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    throw toPaymentProviderError(error, action)
-  }
+/** Every Stripe call passes here: one span each (retries included), its errors sorted. */
+function callStripe<T>(action: string, run: () => Promise<T>): Promise<T> {
+  return inSpan(`stripe ${action}`, { 'comptoir.stripe.action': action }, async () => {
+    try {
+      return await run()
+    } catch (error) {
+      throw toPaymentProviderError(error, action)
+    }
+  })
 }
 
 /**
