@@ -168,6 +168,21 @@ describe('catalog import', () => {
     expect(entry.after).toMatchObject({ sku: 'NOT-DOT-A5', priceMinor: 1200, active: true, archivedAt: null })
   })
 
+  it('refuses a line whose text holds a lone surrogate escape, as the API refuses such text', async () => {
+    const before = await tableCounts(testDb.db)
+    const line = JSON.stringify({
+      handle: 'odd-mug',
+      title: 'Odd mug',
+      description: 'half \ud800 pair',
+      category: 'kitchen',
+      variants: [{ sku: 'ODD-MUG', price: '9.00', taxRate: '20' }],
+    })
+    const result = await importText(testDb.db, textSource('odd.jsonl', `${line}\n`))
+    expect(result).toMatchObject({ failed: 1, changed: 0, fileError: null })
+    expect(result.errors).toEqual([{ line: 1, message: expect.stringMatching(/^description: not valid Unicode/) }])
+    expect(await tableCounts(testDb.db)).toEqual(before)
+  })
+
   it('stops at a header it does not know, naming the column', async () => {
     const result = await importText(
       testDb.db,

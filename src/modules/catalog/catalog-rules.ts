@@ -164,3 +164,13 @@ export function slugFrom(text: string): string {
     .slice(0, SLUG_MAX)
     .replace(/-+$/, '')
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Whether text is valid Unicode: no lone UTF-16 surrogate, which only a JSON escape can produce.
+ * Catalog text travels as jsonb (options, images, an import's rows), which refuses one.
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text)
+}

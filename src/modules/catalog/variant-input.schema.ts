@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
 import type { VariantDraft } from './catalog-input.js'
+import { isWellFormedText } from './catalog-rules.js'
 
 /**
  * The input fields a variant is written with, shared by productCreate's variants and
@@ -12,15 +13,13 @@ import type { VariantDraft } from './catalog-input.js'
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never
 type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
 /**
  * Text of at most `max` characters that is valid Unicode: options, images and selections are
  * stored as jsonb, which refuses a lone surrogate that JSON.stringify would escape into it.
  */
 export function textInput(max: number, options: { trimmedMin?: number } = {}) {
   const base = options.trimmedMin === undefined ? z.string() : z.string().trim().min(options.trimmedMin)
-  return base.max(max).refine((text) => !LONE_SURROGATE.test(text), 'Text must be valid Unicode.')
+  return base.max(max).refine(isWellFormedText, 'Text must be valid Unicode.')
 }
 
 export const SelectedOptionInput = builder.inputType('SelectedOptionInput', {

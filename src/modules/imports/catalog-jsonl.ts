@@ -1,30 +1,32 @@
 import { z } from 'zod'
+import { isWellFormedText } from '../catalog/catalog-rules.js'
 import { CellReader, priceScopeOf } from './catalog-cells.js'
 import type { PriceCell, ProductDraft } from './catalog-draft.js'
 import type { ImportContext } from './import-context.js'
 import type { JsonlRecord } from './jsonl-records.js'
 
 /** Amounts and rates as decimal text ("12.90"), or as JSON numbers, which are read as their text. */
-const decimal = z.union([z.string(), z.number()]).transform(String)
+const text = z.string().refine(isWellFormedText, 'not valid Unicode (a lone surrogate escape).')
+const decimal = z.union([text, z.number()]).transform(String)
 
-const priceSchema = z.strictObject({ store: z.string().optional(), channel: z.string().optional(), amount: decimal })
+const priceSchema = z.strictObject({ store: text.optional(), channel: text.optional(), amount: decimal })
 const variantSchema = z.strictObject({
-  sku: z.string(),
-  barcode: z.string().nullish(),
+  sku: text,
+  barcode: text.nullish(),
   price: decimal,
   compareAtPrice: decimal.nullish(),
   taxRate: decimal,
-  currency: z.string().nullish(),
-  selectedOptions: z.array(z.strictObject({ name: z.string(), value: z.string() })).default([]),
+  currency: text.nullish(),
+  selectedOptions: z.array(z.strictObject({ name: text, value: text })).default([]),
   prices: z.array(priceSchema).default([]),
 })
 const productSchema = z.strictObject({
-  handle: z.string(),
-  title: z.string(),
-  description: z.string().default(''),
-  category: z.string().nullish(),
-  options: z.array(z.strictObject({ name: z.string(), values: z.array(z.string()) })).default([]),
-  images: z.array(z.strictObject({ url: z.string(), alt: z.string().nullish() })).default([]),
+  handle: text,
+  title: text,
+  description: text.default(''),
+  category: text.nullish(),
+  options: z.array(z.strictObject({ name: text, values: z.array(text) })).default([]),
+  images: z.array(z.strictObject({ url: text, alt: text.nullish() })).default([]),
   variants: z.array(variantSchema),
 })
 
