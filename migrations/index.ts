@@ -24,6 +24,7 @@ import * as prices from './20261205000025_prices.js'
 import * as staffAdmin from './20261205000027_staff_admin.js'
 import * as stockAdmin from './20261205000028_stock_admin.js'
 import * as importJobs from './20261205000029_import_jobs.js'
+import * as auditTimeBrin from './20261205000030_audit_time_brin.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000027_staff_admin': staffAdmin,
   '20261205000028_stock_admin': stockAdmin,
   '20261205000029_import_jobs': importJobs,
+  '20261205000030_audit_time_brin': auditTimeBrin,
 }
