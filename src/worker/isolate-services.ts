@@ -1,7 +1,6 @@
 import type { AppDependencies } from '../app.js'
 import { createAccessTokenIssuer } from '../auth/access-token.js'
 import { createPickupSecrets } from '../auth/pickup-secrets.js'
-import { createHttpMetrics } from '../http/metrics.js'
 import { createLogger, type Logger } from '../logger.js'
 import { paymentsFor } from '../modules/payments/payment-setup.js'
 import { cloudflarePeerAddress } from './cloudflare-peer.js'
@@ -10,7 +9,10 @@ import { type WorkerConfig, type WorkerEnv, workerConfigOf } from './worker-env.
 /** What an isolate builds once and every invocation reuses: nothing here holds a connection. */
 export interface IsolateServices extends WorkerConfig {
   logger: Logger
-  /** createApp's dependencies but the database, which each invocation opens for itself. */
+  /**
+   * createApp's dependencies but the database, which each invocation opens for itself, and the
+   * metrics registry, whose database gauges read that invocation's pool (createApp makes one).
+   */
   app: Omit<AppDependencies, 'db'>
 }
 
@@ -43,7 +45,6 @@ function buildServices(workerConfig: WorkerConfig): IsolateServices {
       accessTokens: createAccessTokenIssuer(jwtSecret, config),
       pickupSecrets: createPickupSecrets(jwtSecret),
       payments: paymentsFor(config.stripe),
-      metrics: createHttpMetrics({ processMetrics: false }),
       compileQueries: false,
       subscriptionsElsewhere: { nodeUrl: workerConfig.liveUpdatesUrl },
       peerAddressOf: cloudflarePeerAddress,

@@ -125,7 +125,7 @@ describe('traces', () => {
     expect(dispatch?.attributes['comptoir.outbox.published']).toBe(published)
     expect(dispatch?.attributes[REQUEST_ID_ATTRIBUTE]).toBe('req-wake')
     expect(childrenOf(dispatch as ReadableSpan).map((span) => span.name)).toEqual(
-      expect.arrayContaining(['BEGIN', 'COMMIT']),
+      expect.arrayContaining(['START', 'COMMIT']),
     )
   })
 })
