@@ -86,6 +86,8 @@ describe('phone → tablet → signed in, over HTTP', () => {
 
     // The tablet watches the cart; the phone adds a line; the tablet sees it arrive.
     const subscription = `subscription($cartId: ID!) { cartUpdated(cartId: $cartId) { ${CART_FIELDS} } }`
+    // Events from before the subscription opens are published first, so the tablet's first update is the phone's.
+    await dispatcher.dispatchOnce()
     const onTablet = await live.subscribe<Payload<'cartUpdated', CartShape>>(subscription, { cartId }, tablet)
     await live.gql(
       `mutation($input: CartLinesAddInput!) { cartLinesAdd(input: $input) { userErrors { code } } }`,
@@ -97,6 +99,7 @@ describe('phone → tablet → signed in, over HTTP', () => {
     expect(seen.lastChannel).toBe('APP')
 
     // In the evening Alice signs in on the tablet: the cart merges into hers, live on the laptop.
+    await dispatcher.dispatchOnce()
     const onLaptop = await live.subscribe<Payload<'cartUpdated', CartShape>>(
       subscription,
       { cartId: customerCartId },
