@@ -143,7 +143,8 @@ describe.skipIf(!testServerUrl())('several instances sharing Redis', () => {
       headers,
     )
     expect(added.data?.cartLinesAdd.userErrors).toEqual([])
-    const event = await stream.next(10_000)
+    // The cart's creation may still be on its way when B subscribes: wait for the change made on A.
+    const event = await until(stream, (update) => update.data?.cartUpdated?.itemCount !== 0)
     expect(event.data.cartUpdated).toEqual({ id: cartId, itemCount: 2 })
     stream.close()
   })
@@ -161,7 +162,9 @@ describe.skipIf(!testServerUrl())('several instances sharing Redis', () => {
       staff,
     )
     expect(started.data?.orderStartPreparing.userErrors).toEqual([])
-    expect((await until(watch, () => true)).data.orderUpdated).toEqual({ id: orderId, status: 'PREPARING' })
+    // The placing event may reach B's new subscriber late, as PLACED: the next state must be PREPARING.
+    const progress = await until(watch, (event) => event.data?.orderUpdated?.status !== 'PLACED')
+    expect(progress.data.orderUpdated).toEqual({ id: orderId, status: 'PREPARING' })
     const moved = await until(board, (event) => boardOrderId(event) === orderId)
     expect(moved.data.storeQueueUpdated.status).toBe('PREPARING')
     watch.close()
