@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
+import { ensureBuilt, ROOT } from './build.js'
 import { type HttpRequest, measure } from './measure.js'
 
 /** The goals for one instance: peak RSS through a listing load, and cold start to /readyz. */
 export const STARTUP_TARGET = { peakRssBytes: 256 * 1024 * 1024, coldStartMs: 1000 }
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url))
 const STARTS = 5
 const LISTING_CONNECTIONS = 64
 const FIRST_PORT = 47_100
@@ -78,12 +77,6 @@ export async function measureStartup(
     }
   }
   return report
-}
-
-/** The build of the current sources, made when missing or stale (scripts/ensure-build.mjs). */
-function ensureBuilt(): void {
-  const result = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: ROOT, stdio: 'inherit' })
-  if (result.status !== 0) throw new Error('npm run build failed')
 }
 
 async function startServer(runtime: Runtime, url: string, port: number): Promise<Started> {

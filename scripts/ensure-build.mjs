@@ -1,4 +1,4 @@
-// `npm start`'s first step: make sure dist/ holds a build of the current sources. Plain
+// `npm start`'s and `npm run import`'s first step: make sure dist/ holds a build of the current sources. Plain
 // JavaScript, because a production tree has neither tsx nor esbuild (npm prune --omit=dev).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -39,8 +39,9 @@ if (!canBuild()) {
   process.exit(0)
 }
 if (builtAt > Math.max(...SOURCES.map(newestChange))) process.exit(0)
-process.stdout.write(
+// Said on stderr, with the build's own output: stdout belongs to the command that follows (`npm run import -- --json`).
+process.stderr.write(
   builtAt === 0 ? 'No build yet: building dist/…\n' : 'Sources changed since the last build: rebuilding dist/…\n',
 )
-const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' })
+const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['inherit', 2, 'inherit'] })
 process.exit(result.status ?? 1)

@@ -52,6 +52,25 @@ describe.skipIf(!process.env.DATABASE_URL)('npm run import', () => {
     expect(refused.code).toBe(1)
     expect(refused.stdout).toBe('line 2: on_hand: "many" is not a whole number from 0 to 1000000.\n')
 
+    // --json: stdout is JSON Lines for a script, each refused line then the summary.
+    const scripted = await runCli([bad, '--json'])
+    expect(scripted.code).toBe(1)
+    const [lineError, last, ...rest] = scripted.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+    expect(rest).toEqual([])
+    expect(lineError).toEqual({ line: 2, message: 'on_hand: "many" is not a whole number from 0 to 1000000.' })
+    expect(last.summary).toMatchObject({
+      kind: 'STOCK',
+      processed: 1,
+      failed: 1,
+      changed: 0,
+      dryRun: false,
+      fileError: null,
+    })
+    expect(last.summary.seconds).toBeGreaterThan(0)
+
     const usage = await runCli([])
     expect(usage.code).toBe(2)
     expect(usage.stderr).toMatch(/^usage: npm run import -- FILE/)
