@@ -363,7 +363,7 @@ function stripePayments(fake: FakeStripe): AppPayments {
     apiBase: { host: fake.host, port: fake.port, protocol: fake.protocol },
     maxNetworkRetries: 0,
   })
-  return { online: provider, stripe: { client: provider.stripe, webhookSecret: 'whsec_bench' } }
+  return { online: provider, stripe: { client: provider.client, webhookSecret: 'whsec_bench' } }
 }
 
 /**

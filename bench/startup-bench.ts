@@ -13,10 +13,19 @@ const FIRST_PORT = 47_100
 
 export type Runtime = 'compiled' | 'tsx'
 
+/** Node's options in `npm start` (the heap cap), given to both runtimes so that only the loader differs. */
+const START_OPTIONS = startOptions()
+
 const COMMANDS: Record<Runtime, string[]> = {
-  compiled: ['dist/server.js'],
+  compiled: [...START_OPTIONS, 'dist/server.js'],
   // As `npm run dev` and the old `npm start` ran it: node with tsx's loader, so the pid is the server's.
-  tsx: ['--import', 'tsx', 'src/server.ts'],
+  tsx: [...START_OPTIONS, '--import', 'tsx', 'src/server.ts'],
+}
+
+/** The `--…` options between `node` and the entry in package.json's start script. */
+function startOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
 export interface RuntimeFigures {

@@ -12,6 +12,13 @@ import { notificationProviderFor } from './modules/notifications/notification-se
 import { ORDER_READY_EVENT } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 
+/**
+ * A starting server's housekeeping waits a second, then its jobs start a tenth of a second apart:
+ * a restarted instance answers /readyz and its first requests before a dozen jobs' statements, and
+ * those reach the database one after another (timers and clean-ups lose nothing by the wait).
+ */
+const FIRST_JOB_RUN = { delayMs: 1000, stepMs: 100 }
+
 export interface BackgroundWork {
   /** Stops polling and scheduling; resolves once the batch or jobs in flight have finished. */
   stop(): Promise<void>
@@ -65,6 +72,7 @@ export function startBackgroundWork(deps: {
         db,
         logger,
         onOutcome: (job, outcome) => deps.metrics.jobRuns.inc({ job, outcome }),
+        firstRun: FIRST_JOB_RUN,
         jobs: allJobs(config, {
           payments: deps.payments,
           logger,

@@ -25,10 +25,10 @@ export async function createStripeTestApp(testDb: TestDb, options: { now: () => 
   })
   const api = createTestApp(testDb, {
     now: options.now,
-    payments: { online: stripe, stripe: { client: stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
+    payments: { online: stripe, stripe: { client: stripe.client, webhookSecret: WEBHOOK_SECRET } },
   })
   async function deliver(type: string, object: object, id?: string) {
-    const { body, signature } = signWebhook(stripe.stripe, intentEvent(type, object, id), WEBHOOK_SECRET)
+    const { body, signature } = signWebhook(await stripe.client(), intentEvent(type, object, id), WEBHOOK_SECRET)
     return api.app.request('/webhooks/stripe', {
       method: 'POST',
       headers: { 'stripe-signature': signature, 'content-type': 'application/json' },

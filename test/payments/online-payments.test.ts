@@ -113,12 +113,12 @@ describe('online payment with Stripe', () => {
     const { payment } = await orderState(first.order!.id)
     const authorised = fake.confirm(payment.provider_ref!)
     const { body } = signWebhook(
-      stripe.stripe,
+      await stripe.client(),
       intentEvent('payment_intent.amount_capturable_updated', authorised),
       WEBHOOK_SECRET,
     )
     const forged = signWebhook(
-      stripe.stripe,
+      await stripe.client(),
       intentEvent('payment_intent.amount_capturable_updated', authorised),
       'whsec_wrong',
     )

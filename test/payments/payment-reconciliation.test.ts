@@ -156,7 +156,7 @@ describe('payment reconciliation', () => {
       db: testDb.db,
       logger: createLogger('silent'),
       pubsub: createAppPubSub(),
-      payments: { online: app.stripe, stripe: { client: app.stripe.stripe, webhookSecret: WEBHOOK_SECRET } },
+      payments: { online: app.stripe, stripe: { client: app.stripe.client, webhookSecret: WEBHOOK_SECRET } },
       metrics,
     })
     try {

@@ -174,8 +174,8 @@ describe('an outage', () => {
 
 describe('Stripe Terminal', () => {
   it('makes connection tokens and card-present intents, and starts them on a reader', async () => {
-    expect(await createTerminalConnectionToken(provider.stripe)).toMatch(/^pst_test_/)
-    const intent = await createCardPresentIntent(provider.stripe, {
+    expect(await createTerminalConnectionToken(await provider.client())).toMatch(/^pst_test_/)
+    const intent = await createCardPresentIntent(await provider.client(), {
       orderId: order.orderId,
       amountMinor: 4200,
       currencyCode: 'EUR',
@@ -186,7 +186,7 @@ describe('Stripe Terminal', () => {
       allowed_payment_method_types: ['card_present'],
       capture_method: 'manual',
     })
-    await processOnReader(provider.stripe, 'tmr_counter1', intent.providerRef)
+    await processOnReader(await provider.client(), 'tmr_counter1', intent.providerRef)
     expect(fake.requests.at(-1)).toMatchObject({
       path: '/v1/terminal/readers/tmr_counter1/process_payment_intent',
       params: { payment_intent: intent.providerRef },
@@ -200,15 +200,16 @@ describe('webhook signatures', () => {
   it('accepts what signWebhook signs and refuses an altered body', async () => {
     const { providerRef } = await authorize()
     const event = intentEvent('payment_intent.amount_capturable_updated', fake.intents.get(providerRef) ?? {})
-    const { body, signature } = signWebhook(provider.stripe, event, secret)
-    const verified = provider.stripe.webhooks.constructEvent(body, signature, secret)
+    const client = await provider.client()
+    const { body, signature } = signWebhook(client, event, secret)
+    const verified = client.webhooks.constructEvent(body, signature, secret)
     expect(verified).toMatchObject({ id: event.id, type: event.type, data: { object: { id: providerRef } } })
     const altered = body.replace('"amount": 1000', '"amount": 1')
     expect(altered).not.toBe(body)
-    expect(() => provider.stripe.webhooks.constructEvent(altered, signature, secret)).toThrow(
+    expect(() => client.webhooks.constructEvent(altered, signature, secret)).toThrow(
       Stripe.errors.StripeSignatureVerificationError,
     )
-    expect(() => provider.stripe.webhooks.constructEvent(body, signature, 'whsec_other')).toThrow(
+    expect(() => client.webhooks.constructEvent(body, signature, 'whsec_other')).toThrow(
       Stripe.errors.StripeSignatureVerificationError,
     )
   })

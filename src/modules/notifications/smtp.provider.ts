@@ -1,4 +1,4 @@
-import { createTransport } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { NotificationMessage, NotificationProvider } from './notification-provider.js'
 
 export interface SmtpProviderOptions {
@@ -13,17 +13,18 @@ export interface SmtpProviderOptions {
  * send well inside the dispatcher's lease, so a slow server cannot make two senders overlap.
  */
 export function createSmtpProvider(options: SmtpProviderOptions): NotificationProvider {
-  const transport = createTransport({
-    url: options.url,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  })
+  // nodemailer is loaded by the first message, not at start-up: it is a tenth of the server's
+  // bundle, and an instance may run for a while before anything is ready to be told.
+  let transport: Promise<Transporter> | undefined
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({ url: options.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
+    ))
   const domain = mailDomainOf(options.from)
   return {
     name: 'SMTP',
     async send(message: NotificationMessage) {
-      await transport.sendMail({
+      await (await transportOf()).sendMail({
         from: options.from,
         to: message.to,
         subject: message.subject,

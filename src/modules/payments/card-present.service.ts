@@ -48,7 +48,7 @@ export async function takeCardPresentPayment(
         amountMinor: order.total_minor,
         currencyCode: order.currency_code,
       }))
-    const intent = await createCardPresentIntent(payments.stripe.client, {
+    const intent = await createCardPresentIntent(await payments.stripe.client(), {
       orderId: order.id,
       paymentId: payment.id,
       amountMinor: payment.amount_minor,
@@ -59,7 +59,7 @@ export async function takeCardPresentPayment(
       provider_ref: intent.providerRef,
       status: 'REQUIRES_ACTION',
     })
-    await processOnReader(payments.stripe.client, readerId, intent.providerRef)
+    await processOnReader(await payments.stripe.client(), readerId, intent.providerRef)
     return 'WAITING_FOR_CARD'
   } catch (error) {
     if (error instanceof PaymentProviderUnavailableError) throw new PaymentUnavailableError()

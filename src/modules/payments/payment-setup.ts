@@ -7,11 +7,12 @@ import { createStripeProvider } from './stripe.provider.js'
 /** How this instance takes online payments, and what the Stripe webhook endpoint needs. */
 export interface AppPayments {
   online: OnlinePaymentProvider
-  stripe: { client: Stripe; webhookSecret: string } | null
+  /** `client()`: the SDK is loaded on first use (stripe-sdk.ts). */
+  stripe: { client: () => Promise<Stripe>; webhookSecret: string } | null
 }
 
 export function paymentsFor(stripe: StripeConfig | null): AppPayments {
   if (!stripe) return { online: createOfflineProvider(), stripe: null }
   const provider = createStripeProvider({ secretKey: stripe.secretKey, apiBase: stripe.apiBase ?? undefined })
-  return { online: provider, stripe: { client: provider.stripe, webhookSecret: stripe.webhookSecret } }
+  return { online: provider, stripe: { client: provider.client, webhookSecret: stripe.webhookSecret } }
 }

@@ -8,5 +8,5 @@ import { createTerminalConnectionToken } from './stripe.provider.js'
  */
 export async function createReaderConnectionToken(payments: AppPayments): Promise<string | null> {
   if (!payments.stripe) return null
-  return createTerminalConnectionToken(payments.stripe.client)
+  return createTerminalConnectionToken(await payments.stripe.client())
 }

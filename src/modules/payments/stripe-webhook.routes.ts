@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function stripeWebhookRoutes(deps: {
   db: Db
-  stripe: Stripe
+  stripe: () => Promise<Stripe>
   webhookSecret: string
   logger: Logger
   now?: () => Date
@@ -34,7 +34,7 @@ export function stripeWebhookRoutes(deps: {
       if (!signature) throw new Error('no Stripe-Signature header')
       // The async form: Workers compute the HMAC with Web Crypto, which has no synchronous API;
       // on Node it is the same check through node:crypto.
-      event = await deps.stripe.webhooks.constructEventAsync(
+      event = await (await deps.stripe()).webhooks.constructEventAsync(
         body,
         signature,
         deps.webhookSecret,

@@ -1,4 +1,4 @@
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import { inSpan } from '../../observability/tracing.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import {
@@ -7,6 +7,7 @@ import {
   type OnlinePaymentProvider,
   PaymentProviderUnavailableError,
 } from './payment-provider.js'
+import { loadStripeSdk } from './stripe-sdk.js'
 
 export interface StripeProviderOptions {
   secretKey: string
@@ -18,7 +19,8 @@ export interface StripeProviderOptions {
   maxNetworkRetries?: number
 }
 
-export type StripeProvider = OnlinePaymentProvider & { stripe: Stripe }
+/** `client()` resolves once the SDK is loaded (stripe-sdk.ts); the same client every time. */
+export type StripeProvider = OnlinePaymentProvider & { client: () => Promise<Stripe> }
 
 const STATUS: Record<string, IntentStatus> = {
   requires_payment_method: 'REQUIRES_ACTION',
@@ -33,18 +35,26 @@ const STATUS: Record<string, IntentStatus> = {
 /** Online card payments through Stripe PaymentIntents, authorised at checkout and captured at pickup. */
 export function createStripeProvider(options: StripeProviderOptions): StripeProvider {
   const base = options.apiBase
-  const stripe = new Stripe(options.secretKey, {
-    // Picked one by one: the SDK throws on any config key it does not know.
-    ...(base ? { host: base.host, port: base.port, protocol: base.protocol } : {}),
-    timeout: options.timeoutMs ?? 20_000,
-    maxNetworkRetries: options.maxNetworkRetries ?? 2,
-    appInfo: { name: 'Comptoir' },
-  })
+  let client: Promise<Stripe> | undefined
+  const clientOf = () => {
+    client ??= loadStripeSdk().then(
+      (Sdk) =>
+        new Sdk(options.secretKey, {
+          // Picked one by one: the SDK throws on any config key it does not know.
+          ...(base ? { host: base.host, port: base.port, protocol: base.protocol } : {}),
+          timeout: options.timeoutMs ?? 20_000,
+          maxNetworkRetries: options.maxNetworkRetries ?? 2,
+          appInfo: { name: 'Comptoir' },
+        }),
+    )
+    return client
+  }
   return {
     name: 'STRIPE',
-    stripe,
+    client: clientOf,
     authorize: (request) =>
       callStripe('authorize the payment', async () => {
+        const stripe = await clientOf()
         const intent = await stripe.paymentIntents.create(
           {
             amount: request.amountMinor,
@@ -60,16 +70,20 @@ export function createStripeProvider(options: StripeProviderOptions): StripeProv
     capture: (providerRef, amountMinor, idempotencyKey) =>
       callStripe('capture the payment', async () =>
         intentStateOf(
-          await stripe.paymentIntents.capture(providerRef, { amount_to_capture: amountMinor }, { idempotencyKey }),
+          await (await clientOf()).paymentIntents.capture(
+            providerRef,
+            { amount_to_capture: amountMinor },
+            { idempotencyKey },
+          ),
         ),
       ),
     cancel: (providerRef, idempotencyKey) =>
       callStripe('cancel the payment', async () =>
-        intentStateOf(await stripe.paymentIntents.cancel(providerRef, {}, { idempotencyKey })),
+        intentStateOf(await (await clientOf()).paymentIntents.cancel(providerRef, {}, { idempotencyKey })),
       ),
     refund: (providerRef, amountMinor, idempotencyKey) =>
       callStripe('refund the payment', async () => {
-        const refund = await stripe.refunds.create(
+        const refund = await (await clientOf()).refunds.create(
           { payment_intent: providerRef, amount: amountMinor },
           { idempotencyKey },
         )
@@ -77,7 +91,7 @@ export function createStripeProvider(options: StripeProviderOptions): StripeProv
       }),
     retrieve: (providerRef) =>
       callStripe('read the payment', async () =>
-        intentStateOf(await stripe.paymentIntents.retrieve(providerRef, { expand: ['latest_charge'] })),
+        intentStateOf(await (await clientOf()).paymentIntents.retrieve(providerRef, { expand: ['latest_charge'] })),
       ),
   }
 }
@@ -145,7 +159,7 @@ function callStripe<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run()
     } catch (error) {
-      throw toPaymentProviderError(error, action)
+      throw toPaymentProviderError(error, action, await loadStripeSdk())
     }
   })
 }
@@ -156,15 +170,15 @@ function callStripe<T>(action: string, run: () => Promise<T>): Promise<T> {
  * PaymentDeclinedError; any other refusal → PaymentProviderRejectedError. Anything else is a bug
  * and is rethrown as is.
  */
-export function toPaymentProviderError(error: unknown, action: string): unknown {
-  if (!(error instanceof Stripe.errors.StripeError)) return error
+export function toPaymentProviderError(error: unknown, action: string, Sdk: typeof Stripe): unknown {
+  if (!(error instanceof Sdk.errors.StripeError)) return error
   const status = error.statusCode
-  if (error instanceof Stripe.errors.StripeCardError) {
+  if (error instanceof Sdk.errors.StripeCardError) {
     const ref = error.payment_intent?.id ?? null
     return new PaymentDeclinedError(error.code ?? 'card_declined', error.decline_code ?? null, ref, error.message)
   }
   if (
-    error instanceof Stripe.errors.StripeConnectionError ||
+    error instanceof Sdk.errors.StripeConnectionError ||
     status === undefined ||
     status === 409 ||
     status === 429 ||
