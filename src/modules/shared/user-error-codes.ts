@@ -76,6 +76,8 @@ export const USER_ERROR_CODES = [
   'LAST_ADMIN',
   'MISSING_LINE',
   'IMPORT_QUEUE_FULL',
+  'GIFT_CARD_EXPIRY_IN_PAST',
+  'GIFT_CARD_CURRENCY_MISMATCH',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
