@@ -47,4 +47,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX gift_card_movement_order_idx ON gift_card_movement (order_id) WHERE order_id IS NOT NULL`.execute(
     db,
   )
+
+  // A gift card's share of an order is one more payment of that order, beside cash or a card.
+  await sql`ALTER TABLE payment DROP CONSTRAINT payment_provider_check`.execute(db)
+  await sql`
+    ALTER TABLE payment ADD CONSTRAINT payment_provider_check
+      CHECK (provider IN ('STRIPE', 'STRIPE_TERMINAL', 'CASH', 'OFFLINE', 'GIFT_CARD'))`.execute(db)
 }

@@ -402,7 +402,7 @@ export interface CartHoldTable {
   expires_at: Date | string
 }
 
-export type PaymentProviderName = 'STRIPE' | 'STRIPE_TERMINAL' | 'CASH' | 'OFFLINE'
+export type PaymentProviderName = 'STRIPE' | 'STRIPE_TERMINAL' | 'CASH' | 'OFFLINE' | 'GIFT_CARD'
 export type PaymentStatus = 'PENDING' | 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'FAILED'
 
 export interface PaymentTable {

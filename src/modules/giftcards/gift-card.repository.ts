@@ -79,3 +79,19 @@ export function findGiftCardsByIds(db: Db | Trx, ids: readonly string[]): Promis
 export function findMovements(db: Db | Trx, giftCardId: string): Promise<GiftCardMovementRow[]> {
   return db.selectFrom('gift_card_movement').selectAll().where('gift_card_id', '=', giftCardId).orderBy('id').execute()
 }
+
+/** The cards locked for this transaction, in id order so that two orders never wait on each other crosswise. */
+export function lockGiftCards(trx: Trx, ids: readonly string[]): Promise<GiftCardRow[]> {
+  return trx.selectFrom('gift_card').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()
+}
+
+/** Takes an amount off a card; false, changing nothing, when the balance does not cover it. */
+export async function debitGiftCard(trx: Trx, id: string, amountMinor: number): Promise<boolean> {
+  const result = await trx
+    .updateTable('gift_card')
+    .set((eb) => ({ balance_minor: eb('balance_minor', '-', amountMinor) }))
+    .where('id', '=', id)
+    .where('balance_minor', '>=', amountMinor)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
