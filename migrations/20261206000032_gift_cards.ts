@@ -53,4 +53,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE payment ADD CONSTRAINT payment_provider_check
       CHECK (provider IN ('STRIPE', 'STRIPE_TERMINAL', 'CASH', 'OFFLINE', 'GIFT_CARD'))`.execute(db)
+
+  // The part of a return's amount sent back to the gift cards that paid for the order; the rest
+  // goes to the other payment, so neither gets back more than it paid.
+  await sql`
+    ALTER TABLE order_return ADD COLUMN gift_card_minor integer NOT NULL DEFAULT 0
+      CHECK (gift_card_minor >= 0 AND gift_card_minor <= amount_minor)`.execute(db)
 }

@@ -443,6 +443,7 @@ export interface OrderReturnTable {
   refund_to: 'ORIGINAL' | 'CASH'
   refund_status: 'PENDING' | 'REFUNDED' | 'FAILED'
   amount_minor: number
+  gift_card_minor: Generated<number>
   currency_code: string
   staff_id: string | null
   created_at: CreatedAt

@@ -230,6 +230,7 @@ const DECLARED = {
     'currency_code',
     'staff_id',
     'created_at',
+    'gift_card_minor',
   ],
   order_return_line: ['return_id', 'line_number', 'quantity'],
   pos_terminal: [

@@ -161,6 +161,59 @@ describe('gift cards at the till', () => {
     expect(await balanceOf(good.giftCard.id)).toBe(500)
   })
 
+  it('get their share of a return back first, the rest going to cash, neither more than it paid', async () => {
+    const card = await issue(100)
+    const sale = (await sell([card.code], '1000.00', 2)).data!.posSaleCreate!
+    const orderId = sale.order!.id
+    const sku = (
+      await testDb.db.selectFrom('variant').select('sku').where('id', '=', item.id).executeTakeFirstOrThrow()
+    ).sku
+    const giveBack = () =>
+      api.gql<{
+        posReturnCreate: {
+          return: { refundStatus: string; amount: { amountMinor: number } } | null
+          userErrors: unknown[]
+        }
+      }>(
+        `mutation($input: PosReturnCreateInput!) {
+          posReturnCreate(input: $input) { return { refundStatus amount { amountMinor } } userErrors { code } }
+        }`,
+        { input: { orderId, lines: [{ sku, quantity: 1 }], refundTo: 'ORIGINAL' } },
+        { token: manager },
+      )
+    const first = (await giveBack()).data!.posReturnCreate
+    expect(first.userErrors).toEqual([])
+    expect(first.return).toMatchObject({ refundStatus: 'REFUNDED', amount: { amountMinor: item.price } })
+    expect(await balanceOf(card.giftCard.id)).toBe(100)
+    const second = (await giveBack()).data!.posReturnCreate
+    expect(second.userErrors).toEqual([])
+    expect(await balanceOf(card.giftCard.id)).toBe(100)
+
+    const payments = await testDb.db
+      .selectFrom('payment')
+      .select(['provider', 'status', 'captured_minor', 'refunded_minor'])
+      .where('order_id', '=', rawId(orderId))
+      .orderBy('created_at')
+      .orderBy('provider')
+      .execute()
+    const refundedBy = (provider: string) =>
+      payments.filter((p) => p.provider === provider).reduce((sum, p) => sum + p.refunded_minor, 0)
+    expect(payments.find((p) => p.provider === 'GIFT_CARD')).toMatchObject({ status: 'REFUNDED', captured_minor: 100 })
+    expect(refundedBy('GIFT_CARD')).toBe(100)
+    expect(refundedBy('CASH')).toBe(2 * item.price - 100)
+    const ledger = await testDb.db
+      .selectFrom('gift_card_movement')
+      .select(['kind', 'amount_minor'])
+      .where('gift_card_id', '=', card.giftCard.id)
+      .orderBy('id')
+      .execute()
+    expect(ledger).toEqual([
+      { kind: 'ISSUE', amount_minor: 100 },
+      { kind: 'REDEEM', amount_minor: -100 },
+      { kind: 'REFUND', amount_minor: 100 },
+    ])
+  })
+
   it('are never overspent by parallel sales over HTTP: the balance covers exactly the sales it paid', async () => {
     const card = await issue(item.price * 3)
     const attempts = 12

@@ -86,3 +86,44 @@ function refusalOf(card: GiftCardRow, request: GiftCardRedemptionRequest): GiftC
   if (card.balance_minor === 0) return 'GIFT_CARD_EMPTY'
   return null
 }
+
+/**
+ * Gives back to the cards that paid for an order up to `amountMinor` of what they paid and have
+ * not had back (a return: REFUND; a cancelled or expired order: RELEASE), in card id order, in
+ * the caller's transaction. Returns what went back to the cards; never more than they paid.
+ */
+export async function creditGiftCardsOfOrder(
+  trx: Trx,
+  request: {
+    orderId: string
+    amountMinor: number
+    kind: 'REFUND' | 'RELEASE'
+    actor: { type: GiftCardActorType; id: string | null }
+  },
+): Promise<number> {
+  const outstanding = await giftCardRepository.findOutstandingRedemptions(trx, request.orderId)
+  if (outstanding.size === 0) return 0
+  await giftCardRepository.lockGiftCards(trx, [...outstanding.keys()])
+  let leftMinor = request.amountMinor
+  for (const [giftCardId, owedMinor] of outstanding) {
+    const amountMinor = Math.min(owedMinor, leftMinor)
+    if (amountMinor === 0) break
+    await giftCardRepository.creditGiftCard(trx, giftCardId, amountMinor)
+    await giftCardRepository.insertMovement(trx, {
+      giftCardId,
+      kind: request.kind,
+      amountMinor,
+      orderId: request.orderId,
+      actor: request.actor,
+      note: null,
+    })
+    await recordEvent(trx, {
+      type: request.kind === 'REFUND' ? 'gift_card.refunded' : 'gift_card.released',
+      aggregateType: 'gift_card',
+      aggregateId: giftCardId,
+      payload: { giftCardId, orderId: request.orderId, amountMinor },
+    })
+    leftMinor -= amountMinor
+  }
+  return request.amountMinor - leftMinor
+}

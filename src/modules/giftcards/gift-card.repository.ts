@@ -95,3 +95,24 @@ export async function debitGiftCard(trx: Trx, id: string, amountMinor: number): 
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
 }
+
+/** What each card paid for an order and has not had back yet, by card id. */
+export async function findOutstandingRedemptions(trx: Trx, orderId: string): Promise<Map<string, number>> {
+  const rows = await trx
+    .selectFrom('gift_card_movement')
+    .select(['gift_card_id', (eb) => eb.fn.sum<string>('amount_minor').as('net')])
+    .where('order_id', '=', orderId)
+    .where('kind', 'in', ['REDEEM', 'REFUND', 'RELEASE'])
+    .groupBy('gift_card_id')
+    .orderBy('gift_card_id')
+    .execute()
+  return new Map(rows.flatMap((row) => (Number(row.net) < 0 ? [[row.gift_card_id, -Number(row.net)] as const] : [])))
+}
+
+export async function creditGiftCard(trx: Trx, id: string, amountMinor: number): Promise<void> {
+  await trx
+    .updateTable('gift_card')
+    .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) }))
+    .where('id', '=', id)
+    .execute()
+}

@@ -213,6 +213,22 @@ export async function recordGiftCardPayment(trx: Trx, order: SalesOrderRow, amou
   })
 }
 
+/** Records that part of an order's gift-card payment went back to the cards. */
+export async function recordGiftCardRefund(trx: Trx, orderId: string, amountMinor: number) {
+  if (amountMinor === 0) return
+  const payment = (await paymentRepository.findPaymentsOfOrders(trx, [orderId])).find(
+    (p) => p.provider === 'GIFT_CARD' && p.status === 'CAPTURED',
+  )
+  if (!payment || payment.captured_minor - payment.refunded_minor < amountMinor) {
+    throw new Error(`order ${orderId} has no gift-card payment of ${amountMinor} left to refund`)
+  }
+  const refundedMinor = payment.refunded_minor + amountMinor
+  await paymentRepository.updatePayment(trx, payment.id, {
+    refunded_minor: refundedMinor,
+    ...(refundedMinor === payment.captured_minor ? { status: 'REFUNDED' as const } : {}),
+  })
+}
+
 /**
  * After an order is cancelled or expires: an authorisation is voided, a capture refunded. Runs
  * after the cancellation committed; a processor outage is logged and left to reconciliation.
