@@ -19,8 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       issued_by_id uuid,
       issued_channel text NOT NULL CHECK (issued_channel IN ('WEB', 'APP', 'KIOSK', 'POS', 'BACK_OFFICE')),
       issued_store_id uuid REFERENCES store(id),
-      created_at timestamptz NOT NULL DEFAULT now(),
-      CONSTRAINT gift_card_balance_within_initial CHECK (balance_minor <= initial_amount_minor)
+      created_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db)
   await sql`CREATE INDEX gift_card_lookup_idx ON gift_card (code_lookup)`.execute(db)
   await sql`CREATE INDEX gift_card_customer_idx ON gift_card (customer_id) WHERE customer_id IS NOT NULL`.execute(db)

@@ -177,3 +177,70 @@ describe('gift cards', () => {
     expect((await balanceOf(code!)).errors?.[0]?.extensions?.code).toBe('TOO_MANY_ATTEMPTS')
   })
 })
+
+describe('gift card adjustments', () => {
+  const ADJUST = `mutation($input: GiftCardAdjustInput!) {
+    giftCardAdjust(input: $input) { giftCard { balance { amountMinor } movements { kind amount { amountMinor } } } userErrors { code field } }
+  }`
+  type Adjusted = {
+    giftCardAdjust: {
+      giftCard: {
+        balance: { amountMinor: number }
+        movements: { kind: string; amount: { amountMinor: number } }[]
+      } | null
+      userErrors: { code: string; field: string[] }[]
+    }
+  }
+
+  it('correct a balance within zero and the issued amount, with a movement, an audit entry and an event', async () => {
+    const created = (await create(rivoliManager, { amount: 1000, storeId: rivoli.gid })).data!.giftCardCreate
+    const giftCardId = created.giftCard!.id
+    const adjust = (amount: number, token = rivoliManager) =>
+      api.gql<Adjusted>(ADJUST, { input: { giftCardId, amount, reason: 'sold for the wrong amount' } }, { token })
+
+    const down = (await adjust(-400)).data!.giftCardAdjust
+    expect(down.userErrors).toEqual([])
+    expect(down.giftCard).toMatchObject({
+      balance: { amountMinor: 600 },
+      movements: [
+        { kind: 'ISSUE', amount: { amountMinor: 1000 } },
+        { kind: 'ADJUST', amount: { amountMinor: -400 } },
+      ],
+    })
+    for (const amount of [-601, 401]) {
+      expect((await adjust(amount)).data!.giftCardAdjust.userErrors).toEqual([
+        { code: 'GIFT_CARD_ADJUSTMENT_OUT_OF_RANGE', field: ['amount'] },
+      ])
+    }
+    expect((await adjust(0)).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const bellecourManager = await api.signInStaff('manager.lyo-bellecour@comptoir.dev')
+    expect((await adjust(100, bellecourManager)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+
+    const card = await testDb.db
+      .selectFrom('gift_card')
+      .select('balance_minor')
+      .where('last_characters', '=', created.giftCard!.lastCharacters)
+      .where('initial_amount_minor', '=', 1000)
+      .execute()
+    expect(card.map((row) => row.balance_minor)).toContain(600)
+    const audit = await testDb.db
+      .selectFrom('audit_entry')
+      .select(['action', 'before', 'after'])
+      .where('entity', '=', 'gift_card')
+      .where('action', '=', 'ADJUST')
+      .execute()
+    expect(audit).toEqual([
+      {
+        action: 'ADJUST',
+        before: { balanceMinor: 1000 },
+        after: { balanceMinor: 600, reason: 'sold for the wrong amount' },
+      },
+    ])
+    const events = await testDb.db
+      .selectFrom('outbox_event')
+      .select('type')
+      .where('type', '=', 'gift_card.adjusted')
+      .execute()
+    expect(events).toHaveLength(1)
+  })
+})

@@ -57,3 +57,10 @@ export class TooManyGiftCardsError extends BusinessError {
     ]
   }
 }
+
+/** An adjustment corrects a mistake: the balance stays between nothing and what the card was issued with. */
+export class GiftCardAdjustmentOutOfRangeError extends fixedBusinessError(
+  'GIFT_CARD_ADJUSTMENT_OUT_OF_RANGE',
+  ['amount'],
+  'The balance would fall below zero or rise above the amount the card was issued with.',
+) {}

@@ -116,3 +116,19 @@ export async function creditGiftCard(trx: Trx, id: string, amountMinor: number):
     .where('id', '=', id)
     .execute()
 }
+
+/** Moves a balance by a signed amount, only while it stays within 0..initial; undefined otherwise. */
+export function adjustGiftCardBalance(trx: Trx, id: string, amountMinor: number): Promise<GiftCardRow | undefined> {
+  return trx
+    .updateTable('gift_card')
+    .set((eb) => ({ balance_minor: eb('balance_minor', '+', amountMinor) }))
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.and([
+        eb(eb('balance_minor', '+', amountMinor), '>=', 0),
+        eb(eb('balance_minor', '+', amountMinor), '<=', eb.ref('initial_amount_minor')),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst()
+}

@@ -17,6 +17,7 @@ import {
   giftCardBalanceCounted,
   isExpired,
 } from './gift-card.service.js'
+import { adjustGiftCard } from './gift-card-adjust.service.js'
 
 const GiftCardMovementKindEnum = builder.enumType('GiftCardMovementKind', {
   values: ['ISSUE', 'REDEEM', 'REFUND', 'RELEASE', 'ADJUST'] as const,
@@ -147,6 +148,50 @@ builder.mutationFields((t) => ({
           },
           context.now,
         ),
+      ),
+  }),
+}))
+
+const GiftCardAdjustInput = builder.inputType('GiftCardAdjustInput', {
+  fields: (t) => ({
+    giftCardId: t.globalID({ required: true, for: GiftCard }),
+    amount: t.int({
+      required: true,
+      description: 'Signed, in minor units: negative takes off the balance.',
+      validate: z
+        .number()
+        .int()
+        .min(-MAX_MONEY_MINOR)
+        .max(MAX_MONEY_MINOR)
+        .refine((amount) => amount !== 0, 'An adjustment changes the balance.'),
+    }),
+    reason: t.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+  }),
+})
+
+const GiftCardAdjustPayload = builder.objectRef<Payload<{ giftCard: GiftCardRow }>>('GiftCardAdjustPayload').implement({
+  fields: (t) => ({
+    giftCard: t.field({ type: GiftCard, nullable: true, resolve: (p) => p.giftCard ?? null }),
+    userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  giftCardAdjust: t.field({
+    type: GiftCardAdjustPayload,
+    description: 'A manager of the issuing store (or an admin) corrects a balance, with a reason; audited.',
+    args: { input: t.arg({ type: GiftCardAdjustInput, required: true }) },
+    authScopes: async (_root, args, context) => {
+      const [card] = await findGiftCardsByIds(context.db, [args.input.giftCardId.id])
+      return card?.issued_store_id ? { managerOfStore: card.issued_store_id } : { admin: true }
+    },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(() =>
+        adjustGiftCard(context.db, auditAuthorOf(context), {
+          giftCardId: input.giftCardId.id,
+          amountMinor: input.amount,
+          reason: input.reason.trim(),
+        }),
       ),
   }),
 }))

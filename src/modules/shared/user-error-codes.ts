@@ -83,6 +83,7 @@ export const USER_ERROR_CODES = [
   'GIFT_CARD_EMPTY',
   'GIFT_CARD_DUPLICATE',
   'TOO_MANY_GIFT_CARDS',
+  'GIFT_CARD_ADJUSTMENT_OUT_OF_RANGE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
