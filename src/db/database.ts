@@ -174,6 +174,39 @@ export interface StockTransferTable {
   cancelled_at: Date | null
 }
 
+export type GiftCardActorType = 'STAFF' | 'TERMINAL' | 'CUSTOMER' | 'SYSTEM'
+export type GiftCardIssuedChannel = Channel | 'BACK_OFFICE'
+export type GiftCardMovementKind = 'ISSUE' | 'REDEEM' | 'REFUND' | 'RELEASE' | 'ADJUST'
+
+export interface GiftCardTable {
+  id: Generated<string>
+  code_lookup: string
+  code_hash: string
+  last_characters: string
+  currency_code: string
+  initial_amount_minor: number
+  balance_minor: number
+  expires_at: Date | null
+  customer_id: string | null
+  issued_by_type: GiftCardActorType
+  issued_by_id: string | null
+  issued_channel: GiftCardIssuedChannel
+  issued_store_id: string | null
+  created_at: CreatedAt
+}
+
+export interface GiftCardMovementTable {
+  id: BigSerial
+  gift_card_id: string
+  kind: GiftCardMovementKind
+  amount_minor: number
+  order_id: string | null
+  actor_type: GiftCardActorType
+  actor_id: string | null
+  note: string | null
+  created_at: CreatedAt
+}
+
 export interface StockTransferLineTable {
   transfer_id: string
   variant_id: string
@@ -369,7 +402,7 @@ export interface CartHoldTable {
   expires_at: Date | string
 }
 
-export type PaymentProviderName = 'STRIPE' | 'STRIPE_TERMINAL' | 'CASH' | 'OFFLINE'
+export type PaymentProviderName = 'STRIPE' | 'STRIPE_TERMINAL' | 'CASH' | 'OFFLINE' | 'GIFT_CARD'
 export type PaymentStatus = 'PENDING' | 'REQUIRES_ACTION' | 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'REFUNDED' | 'FAILED'
 
 export interface PaymentTable {
@@ -410,6 +443,7 @@ export interface OrderReturnTable {
   refund_to: 'ORIGINAL' | 'CASH'
   refund_status: 'PENDING' | 'REFUNDED' | 'FAILED'
   amount_minor: number
+  gift_card_minor: Generated<number>
   currency_code: string
   staff_id: string | null
   created_at: CreatedAt
@@ -542,6 +576,8 @@ export interface Database {
   staff_password_token: StaffPasswordTokenTable
   stock_movement: StockMovementTable
   stock_transfer: StockTransferTable
+  gift_card: GiftCardTable
+  gift_card_movement: GiftCardMovementTable
   stock_transfer_line: StockTransferLineTable
   stock_count: StockCountTable
   stock_count_line: StockCountLineTable
@@ -583,6 +619,8 @@ export type StaffPasswordTokenRow = Selectable<StaffPasswordTokenTable>
 export type StockMovementRow = Selectable<StockMovementTable>
 export type NewStockMovement = Insertable<StockMovementTable>
 export type StockTransferRow = Selectable<StockTransferTable>
+export type GiftCardRow = Selectable<GiftCardTable>
+export type GiftCardMovementRow = Selectable<GiftCardMovementTable>
 export type StockTransferLineRow = Selectable<StockTransferLineTable>
 export type StockCountRow = Selectable<StockCountTable>
 export type StockCountLineRow = Selectable<StockCountLineTable>

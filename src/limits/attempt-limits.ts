@@ -14,6 +14,7 @@ export interface CountedAttempt {
 export interface ClientAttempts {
   signIn(scope: SignInScope, email: string): Promise<CountedAttempt>
   handoffClaim(): Promise<CountedAttempt>
+  giftCardBalance(): Promise<CountedAttempt>
   /** A request for a password reset link: counted whether or not the email is an account's. */
   passwordReset(scope: SignInScope, email: string): Promise<CountedAttempt>
 }
@@ -46,6 +47,14 @@ export const HANDOFF_CLAIM_RULE: CounterRule = {
   blockSeconds: 15 * 60,
 }
 
+/** Gift card codes, like hand-off codes, have no account: ten unknown codes per address. */
+export const GIFT_CARD_BALANCE_RULE: CounterRule = {
+  name: 'gift_card_balance_client',
+  points: 10,
+  durationSeconds: 15 * 60,
+  blockSeconds: 15 * 60,
+}
+
 /**
  * Reset links are mail sent to someone: three per hour for one email from one address, ten per
  * hour for one email whoever asks (so nobody's inbox is flooded), thirty per hour from an address.
@@ -72,6 +81,7 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
   const account = createCounter(store, SIGN_IN_RULES.account)
   const accountLocks = createCounter(store, SIGN_IN_RULES.accountLocks)
   const handoff = createCounter(store, HANDOFF_CLAIM_RULE)
+  const giftCardBalance = createCounter(store, GIFT_CARD_BALANCE_RULE)
   const resetPair = createCounter(store, PASSWORD_RESET_RULES.pair)
   const resetClient = createCounter(store, PASSWORD_RESET_RULES.client)
   const resetAccount = createCounter(store, PASSWORD_RESET_RULES.account)
@@ -98,6 +108,8 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
       },
       handoffClaim: () =>
         count([{ limiter: handoff, key: counterKey(address), onSuccess: 'refund' }], 'wrong cart hand-off codes'),
+      giftCardBalance: () =>
+        count([{ limiter: giftCardBalance, key: counterKey(address), onSuccess: 'refund' }], 'unknown gift card codes'),
       passwordReset(scope, email) {
         const accountKey = counterKey(scope, email.trim().toLowerCase())
         return count(

@@ -5,7 +5,7 @@ import { Money } from '../shared/money.schema.js'
 import { findPaymentsOfOrders } from './payment.service.js'
 
 const PaymentProvider = builder.enumType('PaymentProvider', {
-  values: ['STRIPE', 'STRIPE_TERMINAL', 'CASH', 'OFFLINE'] as const,
+  values: ['STRIPE', 'STRIPE_TERMINAL', 'CASH', 'OFFLINE', 'GIFT_CARD'] as const,
 })
 const PaymentStatus = builder.enumType('PaymentStatus', {
   values: ['PENDING', 'REQUIRES_ACTION', 'AUTHORIZED', 'CAPTURED', 'VOIDED', 'REFUNDED', 'FAILED'] as const,

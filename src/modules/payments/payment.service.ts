@@ -174,21 +174,59 @@ export async function captureForCollection(db: Db, provider: OnlinePaymentProvid
 }
 
 /** Cash at the counter, in the hand-over transaction: refused when short, change computed. */
-export async function takeCashPayment(trx: Trx, order: SalesOrderRow, tenderedMinor: number, now: Date) {
-  if (tenderedMinor < order.total_minor) throw new InsufficientTenderError(order.total_minor, tenderedMinor)
-  const changeMinor = tenderedMinor - order.total_minor
+/** Cash for what is due: the whole order, or what its gift cards left to pay. */
+export async function takeCashPayment(
+  trx: Trx,
+  order: SalesOrderRow,
+  tenderedMinor: number,
+  now: Date,
+  dueMinor = order.total_minor,
+) {
+  if (tenderedMinor < dueMinor) throw new InsufficientTenderError(dueMinor, tenderedMinor)
+  const changeMinor = tenderedMinor - dueMinor
+  if (dueMinor === 0) return { changeMinor }
   await paymentRepository.insertPayment(trx, {
     orderId: order.id,
     provider: 'CASH',
     status: 'CAPTURED',
-    amountMinor: order.total_minor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
-    capturedMinor: order.total_minor,
+    capturedMinor: dueMinor,
     tenderedMinor,
     changeMinor,
     at: now,
   })
   return { changeMinor }
+}
+
+/** The gift cards' share of an order, captured as they were debited: one payment for all of them. */
+export async function recordGiftCardPayment(trx: Trx, order: SalesOrderRow, amountMinor: number, now: Date) {
+  if (amountMinor === 0) return
+  await paymentRepository.insertPayment(trx, {
+    orderId: order.id,
+    provider: 'GIFT_CARD',
+    status: 'CAPTURED',
+    amountMinor,
+    currencyCode: order.currency_code,
+    capturedMinor: amountMinor,
+    at: now,
+  })
+}
+
+/** Records that part of an order's gift-card payment went back to the cards. */
+export async function recordGiftCardRefund(trx: Trx, orderId: string, amountMinor: number) {
+  if (amountMinor === 0) return
+  const payment = (await paymentRepository.findPaymentsOfOrders(trx, [orderId])).find(
+    (p) => p.provider === 'GIFT_CARD' && p.status === 'CAPTURED',
+  )
+  if (!payment || payment.captured_minor - payment.refunded_minor < amountMinor) {
+    throw new Error(`order ${orderId} has no gift-card payment of ${amountMinor} left to refund`)
+  }
+  const refundedMinor = payment.refunded_minor + amountMinor
+  await paymentRepository.updatePayment(trx, payment.id, {
+    refunded_minor: refundedMinor,
+    ...(refundedMinor === payment.captured_minor ? { status: 'REFUNDED' as const } : {}),
+  })
 }
 
 /**

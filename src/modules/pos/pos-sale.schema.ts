@@ -6,6 +6,7 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import { actorOf } from '../../graphql/viewer-actor.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Customer } from '../customers/customer.schema.js'
+import { MAX_GIFT_CARDS_PER_ORDER } from '../giftcards/gift-card-redemption.js'
 import { Order } from '../orders/order.schema.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
@@ -36,6 +37,10 @@ const PosSaleCreateInput = builder.inputType('PosSaleCreateInput', {
       validate: z.array(z.unknown()).min(1, 'A sale has at least one line.').max(MAX_SALE_LINES),
     }),
     payment: t.field({ type: PosPaymentInput, required: true }),
+    giftCardCodes: t.stringList({
+      description: 'Gift cards paying first, in this order; cash pays the rest (amountTendered may be "0.00").',
+      validate: z.array(z.string().max(64)).max(4 * MAX_GIFT_CARDS_PER_ORDER),
+    }),
     customerId: t.globalID({ for: Customer, description: 'Attach the sale to a customer’s history.' }),
     idempotencyKey: t.string({
       description:
@@ -86,6 +91,7 @@ builder.mutationFields((t) => ({
           idempotencyKey: input.idempotencyKey ?? null,
           lines: input.lines.map(saleLineOf),
           payment: input.payment,
+          giftCardCodes: input.giftCardCodes ?? [],
           pairedReaderId: pairedReaderOf(context),
           actor: actorOf(context.viewer),
           now: context.now,

@@ -4,10 +4,11 @@ import { isUniqueViolation } from '../../db/sql-errors.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
+import { redeemGiftCards } from '../giftcards/gift-card-redemption.js'
 import { findCounterSaleByKey, findOrderLines } from '../orders/order.service.js'
 import { canTransition } from '../orders/order-state.js'
 import type { OrderActor } from '../orders/order-transition.js'
-import { findPaymentsOfOrders, takeCashPayment } from '../payments/payment.service.js'
+import { findPaymentsOfOrders, recordGiftCardPayment, takeCashPayment } from '../payments/payment.service.js'
 import type { AppPayments } from '../payments/payment-setup.js'
 import { InvalidInputError } from '../shared/invalid-input.js'
 import { NotFoundError } from '../shared/not-found.js'
@@ -31,6 +32,8 @@ export interface TillSaleRequest {
   idempotencyKey: string | null
   lines: SaleLineRequest[]
   payment: CounterPaymentInput
+  /** Gift cards paying first, in this order; cash pays the rest. */
+  giftCardCodes: readonly string[]
   /** The reader paired with the calling terminal, taken when the payment names none. */
   pairedReaderId: string | null
   actor: OrderActor
@@ -79,6 +82,9 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
     pairedReaderId: request.pairedReaderId,
     readerNeeded: deps.payments.stripe !== null,
   })
+  if (request.giftCardCodes.length > 0 && payment.method !== 'CASH') {
+    throw new InvalidInputError('Gift cards pay at the till with cash for the rest: use payment method CASH.')
+  }
   if (payment.method === 'CASH' && payment.tenderedMinor === null) {
     throw new InvalidInputError('A cash sale needs amountTendered.')
   }
@@ -86,7 +92,7 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
   if (replayed) return replaySale(deps, replayed, payment.readerId, request)
   const sale = { storeId, customerId, idempotencyKey: key, lines, currencyCode, actor: request.actor, now: request.now }
   try {
-    return await recordSale(deps, sale, payment)
+    return await recordSale(deps, sale, payment, request.giftCardCodes)
   } catch (error) {
     // Two tills (or one retrying) raced on the same key: the first one recorded the sale.
     if (!key || !isUniqueViolation(error, 'sales_order_pos_idempotency_idx')) throw error
@@ -100,12 +106,24 @@ async function recordSale(
   deps: TillSaleDeps,
   sale: Omit<CounterSaleInput, 'settlement'>,
   payment: PosPayment,
+  giftCardCodes: readonly string[],
 ): Promise<SaleOutcome> {
   const { currencyCode, now } = sale
   if (payment.method === 'CASH') {
     return inTransaction(deps.db, async (trx) => {
       const order = await recordCounterSale(trx, { ...sale, settlement: 'NOW' })
-      const { changeMinor } = await takeCashPayment(trx, order, payment.tenderedMinor ?? 0, now)
+      const redeemed = await redeemGiftCards(trx, {
+        codes: giftCardCodes,
+        orderId: order.id,
+        currencyCode,
+        dueMinor: order.total_minor,
+        actor: sale.actor,
+        now,
+      })
+      const giftCardsMinor = redeemed.reduce((sum, card) => sum + card.amountMinor, 0)
+      await recordGiftCardPayment(trx, order, giftCardsMinor, now)
+      const dueMinor = order.total_minor - giftCardsMinor
+      const { changeMinor } = await takeCashPayment(trx, order, payment.tenderedMinor ?? 0, now, dueMinor)
       return { orderId: order.id, changeMinor, currencyCode, cardOnReader: false }
     })
   }

@@ -2,9 +2,15 @@ import type { Logger } from 'pino'
 import type { Db } from '../../db/create-db.js'
 import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
+import { creditGiftCardsOfOrder } from '../giftcards/gift-card-redemption.js'
 import { restockReturn, type StockActor } from '../inventory/inventory.service.js'
 import { findOrderViews, lockOrder } from '../orders/order.service.js'
-import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
+import {
+  findPaymentsOfOrders,
+  recordCashRefund,
+  recordGiftCardRefund,
+  refundOnline,
+} from '../payments/payment.service.js'
 import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { assertDistinctLines } from '../shared/duplicate-lines.js'
@@ -80,6 +86,15 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
   if (errors.length > 0) throw new ReturnLineError(errors)
 
   const amountMinor = picked.reduce((sum, { line, quantity }) => sum + line.unit_price_minor * quantity, 0)
+  // Gift cards are given back first, up to what they paid; the rest goes to the other payment.
+  const giftCardMinor = await creditGiftCardsOfOrder(trx, {
+    orderId: order.id,
+    amountMinor,
+    kind: 'REFUND',
+    actor: request.actor,
+  })
+  await recordGiftCardRefund(trx, order.id, giftCardMinor)
+  const restMinor = amountMinor - giftCardMinor
   const payments = await findPaymentsOfOrders(trx, [order.id])
   const card = payments.find((p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor)
   // Cash orders, and shoppers who ask for it, are refunded from the till there and then.
@@ -88,8 +103,9 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     order_id: order.id,
     store_id: request.storeId,
     refund_to: refundTo,
-    refund_status: refundTo === 'CASH' ? 'REFUNDED' : 'PENDING',
+    refund_status: refundTo === 'CASH' || restMinor === 0 ? 'REFUNDED' : 'PENDING',
     amount_minor: amountMinor,
+    gift_card_minor: giftCardMinor,
     currency_code: order.currency_code,
     staff_id: request.actor.type === 'STAFF' ? request.actor.id : null,
   })
@@ -104,7 +120,7 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     lines: picked.map(({ line, quantity }) => ({ variantId: line.variant_id, quantity })),
     actor: request.actor,
   })
-  if (refundTo === 'CASH') await recordCashRefund(trx, order, amountMinor, request.now)
+  if (refundTo === 'CASH' && restMinor > 0) await recordCashRefund(trx, order, restMinor, request.now)
   return created
 }
 
@@ -124,7 +140,7 @@ export async function refundReturn(
     db,
     provider,
     created.order_id,
-    created.amount_minor,
+    created.amount_minor - created.gift_card_minor,
     returnRefundKey(created.id),
     now,
     logger,
