@@ -33,3 +33,31 @@ export class DiscountCodeTakenError extends BusinessError {
     }))
   }
 }
+
+/**
+ * A promotion the shopper was shown ran out before their order took it (others used the last
+ * uses first): nothing is charged, and pricing again shows the order without it.
+ */
+export class PromotionExhaustedError extends BusinessError {
+  constructor(
+    readonly promotionId: string,
+    readonly code: string | null,
+    readonly reason: 'DISCOUNT_CODE_LIMIT_REACHED' | 'DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED',
+  ) {
+    super(reason)
+  }
+  userErrors(): UserErrorEntry[] {
+    const what = this.code === null ? 'A promotion' : `The code ${this.code}`
+    const limit =
+      this.reason === 'DISCOUNT_CODE_LIMIT_REACHED'
+        ? 'has no uses left'
+        : 'was already used as often as one customer may'
+    return [
+      {
+        code: 'DISCOUNT_CODE_NOT_APPLICABLE',
+        field: this.code === null ? null : ['discountCodes'],
+        message: `${what} ${limit}; nothing was charged. Price the order again without it.`,
+      },
+    ]
+  }
+}
