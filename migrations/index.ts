@@ -25,6 +25,7 @@ import * as staffAdmin from './20261205000027_staff_admin.js'
 import * as stockAdmin from './20261205000028_stock_admin.js'
 import * as importJobs from './20261205000029_import_jobs.js'
 import * as auditTimeBrin from './20261205000030_audit_time_brin.js'
+import * as promotions from './20261206000031_promotions.js'
 import * as giftCards from './20261206000032_gift_cards.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
@@ -55,5 +56,6 @@ export const migrations: Record<string, Migration> = {
   '20261205000028_stock_admin': stockAdmin,
   '20261205000029_import_jobs': importJobs,
   '20261205000030_audit_time_brin': auditTimeBrin,
+  '20261206000031_promotions': promotions,
   '20261206000032_gift_cards': giftCards,
 }

@@ -562,12 +562,64 @@ export interface ImportJobTable {
   updated_at: UpdatedAt
 }
 
+export type PromotionKindValue = 'AUTOMATIC' | 'CODE'
+export type PromotionValueType = 'PERCENTAGE' | 'FIXED_AMOUNT'
+export type PromotionTargetType = 'ORDER' | 'CATEGORIES' | 'PRODUCTS' | 'VARIANTS'
+
+export interface PromotionTable {
+  id: Generated<string>
+  name: string
+  kind: PromotionKindValue
+  value_type: PromotionValueType
+  /** Basis points for PERCENTAGE, minor units of currency_code for FIXED_AMOUNT. */
+  value_amount: number
+  currency_code: string | null
+  target_type: PromotionTargetType
+  target_ids: ColumnType<string[], string[] | undefined, string[]>
+  buy_quantity: number | null
+  get_quantity: number | null
+  min_subtotal_minor: number | null
+  min_quantity: number | null
+  starts_at: Date | string | null
+  ends_at: Date | string | null
+  channels: ColumnType<Channel[], Channel[] | undefined, Channel[]>
+  store_ids: ColumnType<string[], string[] | undefined, string[]>
+  usage_limit: number | null
+  usage_limit_per_customer: number | null
+  times_used: Generated<number>
+  combines_with_others: boolean
+  priority: number
+  archived_at: Date | string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface PromotionCodeTable {
+  code: string
+  promotion_id: string
+}
+
+export interface PromotionUsageTable {
+  id: Generated<string>
+  promotion_id: string
+  order_id: string
+  customer_id: string | null
+  code: string | null
+  amount_minor: number
+  created_at: CreatedAt
+  released_at: Date | string | null
+}
+
 export interface Database {
   store: StoreTable
   category: CategoryTable
   product: ProductTable
   variant: VariantTable
   price_override: PriceOverrideTable
+  promotion: PromotionTable
+  promotion_code: PromotionCodeTable
+  promotion_usage: PromotionUsageTable
   audit_entry: AuditEntryTable
   import_job: ImportJobTable
   inventory_level: InventoryLevelTable
@@ -610,6 +662,7 @@ export type StoreRow = Selectable<StoreTable>
 export type CategoryRow = Selectable<CategoryTable>
 export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>
+export type PromotionRow = Selectable<PromotionTable>
 export type PriceOverrideRow = Selectable<PriceOverrideTable>
 export type AuditEntryRow = Selectable<AuditEntryTable>
 export type ImportJobRow = Selectable<ImportJobTable>
