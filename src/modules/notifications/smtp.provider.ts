@@ -16,10 +16,12 @@ export function createSmtpProvider(options: SmtpProviderOptions): NotificationPr
   // nodemailer is loaded by the first message, not at start-up: it is a tenth of the server's
   // bundle, and an instance may run for a while before anything is ready to be told.
   let transport: Promise<Transporter> | undefined
-  const transportOf = () =>
-    (transport ??= import('nodemailer').then(({ createTransport }) =>
+  const transportOf = () => {
+    transport ??= import('nodemailer').then(({ createTransport }) =>
       createTransport({ url: options.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }),
-    ))
+    )
+    return transport
+  }
   const domain = mailDomainOf(options.from)
   return {
     name: 'SMTP',
