@@ -88,9 +88,17 @@ async function drain<T>(stream: SseSubscription<T>, quietMs = 2000): Promise<T[]
 /** Events of `stream` until one satisfies `wanted`; fails after `timeoutMs`. */
 async function until<T>(stream: SseSubscription<T>, wanted: (event: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
+  const seen: T[] = []
   for (;;) {
-    const event = await stream.next(Math.max(1, deadline - Date.now()))
+    let event: T
+    try {
+      event = await stream.next(Math.max(1, deadline - Date.now()))
+    } catch (error) {
+      // Says what did arrive: the difference between a stream gone quiet and one that missed a change.
+      throw new Error(`${(error as Error).message}; seen meanwhile: ${JSON.stringify(seen)}`)
+    }
     if (wanted(event)) return event
+    seen.push(event)
   }
 }
 

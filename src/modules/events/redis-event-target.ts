@@ -27,6 +27,8 @@ export interface RedisEventTargetOptions {
   /** Channel prefix, so that other applications on the same Redis are not disturbed. */
   prefix: string
   logger: Logger
+  /** Told when a PUBLISH fails: its event reached no instance, and must be sent again (redis-pubsub.ts). */
+  onPublishFailed?: () => void
 }
 
 export function createRedisEventTarget(options: RedisEventTargetOptions): RedisEventTarget {
@@ -74,8 +76,9 @@ export function createRedisEventTarget(options: RedisEventTargetOptions): RedisE
       subscriber.unsubscribe(prefix + topic).catch(onSubscriptionError)
     },
     dispatchEvent(event) {
-      // Lost while Redis is away; the instances replay the outbox once it is back (redis-pubsub.ts).
+      // Lost while Redis is away; sent again once it is back (redis-pubsub.ts).
       publisher.publish(prefix + event.type, JSON.stringify(event.detail ?? null)).catch((error: unknown) => {
+        options.onPublishFailed?.()
         logger.debug({ err: error instanceof Error ? error.message : String(error) }, 'live update not published')
       })
       return true

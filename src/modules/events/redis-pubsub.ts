@@ -33,7 +33,20 @@ export function createRedisPubSub(options: { redisUrl: string; db: Db; logger: L
   const publisher = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
   // Subscriptions opened while Redis is away wait for it; the target resubscribes itself.
   const subscriber = new Redis(options.redisUrl, { autoResubscribe: false, maxRetriesPerRequest: null })
-  const target = createRedisEventTarget({ publisher, subscriber, prefix: CHANNEL_PREFIX, logger })
+  // The two connections come back separately: an event whose PUBLISH failed after this instance's
+  // subscriber (and every other instance's) was back would reach nobody, since replays follow
+  // subscriber reconnections only. So the publisher, once back, publishes again what it may have
+  // failed to send; a second delivery is a refresh.
+  let publishFailedAt: number | null = null
+  const target = createRedisEventTarget({
+    publisher,
+    subscriber,
+    prefix: CHANNEL_PREFIX,
+    logger,
+    onPublishFailed: () => {
+      publishFailedAt ??= Date.now()
+    },
+  })
   const pubsub = createAppPubSub({ eventTarget: target })
   const local = createPubSub<AppTopics>({ eventTarget: localOnly(target) })
 
@@ -56,6 +69,20 @@ export function createRedisPubSub(options: { redisUrl: string; db: Db; logger: L
       announceOutage(error.message)
       logger.debug({ err: error.message }, 'redis connection problem (live updates)')
     })
+
+  publisher.on('ready', () => {
+    void republish().catch((error: unknown) =>
+      logger.error({ err: error }, 'publishing again after a redis outage failed; some screens may be stale'),
+    )
+  })
+
+  async function republish() {
+    const since = publishFailedAt
+    if (since === null) return
+    publishFailedAt = null
+    const republished = await replayPublishedEvents(db, new Date(since - REPLAY_MARGIN_MS), pubsub)
+    logger.info({ republished }, 'redis publisher back: events it could not send were published again')
+  }
 
   subscriber.on('ready', () => {
     void recover().catch((error: unknown) =>
