@@ -5,32 +5,10 @@ import { includedTaxMinor, MAX_MONEY_MINOR } from '../shared/money.js'
 import { allocateByLargestRemainder } from './allocation.js'
 import { priceLines } from './discount-pricing.js'
 import type { PricingContext, PricingLine, PromotionRule } from './promotion.js'
+import { promotionRule } from './promotion-rule.fixture.js'
 
 const NOW = new Date('2026-12-06T10:00:00Z')
 const CONTEXT: PricingContext = { storeId: 'store-a', channel: 'WEB', customerId: 'customer-1', at: NOW }
-
-function promotion(overrides: Partial<PromotionRule> & Pick<PromotionRule, 'id'>): PromotionRule {
-  return {
-    kind: 'AUTOMATIC',
-    codes: [],
-    value: { type: 'PERCENTAGE', basisPoints: 1000 },
-    target: { type: 'ORDER' },
-    buyXGetY: null,
-    minSubtotalMinor: null,
-    minQuantity: null,
-    startsAt: null,
-    endsAt: null,
-    channels: [],
-    storeIds: [],
-    usageLimit: null,
-    usageLimitPerCustomer: null,
-    timesUsed: 0,
-    timesUsedByCustomer: 0,
-    combinesWithOthers: true,
-    priority: 0,
-    ...overrides,
-  }
-}
 
 function line(key: string, unitPriceMinor: number, quantity: number, extra: Partial<PricingLine> = {}): PricingLine {
   return {
@@ -83,7 +61,7 @@ describe('priceLines', () => {
     const result = priceLines(
       [line('a', 1000, 1), line('b', 1000, 1), line('c', 1000, 1)],
       CONTEXT,
-      [promotion({ id: 'p', value: { type: 'PERCENTAGE', basisPoints: 1000 } })],
+      [promotionRule({ id: 'p', value: { type: 'PERCENTAGE', basisPoints: 1000 } })],
       [],
     )
     expect(result.discountMinor).toBe(300)
@@ -96,7 +74,7 @@ describe('priceLines', () => {
     const result = priceLines(
       [line('a', 500, 1), line('b', 500, 1), line('c', 500, 1)],
       CONTEXT,
-      [promotion({ id: 'p', value: { type: 'FIXED_AMOUNT', amountMinor: 100 } })],
+      [promotionRule({ id: 'p', value: { type: 'FIXED_AMOUNT', amountMinor: 100 } })],
       [],
     )
     expect(result.lines.map((priced) => priced.discountMinor)).toEqual([34, 33, 33])
@@ -107,7 +85,7 @@ describe('priceLines', () => {
       [line('a', 300, 1, { categoryIds: ['shoes'] }), line('b', 900, 1)],
       CONTEXT,
       [
-        promotion({
+        promotionRule({
           id: 'p',
           value: { type: 'FIXED_AMOUNT', amountMinor: 5000 },
           target: { type: 'CATEGORIES', ids: ['shoes'] },
@@ -123,14 +101,14 @@ describe('priceLines', () => {
     const byProduct = priceLines(
       lines,
       CONTEXT,
-      [promotion({ id: 'p', target: { type: 'PRODUCTS', ids: ['product-b'] } })],
+      [promotionRule({ id: 'p', target: { type: 'PRODUCTS', ids: ['product-b'] } })],
       [],
     )
     expect(byProduct.lines.map((priced) => priced.discountMinor)).toEqual([0, 100])
     const byVariant = priceLines(
       lines,
       CONTEXT,
-      [promotion({ id: 'p', target: { type: 'VARIANTS', ids: ['variant-a'] } })],
+      [promotionRule({ id: 'p', target: { type: 'VARIANTS', ids: ['variant-a'] } })],
       [],
     )
     expect(byVariant.lines.map((priced) => priced.discountMinor)).toEqual([100, 0])
@@ -141,7 +119,7 @@ describe('priceLines', () => {
       [line('dear', 3000, 2), line('cheap', 1000, 2)],
       CONTEXT,
       [
-        promotion({
+        promotionRule({
           id: 'p',
           value: { type: 'PERCENTAGE', basisPoints: 10_000 },
           buyXGetY: { buyQuantity: 2, getQuantity: 1 },
@@ -156,7 +134,7 @@ describe('priceLines', () => {
 
   it('explains why a code does not apply', () => {
     const coded = (overrides: Partial<PromotionRule>) =>
-      promotion({ id: 'p', kind: 'CODE', codes: ['SUMMER'], ...overrides })
+      promotionRule({ id: 'p', kind: 'CODE', codes: ['SUMMER'], ...overrides })
     const reasonFor = (rule: PromotionRule, context: PricingContext = CONTEXT) =>
       priceLines([line('a', 1000, 1)], context, [rule], [' summer ']).codes[0]?.reason
     expect(reasonFor(coded({}))).toBeNull()
@@ -182,8 +160,8 @@ describe('priceLines', () => {
       [line('a', 1000, 1)],
       CONTEXT,
       [
-        promotion({ id: 'auto', priority: 5, combinesWithOthers: false }),
-        promotion({ id: 'code', kind: 'CODE', codes: ['TEN'], priority: 1 }),
+        promotionRule({ id: 'auto', priority: 5, combinesWithOthers: false }),
+        promotionRule({ id: 'code', kind: 'CODE', codes: ['TEN'], priority: 1 }),
       ],
       ['ten'],
     )
@@ -197,7 +175,10 @@ describe('priceLines', () => {
     const result = priceLines(
       [line('a', 1000, 1)],
       CONTEXT,
-      [promotion({ id: 'first', priority: 2 }), promotion({ id: 'second', kind: 'CODE', codes: ['TEN'], priority: 1 })],
+      [
+        promotionRule({ id: 'first', priority: 2 }),
+        promotionRule({ id: 'second', kind: 'CODE', codes: ['TEN'], priority: 1 }),
+      ],
       ['TEN'],
     )
     expect(result.applied).toEqual([
@@ -212,7 +193,7 @@ describe('priceLines', () => {
     const result = priceLines(
       [line('food', 1055, 1, { taxRateBp: 550 }), line('wine', 1200, 1, { taxRateBp: 2000 })],
       CONTEXT,
-      [promotion({ id: 'p', value: { type: 'PERCENTAGE', basisPoints: 5000 } })],
+      [promotionRule({ id: 'p', value: { type: 'PERCENTAGE', basisPoints: 5000 } })],
       [],
     )
     expect(result.taxes).toEqual([
@@ -285,7 +266,7 @@ type GeneratedPromotion = typeof promotionArb extends fc.Arbitrary<infer Generat
 
 function toRules(generated: readonly GeneratedPromotion[]): PromotionRule[] {
   return generated.map(({ code, ...rest }) =>
-    promotion({
+    promotionRule({
       ...rest,
       codes: rest.kind === 'CODE' ? [code] : [],
       usageLimitPerCustomer: null,

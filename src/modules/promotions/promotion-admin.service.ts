@@ -62,9 +62,7 @@ export async function updatePromotion(
   },
 ): Promise<SavedPromotion | { forbidden: true }> {
   return inTransaction(db, async (trx) => {
-    const existing = await promotionRepository.lockPromotion(trx, request.id)
-    if (!existing) throw new UnknownPromotionError()
-    const codes = (await promotionRepository.codesOfPromotions(trx, [existing.id])).get(existing.id) ?? []
+    const { promotion: existing, codes } = await lockPromotionWithCodes(trx, request.id)
     const before = draftOfRow(existing, codes)
     const defined = Object.fromEntries(Object.entries(request.changes).filter(([, value]) => value !== undefined))
     const draft = checkPromotionDraft({ ...before, ...defined })
@@ -73,13 +71,7 @@ export async function updatePromotion(
     const promotion = await promotionRepository.updatePromotion(trx, existing.id, promotionColumns(draft), request.now)
     await setCodes(trx, promotion.id, draft.codes)
     const saved = { promotion, codes: draft.codes }
-    await recordAudit(trx, request.author, {
-      entity: 'promotion',
-      entityId: promotion.id,
-      action: 'UPDATE',
-      before: audited({ promotion: existing, codes }),
-      after: audited(saved),
-    })
+    await auditPromotionChange(trx, request.author, 'UPDATE', { promotion: existing, codes }, saved)
     return saved
   })
 }
@@ -90,20 +82,36 @@ export async function archivePromotion(
   request: { id: string; author: AuditAuthor; now: Date },
 ): Promise<SavedPromotion> {
   return inTransaction(db, async (trx) => {
-    const existing = await promotionRepository.lockPromotion(trx, request.id)
-    if (!existing) throw new UnknownPromotionError()
-    const codes = (await promotionRepository.codesOfPromotions(trx, [existing.id])).get(existing.id) ?? []
+    const { promotion: existing, codes } = await lockPromotionWithCodes(trx, request.id)
     if (existing.archived_at !== null) return { promotion: existing, codes }
     const promotion = await promotionRepository.archivePromotion(trx, existing.id, request.now)
     const saved = { promotion, codes }
-    await recordAudit(trx, request.author, {
-      entity: 'promotion',
-      entityId: promotion.id,
-      action: 'ARCHIVE',
-      before: audited({ promotion: existing, codes }),
-      after: audited(saved),
-    })
+    await auditPromotionChange(trx, request.author, 'ARCHIVE', { promotion: existing, codes }, saved)
     return saved
+  })
+}
+
+/** The promotion locked for a change, with its codes; UnknownPromotionError when there is none. */
+async function lockPromotionWithCodes(trx: Trx, id: string): Promise<SavedPromotion> {
+  const promotion = await promotionRepository.lockPromotion(trx, id)
+  if (!promotion) throw new UnknownPromotionError()
+  const codes = (await promotionRepository.codesOfPromotions(trx, [promotion.id])).get(promotion.id) ?? []
+  return { promotion, codes }
+}
+
+function auditPromotionChange(
+  trx: Trx,
+  author: AuditAuthor,
+  action: 'UPDATE' | 'ARCHIVE',
+  before: SavedPromotion,
+  after: SavedPromotion,
+): Promise<unknown> {
+  return recordAudit(trx, author, {
+    entity: 'promotion',
+    entityId: after.promotion.id,
+    action,
+    before: audited(before),
+    after: audited(after),
   })
 }
 

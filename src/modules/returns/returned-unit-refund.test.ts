@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { priceLines } from '../promotions/discount-pricing.js'
 import type { PricingContext } from '../promotions/promotion.js'
+import { promotionRule } from '../promotions/promotion-rule.fixture.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { refundForReturnedUnits } from './returned-unit-refund.js'
 
@@ -50,28 +51,7 @@ describe('refundForReturnedUnits', () => {
           const priced = priceLines(
             lines,
             CONTEXT,
-            [
-              {
-                id: 'promo',
-                kind: 'AUTOMATIC',
-                codes: [],
-                value: { type: 'PERCENTAGE', basisPoints },
-                target: { type: 'ORDER' },
-                buyXGetY: null,
-                minSubtotalMinor: null,
-                minQuantity: null,
-                startsAt: null,
-                endsAt: null,
-                channels: [],
-                storeIds: [],
-                usageLimit: null,
-                usageLimitPerCustomer: null,
-                timesUsed: 0,
-                timesUsedByCustomer: 0,
-                combinesWithOthers: true,
-                priority: 0,
-              },
-            ],
+            [promotionRule({ id: 'promo', value: { type: 'PERCENTAGE', basisPoints } })],
             [],
           )
           const returned = lines.map(() => 0)
