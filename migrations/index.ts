@@ -27,6 +27,7 @@ import * as importJobs from './20261205000029_import_jobs.js'
 import * as auditTimeBrin from './20261205000030_audit_time_brin.js'
 import * as promotions from './20261206000031_promotions.js'
 import * as giftCards from './20261206000032_gift_cards.js'
+import * as orderDiscounts from './20261206000033_order_discounts.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '20261205000030_audit_time_brin': auditTimeBrin,
   '20261206000031_promotions': promotions,
   '20261206000032_gift_cards': giftCards,
+  '20261206000033_order_discounts': orderDiscounts,
 }

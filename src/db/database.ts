@@ -279,6 +279,8 @@ export interface CartTable {
   currency_code: string | null
   pickup_store_id: string | null
   merged_into_cart_id: string | null
+  /** The discount codes entered, normalised; the cart is priced with them whenever it is read. */
+  discount_codes: Generated<string[]>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -357,6 +359,8 @@ export interface SalesOrderTable {
   pickup_code_failures: Generated<number>
   currency_code: string
   subtotal_minor: number
+  /** What promotions took off the subtotal: total = subtotal - discount. */
+  discount_minor: Generated<number>
   tax_minor: number
   total_minor: number
   payment_due_at: Date | string | null
@@ -382,6 +386,18 @@ export interface OrderLineTable {
   missing_quantity: Generated<number>
   unit_price_minor: number
   tax_rate_bp: number
+  /** Taken off the units bought (quantity + missing_quantity) by promotions; order_line_discount says which. */
+  discount_minor: Generated<number>
+}
+
+export interface OrderLineDiscountTable {
+  order_id: string
+  line_number: number
+  promotion_id: string
+  /** The promotion's name and the code used when the order was placed: the receipt's snapshot. */
+  promotion_name: string
+  code: string | null
+  amount_minor: number
 }
 
 export interface OrderStatusChangeTable {
@@ -645,6 +661,7 @@ export interface Database {
   pickup_slot_booking: PickupSlotBookingTable
   sales_order: SalesOrderTable
   order_line: OrderLineTable
+  order_line_discount: OrderLineDiscountTable
   order_status_change: OrderStatusChangeTable
   cart_hold: CartHoldTable
   payment: PaymentTable
@@ -663,6 +680,7 @@ export type CategoryRow = Selectable<CategoryTable>
 export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>
 export type PromotionRow = Selectable<PromotionTable>
+export type OrderLineDiscountRow = Selectable<OrderLineDiscountTable>
 export type PriceOverrideRow = Selectable<PriceOverrideTable>
 export type AuditEntryRow = Selectable<AuditEntryTable>
 export type ImportJobRow = Selectable<ImportJobTable>

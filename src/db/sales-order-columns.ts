@@ -22,6 +22,7 @@ export const SALES_ORDER_COLUMNS = [
   'pickup_code_failures',
   'currency_code',
   'subtotal_minor',
+  'discount_minor',
   'tax_minor',
   'total_minor',
   'payment_due_at',

@@ -216,6 +216,7 @@ const DECLARED = {
     'currency_code',
     'pickup_store_id',
     'merged_into_cart_id',
+    'discount_codes',
     'created_at',
     'updated_at',
   ],
@@ -236,7 +237,9 @@ const DECLARED = {
     'missing_quantity',
     'unit_price_minor',
     'tax_rate_bp',
+    'discount_minor',
   ],
+  order_line_discount: ['order_id', 'line_number', 'promotion_id', 'promotion_name', 'code', 'amount_minor'],
   order_status_change: ['id', 'order_id', 'status', 'actor_type', 'actor_id', 'note', 'at'],
   cart_hold: ['cart_id', 'variant_id', 'store_id', 'quantity', 'expires_at'],
   payment: [

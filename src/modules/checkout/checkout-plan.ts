@@ -78,6 +78,7 @@ export function planOrder(
     pickup_code_hash: input.secrets.hashPickupCode(orderId, pickupCode),
     currency_code: cart.currency_code ?? '',
     subtotal_minor: totals.subtotalMinor,
+    discount_minor: totals.discountMinor,
     tax_minor: totals.taxMinor,
     total_minor: totals.totalMinor,
     payment_due_at:
@@ -136,6 +137,9 @@ export function placedOrThrow(
       }),
     )
   }
-  const order = { ...written.order, lines: plan.lines.map((line) => ({ ...line, missing_quantity: 0 })) }
+  const order = {
+    ...written.order,
+    lines: plan.lines.map((line) => ({ ...line, missing_quantity: 0, discount_minor: 0 })),
+  }
   return { orderId: order.id, order, pickupCode: plan.pickupCode, replayed: false }
 }

@@ -1,6 +1,6 @@
-import type { OrderLineRow, SalesOrderRow } from '../../db/database.js'
+import type { SalesOrderRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
-import type { NewOrder } from './order.repository.js'
+import type { NewOrder, NewOrderLine } from './order.repository.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
 import type { OrderActor } from './order-transition.js'
@@ -15,7 +15,7 @@ export type { NewOrder } from './order.repository.js'
 export async function recordNewOrder(
   trx: Trx,
   order: NewOrder,
-  lines: Omit<OrderLineRow, 'missing_quantity'>[],
+  lines: NewOrderLine[],
   origin: { actor: OrderActor; note: string; at: Date; eventType: string },
 ): Promise<void> {
   await orderRepository.insertOrder(trx, order)

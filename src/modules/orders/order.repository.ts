@@ -9,6 +9,7 @@ import type {
   SalesOrderRow,
 } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import type { OrderTotals } from './order.js'
 
 export function findOrdersByIds(db: Db, ids: readonly string[]): Promise<SalesOrderRow[]> {
   if (ids.length === 0) return Promise.resolve([])
@@ -65,7 +66,7 @@ export interface NewOrder {
   pickupSlotEnd: Date | null
   pickupCodeHash: string | null
   currencyCode: string
-  totals: { subtotalMinor: number; taxMinor: number; totalMinor: number }
+  totals: OrderTotals
   paymentDueAt: Date | null
 }
 
@@ -93,18 +94,22 @@ export function orderRow(order: NewOrder) {
     pickup_code_hash: order.pickupCodeHash,
     currency_code: order.currencyCode,
     subtotal_minor: order.totals.subtotalMinor,
+    discount_minor: order.totals.discountMinor,
     tax_minor: order.totals.taxMinor,
     total_minor: order.totals.totalMinor,
     payment_due_at: order.paymentDueAt,
   }
 }
 
-export async function insertLines(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]): Promise<void> {
+/** A line as written: its discount defaults to none. */
+export type NewOrderLine = Omit<OrderLineRow, 'missing_quantity' | 'discount_minor'> & { discount_minor?: number }
+
+export async function insertLines(trx: Trx, lines: NewOrderLine[]): Promise<void> {
   if (lines.length > 0) await linesInsert(trx, lines).execute()
 }
 
 /** The INSERT of an order's lines (at least one), not yet run. */
-export function linesInsert(trx: Trx, lines: Omit<OrderLineRow, 'missing_quantity'>[]) {
+export function linesInsert(trx: Trx, lines: NewOrderLine[]) {
   return trx.insertInto('order_line').values(lines)
 }
 

@@ -177,7 +177,10 @@ export async function markReady(
     return []
   })
   if (errors.length > 0) throw new MissingLineError(errors)
-  const remaining = lines.map((line) => ({ ...line, quantity: line.quantity - (missingBySku.get(line.sku) ?? 0) }))
+  const remaining = lines.map((line) => {
+    const missing = missingBySku.get(line.sku) ?? 0
+    return { ...line, quantity: line.quantity - missing, missing_quantity: line.missing_quantity + missing }
+  })
   if (remaining.every((line) => line.quantity === 0)) throw new NothingLeftError()
 
   const missingLines = lines.flatMap((line, index) => {
@@ -206,6 +209,7 @@ export async function markReady(
     ready_at: context.now,
     hold_until: new Date(context.now.getTime() + (store?.hold_hours ?? 72) * 3_600_000),
     subtotal_minor: totals.subtotalMinor,
+    discount_minor: totals.discountMinor,
     tax_minor: totals.taxMinor,
     total_minor: totals.totalMinor,
   })

@@ -216,7 +216,7 @@ function assemble(
   applied: AppliedPromotion[],
   codes: DiscountCodeOutcome[],
 ): PricingResult {
-  const lineTax = taxPerLine(lines, remaining)
+  const lineTax = taxAtRates(lines, remaining)
   const priced: PricedLine[] = lines.map((line, index) => {
     const subtotalMinor = line.unitPriceMinor * line.quantity
     const totalMinor = remaining[index] ?? 0
@@ -247,8 +247,8 @@ function assemble(
  * over many lines does not accumulate rounding), then shared back to that rate's lines by largest
  * remainder so the lines add up to it exactly.
  */
-function taxPerLine(
-  lines: readonly PricingLine[],
+export function taxAtRates(
+  lines: readonly Pick<PricingLine, 'taxRateBp'>[],
   totals: readonly number[],
 ): { perLine: number[]; taxes: TaxAtRate[] } {
   const rates = [...new Set(lines.map((line) => line.taxRateBp))].sort((a, b) => a - b)
