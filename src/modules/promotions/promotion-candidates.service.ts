@@ -1,4 +1,5 @@
 import type { Db } from '../../db/create-db.js'
+import { type PricingResult, priceLines } from './discount-pricing.js'
 import type { PricingContext, PricingLine, PromotionRule } from './promotion.js'
 import { normalizeDiscountCode } from './promotion.js'
 import { countCustomerUses, findCandidatePromotions, findVariantScopes } from './promotion-candidates.repository.js'
@@ -46,4 +47,16 @@ export async function pricingInputsFor(
     }),
     promotions: rows.map(({ codes: promotionCodes, ...row }) => ruleOfRow(row, promotionCodes, uses.get(row.id) ?? 0)),
   }
+}
+
+/**
+ * A set of lines priced with the promotions of their context: what carts show, what the checkout
+ * charges and what the till rings up, all through this one call.
+ */
+export async function priceWithPromotions(
+  db: Db,
+  request: { lines: readonly LineToPrice[]; codes: readonly string[]; currencyCode: string; context: PricingContext },
+): Promise<{ pricing: PricingResult; promotions: PromotionRule[] }> {
+  const { lines, promotions } = await pricingInputsFor(db, request)
+  return { pricing: priceLines(lines, request.context, promotions, request.codes), promotions }
 }

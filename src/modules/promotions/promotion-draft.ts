@@ -123,6 +123,6 @@ export function draftOfRow(row: PromotionRow, codes: string[]): PromotionDraft {
 
 /** The pricing function's view of a stored promotion, with the customer's uses counted by the caller. */
 export function ruleOfRow(row: PromotionRow, codes: string[], timesUsedByCustomer: number): PromotionRule {
-  const { name: _name, currencyCode: _currency, ...rule } = draftOfRow(row, codes)
+  const { currencyCode: _currency, ...rule } = draftOfRow(row, codes)
   return { ...rule, id: row.id, timesUsed: row.times_used, timesUsedByCustomer }
 }

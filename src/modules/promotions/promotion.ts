@@ -19,6 +19,8 @@ export interface BuyXGetY {
 /** A promotion as the pricing function needs it, with its usage counted so far. */
 export interface PromotionRule {
   id: string
+  /** Shown to the shopper beside each discount, and kept on the order as it was. */
+  name: string
   kind: PromotionKind
   /** Normalised with normalizeDiscountCode; empty for AUTOMATIC. */
   codes: readonly string[]
