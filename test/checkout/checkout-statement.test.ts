@@ -83,6 +83,8 @@ async function cartAndWrite(quantity = 1, slotCapacity = 5) {
     cartEvent: { cart_id: cartId, customer_id: null, type: 'checked_out', channel: 'APP', payload: { orderId } },
     events: [{ type: 'order.placed', aggregate_type: 'order', aggregate_id: orderId, payload: { orderId } }],
     stock: { storeId, slotStart: SLOT, slotCapacity, lines: [{ variantId: variants[0]!.id, quantity }] },
+    promotions: [],
+    discounts: [],
   }
   return { cartId, cartToken, write }
 }

@@ -83,7 +83,7 @@ describe('consumePromotionUses under concurrency (PostgreSQL)', () => {
     for (const reason of refused) {
       expect(reason).toBeInstanceOf(PromotionExhaustedError)
       expect((reason as PromotionExhaustedError).userErrors()[0]).toMatchObject({
-        code: 'DISCOUNT_CODE_NOT_APPLICABLE',
+        code: 'DISCOUNT_CODE_LIMIT_REACHED',
         field: ['discountCodes'],
       })
     }

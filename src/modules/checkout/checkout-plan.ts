@@ -9,6 +9,8 @@ import { SlotFullError } from '../orders/order.errors.js'
 import { type OrderView, orderTotals } from '../orders/order.js'
 import { orderEventRow } from '../orders/order-events.js'
 import type { PickupSlot } from '../pickup/pickup-slots.js'
+import type { OrderDiscounts } from '../promotions/order-discounts.js'
+import { refusalError } from '../promotions/promotion-usage.service.js'
 import type { CheckoutCartLine, CheckoutRead } from './checkout-read.repository.js'
 import type { CheckoutWrite, CheckoutWriteResult } from './checkout-statement.repository.js'
 
@@ -46,6 +48,7 @@ export function planOrder(
   read: CheckoutRead,
   store: NonNullable<CheckoutRead['store']>,
   slot: PickupSlot,
+  discounts: OrderDiscounts,
 ) {
   const { cart } = read
   const orderId = randomUUID()
@@ -59,6 +62,7 @@ export function planOrder(
     // The price the cart showed, which the checkout has found equal to the price rule's now.
     unit_price_minor: line.unit_price_minor,
     tax_rate_bp: line.variant.tax_rate_bp,
+    discount_minor: discounts.lineDiscounts[index] ?? 0,
   }))
   const pickupCode = input.secrets.newPickupCode()
   const status = input.paymentMode === 'AT_PICKUP' ? 'PLACED' : 'PENDING_PAYMENT'
@@ -87,6 +91,7 @@ export function planOrder(
   return {
     order,
     lines,
+    discounts,
     pickupCode,
     history: {
       order_id: orderId,
@@ -117,6 +122,8 @@ export function checkoutWriteOf(read: CheckoutRead, plan: OrderPlan): CheckoutWr
     cartEvent: plan.cartRows.journey,
     events: [plan.orderEvent, plan.cartRows.outbox],
     stock: plan.stock,
+    promotions: plan.discounts.uses,
+    discounts: plan.discounts.rows,
   }
 }
 
@@ -128,6 +135,7 @@ export function placedOrThrow(
 ): PlacedOrder | null {
   if (written.kind === 'CART_CHANGED') return null
   if (written.kind === 'SLOT_FULL') throw new SlotFullError()
+  if (written.kind === 'PROMOTION_REFUSED') throw refusalError(written)
   if (written.kind === 'INSUFFICIENT_STOCK') {
     throw new InsufficientStockError(
       lines.flatMap((line, index) => {
@@ -139,7 +147,7 @@ export function placedOrThrow(
   }
   const order = {
     ...written.order,
-    lines: plan.lines.map((line) => ({ ...line, missing_quantity: 0, discount_minor: 0 })),
+    lines: plan.lines.map((line) => ({ ...line, missing_quantity: 0 })),
   }
   return { orderId: order.id, order, pickupCode: plan.pickupCode, replayed: false }
 }

@@ -20,7 +20,7 @@ export interface CheckoutCartLine {
 type ReadLine = Omit<CheckoutCartLine, 'current_price_minor'> & { prices: Record<string, number> | null }
 
 export interface CheckoutRead {
-  cart: Pick<CartRow, 'id' | 'status' | 'customer_id' | 'currency_code' | 'last_channel'>
+  cart: Pick<CartRow, 'id' | 'status' | 'customer_id' | 'currency_code' | 'last_channel' | 'discount_codes'>
   /** The cart row's version (xmin): any change to the cart or its lines moves it on. */
   version: string
   tokens: StoredCartToken[]
@@ -57,7 +57,7 @@ const readBatched = batchedPerDatabase(readCheckouts, { maxInFlight: 1, maxBatch
 
 /**
  * Fixed text: the carts by primary key, the stores (a handful) once for all of them. The query
- * itself is in comptoir_read_checkouts (migration 0025), where its plan is made once per connection.
+ * itself is in comptoir_read_checkouts (migration 0034), where its plan is made once per connection.
  */
 const READ_CHECKOUTS = `${PREPARED} SELECT * FROM comptoir_read_checkouts($1::uuid[], $2::uuid[], $3::timestamptz)`
 

@@ -4,6 +4,9 @@ import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
 import { PREPARED } from '../../db/prepared.js'
 import { SALES_ORDER_COLUMNS } from '../../db/sales-order-columns.js'
+import type { AppliedPromotion } from '../promotions/discount-pricing.js'
+import type { OrderDiscounts } from '../promotions/order-discounts.js'
+import type { DiscountCodeReason } from '../promotions/promotion.js'
 
 type Row = Record<string, unknown>
 
@@ -17,6 +20,10 @@ export interface CheckoutWrite {
   cartEvent: Row
   /** The order's and the cart's outbox events (the inventory event is derived from the stock claimed). */
   events: Row[]
+  /** The promotions the order uses, one use each, taken only if their limits allow. */
+  promotions: readonly AppliedPromotion[]
+  /** What each promotion took off each line, kept with the order. */
+  discounts: OrderDiscounts['rows']
   stock: {
     storeId: string
     slotStart: Date
@@ -30,6 +37,7 @@ export type CheckoutWriteResult =
   | { kind: 'CART_CHANGED' }
   | { kind: 'INSUFFICIENT_STOCK'; available: Map<string, number> }
   | { kind: 'SLOT_FULL' }
+  | { kind: 'PROMOTION_REFUSED'; promotionId: string; code: string | null; reason: DiscountCodeReason }
 
 /** How many checkout write batches a pool sends before waiting for one to answer (see writeCheckout). */
 export const WRITE_BATCHES_IN_FLIGHT = 2
@@ -37,8 +45,9 @@ export const WRITE_BATCHES_IN_FLIGHT = 2
 /**
  * A whole checkout written at once: close the cart if it is still the version read; reserve
  * every line or none; take a place in the slot and the store's next order number; write the
- * order, its lines, history, ledger rows and outbox events (comptoir_place_orders and the rules
- * it calls, checkout-rules.v1.sql.ts). A short line or a full slot leaves no trace.
+ * order, its lines, discounts, history, ledger rows and outbox events, and the promotions' uses
+ * (comptoir_place_orders and the rules it calls, checkout-rules.v2.sql.ts). A short line, a full
+ * slot or a promotion over its limit leaves no trace.
  *
  * Why batched: the stock row of a hot SKU, the slot and the store's counter are shared by every
  * checkout of the store and stay locked until commit. Checkouts that arrive while others are
@@ -103,6 +112,8 @@ function asFunctionInput(write: CheckoutWrite) {
     history: write.history,
     cartEvent: write.cartEvent,
     events: write.events,
+    promotions: write.promotions,
+    discounts: write.discounts,
   }
 }
 
@@ -115,6 +126,10 @@ function resultOf(row: PlacedRow): CheckoutWriteResult {
       return { kind: 'CART_CHANGED' }
     case 'SLOT_FULL':
       return { kind: 'SLOT_FULL' }
+    case 'PROMOTION_REFUSED': {
+      const refusal = jsonOf(detail) as { promotionId: string; code: string | null; reason: DiscountCodeReason }
+      return { kind: 'PROMOTION_REFUSED', ...refusal }
+    }
     case 'INSUFFICIENT_STOCK':
       return {
         kind: 'INSUFFICIENT_STOCK',

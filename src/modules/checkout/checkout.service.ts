@@ -12,6 +12,7 @@ import { findOrderOfCart } from '../orders/order.service.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
 import { PriceChangedError } from '../pricing/price.errors.js'
 import { StoreNotAcceptingOrdersError } from '../stores/store.errors.js'
+import { checkoutDiscounts } from './checkout-discounts.js'
 import { placeHeldOrder } from './checkout-held.service.js'
 import { checkoutWriteOf, type PlacedOrder, type PlaceOrderInput, placedOrThrow, planOrder } from './checkout-plan.js'
 import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
@@ -25,8 +26,8 @@ const MAX_ATTEMPTS = 3
 /**
  * Turns a cart into an order for pickup, all or nothing. The cart, its lines, the store, the slot
  * and the prices (each line's shown price against the price rule's now, for this store and the
- * cart's channel: PRICE_CHANGED, the cart re-priced, when one differs) are read and checked first,
- * without locks; then the whole order is written in one statement that only applies if the cart
+ * cart's channel: PRICE_CHANGED, the cart re-priced, when one differs) and its discounts (a code
+ * that no longer applies refuses the checkout) are read and checked first, without locks; then the whole order is written in one statement that only applies if the cart
  * is still the version read (see writeCheckout). A cart
  * changed meanwhile (another device, a concurrent retry) starts the checkout over, so the same
  * cart and key return the same order. No network call happens here: payment starts afterwards.
@@ -60,7 +61,7 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
     throw new PriceChangedError(changed.map(({ index, line }) => changedLineOf(index, line, read.cart.currency_code)))
   }
 
-  const plan = planOrder(input, read, store, slot)
+  const plan = planOrder(input, read, store, slot, await checkoutDiscounts(db, read, store.id, input.now))
   // Stock the cart holds becomes the order's: that moves the same rows twice, in a transaction.
   if (read.holds.length > 0) return placeHeldOrder(db, read, plan)
   return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read.lines)

@@ -17,28 +17,32 @@ export interface LineToPrice {
 /**
  * Everything priceLines needs beyond the lines' own prices: the lines with what a promotion can
  * target (product, category ancestry) and the promotions that might apply, with this customer's
- * uses counted. Reads at most three statements whatever the number of lines.
+ * uses counted. One statement when no promotion can apply (the common case on a checkout's path),
+ * at most three otherwise, whatever the number of lines.
  */
 export async function pricingInputsFor(
   db: Db,
   request: { lines: readonly LineToPrice[]; codes: readonly string[]; currencyCode: string; context: PricingContext },
 ): Promise<{ lines: PricingLine[]; promotions: PromotionRule[] }> {
   const codes = [...new Set(request.codes.map(normalizeDiscountCode))]
-  const [scopes, rows] = await Promise.all([
-    findVariantScopes(
-      db,
-      request.lines.map((line) => line.variantId),
-    ),
-    findCandidatePromotions(db, { codes, at: request.context.at, currencyCode: request.currencyCode }),
-  ])
+  const rows = await findCandidatePromotions(db, { codes, at: request.context.at, currencyCode: request.currencyCode })
   const customerId = request.context.customerId
-  const uses = customerId
-    ? await countCustomerUses(
-        db,
-        rows.map((row) => row.id),
-        customerId,
-      )
-    : new Map<string, number>()
+  const needsScopes = rows.some((row) => row.target_type === 'CATEGORIES' || row.target_type === 'PRODUCTS')
+  const [scopes, uses] = await Promise.all([
+    needsScopes
+      ? findVariantScopes(
+          db,
+          request.lines.map((line) => line.variantId),
+        )
+      : [],
+    customerId && rows.length > 0
+      ? countCustomerUses(
+          db,
+          rows.map((row) => row.id),
+          customerId,
+        )
+      : new Map<string, number>(),
+  ])
   const scopeOf = new Map(scopes.map((scope) => [scope.variant_id, scope]))
   return {
     lines: request.lines.map((line) => {

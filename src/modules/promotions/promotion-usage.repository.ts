@@ -1,50 +1,39 @@
+import { sql } from 'kysely'
 import type { Trx } from '../../db/transaction.js'
+import type { AppliedPromotion } from './discount-pricing.js'
+import type { DiscountCodeReason } from './promotion.js'
 
-/**
- * Takes one use if any is left: the row lock this UPDATE takes queues every other checkout for
- * the same promotion behind this transaction, so the limit holds exactly. Null when none is left
- * (or the promotion was archived meanwhile).
- */
-export function takeUse(
-  trx: Trx,
-  promotionId: string,
-): Promise<{ usage_limit_per_customer: number | null } | undefined> {
-  return trx
-    .updateTable('promotion')
-    .set((eb) => ({ times_used: eb('times_used', '+', 1) }))
-    .where('id', '=', promotionId)
-    .where('archived_at', 'is', null)
-    .where((eb) => eb.or([eb('usage_limit', 'is', null), eb('times_used', '<', eb.ref('usage_limit'))]))
-    .returning('usage_limit_per_customer')
-    .executeTakeFirst()
+/** The uses as the SQL rules read them (promotion-uses.v1.sql.ts). */
+function usesJson(uses: readonly AppliedPromotion[]): string {
+  return JSON.stringify(uses.map(({ promotionId, code, amountMinor }) => ({ promotionId, code, amountMinor })))
 }
 
-/** Read after takeUse, under the promotion's lock: no other use by this customer can commit meanwhile. */
-export async function countLiveCustomerUses(trx: Trx, promotionId: string, customerId: string): Promise<number> {
-  const row = await trx
-    .selectFrom('promotion_usage')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('promotion_id', '=', promotionId)
-    .where('customer_id', '=', customerId)
-    .where('released_at', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
+export async function lockPromotions(trx: Trx, uses: readonly AppliedPromotion[]): Promise<void> {
+  await sql`SELECT comptoir_lock_promotions(${usesJson(uses)}::jsonb)`.execute(trx)
 }
 
-export async function insertUse(
+/** Under the promotions' locks: the first use that cannot be taken and why, or null. */
+export async function promotionRefusal(
   trx: Trx,
-  use: { promotionId: string; orderId: string; customerId: string | null; code: string | null; amountMinor: number },
+  uses: readonly AppliedPromotion[],
+  customerId: string | null,
+): Promise<{ promotionId: string; code: string | null; reason: DiscountCodeReason } | null> {
+  const { rows } = await sql<{ refusal: unknown }>`
+    SELECT comptoir_promotion_refusal(${usesJson(uses)}::jsonb, ${customerId}::uuid) AS refusal`.execute(trx)
+  const refusal = rows[0]?.refusal ?? null
+  return (typeof refusal === 'string' ? JSON.parse(refusal) : refusal) as {
+    promotionId: string
+    code: string | null
+    reason: DiscountCodeReason
+  } | null
+}
+
+export async function recordPromotionUses(
+  trx: Trx,
+  order: { orderId: string; customerId: string | null; applied: readonly AppliedPromotion[] },
 ): Promise<void> {
-  await trx
-    .insertInto('promotion_usage')
-    .values({
-      promotion_id: use.promotionId,
-      order_id: use.orderId,
-      customer_id: use.customerId,
-      code: use.code,
-      amount_minor: use.amountMinor,
-    })
-    .execute()
+  await sql`SELECT comptoir_record_promotion_uses(${order.orderId}::uuid, ${order.customerId}::uuid,
+    ${usesJson(order.applied)}::jsonb)`.execute(trx)
 }
 
 /** Marks an order's uses given back and returns them to their promotions' counters; twice changes nothing. */

@@ -1,34 +1,28 @@
 import type { Trx } from '../../db/transaction.js'
 import type { AppliedPromotion } from './discount-pricing.js'
+import type { DiscountCodeReason } from './promotion.js'
 import { PromotionExhaustedError } from './promotion.errors.js'
-import { countLiveCustomerUses, insertUse, releaseUses, takeUse } from './promotion-usage.repository.js'
+import { lockPromotions, promotionRefusal, recordPromotionUses, releaseUses } from './promotion-usage.repository.js'
 
 /**
- * Records that an order used the promotions it was priced with, in the order's own transaction:
- * either every use is taken and the order commits with them, or PromotionExhaustedError rolls the
- * whole order back. Promotions are taken in id order so two orders never wait on each other.
+ * Records that an order used the promotions it was priced with, in the order's own transaction,
+ * by the usage rules the checkout applies too (promotion-uses.v1.sql.ts): either every use is
+ * taken and the order commits with them, or PromotionExhaustedError rolls the whole order back.
+ * The promotions' rows stay locked until commit, so the limits hold exactly under any concurrency.
  */
 export async function consumePromotionUses(
   trx: Trx,
   order: { orderId: string; customerId: string | null; applied: readonly AppliedPromotion[] },
 ): Promise<void> {
-  const applied = [...order.applied].sort((a, b) =>
-    a.promotionId < b.promotionId ? -1 : a.promotionId > b.promotionId ? 1 : 0,
-  )
-  for (const use of applied) {
-    const taken = await takeUse(trx, use.promotionId)
-    if (!taken) throw new PromotionExhaustedError(use.promotionId, use.code, 'DISCOUNT_CODE_LIMIT_REACHED')
-    if (taken.usage_limit_per_customer !== null) {
-      const used =
-        order.customerId === null
-          ? Number.POSITIVE_INFINITY
-          : await countLiveCustomerUses(trx, use.promotionId, order.customerId)
-      if (used >= taken.usage_limit_per_customer) {
-        throw new PromotionExhaustedError(use.promotionId, use.code, 'DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED')
-      }
-    }
-    await insertUse(trx, { ...use, orderId: order.orderId, customerId: order.customerId })
-  }
+  if (order.applied.length === 0) return
+  await lockPromotions(trx, order.applied)
+  const refusal = await promotionRefusal(trx, order.applied, order.customerId)
+  if (refusal) throw refusalError(refusal)
+  await recordPromotionUses(trx, order)
+}
+
+export function refusalError(refusal: { promotionId: string; code: string | null; reason: DiscountCodeReason }) {
+  return new PromotionExhaustedError(refusal.promotionId, refusal.code, refusal.reason)
 }
 
 /** Gives back the uses of a cancelled or expired order, in the transaction that cancels it. */

@@ -1,4 +1,5 @@
 import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
+import type { DiscountCodeReason } from './promotion.js'
 
 export const UnknownPromotionError = fixedBusinessError('UNKNOWN_PROMOTION', ['id'], 'No promotion has this ID.')
 
@@ -34,29 +35,59 @@ export class DiscountCodeTakenError extends BusinessError {
   }
 }
 
+const REASON_TEXT: Record<DiscountCodeReason, string> = {
+  DISCOUNT_CODE_NOT_APPLICABLE: 'does not apply to these items',
+  DISCOUNT_CODE_UNKNOWN: 'is not a discount code',
+  DISCOUNT_CODE_NOT_STARTED: 'is not valid yet',
+  DISCOUNT_CODE_EXPIRED: 'has expired',
+  DISCOUNT_CODE_LIMIT_REACHED: 'has no uses left',
+  DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED: 'was already used as often as one customer may (or needs a signed-in customer)',
+  DISCOUNT_CODE_NOT_VALID_IN_STORE: 'is not valid in this store',
+  DISCOUNT_CODE_NOT_VALID_IN_CHANNEL: 'is not valid on this channel',
+  DISCOUNT_CODE_MINIMUM_NOT_MET: 'needs a larger order',
+  DISCOUNT_CODE_NOT_COMBINABLE: 'does not combine with the other discounts',
+}
+
+/** Why a code or promotion does not apply, in words a shopper or an associate can act on. */
+export function discountCodeMessage(code: string | null, reason: DiscountCodeReason): string {
+  return `${code === null ? 'A promotion' : `The code ${code}`} ${REASON_TEXT[reason]}.`
+}
+
 /**
- * A promotion the shopper was shown ran out before their order took it (others used the last
- * uses first): nothing is charged, and pricing again shows the order without it.
+ * Codes that do not apply to an order about to be placed: it is refused rather than charged more
+ * than the shopper expected with the code; they remove the code or change the order.
+ */
+export class DiscountCodesRefusedError extends BusinessError {
+  constructor(readonly refused: readonly { code: string; reason: DiscountCodeReason }[]) {
+    super('discount codes refused')
+  }
+  userErrors(): UserErrorEntry[] {
+    return this.refused.map(({ code, reason }) => ({
+      code: reason,
+      field: ['discountCodes'],
+      message: discountCodeMessage(code, reason),
+    }))
+  }
+}
+
+/**
+ * A promotion the shopper was shown ran out, or was withdrawn, before their order took it (others
+ * used the last uses first): nothing is charged, and pricing again shows the order without it.
  */
 export class PromotionExhaustedError extends BusinessError {
   constructor(
     readonly promotionId: string,
     readonly code: string | null,
-    readonly reason: 'DISCOUNT_CODE_LIMIT_REACHED' | 'DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED',
+    readonly reason: DiscountCodeReason,
   ) {
     super(reason)
   }
   userErrors(): UserErrorEntry[] {
-    const what = this.code === null ? 'A promotion' : `The code ${this.code}`
-    const limit =
-      this.reason === 'DISCOUNT_CODE_LIMIT_REACHED'
-        ? 'has no uses left'
-        : 'was already used as often as one customer may'
     return [
       {
-        code: 'DISCOUNT_CODE_NOT_APPLICABLE',
+        code: this.reason,
         field: this.code === null ? null : ['discountCodes'],
-        message: `${what} ${limit}; nothing was charged. Price the order again without it.`,
+        message: `${discountCodeMessage(this.code, this.reason)} Nothing was charged; the order is priced again without it.`,
       },
     ]
   }
