@@ -3,38 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../src/db/transaction.js'
 import { PromotionExhaustedError } from '../../src/modules/promotions/promotion.errors.js'
 import { consumePromotionUses, releasePromotionUses } from '../../src/modules/promotions/promotion-usage.service.js'
+import { insertPromotion as insertPromotionRow } from '../fixtures/promotions.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 let testDb: TestDb
 let customerId: string
 const now = new Date('2027-02-01T12:00:00.000Z')
 
-async function insertPromotion(limits: { usage_limit?: number; usage_limit_per_customer?: number }) {
-  const row = await testDb.db
-    .insertInto('promotion')
-    .values({
-      name: 'limited',
-      kind: 'AUTOMATIC',
-      value_type: 'PERCENTAGE',
-      value_amount: 1000,
-      currency_code: null,
-      target_type: 'ORDER',
-      buy_quantity: null,
-      get_quantity: null,
-      min_subtotal_minor: null,
-      min_quantity: null,
-      starts_at: null,
-      ends_at: null,
-      usage_limit: limits.usage_limit ?? null,
-      usage_limit_per_customer: limits.usage_limit_per_customer ?? null,
-      combines_with_others: true,
-      priority: 0,
-      archived_at: null,
-      created_by: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+function insertPromotion(limits: { usage_limit?: number; usage_limit_per_customer?: number }) {
+  return insertPromotionRow(testDb.db, { name: 'limited', ...limits })
 }
 
 /** An order's transaction: takes the use, then holds its locks a moment as a real checkout would. */
