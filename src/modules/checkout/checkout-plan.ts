@@ -23,6 +23,8 @@ export interface PlaceOrderInput {
   idempotencyKey: string
   /** Given by the shopper for the ready notification; null falls back to the account email. */
   contactEmail?: string | null
+  /** Gift cards paying the order first, in this order; a card or the counter pays the rest. */
+  giftCardCodes?: readonly string[]
   now: Date
   paymentTimeoutMinutes: number
   secrets: PickupSecrets

@@ -24,6 +24,11 @@ const CheckoutPlaceOrderInput = builder.inputType('CheckoutPlaceOrderInput', {
       description: 'Chosen by the client per checkout attempt; a retry with the same key returns the same order.',
       validate: z.string().min(8).max(100),
     }),
+    giftCardCodes: t.stringList({
+      description:
+        'Gift cards paying first, in this order (at most five); the card online, or the counter at pickup, pays the rest.',
+      validate: z.array(z.string().min(1).max(64)),
+    }),
     email: t.string({
       description:
         'Where to say the order is ready. Needed for a guest to be told; a signed-in customer is told at their account email when omitted.',
@@ -114,6 +119,7 @@ builder.mutationFields((t) => ({
         paymentMode: input.paymentMode,
         idempotencyKey: input.idempotencyKey,
         contactEmail: input.email ?? null,
+        giftCardCodes: input.giftCardCodes ?? [],
         now: context.now,
         paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
         secrets: context.pickupSecrets,

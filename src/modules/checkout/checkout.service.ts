@@ -13,10 +13,11 @@ import { findPickupSlot } from '../pickup/pickup.service.js'
 import { PriceChangedError } from '../pricing/price.errors.js'
 import { StoreNotAcceptingOrdersError } from '../stores/store.errors.js'
 import { checkoutDiscounts } from './checkout-discounts.js'
-import { placeHeldOrder } from './checkout-held.service.js'
+import { payWithGiftCards } from './checkout-gift-cards.js'
 import { checkoutWriteOf, type PlacedOrder, type PlaceOrderInput, placedOrThrow, planOrder } from './checkout-plan.js'
 import { type CheckoutCartLine, type CheckoutRead, readCheckout } from './checkout-read.repository.js'
 import { writeCheckout } from './checkout-statement.repository.js'
+import { placeOrderInTransaction } from './checkout-transaction.service.js'
 
 export type { PlacedOrder, PlaceOrderInput } from './checkout-plan.js'
 
@@ -62,8 +63,13 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
   }
 
   const plan = planOrder(input, read, store, slot, await checkoutDiscounts(db, read, store.id, input.now))
-  // Stock the cart holds becomes the order's: that moves the same rows twice, in a transaction.
-  if (read.holds.length > 0) return placeHeldOrder(db, read, plan)
+  // Stock the cart holds becomes the order's (the same rows moved twice), and gift cards pay in
+  // the order's transaction: both need a transaction of their own.
+  const giftCardCodes = input.giftCardCodes ?? []
+  if (giftCardCodes.length > 0) {
+    return placeOrderInTransaction(db, read, plan, payWithGiftCards({ codes: giftCardCodes, now: input.now }))
+  }
+  if (read.holds.length > 0) return placeOrderInTransaction(db, read, plan)
   return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read.lines)
 }
 

@@ -4,7 +4,8 @@ import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentPendingError, PaymentRequiredError } from '../payments/payment.errors.js'
-import { captureForCollection, takeCashPayment } from '../payments/payment.service.js'
+import { amountDueMinor } from '../payments/amount-due.js'
+import { captureForCollection, findPaymentsOfOrders, takeCashPayment } from '../payments/payment.service.js'
 import type { AppPayments } from '../payments/payment-setup.js'
 import { claimHandOver, endHandOverClaim, releaseHandOver } from './handover-claim.service.js'
 import { InvalidTransitionError } from './order.errors.js'
@@ -58,8 +59,9 @@ export async function collectOrder(deps: CollectDependencies, request: CollectRe
       if (!locked) throw new Error(`order ${order.id} vanished during its hand-over`)
       await endHandOverClaim(trx, order.id, claimId)
       if (locked.payment_mode === 'AT_PICKUP' && cardTaken !== 'CAPTURED') {
-        if (request.payment?.tenderedMinor == null) throw new PaymentRequiredError()
-        await takeCashPayment(trx, locked, request.payment.tenderedMinor, now)
+        const dueMinor = amountDueMinor(locked, await findPaymentsOfOrders(trx, [locked.id]))
+        if (dueMinor > 0 && request.payment?.tenderedMinor == null) throw new PaymentRequiredError()
+        await takeCashPayment(trx, locked, request.payment?.tenderedMinor ?? 0, now, dueMinor)
       }
       await handOverOrder(trx, locked, { actor: request.actor, now })
     })

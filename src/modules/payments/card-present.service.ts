@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
 import { PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
+import { amountDueMinor } from './amount-due.js'
 import { applyIntentState } from './payment.service.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { PaymentProviderUnavailableError } from './payment-provider.js'
@@ -18,22 +19,24 @@ export type CardPresentOutcome = 'CAPTURED' | 'WAITING_FOR_CARD'
  */
 export async function takeCardPresentPayment(
   db: Db,
-  payments: AppPayments,
+  app: AppPayments,
   order: SalesOrderRow,
   readerId: string,
   now: Date,
 ): Promise<CardPresentOutcome> {
-  const existing = (await paymentRepository.findPaymentsOfOrders(db, [order.id])).find(
+  const payments = await paymentRepository.findPaymentsOfOrders(db, [order.id])
+  const dueMinor = amountDueMinor(order, payments)
+  const existing = payments.find(
     (payment) =>
       payment.provider === 'STRIPE_TERMINAL' || (payment.provider === 'OFFLINE' && payment.status === 'CAPTURED'),
   )
-  if (existing?.status === 'CAPTURED') return 'CAPTURED'
+  if (existing?.status === 'CAPTURED' || dueMinor === 0) return 'CAPTURED'
   try {
-    if (!payments.stripe) return await settleOffline(db, payments, order, now)
+    if (!app.stripe) return await settleOffline(db, app, order, dueMinor, now)
     if (existing?.status === 'AUTHORIZED' && existing.provider_ref) {
-      const state = await payments.online.capture(
+      const state = await app.online.capture(
         existing.provider_ref,
-        order.total_minor,
+        dueMinor,
         `order-${order.id}-card-present-capture`,
       )
       await applyIntentState(db, existing.id, state, now)
@@ -45,10 +48,10 @@ export async function takeCardPresentPayment(
         orderId: order.id,
         provider: 'STRIPE_TERMINAL',
         status: 'PENDING',
-        amountMinor: order.total_minor,
+        amountMinor: dueMinor,
         currencyCode: order.currency_code,
       }))
-    const intent = await createCardPresentIntent(await payments.stripe.client(), {
+    const intent = await createCardPresentIntent(await app.stripe.client(), {
       orderId: order.id,
       paymentId: payment.id,
       amountMinor: payment.amount_minor,
@@ -59,7 +62,7 @@ export async function takeCardPresentPayment(
       provider_ref: intent.providerRef,
       status: 'REQUIRES_ACTION',
     })
-    await processOnReader(await payments.stripe.client(), readerId, intent.providerRef)
+    await processOnReader(await app.stripe.client(), readerId, intent.providerRef)
     return 'WAITING_FOR_CARD'
   } catch (error) {
     if (error instanceof PaymentProviderUnavailableError) throw new PaymentUnavailableError()
@@ -71,29 +74,26 @@ export async function takeCardPresentPayment(
 
 async function settleOffline(
   db: Db,
-  payments: AppPayments,
+  app: AppPayments,
   order: SalesOrderRow,
+  dueMinor: number,
   now: Date,
 ): Promise<CardPresentOutcome> {
   const payment = await paymentRepository.findOrInsertLivePayment(db, {
     orderId: order.id,
     provider: 'OFFLINE',
     status: 'PENDING',
-    amountMinor: order.total_minor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
   })
-  const authorised = await payments.online.authorize({
+  const authorised = await app.online.authorize({
     orderId: order.id,
     paymentId: payment.id,
-    amountMinor: order.total_minor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
     idempotencyKey: `order-${order.id}-card-present`,
   })
-  const captured = await payments.online.capture(
-    authorised.providerRef,
-    order.total_minor,
-    `order-${order.id}-card-present-capture`,
-  )
+  const captured = await app.online.capture(authorised.providerRef, dueMinor, `order-${order.id}-card-present-capture`)
   await applyIntentState(db, payment.id, captured, now)
   return 'CAPTURED'
 }

@@ -11,6 +11,7 @@ import {
   PaymentUnavailableError,
 } from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
+import { amountDueMinor } from './amount-due.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { type IntentState, type OnlinePaymentProvider, PaymentProviderUnavailableError } from './payment-provider.js'
 import { advances, statusOfIntent } from './payment-status.js'
@@ -56,13 +57,14 @@ export async function ensureOnlineAuthorization(
   now: Date,
 ): Promise<{ clientSecret: string | null }> {
   if (order.status !== 'PENDING_PAYMENT') return { clientSecret: null }
+  const dueMinor = amountDueMinor(order, await paymentRepository.findPaymentsOfOrders(db, [order.id]))
   // Parallel retries share this one row, so they ask the processor with the same parameters and
   // idempotency key, and it answers them all with one intent.
   const payment = await paymentRepository.findOrInsertLivePayment(db, {
     orderId: order.id,
     provider: provider.name,
     status: 'PENDING',
-    amountMinor: order.total_minor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
   })
   let state: IntentState & { clientSecret: string | null }
@@ -162,19 +164,22 @@ const heldOnlineOf = (payments: PaymentRow[]) =>
  * order holds no authorised payment, and a no-op when the capture already happened.
  */
 export async function captureForCollection(db: Db, provider: OnlinePaymentProvider, order: SalesOrderRow, now: Date) {
-  const payment = heldOnlineOf(await paymentRepository.findPaymentsOfOrders(db, [order.id]))
+  const payments = await paymentRepository.findPaymentsOfOrders(db, [order.id])
+  const dueMinor = amountDueMinor(order, payments)
+  const payment = heldOnlineOf(payments)
+  // Paid in full by gift cards: there is no card to capture.
+  if (!payment && dueMinor === 0) return
   if (!payment?.provider_ref) throw new PaymentNotAuthorizedError()
   if (payment.status === 'CAPTURED') return
   try {
-    const state = await provider.capture(payment.provider_ref, order.total_minor, `order-${order.id}-capture`)
+    const state = await provider.capture(payment.provider_ref, dueMinor, `order-${order.id}-capture`)
     await applyIntentState(db, payment.id, state, now)
   } catch (error) {
     throw asBusinessError(error)
   }
 }
 
-/** Cash at the counter, in the hand-over transaction: refused when short, change computed. */
-/** Cash for what is due: the whole order, or what its gift cards left to pay. */
+/** Cash at the counter for what is due (see amountDueMinor): refused when short, change computed. */
 export async function takeCashPayment(
   trx: Trx,
   order: SalesOrderRow,
