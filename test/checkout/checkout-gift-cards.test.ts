@@ -13,12 +13,14 @@ let testDb: TestDb
 let app: StripeTestApp
 let store: StockedStore
 let admin: string
+let manager: string
 
 beforeAll(async () => {
   testDb = await createTestDb()
   app = await createStripeTestApp(testDb, { now: () => new Date() })
   store = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 1_000, slotCapacity: 1_000 })
   admin = await app.api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+  manager = await app.api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(async () => {
   await app.close()
@@ -151,4 +153,53 @@ describe('checkout paid with gift cards', () => {
     expect(paid.map((payment) => payment.captured_minor).sort((a, b) => a - b)).toEqual([1, unit, unit, unit])
     expect(await balanceOf(code)).toBe(0)
   })
+
+  it('has the counter take only what the gift card left to pay, and nothing when it paid it all', async () => {
+    const partCode = await giftCard(500)
+    const part = await checkoutWith([partCode], 'AT_PICKUP', 2)
+    const partOrder = (await orderOf(part.cartId))!
+    const rest = partOrder.total_minor - 500
+    const cash = (minor: number) => ({ method: 'CASH', amountTendered: (minor / 100).toFixed(2) })
+    expect(await staff('orderStartPreparing', { orderId: part.result.order!.id })).toEqual([])
+    expect(await staff('orderMarkReady', { orderId: part.result.order!.id })).toEqual([])
+    const short = await staff('orderCollect', {
+      orderId: part.result.order!.id,
+      pickupCode: part.result.pickupCode,
+      payment: cash(rest - 1),
+    })
+    expect(short).toEqual(['INSUFFICIENT_TENDER'])
+    const paid = await staff('orderCollect', {
+      orderId: part.result.order!.id,
+      pickupCode: part.result.pickupCode,
+      payment: cash(rest),
+    })
+    expect(paid).toEqual([])
+    expect(await paymentsOf(partOrder.id)).toMatchObject([
+      { provider: 'CASH', captured_minor: rest },
+      { provider: 'GIFT_CARD', captured_minor: 500 },
+    ])
+
+    const wholeCode = await giftCard(100_000)
+    const whole = await checkoutWith([wholeCode], 'AT_PICKUP')
+    expect(await staff('orderStartPreparing', { orderId: whole.result.order!.id })).toEqual([])
+    expect(await staff('orderMarkReady', { orderId: whole.result.order!.id })).toEqual([])
+    expect(
+      await staff('orderCollect', { orderId: whole.result.order!.id, pickupCode: whole.result.pickupCode }),
+    ).toEqual([])
+    const collected = (await orderOf(whole.cartId))!
+    expect(collected.status).toBe('COLLECTED')
+    expect((await paymentsOf(collected.id)).map((payment) => payment.provider)).toEqual(['GIFT_CARD'])
+  })
 })
+
+/** A store manager's mutation; answers its userErrors' codes. */
+async function staff(name: string, input: Record<string, unknown>): Promise<string[]> {
+  const result = await app.api.gql<Record<string, { userErrors: { code: string }[] }>>(
+    `mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { userErrors { code } } }`,
+    { input },
+    { token: manager },
+  )
+  const payload = result.data?.[name]
+  if (!payload) throw new Error(`${name} failed: ${JSON.stringify(result)}`)
+  return payload.userErrors.map((error) => error.code)
+}
