@@ -190,6 +190,25 @@ describe('checkout paid with gift cards', () => {
     expect(collected.status).toBe('COLLECTED')
     expect((await paymentsOf(collected.id)).map((payment) => payment.provider)).toEqual(['GIFT_CARD'])
   })
+
+  it('gives a gift card back what it paid for units missing at picking', async () => {
+    const code = await giftCard(100_000)
+    const { result, cartId } = await checkoutWith([code], 'AT_PICKUP', 2)
+    const order = (await orderOf(cartId))!
+    const unit = order.total_minor / 2
+    const sku = result.order!.lines[0]!.sku
+    expect(await staff('orderStartPreparing', { orderId: result.order!.id })).toEqual([])
+    expect(await staff('orderMarkReady', { orderId: result.order!.id, missing: [{ sku, quantity: 1 }] })).toEqual([])
+    expect((await orderOf(cartId))!.total_minor).toBe(unit)
+    expect(await balanceOf(code)).toBe(100_000 - unit)
+    expect(await paymentsOf(order.id)).toMatchObject([{ provider: 'GIFT_CARD', captured_minor: 2 * unit }])
+    const refunded = await testDb.db
+      .selectFrom('payment')
+      .select('refunded_minor')
+      .where('order_id', '=', order.id)
+      .executeTakeFirstOrThrow()
+    expect(refunded.refunded_minor).toBe(unit)
+  })
 })
 
 /** A store manager's mutation; answers its userErrors' codes. */

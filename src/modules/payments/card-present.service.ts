@@ -1,8 +1,8 @@
 import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
+import { amountDueMinor } from './amount-due.js'
 import { PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
-import { amountDueMinor } from './amount-due.js'
 import { applyIntentState } from './payment.service.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { PaymentProviderUnavailableError } from './payment-provider.js'
@@ -34,11 +34,7 @@ export async function takeCardPresentPayment(
   try {
     if (!app.stripe) return await settleOffline(db, app, order, dueMinor, now)
     if (existing?.status === 'AUTHORIZED' && existing.provider_ref) {
-      const state = await app.online.capture(
-        existing.provider_ref,
-        dueMinor,
-        `order-${order.id}-card-present-capture`,
-      )
+      const state = await app.online.capture(existing.provider_ref, dueMinor, `order-${order.id}-card-present-capture`)
       await applyIntentState(db, existing.id, state, now)
       return 'CAPTURED'
     }

@@ -4,6 +4,7 @@ import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
 import { canTransition } from '../orders/order-state.js'
+import { amountDueMinor } from './amount-due.js'
 import {
   InsufficientTenderError,
   PaymentFailedError,
@@ -11,7 +12,6 @@ import {
   PaymentUnavailableError,
 } from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
-import { amountDueMinor } from './amount-due.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from './payment-provider.errors.js'
 import { type IntentState, type OnlinePaymentProvider, PaymentProviderUnavailableError } from './payment-provider.js'
 import { advances, statusOfIntent } from './payment-status.js'

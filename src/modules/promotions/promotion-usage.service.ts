@@ -1,7 +1,7 @@
 import type { Trx } from '../../db/transaction.js'
 import type { AppliedPromotion } from './discount-pricing.js'
-import type { DiscountCodeReason } from './promotion.js'
 import { PromotionExhaustedError } from './promotion.errors.js'
+import type { DiscountCodeReason } from './promotion.js'
 import { lockPromotions, promotionRefusal, recordPromotionUses, releaseUses } from './promotion-usage.repository.js'
 
 /**
