@@ -132,6 +132,24 @@ describe('promotionCreate / promotionUpdate / promotionArchive', () => {
     expect(await counts()).toEqual(before)
   })
 
+  it('clears an optional field given as null, and leaves the fields not given alone', async () => {
+    const { payload } = await create({ codes: ['CLEARME'], usageLimit: 5, minQuantity: 2, priority: 3 })
+    const id = payload?.promotion?.id
+    const cleared = await api.gql<{ promotionUpdate: Saved }>(
+      UPDATE,
+      { input: { id, usageLimit: null, minQuantity: null } },
+      { token: admin },
+    )
+    expect(cleared.data?.promotionUpdate.userErrors).toEqual([])
+    expect(cleared.data?.promotionUpdate.promotion).toMatchObject({ usageLimit: null, priority: 3, codes: ['CLEARME'] })
+    const row = await testDb.db
+      .selectFrom('promotion')
+      .select(['usage_limit', 'min_quantity', 'priority'])
+      .where('id', '=', Buffer.from(id!, 'base64').toString().split(':')[1]!)
+      .executeTakeFirstOrThrow()
+    expect(row).toEqual({ usage_limit: null, min_quantity: null, priority: 3 })
+  })
+
   it('answers UNKNOWN_PROMOTION for an id that names none', async () => {
     const id = globalId('Promotion', '00000000-0000-4000-8000-000000000000')
     const result = await api.gql<{ promotionUpdate: Saved }>(UPDATE, { input: { id, name: 'x' } }, { token: admin })

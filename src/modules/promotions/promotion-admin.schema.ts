@@ -162,6 +162,10 @@ type FieldsArg = {
 }
 
 /** The draft fields the input names; absent or null fields are left out (an update keeps them). */
+/**
+ * The fields given, as changes: an optional field given as null is cleared (no minimum, no end,
+ * no limit…), one left out stays as it was. A required field given as null changes nothing.
+ */
 function changesOf(input: FieldsArg): Partial<PromotionDraft> {
   const present = <T>(value: T | null | undefined) => value ?? undefined
   return {
@@ -169,16 +173,16 @@ function changesOf(input: FieldsArg): Partial<PromotionDraft> {
     codes: present(input.codes),
     value: input.value ? promotionValueOf(input.value) : undefined,
     target: input.target ? targetOf(input.target) : undefined,
-    buyXGetY: present(input.buyXGetY),
-    currencyCode: present(input.currencyCode),
-    minSubtotalMinor: present(input.minSubtotal),
-    minQuantity: present(input.minQuantity),
-    startsAt: present(input.startsAt),
-    endsAt: present(input.endsAt),
+    buyXGetY: input.buyXGetY,
+    currencyCode: input.currencyCode,
+    minSubtotalMinor: input.minSubtotal,
+    minQuantity: input.minQuantity,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
     channels: input.channels ? [...new Set(input.channels)] : undefined,
     storeIds: input.storeIds ? [...new Set(input.storeIds.map((id) => id.id))] : undefined,
-    usageLimit: present(input.usageLimit),
-    usageLimitPerCustomer: present(input.usageLimitPerCustomer),
+    usageLimit: input.usageLimit,
+    usageLimitPerCustomer: input.usageLimitPerCustomer,
     combinesWithOthers: present(input.combinesWithOthers),
     priority: present(input.priority),
   }
