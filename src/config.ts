@@ -283,8 +283,17 @@ export interface StripeConfig {
 
 export class ConfigError extends Error {}
 
+/**
+ * What the configuration is for: the server (and the jobs) need their secrets; a database tool
+ * (migrate, import) only the database, so it runs without the API's JWT and Stripe secrets.
+ */
+export type ConfigPurpose = 'server' | 'database-tool'
+
 /** Reads the environment once; any bad value is one line naming the variable. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  purpose: ConfigPurpose = 'server',
+): Config {
   const parsed = envSchema.safeParse(withoutEmptyValues(env))
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -297,15 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.DATABASE_URL) {
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
   }
-  if (production && !e.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
-  }
-  if (production && !e.STRIPE_SECRET_KEY) {
-    throw new ConfigError(
-      'Invalid configuration: STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment provider is for demos and tests)',
-    )
-  }
-  checkPaymentProvider(e)
+  if (purpose === 'server') checkServerSecrets(e)
   if (e.METRICS_PORT && e.METRICS_PORT === e.PORT) {
     throw new ConfigError(
       'Invalid configuration: METRICS_PORT must differ from PORT (metrics get a listener of their own)',
@@ -393,6 +394,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 const DEFAULT_REQUESTS_PER_MINUTE = 600
 
 type ParsedEnv = z.infer<typeof envSchema>
+
+function checkServerSecrets(e: ParsedEnv): void {
+  const production = e.NODE_ENV === 'production'
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+  }
+  if (production && !e.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment provider is for demos and tests)',
+    )
+  }
+  checkPaymentProvider(e)
+}
 
 /**
  * The offline provider approves every payment without taking any money: fine for the embedded

@@ -35,7 +35,7 @@ if (
 
 const json = values.json ?? false
 const dryRun = values['dry-run'] ?? false
-const config = loadConfig()
+const config = loadConfig(process.env, 'database-tool')
 // On stderr: stdout carries the refused lines (and with --json, nothing but JSON).
 const logger = createLogger(config.logLevel, pino.destination({ fd: 2, sync: true }))
 const totalBytes = statSync(file).size

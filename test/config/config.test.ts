@@ -111,6 +111,13 @@ describe('loadConfig', () => {
       protocol: 'http',
     })
   })
+
+  it('lets a database tool (migrate, import) run in production with the database alone', () => {
+    const tool = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/comptoir' }
+    expect(() => loadConfig(tool)).toThrow(/JWT_SECRET/)
+    expect(loadConfig(tool, 'database-tool').database).toMatchObject({ kind: 'postgres', url: tool.DATABASE_URL })
+    expect(() => loadConfig({ NODE_ENV: 'production' }, 'database-tool')).toThrow(/DATABASE_URL/)
+  })
 })
 
 describe('safe defaults', () => {

@@ -22,7 +22,16 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url))
 async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, DATABASE_URL: testDb.url ?? '', PAYMENT_PROVIDER: 'offline', LOG_LEVEL: 'silent' },
+      // As a retailer runs it in production: the database alone, none of the API's secrets.
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: testDb.url ?? '',
+        JWT_SECRET: '',
+        STRIPE_SECRET_KEY: '',
+        PAYMENT_PROVIDER: '',
+        LOG_LEVEL: 'silent',
+      },
     })
     return { code: 0, stdout, stderr }
   } catch (error) {
