@@ -20,6 +20,7 @@ import {
 import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
+import { releaseOrderCommitments } from './order-release.service.js'
 import { canAnnounceArrival, canHandOver } from './order-state.js'
 import { assertTransition, type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
 
@@ -89,8 +90,11 @@ function stockLines(lines: OrderLineRow[]) {
   return lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index }))
 }
 
-/** Gives the stock and the pickup slot back: for cancellation and expiry. */
-async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): Promise<void> {
+/**
+ * Gives back everything an order held, for cancellation and expiry alike: stock levels first (the
+ * lock order of checkout), the pickup slot, then its promotion uses and gift card payment.
+ */
+async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor, now: Date): Promise<void> {
   const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
   await settleOrderStock(trx, {
     storeId: order.store_id,
@@ -100,6 +104,7 @@ async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): 
     reason: 'RELEASE',
   })
   if (order.pickup_slot_start) await releasePickupSlot(trx, order.store_id, new Date(order.pickup_slot_start))
+  await releaseOrderCommitments(trx, order, actor, now)
 }
 
 /** Cancels a locked order, if the state table lets this actor, and releases what it held. */
@@ -111,7 +116,7 @@ export async function cancelOrder(
   assertTransition(order, 'CANCELLED', context.actor)
   // Only a ready order is ever handed over, so only then can its money be on the way.
   if (order.status === 'READY_FOR_PICKUP') await assertNoHandOverInProgress(trx, order.id, context.now)
-  await releaseOrder(trx, order, context.actor)
+  await releaseOrder(trx, order, context.actor, context.now)
   await transitionOrder(
     trx,
     order,
@@ -129,7 +134,7 @@ export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Pr
   const actor: OrderActor = { type: 'SYSTEM', id: null }
   assertTransition(order, 'EXPIRED', actor)
   await assertNoHandOverInProgress(trx, order.id, now)
-  await releaseOrder(trx, order, actor)
+  await releaseOrder(trx, order, actor, now)
   await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
 }
 
