@@ -1,5 +1,6 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inTransaction } from '../../src/db/transaction.js'
+import { inTransaction, type Trx } from '../../src/db/transaction.js'
 import { redeemGiftCards } from '../../src/modules/giftcards/gift-card-redemption.js'
 import { releaseOrderCommitments } from '../../src/modules/orders/order-release.service.js'
 import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
@@ -17,6 +18,7 @@ let testDb: TestDb
 let api: TestApp
 let rivoli: { id: string; gid: string }
 let variant: { id: string; gid: string }
+let otherVariantId: string
 let manager: string
 
 beforeAll(async () => {
@@ -34,13 +36,22 @@ beforeAll(async () => {
     .executeTakeFirstOrThrow()
   variant = { id: row.id, gid: globalId('Variant', row.id) }
   await setLevel(testDb.db, id, row.id, { on_hand: 100 })
+  const other = await testDb.db
+    .selectFrom('variant')
+    .select('id')
+    .where('active', '=', true)
+    .where('id', '!=', row.id)
+    .orderBy('sku')
+    .executeTakeFirstOrThrow()
+  otherVariantId = other.id
+  await setLevel(testDb.db, id, other.id, { on_hand: 1 })
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
 })
 afterAll(() => testDb.destroy())
 
 const rawId = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1]!
 
-async function insertPromotion(): Promise<string> {
+async function insertPromotion(usageLimit = 5): Promise<string> {
   const row = await testDb.db
     .insertInto('promotion')
     .values({
@@ -56,7 +67,7 @@ async function insertPromotion(): Promise<string> {
       min_quantity: null,
       starts_at: null,
       ends_at: null,
-      usage_limit: 5,
+      usage_limit: usageLimit,
       usage_limit_per_customer: null,
       combines_with_others: true,
       priority: 0,
@@ -79,39 +90,50 @@ async function issueGiftCard(amountMinor: number) {
 }
 
 /**
- * An order placed through the API that then used a promotion and was paid in part by a gift
- * card, recorded with the services checkout uses for them, in one transaction.
+ * Takes a promotion's use, then pays up to 5.00 of an order from a gift card, as checkout does,
+ * in its transaction; `pauseMs` holds the promotion's lock a moment before the card is taken.
  */
-async function orderWithCommitments(paymentMode: 'AT_PICKUP' | 'ONLINE' = 'AT_PICKUP') {
+async function commit(trx: Trx, orderId: string, promotionId: string, giftCardCode: string, pauseMs = 0) {
+  await consumePromotionUses(trx, {
+    orderId,
+    customerId: null,
+    applied: [{ promotionId, code: 'SPRING', amountMinor: 100 }],
+  })
+  if (pauseMs > 0) await sql`SELECT pg_sleep(${pauseMs / 1000})`.execute(trx)
+  const order = await trx.selectFrom('sales_order').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow()
+  const redeemed = await redeemGiftCards(trx, {
+    codes: [giftCardCode],
+    orderId,
+    currencyCode: order.currency_code,
+    dueMinor: Math.min(order.total_minor, 500),
+    actor: SHOPPER,
+    now: NOW,
+  })
+  const amountMinor = redeemed.reduce((sum, share) => sum + share.amountMinor, 0)
+  await recordGiftCardPayment(trx, order, amountMinor, NOW)
+  return amountMinor
+}
+
+async function place(paymentMode: 'AT_PICKUP' | 'ONLINE' = 'AT_PICKUP') {
   const { result, cartToken } = await placeOrder(api, {
     storeGid: rivoli.gid,
     lines: [{ variantId: variant.gid, quantity: 2 }],
     paymentMode,
   })
-  const orderId = rawId(result.order!.id)
+  return { gid: result.order!.id, orderId: rawId(result.order!.id), cartToken }
+}
+
+/**
+ * An order placed through the API that then used a promotion and was paid in part by a gift
+ * card, recorded with the services checkout uses for them, in one transaction.
+ */
+async function orderWithCommitments(paymentMode: 'AT_PICKUP' | 'ONLINE' = 'AT_PICKUP') {
+  const placed = await place(paymentMode)
   const promotionId = await insertPromotion()
   const card = await issueGiftCard(500)
-  const redeemedMinor = await inTransaction(testDb.db, async (trx) => {
-    await consumePromotionUses(trx, {
-      orderId,
-      customerId: null,
-      applied: [{ promotionId, code: 'SPRING', amountMinor: 100 }],
-    })
-    const order = await trx.selectFrom('sales_order').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow()
-    const redeemed = await redeemGiftCards(trx, {
-      codes: [card.code],
-      orderId,
-      currencyCode: order.currency_code,
-      dueMinor: order.total_minor,
-      actor: SHOPPER,
-      now: NOW,
-    })
-    const amountMinor = redeemed.reduce((sum, share) => sum + share.amountMinor, 0)
-    await recordGiftCardPayment(trx, order, amountMinor, NOW)
-    return amountMinor
-  })
+  const redeemedMinor = await inTransaction(testDb.db, (trx) => commit(trx, placed.orderId, promotionId, card.code))
   expect(redeemedMinor).toBeGreaterThan(0)
-  return { gid: result.order!.id, orderId, cartToken, promotionId, card, redeemedMinor }
+  return { ...placed, promotionId, card, redeemedMinor }
 }
 
 type Committed = Awaited<ReturnType<typeof orderWithCommitments>>
@@ -153,7 +175,7 @@ async function commitmentsOf(order: Committed) {
   return {
     status: orderRow.status,
     timesUsed: promotion.times_used,
-    uses: uses.map((use) => use.released_at?.toISOString() ?? null),
+    uses: uses.map((use) => (use.released_at ? new Date(use.released_at).toISOString() : null)),
     balance: card.balance_minor,
     movements,
     payment,
@@ -254,7 +276,7 @@ describe('an order ending without being collected gives back its promotion uses 
     // The gift card's payment is recorded at checkout, before the card's: it must not be taken for the card.
     await testDb.db
       .updateTable('payment')
-      .set({ created_at: new Date(NOW.getTime() - 3_600_000) })
+      .set({ created_at: sql`now() - interval '1 hour'` })
       .where('order_id', '=', order.orderId)
       .where('provider', '=', 'GIFT_CARD')
       .execute()
@@ -272,5 +294,57 @@ describe('an order ending without being collected gives back its promotion uses 
       .where('provider', '=', 'OFFLINE')
       .executeTakeFirstOrThrow()
     expect(card.status).toBe('VOIDED')
+  })
+
+  it('never deadlocks with checkouts taking the same promotion and gift card', async () => {
+    const promotionId = await insertPromotion(100)
+    const card = await issueGiftCard(50_000)
+    const toCancel = []
+    for (let index = 0; index < 8; index++) {
+      const placed = await place()
+      await inTransaction(testDb.db, (trx) => commit(trx, placed.orderId, promotionId, card.code))
+      toCancel.push(placed)
+    }
+    const toCommit = []
+    for (let index = 0; index < 8; index++) toCommit.push(await place())
+    const cancels = toCancel.map((order) =>
+      api.gql<CancelPayload>(CANCEL, { input: { orderId: order.gid } }, { headers: cartHeaders(order.cartToken) }),
+    )
+    // Checkout's lock order: its stock levels (another product here, so that no shared level
+    // queues them behind the cancellations), then the promotion, then the gift card.
+    const checkouts = toCommit.map((order) =>
+      inTransaction(testDb.db, async (trx) => {
+        await trx
+          .selectFrom('inventory_level')
+          .select('on_hand')
+          .where('store_id', '=', rivoli.id)
+          .where('variant_id', '=', otherVariantId)
+          .forUpdate()
+          .execute()
+        return commit(trx, order.orderId, promotionId, card.code, 20)
+      }),
+    )
+    const [cancelled, committed] = await Promise.all([Promise.allSettled(cancels), Promise.allSettled(checkouts)])
+    const failures = [...cancelled, ...committed].flatMap((result) =>
+      result.status === 'rejected' ? [String(result.reason)] : [],
+    )
+    expect(failures).toEqual([])
+    for (const result of cancelled) {
+      const payload = result.status === 'fulfilled' ? result.value : null
+      expect(payload?.errors ?? payload?.data?.orderCancel.userErrors).toEqual([])
+    }
+    const paid = committed.map((result) => (result.status === 'fulfilled' ? result.value : 0))
+    const promotion = await testDb.db
+      .selectFrom('promotion')
+      .select('times_used')
+      .where('id', '=', promotionId)
+      .executeTakeFirstOrThrow()
+    expect(promotion.times_used).toBe(toCommit.length)
+    const balance = await testDb.db
+      .selectFrom('gift_card')
+      .select('balance_minor')
+      .where('id', '=', card.id)
+      .executeTakeFirstOrThrow()
+    expect(balance.balance_minor).toBe(50_000 - paid.reduce((sum, amount) => sum + amount, 0))
   })
 })

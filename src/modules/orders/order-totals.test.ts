@@ -76,7 +76,7 @@ describe('returns of random orders, in random partial returns', () => {
   })
 
   it('refuses to refund units that were never collected', () => {
-    const line = { quantity: 2, missing_quantity: 1, unit_price_minor: 1000, discount_minor: 300 }
+    const line = { quantity: 2, missing_quantity: 1, unit_price_minor: 1000, discount_minor: 300, tax_rate_bp: 2000 }
     expect(refundForReturnedLineUnits(line, 0, 2)).toBe(lineTotalMinor(line))
     expect(() => refundForReturnedLineUnits(line, 0, 3)).toThrow(RangeError)
   })
