@@ -70,6 +70,43 @@ async function discountedOrder() {
 
 type Placed = Awaited<ReturnType<typeof discountedOrder>>
 
+/** A new gift card of `issuedMinor` pays `payingMinor` of the order, as checkout records it. */
+async function payWithGiftCard(order: Placed, amounts: { issuedMinor: number; payingMinor: number }) {
+  const issued = await api.gql<{ giftCardCreate: { code: string; giftCard: { id: string } } }>(
+    'mutation($input: GiftCardCreateInput!) { giftCardCreate(input: $input) { code giftCard { id } } }',
+    { input: { amount: amounts.issuedMinor, currencyCode: 'EUR', storeId: rivoli.gid } },
+    { token: manager },
+  )
+  const card = { code: issued.data!.giftCardCreate.code, id: rawId(issued.data!.giftCardCreate.giftCard.id) }
+  await inTransaction(testDb.db, async (trx) => {
+    const row = await trx
+      .selectFrom('sales_order')
+      .selectAll()
+      .where('id', '=', order.orderId)
+      .executeTakeFirstOrThrow()
+    const actor = { type: 'CUSTOMER' as const, id: null }
+    const due = { codes: [card.code], orderId: row.id, currencyCode: 'EUR', dueMinor: amounts.payingMinor }
+    await redeemGiftCards(trx, { ...due, actor, now: NOW })
+    await recordGiftCardPayment(trx, row, amounts.payingMinor, NOW)
+  })
+  return card
+}
+
+async function giftCardLedger(giftCardId: string) {
+  const card = await testDb.db
+    .selectFrom('gift_card')
+    .select('balance_minor')
+    .where('id', '=', giftCardId)
+    .executeTakeFirstOrThrow()
+  const movements = await testDb.db
+    .selectFrom('gift_card_movement')
+    .select(['kind', 'amount_minor'])
+    .where('gift_card_id', '=', giftCardId)
+    .orderBy('id')
+    .execute()
+  return { balance: card.balance_minor, movements: movements.map((m) => `${m.kind} ${m.amount_minor}`) }
+}
+
 const MARK_READY = `mutation($input: OrderMarkReadyInput!) {
   orderMarkReady(input: $input) { order { ${ORDER_FIELDS} } userErrors { code } }
 }`
@@ -165,23 +202,7 @@ describe('returns of a discounted line', () => {
 
   it('give the gift cards that paid for the order their share first, the rest in cash', async () => {
     const order = await discountedOrder()
-    const issued = await api.gql<{ giftCardCreate: { code: string; giftCard: { id: string } } }>(
-      'mutation($input: GiftCardCreateInput!) { giftCardCreate(input: $input) { code giftCard { id } } }',
-      { input: { amount: 500, currencyCode: 'EUR', storeId: rivoli.gid } },
-      { token: manager },
-    )
-    const card = { code: issued.data!.giftCardCreate.code, id: rawId(issued.data!.giftCardCreate.giftCard.id) }
-    await inTransaction(testDb.db, async (trx) => {
-      const row = await trx
-        .selectFrom('sales_order')
-        .selectAll()
-        .where('id', '=', order.orderId)
-        .executeTakeFirstOrThrow()
-      const actor = { type: 'CUSTOMER' as const, id: null }
-      const codes = [card.code]
-      await redeemGiftCards(trx, { codes, orderId: row.id, currencyCode: 'EUR', dueMinor: 500, actor, now: NOW })
-      await recordGiftCardPayment(trx, row, 500, NOW)
-    })
+    const card = await payWithGiftCard(order, { issuedMinor: 500, payingMinor: 500 })
     await collect(order)
 
     expect((await giveBack(order, 1)).return).toEqual({ amount: { amountMinor: 899 } })
@@ -208,5 +229,35 @@ describe('returns of a discounted line', () => {
       { provider: 'CASH', status: 'REFUNDED', refunded_minor: 399 },
       { provider: 'GIFT_CARD', status: 'REFUNDED', refunded_minor: 500 },
     ])
+  })
+
+  it('paid by a gift card, with a unit missing at picking: the card gets back what the order no longer costs, and the rest if it is cancelled', async () => {
+    const order = await discountedOrder()
+    const card = await payWithGiftCard(order, { issuedMinor: 3000, payingMinor: 2699 })
+    const run = staffMutation(api, manager)
+    await run('orderStartPreparing', { orderId: order.gid })
+    const ready = await api.gql<{ orderMarkReady: { order: OrderShape; userErrors: unknown[] } }>(
+      MARK_READY,
+      { input: { orderId: order.gid, missing: [{ sku: variant.sku, quantity: 1 }] } },
+      { token: manager },
+    )
+    expect(ready.data!.orderMarkReady.order.total.amountMinor).toBe(1799)
+    expect(await giftCardLedger(card.id)).toEqual({
+      balance: 3000 - 1799,
+      movements: ['ISSUE 3000', 'REDEEM -2699', 'RELEASE 900'],
+    })
+    const cancelled = await run('orderCancel', { orderId: order.gid, reason: 'shopper never came' })
+    expect(cancelled.data!.orderCancel!.userErrors).toEqual([])
+    expect(await giftCardLedger(card.id)).toEqual({
+      balance: 3000,
+      movements: ['ISSUE 3000', 'REDEEM -2699', 'RELEASE 900', 'RELEASE 1799'],
+    })
+    const payment = await testDb.db
+      .selectFrom('payment')
+      .select(['status', 'captured_minor', 'refunded_minor'])
+      .where('order_id', '=', order.orderId)
+      .where('provider', '=', 'GIFT_CARD')
+      .executeTakeFirstOrThrow()
+    expect(payment).toEqual({ status: 'REFUNDED', captured_minor: 2699, refunded_minor: 2699 })
   })
 })

@@ -5,6 +5,7 @@ import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { settleOrderStock } from '../inventory/inventory.service.js'
 import { queueOrderReadyNotification } from '../notifications/notification.service.js'
+import { releaseGiftCardsAboveTotal } from '../payments/gift-card-payment.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
 import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
@@ -147,9 +148,10 @@ export function startPreparing(
 }
 
 /**
- * Ready for pickup. Units the associate could not find leave the order (its totals shrink) and
- * leave on hand too, since they are not on the shelf. The hold period starts now, and the
- * customer's email is queued in the same transaction.
+ * Ready for pickup. Units the associate could not find leave the order (its totals shrink, and
+ * gift cards get back what they paid above the new total) and leave on hand too, since they are
+ * not on the shelf. The hold period starts now, and the customer's email is queued in the same
+ * transaction.
  */
 export async function markReady(
   trx: Trx,
@@ -210,6 +212,7 @@ export async function markReady(
   })
   const store = await findStore(trx, order.store_id)
   const totals = orderTotals(remaining)
+  await releaseGiftCardsAboveTotal(trx, { orderId: order.id, totalMinor: totals.totalMinor, actor: context.actor })
   await transitionOrder(trx, order, 'READY_FOR_PICKUP', context, {
     ready_at: context.now,
     hold_until: new Date(context.now.getTime() + (store?.hold_hours ?? 72) * 3_600_000),

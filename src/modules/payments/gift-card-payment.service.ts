@@ -35,6 +35,22 @@ export async function releaseGiftCardPayment(
   return giveBack(trx, { ...request, amountMinor: payment.captured_minor - payment.refunded_minor, kind: 'RELEASE' })
 }
 
+/**
+ * Gift cards never pay more than an order's total: when units missing at picking bring it below
+ * what they paid and still hold, the difference goes back to them (RELEASE), in the transaction
+ * that marks the order ready, after its stock levels.
+ */
+export async function releaseGiftCardsAboveTotal(
+  trx: Trx,
+  request: { orderId: string; totalMinor: number; actor: GiftCardActor },
+): Promise<number> {
+  const payment = giftCardPaymentOf(await paymentRepository.findPaymentsOfOrders(trx, [request.orderId]))
+  if (!payment) return 0
+  const surplusMinor = payment.captured_minor - payment.refunded_minor - request.totalMinor
+  if (surplusMinor <= 0) return 0
+  return giveBack(trx, { orderId: request.orderId, amountMinor: surplusMinor, kind: 'RELEASE', actor: request.actor })
+}
+
 async function giveBack(
   trx: Trx,
   request: { orderId: string; amountMinor: number; kind: 'REFUND' | 'RELEASE'; actor: GiftCardActor },
