@@ -5,6 +5,7 @@ import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { settleOrderStock } from '../inventory/inventory.service.js'
 import { queueOrderReadyNotification } from '../notifications/notification.service.js'
+import { releaseGiftCardsAboveTotal } from '../payments/gift-card-payment.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
 import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
@@ -20,6 +21,7 @@ import {
 import { type OrderView, orderTotals } from './order.js'
 import * as orderRepository from './order.repository.js'
 import { recordOrderEvent } from './order-events.js'
+import { releaseOrderCommitments } from './order-release.service.js'
 import { canAnnounceArrival, canHandOver } from './order-state.js'
 import { assertTransition, type OrderActor, stockActorOf, transitionOrder } from './order-transition.js'
 
@@ -89,8 +91,11 @@ function stockLines(lines: OrderLineRow[]) {
   return lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index }))
 }
 
-/** Gives the stock and the pickup slot back: for cancellation and expiry. */
-async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): Promise<void> {
+/**
+ * Gives back everything an order held, for cancellation and expiry alike: stock levels first (the
+ * lock order of checkout), the pickup slot, then its promotion uses and gift card payment.
+ */
+async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor, now: Date): Promise<void> {
   const lines = await orderRepository.findLinesOfOrders(trx, [order.id])
   await settleOrderStock(trx, {
     storeId: order.store_id,
@@ -100,6 +105,7 @@ async function releaseOrder(trx: Trx, order: SalesOrderRow, actor: OrderActor): 
     reason: 'RELEASE',
   })
   if (order.pickup_slot_start) await releasePickupSlot(trx, order.store_id, new Date(order.pickup_slot_start))
+  await releaseOrderCommitments(trx, order, actor, now)
 }
 
 /** Cancels a locked order, if the state table lets this actor, and releases what it held. */
@@ -111,7 +117,7 @@ export async function cancelOrder(
   assertTransition(order, 'CANCELLED', context.actor)
   // Only a ready order is ever handed over, so only then can its money be on the way.
   if (order.status === 'READY_FOR_PICKUP') await assertNoHandOverInProgress(trx, order.id, context.now)
-  await releaseOrder(trx, order, context.actor)
+  await releaseOrder(trx, order, context.actor, context.now)
   await transitionOrder(
     trx,
     order,
@@ -129,7 +135,7 @@ export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Pr
   const actor: OrderActor = { type: 'SYSTEM', id: null }
   assertTransition(order, 'EXPIRED', actor)
   await assertNoHandOverInProgress(trx, order.id, now)
-  await releaseOrder(trx, order, actor)
+  await releaseOrder(trx, order, actor, now)
   await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
 }
 
@@ -142,9 +148,10 @@ export function startPreparing(
 }
 
 /**
- * Ready for pickup. Units the associate could not find leave the order (its totals shrink) and
- * leave on hand too, since they are not on the shelf. The hold period starts now, and the
- * customer's email is queued in the same transaction.
+ * Ready for pickup. Units the associate could not find leave the order (its totals shrink, and
+ * gift cards get back what they paid above the new total) and leave on hand too, since they are
+ * not on the shelf. The hold period starts now, and the customer's email is queued in the same
+ * transaction.
  */
 export async function markReady(
   trx: Trx,
@@ -205,6 +212,7 @@ export async function markReady(
   })
   const store = await findStore(trx, order.store_id)
   const totals = orderTotals(remaining)
+  await releaseGiftCardsAboveTotal(trx, { orderId: order.id, totalMinor: totals.totalMinor, actor: context.actor })
   await transitionOrder(trx, order, 'READY_FOR_PICKUP', context, {
     ready_at: context.now,
     hold_until: new Date(context.now.getTime() + (store?.hold_hours ?? 72) * 3_600_000),

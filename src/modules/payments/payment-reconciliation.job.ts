@@ -1,7 +1,12 @@
 import type { Logger } from 'pino'
 import type { Trx } from '../../db/transaction.js'
 import type { Job } from '../../jobs/job.js'
-import { findReturnRefundsDue, returnRefundKey, setReturnRefundStatus } from '../returns/return.service.js'
+import {
+  cardRefundMinor,
+  findReturnRefundsDue,
+  returnRefundKey,
+  setReturnRefundStatus,
+} from '../returns/return.service.js'
 import * as paymentRepository from './payment.repository.js'
 import { applyIntentStateInTransaction, requestCardRefund } from './payment.service.js'
 import type { IntentState, OnlinePaymentProvider } from './payment-provider.js'
@@ -110,7 +115,11 @@ async function retryReturnRefunds(
   const due = await findReturnRefundsDue(trx, pendingBefore, BATCH_SIZE)
   const made: { paymentId: string; state: IntentState }[] = []
   for (const owed of due) {
-    const refund = { orderId: owed.order_id, amountMinor: owed.amount_minor, idempotencyKey: returnRefundKey(owed.id) }
+    const refund = {
+      orderId: owed.order_id,
+      amountMinor: cardRefundMinor(owed),
+      idempotencyKey: returnRefundKey(owed.id),
+    }
     const refunded = await requestCardRefund(trx, deps.provider, refund, deps.logger)
     if (refunded) made.push(refunded)
     if (refunded || owed.refund_status === 'PENDING') {

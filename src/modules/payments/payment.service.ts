@@ -40,8 +40,11 @@ export function findOrdersWithLapsingAuthorisation(db: Db, now: Date, limit: num
 }
 
 const onlineOf = (payments: PaymentRow[]) => payments.find((p) => p.provider === 'STRIPE' || p.provider === 'OFFLINE')
-/** Any card payment, online or on a store's reader: the same intents to void or refund. */
-const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== 'CASH')
+/**
+ * Any card payment, online or on a store's reader: the same intents to void or refund. Gift cards
+ * are given back in the transaction that ends the order (releaseGiftCardPayment), not here.
+ */
+const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== 'CASH' && p.provider !== 'GIFT_CARD')
 
 /**
  * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after
@@ -215,22 +218,6 @@ export async function recordGiftCardPayment(trx: Trx, order: SalesOrderRow, amou
     currencyCode: order.currency_code,
     capturedMinor: amountMinor,
     at: now,
-  })
-}
-
-/** Records that part of an order's gift-card payment went back to the cards. */
-export async function recordGiftCardRefund(trx: Trx, orderId: string, amountMinor: number) {
-  if (amountMinor === 0) return
-  const payment = (await paymentRepository.findPaymentsOfOrders(trx, [orderId])).find(
-    (p) => p.provider === 'GIFT_CARD' && p.status === 'CAPTURED',
-  )
-  if (!payment || payment.captured_minor - payment.refunded_minor < amountMinor) {
-    throw new Error(`order ${orderId} has no gift-card payment of ${amountMinor} left to refund`)
-  }
-  const refundedMinor = payment.refunded_minor + amountMinor
-  await paymentRepository.updatePayment(trx, payment.id, {
-    refunded_minor: refundedMinor,
-    ...(refundedMinor === payment.captured_minor ? { status: 'REFUNDED' as const } : {}),
   })
 }
 

@@ -2,15 +2,10 @@ import type { Logger } from 'pino'
 import type { Db } from '../../db/create-db.js'
 import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
-import { creditGiftCardsOfOrder } from '../giftcards/gift-card-redemption.js'
 import { restockReturn, type StockActor } from '../inventory/inventory.service.js'
 import { findOrderViews, lockOrder } from '../orders/order.service.js'
-import {
-  findPaymentsOfOrders,
-  recordCashRefund,
-  recordGiftCardRefund,
-  refundOnline,
-} from '../payments/payment.service.js'
+import { refundToGiftCards } from '../payments/gift-card-payment.service.js'
+import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
 import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { assertDistinctLines } from '../shared/duplicate-lines.js'
@@ -19,6 +14,7 @@ import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
 import { OrderNotReturnableError, ReturnLineError } from './return.errors.js'
 import * as returnRepository from './return.repository.js'
+import { refundForReturnedLineUnits } from './returned-unit-refund.js'
 
 export interface ReturnRequest {
   orderId: string
@@ -85,15 +81,19 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
   })
   if (errors.length > 0) throw new ReturnLineError(errors)
 
-  const amountMinor = picked.reduce((sum, { line, quantity }) => sum + line.unit_price_minor * quantity, 0)
-  // Gift cards are given back first, up to what they paid; the rest goes to the other payment.
-  const giftCardMinor = await creditGiftCardsOfOrder(trx, {
+  const amountMinor = picked.reduce(
+    (sum, { line, quantity }) => sum + refundForReturnedLineUnits(line, returned.get(line.line_number) ?? 0, quantity),
+    0,
+  )
+  // Stock levels are locked before gift cards, as checkout and cancellation lock them: no cycle.
+  await restockReturn(trx, {
+    storeId: request.storeId,
     orderId: order.id,
-    amountMinor,
-    kind: 'REFUND',
+    lines: picked.map(({ line, quantity }) => ({ variantId: line.variant_id, quantity })),
     actor: request.actor,
   })
-  await recordGiftCardRefund(trx, order.id, giftCardMinor)
+  // Gift cards are given back first, up to what they paid; the rest goes to the other payment.
+  const giftCardMinor = await refundToGiftCards(trx, { orderId: order.id, amountMinor, actor: request.actor })
   const restMinor = amountMinor - giftCardMinor
   const payments = await findPaymentsOfOrders(trx, [order.id])
   const card = payments.find((p) => p.provider !== 'CASH' && p.provider_ref && p.captured_minor > p.refunded_minor)
@@ -114,15 +114,13 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     created.id,
     picked.map(({ line, quantity }) => ({ lineNumber: line.line_number, quantity })),
   )
-  await restockReturn(trx, {
-    storeId: request.storeId,
-    orderId: order.id,
-    lines: picked.map(({ line, quantity }) => ({ variantId: line.variant_id, quantity })),
-    actor: request.actor,
-  })
   if (refundTo === 'CASH' && restMinor > 0) await recordCashRefund(trx, order, restMinor, request.now)
   return created
 }
+
+/** What a return sends back to the card: its amount less the gift cards' share, already given back. */
+export const cardRefundMinor = (created: Pick<OrderReturnRow, 'amount_minor' | 'gift_card_minor'>) =>
+  created.amount_minor - created.gift_card_minor
 
 /** One idempotency key per return: however often its refund is retried, the card is refunded once. */
 export const returnRefundKey = (returnId: string) => `return-${returnId}`
@@ -140,7 +138,7 @@ export async function refundReturn(
     db,
     provider,
     created.order_id,
-    created.amount_minor - created.gift_card_minor,
+    cardRefundMinor(created),
     returnRefundKey(created.id),
     now,
     logger,

@@ -28,3 +28,18 @@ function worthOfFirstUnits(paidMinor: number, quantity: number, units: number): 
   // BigInt: paid × units can pass 2^53 on a large line.
   return Number((BigInt(paidMinor) * BigInt(units)) / BigInt(quantity))
 }
+
+type ReturnedLine = { quantity: number; missing_quantity: number; unit_price_minor: number; discount_minor: number }
+
+/**
+ * The refund for `returning` more collected units of an order line: the line was paid for every
+ * unit bought (quantity + missing_quantity) less its discount, and each unit is worth its share.
+ * All the collected units together are worth exactly the line's total (lineTotalMinor, which
+ * counts the collected units first the same way), so returns never pass what the order charged.
+ */
+export function refundForReturnedLineUnits(line: ReturnedLine, alreadyReturned: number, returning: number): number {
+  const bought = line.quantity + line.missing_quantity
+  const paidMinor = line.unit_price_minor * bought - line.discount_minor
+  if (alreadyReturned + returning > line.quantity) throw new RangeError('cannot return units that were not collected')
+  return refundForReturnedUnits({ paidMinor, quantity: bought }, alreadyReturned, returning)
+}
