@@ -5,6 +5,8 @@ import { includedTaxMinor } from '../shared/money.js'
 export const MAX_LINE_QUANTITY = 99
 export const MAX_LINES = 100
 export const HANDOFF_TTL_MINUTES = 10
+export const MAX_DISCOUNT_CODES = 5
+export const MAX_DISCOUNT_CODE_LENGTH = 64
 export const CHANNELS = ['WEB', 'APP', 'KIOSK', 'POS'] as const satisfies readonly Channel[]
 
 export type CartLineWithVariant = CartLineRow & { variant: VariantRow }
@@ -14,6 +16,13 @@ export interface CartView extends CartRow {
   lines: CartLineWithVariant[]
   /** Stock the cart holds in its pickup store (cart reservations), by variant. */
   holds: CartHoldRow[]
+}
+
+/** An empty cart has no currency of its own; its zero amounts and its codes are shown in this one. */
+export const DEFAULT_CURRENCY_CODE = 'EUR'
+
+export function cartCurrencyCode(cart: Pick<CartRow, 'currency_code'>): string {
+  return cart.currency_code ?? DEFAULT_CURRENCY_CODE
 }
 
 export interface CartTotals {
