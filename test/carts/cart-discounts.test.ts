@@ -88,7 +88,8 @@ async function journeyOf(cartGid: string) {
   return { events, outbox: outbox.map((event) => event.type) }
 }
 
-const lineOf = (cart: DiscountedCart, index: number) => cart.lines.find((line) => line.variant.id === variant(index).gid)!
+const lineOf = (cart: DiscountedCart, index: number) =>
+  cart.lines.find((line) => line.variant.id === variant(index).gid)!
 
 describe('Cart discounts, priced on read', () => {
   it('shows an automatic promotion on its lines and in discountTotal without any code', async () => {
@@ -175,7 +176,13 @@ describe('Cart discounts, priced on read', () => {
       value: { percentage: 10 },
       storeIds: [oberkampf],
     })
-    await promotion({ kind: 'CODE', name: 'App only', codes: ['APPONLY'], value: { percentage: 10 }, channels: ['APP'] })
+    await promotion({
+      kind: 'CODE',
+      name: 'App only',
+      codes: ['APPONLY'],
+      value: { percentage: 10 },
+      channels: ['APP'],
+    })
     await promotion({
       kind: 'CODE',
       name: 'Big baskets',
@@ -217,6 +224,22 @@ describe('Cart discounts, priced on read', () => {
     ])
     expect(two.cart?.discountTotal.amountMinor).toBe(percentOff(variant(4).price, 20))
     expectConsistent(two.cart!)
+  })
+
+  it('prices a cart once per request, however many of its fields and lines ask', async () => {
+    await promotion({ kind: 'CODE', name: 'Once', codes: ['ONCE'], value: { percentage: 10 } })
+    const { cartId, headers } = await newCart([
+      { index: 13, quantity: 1 },
+      { index: 14, quantity: 1 },
+      { index: 15, quantity: 1 },
+    ])
+    await updateCodes(api, cartId, ['once', 'unknown-one'], headers)
+    testDb.statements.length = 0
+    const cart = await readDiscountedCart(api, cartId, headers)
+    expect(cart.lines).toHaveLength(3)
+    expect(cart.discountTotal.amountMinor).toBeGreaterThan(0)
+    const candidateReads = testDb.statements.filter((statement) => statement.includes('from "promotion" as "p"'))
+    expect(candidateReads).toHaveLength(1)
   })
 
   it('adds several promotions up: allocations sum to discountTotal, total = subtotal − discount, tax after discounts', async () => {
@@ -304,17 +327,19 @@ describe('Cart discounts, priced on read', () => {
   })
 
   it('keeps the codes on the cart a signed-in customer opens on another channel, priced for that channel', async () => {
-    await promotion({ kind: 'CODE', name: 'App treat', codes: ['APPTREAT'], value: { percentage: 10 }, channels: ['APP'] })
+    await promotion({
+      kind: 'CODE',
+      name: 'App treat',
+      codes: ['APPTREAT'],
+      value: { percentage: 10 },
+      channels: ['APP'],
+    })
     const signUp = await api.gql<{ customerSignUp: { accessToken: string } }>(
       'mutation($input: CustomerSignUpInput!) { customerSignUp(input: $input) { accessToken } }',
       { input: { email: 'codes.everywhere@example.com', password: 'a long and varied secret', name: 'Codes' } },
     )
     const token = signUp.data!.customerSignUp.accessToken
-    const web = await createCart(
-      api,
-      { channel: 'WEB', lines: [{ variantId: variant(10).gid, quantity: 1 }] },
-      token,
-    )
+    const web = await createCart(api, { channel: 'WEB', lines: [{ variantId: variant(10).gid, quantity: 1 }] }, token)
     const onWeb = await api.gql<{ cartDiscountCodesUpdate: CartPayload }>(
       `mutation($input: CartDiscountCodesUpdateInput!) { cartDiscountCodesUpdate(input: $input) { cart { ${DISCOUNT_FIELDS} } userErrors { code } } }`,
       { input: { cartId: web.cart.id, codes: ['apptreat'] } },

@@ -1,7 +1,7 @@
 import { normalizeDiscountCode } from '../promotions/promotion.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
-import { MAX_DISCOUNT_CODE_LENGTH, MAX_DISCOUNT_CODES } from './cart.js'
 import { DiscountCodeInputError } from './cart.errors.js'
+import { MAX_DISCOUNT_CODE_LENGTH, MAX_DISCOUNT_CODES } from './cart.js'
 
 /**
  * The codes a shopper entered, as the cart keeps them: normalised as promotions compare them

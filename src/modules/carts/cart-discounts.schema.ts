@@ -121,7 +121,8 @@ const CartDiscountCodesUpdateInput = builder.inputType('CartDiscountCodesUpdateI
 builder.mutationFields((t) => ({
   cartDiscountCodesUpdate: t.field({
     type: cartPayload('CartDiscountCodesUpdatePayload'),
-    description: 'Unknown codes are kept and shown as not applicable; more than ten in 15 minutes on one cart are refused.',
+    description:
+      'Unknown codes are kept and shown as not applicable; more than ten in 15 minutes on one cart are refused.',
     args: { input: t.arg({ type: CartDiscountCodesUpdateInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => ({
