@@ -33,9 +33,10 @@ export interface CartTotals {
 }
 
 /**
- * Prices are tax-inclusive: the total is the subtotal, and the tax is the share inside it. Each
- * line counts at the unit price it was shown (cart_line.unit_price_minor), which the checkout
- * holds to.
+ * The cart before any promotion. Prices are tax-inclusive: the total is the subtotal, and the tax
+ * is the share inside it. Each line counts at the unit price it was shown
+ * (cart_line.unit_price_minor), which the checkout holds to. The API shows the cart priced with
+ * its promotions instead (priceCart, cart-pricing.service.ts), whose subtotal is this one.
  */
 export function cartTotals(cart: CartView): CartTotals {
   let subtotalMinor = 0
