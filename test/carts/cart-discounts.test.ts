@@ -365,6 +365,30 @@ describe('Cart discounts, priced on read', () => {
   })
 })
 
+describe('cartDiscountCodesUpdate among other writes', () => {
+  it('loses no change when codes and lines are written to one cart at once', async () => {
+    await promotion({ kind: 'CODE', name: 'Racing', codes: ['RACE'], value: { percentage: 10 } })
+    const { cartId, headers } = await newCart([{ index: 14, quantity: 1 }])
+    const adds = Array.from({ length: 4 }, () =>
+      api.gql<{ cartLinesAdd: { userErrors: unknown[] } }>(
+        ADD_LINES,
+        { input: { cartId, lines: [{ variantId: variant(14).gid, quantity: 1 }] } },
+        { headers },
+      ),
+    )
+    const [codes, ...added] = await Promise.all([updateCodes(api, cartId, ['race'], headers), ...adds])
+    expect(codes.userErrors).toEqual([])
+    for (const result of added) expect(result.data?.cartLinesAdd.userErrors).toEqual([])
+    const cart = await readDiscountedCart(api, cartId, headers)
+    expect(lineOf(cart, 14).quantity).toBe(5)
+    expect(cart.discountCodes).toEqual([{ code: 'RACE', applicable: true, reason: null }])
+    expect(cart.discountTotal.amountMinor).toBe(percentOff(lineOf(cart, 14).lineTotal.amountMinor, 10))
+    const journey = await journeyOf(cartId)
+    expect(journey.events.filter((event) => event.type === 'discount_codes_updated')).toHaveLength(1)
+    expect(journey.events.filter((event) => event.type === 'lines_added')).toHaveLength(5)
+  })
+})
+
 describe('cartDiscountCodesUpdate refusals', () => {
   async function unchangedAfter(cartId: string, attempt: () => Promise<void>) {
     const before = await cartRow(cartId)
