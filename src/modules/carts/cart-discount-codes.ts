@@ -5,8 +5,8 @@ import { MAX_DISCOUNT_CODE_LENGTH, MAX_DISCOUNT_CODES } from './cart.js'
 
 /**
  * The codes a shopper entered, as the cart keeps them: normalised as promotions compare them
- * (trimmed, upper-cased), each once, in the order first entered. Refuses,
- * all at once, more than five distinct codes, an empty one or one longer than 64 characters.
+ * (trimmed, upper-cased), each once, in the order first entered. Refuses, all at once, more
+ * than five distinct codes, an empty one or one longer than 64 characters.
  */
 export function checkedDiscountCodes(entered: readonly string[]): string[] {
   const errors: UserErrorEntry[] = []

@@ -51,6 +51,7 @@ export const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
     }),
     lineTotal: t.field({
       type: Money,
+      description: 'unitPrice × quantity, before discounts (see discountAllocations).',
       resolve: (line) => ({
         amountMinor: line.unit_price_minor * line.quantity,
         currencyCode: line.variant.currency_code,
