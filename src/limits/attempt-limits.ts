@@ -15,6 +15,8 @@ export interface ClientAttempts {
   signIn(scope: SignInScope, email: string): Promise<CountedAttempt>
   handoffClaim(): Promise<CountedAttempt>
   giftCardBalance(): Promise<CountedAttempt>
+  /** One discount code entered on a cart; counted per cart, whoever enters it (see DISCOUNT_CODE_RULE). */
+  discountCode(cartId: string): Promise<CountedAttempt>
   /** A request for a password reset link: counted whether or not the email is an account's. */
   passwordReset(scope: SignInScope, email: string): Promise<CountedAttempt>
 }
@@ -56,6 +58,17 @@ export const GIFT_CARD_BALANCE_RULE: CounterRule = {
 }
 
 /**
+ * Discount codes entered on a cart: ten unknown codes per cart in 15 minutes. Counted per cart,
+ * not per address, so every device sharing the cart shares its limit.
+ */
+export const DISCOUNT_CODE_RULE: CounterRule = {
+  name: 'discount_code_cart',
+  points: 10,
+  durationSeconds: 15 * 60,
+  blockSeconds: 15 * 60,
+}
+
+/**
  * Reset links are mail sent to someone: three per hour for one email from one address, ten per
  * hour for one email whoever asks (so nobody's inbox is flooded), thirty per hour from an address.
  * Every request counts, found or not, so the limits say nothing about which emails exist.
@@ -82,6 +95,7 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
   const accountLocks = createCounter(store, SIGN_IN_RULES.accountLocks)
   const handoff = createCounter(store, HANDOFF_CLAIM_RULE)
   const giftCardBalance = createCounter(store, GIFT_CARD_BALANCE_RULE)
+  const discountCode = createCounter(store, DISCOUNT_CODE_RULE)
   const resetPair = createCounter(store, PASSWORD_RESET_RULES.pair)
   const resetClient = createCounter(store, PASSWORD_RESET_RULES.client)
   const resetAccount = createCounter(store, PASSWORD_RESET_RULES.account)
@@ -110,6 +124,11 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
         count([{ limiter: handoff, key: counterKey(address), onSuccess: 'refund' }], 'wrong cart hand-off codes'),
       giftCardBalance: () =>
         count([{ limiter: giftCardBalance, key: counterKey(address), onSuccess: 'refund' }], 'unknown gift card codes'),
+      discountCode: (cartId) =>
+        count(
+          [{ limiter: discountCode, key: counterKey('cart', cartId), onSuccess: 'refund' }],
+          'unknown discount codes on this cart',
+        ),
       passwordReset(scope, email) {
         const accountKey = counterKey(scope, email.trim().toLowerCase())
         return count(

@@ -15,6 +15,21 @@ import { createTestDb, type TestDb } from '../helpers/test-db.js'
 // (every statement sent, BEGIN and COMMIT included, the reply's reads too).
 const MAX_STATEMENTS = 4
 
+// Issue 16: the reply's totals are the cart priced with its promotions on read
+// (priceWithPromotions, in promotions/): its reads are counted apart, once per request whatever
+// the fields asked (subtotal, tax, total), and at most three (variant scopes, candidate
+// promotions, the customer's uses of them).
+const MAX_PRICING_STATEMENTS = 3
+const PRICING_READ = /WITH RECURSIVE targeted|from "promotion"|from "promotion_usage"/
+
+function expectWithinBudget(statements: string[]) {
+  const pricing = statements.filter((statement) => PRICING_READ.test(statement))
+  const rest = statements.filter((statement) => !PRICING_READ.test(statement))
+  expect(rest.length, rest.join('\n---\n')).toBeLessThanOrEqual(MAX_STATEMENTS)
+  expect(pricing.length, pricing.join('\n---\n')).toBeGreaterThan(0)
+  expect(pricing.length, pricing.join('\n---\n')).toBeLessThanOrEqual(MAX_PRICING_STATEMENTS)
+}
+
 const CREATE = `mutation($input: CartCreateInput!) {
   cartCreate(input: $input) { cart { ${CART_FIELDS} } cartToken userErrors { code field message } }
 }`
@@ -117,7 +132,7 @@ describe('cart writes in at most four SQL statements', () => {
       [v[2], 4],
     ])
     for (const write of [create, add, update]) {
-      expect(write.statements.length, write.statements.join('\n---\n')).toBeLessThanOrEqual(MAX_STATEMENTS)
+      expectWithinBudget(write.statements)
     }
   })
 
@@ -129,7 +144,7 @@ describe('cart writes in at most four SQL statements', () => {
       [v[2], 4],
     ])
     for (const write of [create, add, update]) {
-      expect(write.statements.length, write.statements.join('\n---\n')).toBeLessThanOrEqual(MAX_STATEMENTS)
+      expectWithinBudget(write.statements)
     }
     // Another device of theirs opens the same cart, its lines added to it.
     const again = await counted(
@@ -143,7 +158,7 @@ describe('cart writes in at most four SQL statements', () => {
       [v[1], 4],
       [v[2], 4],
     ])
-    expect(again.statements.length, again.statements.join('\n---\n')).toBeLessThanOrEqual(MAX_STATEMENTS)
+    expectWithinBudget(again.statements)
   })
 
   it('writes the journey event and its outbox event with each change, in the same statement', async () => {

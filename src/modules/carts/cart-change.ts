@@ -23,7 +23,7 @@ export interface CartChangeContext {
 export interface CartChangePlan<T> {
   result: T
   payload?: Record<string, unknown>
-  changes?: { currency_code?: string | null; pickup_store_id?: string | null }
+  changes?: { currency_code?: string | null; pickup_store_id?: string | null; discount_codes?: readonly string[] }
   lines?: { deleteVariantIds: readonly string[]; upsert: readonly CartLineWrite[] }
   handoffs?: readonly { code_hash: string; expires_at: Date }[]
 }
@@ -71,6 +71,7 @@ export function changeCart<T>(
           lastChannel: channel,
           currencyCode: changes.currency_code,
           pickupStoreId: changes.pickup_store_id,
+          discountCodes: changes.discount_codes,
         },
         deleteVariantIds: decided.lines?.deleteVariantIds ?? [],
         upsertLines: decided.lines?.upsert ?? [],

@@ -3,7 +3,7 @@ import type { Trx } from '../../db/transaction.js'
 import { lockCustomer } from '../customers/customer.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { CartNotFoundError } from './cart.errors.js'
-import { MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
+import { MAX_DISCOUNT_CODES, MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
 import * as cartRepository from './cart.repository.js'
 import { type CartCredentials, grantCartAccess } from './cart-access.js'
 import { recordCartEvent } from './cart-change.js'
@@ -11,7 +11,8 @@ import { recordCartEvent } from './cart-change.js'
 /**
  * On sign-in with a cart in hand: the cart becomes the customer's, or, when they already have an
  * active cart, its lines are summed into that one (capped at 99 a line and 100 lines) and it is
- * closed as MERGED. Devices holding the merged cart's token are moved to the survivor. Locks the
+ * closed as MERGED; its discount codes join the survivor's (up to five, the survivor's first).
+ * Devices holding the merged cart's token are moved to the survivor. Locks the
  * customer first, so two devices signing in at once merge one after the other.
  * Returns the id of the customer's active cart afterwards.
  */
@@ -39,7 +40,8 @@ export async function attachCartToCustomer(
     return incoming.id
   }
 
-  await cartRepository.lockCart(trx, current.id)
+  // Read again under its lock: a change that committed meanwhile (its codes, say) is kept.
+  const survivor = (await cartRepository.lockCart(trx, current.id)) ?? current
   const [targetLines, incomingLines] = await Promise.all([
     cartRepository.findLinesOfCarts(trx, [current.id]),
     cartRepository.findLinesOfCarts(trx, [incoming.id]),
@@ -74,6 +76,7 @@ export async function attachCartToCustomer(
   await cartRepository.updateCart(trx, current.id, {
     last_channel: channel,
     currency_code: current.currency_code ?? incoming.currency_code,
+    discount_codes: [...new Set([...survivor.discount_codes, ...incoming.discount_codes])].slice(0, MAX_DISCOUNT_CODES),
   })
   const payload = { mergedCartId: incoming.id }
   await recordCartEvent(trx, { cartId: current.id, customerId: request.customerId, type: 'merged', channel, payload })

@@ -13,7 +13,8 @@ import { createCart, findCartViews, setPickupStore } from './cart.service.js'
 import { claimHandoffCounted, createHandoff } from './cart-handoff.service.js'
 import { addLines, removeLines, updateLines } from './cart-lines.service.js'
 
-function cartPayload(name: string) {
+/** The payload of a change to a cart: the cart as it now stands, or why nothing changed. */
+export function cartPayload(name: string) {
   return builder.objectRef<Payload<{ cart: CartView }>>(name).implement({
     fields: (t) => ({
       cart: t.field({ type: Cart, nullable: true, resolve: (payload) => payload.cart ?? null }),

@@ -115,6 +115,8 @@ export type CartRowWrite =
       lastChannel: Channel | null
       currencyCode?: string | null
       pickupStoreId?: string | null
+      /** Replaces the cart's discount codes (already normalised); undefined keeps them. */
+      discountCodes?: readonly string[]
     }
 
 export interface CartWrite {
@@ -228,6 +230,8 @@ function cartPart(cart: CartRowWrite) {
         ELSE currency_code END,
       pickup_store_id = CASE WHEN ${cart.pickupStoreId !== undefined}::boolean THEN ${cart.pickupStoreId ?? null}::uuid
         ELSE pickup_store_id END,
+      discount_codes = CASE WHEN ${cart.discountCodes !== undefined}::boolean THEN ${cart.discountCodes ?? []}::text[]
+        ELSE discount_codes END,
       updated_at = CASE WHEN ${cart.lastChannel !== null}::boolean THEN now() ELSE updated_at END
     WHERE id = ${cart.cartId}::uuid AND xmin = ${cart.version}::xid AND status = 'ACTIVE'
     RETURNING *`

@@ -1,5 +1,11 @@
 import { BusinessError, type UserErrorEntry } from '../shared/business-error.js'
-import { HANDOFF_TTL_MINUTES, MAX_LINE_QUANTITY, MAX_LINES } from './cart.js'
+import {
+  HANDOFF_TTL_MINUTES,
+  MAX_DISCOUNT_CODE_LENGTH,
+  MAX_DISCOUNT_CODES,
+  MAX_LINE_QUANTITY,
+  MAX_LINES,
+} from './cart.js'
 
 /** Unknown cart, wrong token and someone else's cart all read the same: nothing to learn. */
 export class CartNotFoundError extends BusinessError {
@@ -91,5 +97,30 @@ export class InvalidHandoffCodeError extends BusinessError {
         message: `This code is wrong, already used or older than ${HANDOFF_TTL_MINUTES} minutes. Ask for a new one.`,
       },
     ]
+  }
+}
+
+export class DiscountCodeInputError extends BusinessError {
+  constructor(readonly entries: UserErrorEntry[]) {
+    super('discount code input error')
+  }
+  userErrors(): UserErrorEntry[] {
+    return this.entries
+  }
+  static invalidCode(index: number, empty: boolean): UserErrorEntry {
+    return {
+      code: 'INVALID_DISCOUNT_CODE',
+      field: ['codes', String(index)],
+      message: empty
+        ? 'A discount code cannot be empty.'
+        : `A discount code has at most ${MAX_DISCOUNT_CODE_LENGTH} characters.`,
+    }
+  }
+  static tooManyCodes(count: number): UserErrorEntry {
+    return {
+      code: 'TOO_MANY_DISCOUNT_CODES',
+      field: ['codes'],
+      message: `At most ${MAX_DISCOUNT_CODES} discount codes per cart; this would make ${count}.`,
+    }
   }
 }

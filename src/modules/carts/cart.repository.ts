@@ -42,6 +42,7 @@ export async function updateCart(
     customer_id: string | null
     status: CartStatus
     merged_into_cart_id: string | null
+    discount_codes: string[]
   }>,
 ): Promise<void> {
   await cartUpdate(trx, cartId, changes).execute()

@@ -8,9 +8,11 @@ import { levelKey } from '../inventory/inventory.js'
 import { findAvailableQuantities } from '../inventory/inventory.service.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
-import { type CartLineWithVariant, type CartView, CHANNELS, cartTotals } from './cart.js'
+import { type CartLineWithVariant, type CartView, CHANNELS, cartCurrencyCode } from './cart.js'
 import { findAccessibleCart, findCartViews } from './cart.service.js'
 import { grantCartAccess } from './cart-access.js'
+import { cartPricingOf } from './cart-pricing.loader.js'
+import type { CartPricing } from './cart-pricing.service.js'
 
 export const Channel = builder.enumType('Channel', { values: CHANNELS })
 
@@ -31,10 +33,13 @@ export const Cart = builder.loadableNodeRef('Cart', {
   sort: (cart) => cart.id,
 })
 
-/** heldQuantity: what the cart itself holds of the line, which counts as available to it. */
-type CartLineValue = CartLineWithVariant & { pickupStoreId: string | null; heldQuantity: number }
+/**
+ * heldQuantity: what the cart itself holds of the line, which counts as available to it; cart:
+ * the view the line belongs to, whose pricing its discounts come from.
+ */
+export type CartLineValue = CartLineWithVariant & { pickupStoreId: string | null; heldQuantity: number; cart: CartView }
 
-const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
+export const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
   fields: (t) => ({
     variant: t.field({ type: Variant, resolve: (line) => line.variant }),
     quantity: t.exposeInt('quantity'),
@@ -46,6 +51,7 @@ const CartLine = builder.objectRef<CartLineValue>('CartLine').implement({
     }),
     lineTotal: t.field({
       type: Money,
+      description: 'unitPrice × quantity, before discounts (see discountAllocations).',
       resolve: (line) => ({
         amountMinor: line.unit_price_minor * line.quantity,
         currencyCode: line.variant.currency_code,
@@ -96,9 +102,14 @@ function availableByKey(context: GraphQLContext, keys: string[]) {
 
 const CartStatus = builder.enumType('CartStatus', { values: ['ACTIVE', 'MERGED', 'CHECKED_OUT'] as const })
 
-function money(cart: CartView, pick: (totals: ReturnType<typeof cartTotals>) => number) {
-  const totals = cartTotals(cart)
-  return { amountMinor: pick(totals), currencyCode: totals.currencyCode ?? 'EUR' }
+/** An amount of the cart's pricing with its promotions (cartPricingOf: computed once per request). */
+export async function pricedMoney(
+  context: GraphQLContext,
+  cart: CartView,
+  pick: (pricing: CartPricing['pricing']) => number,
+) {
+  const { pricing } = await cartPricingOf(context, cart)
+  return { amountMinor: pick(pricing), currencyCode: cartCurrencyCode(cart) }
 }
 
 Cart.implement({
@@ -115,6 +126,7 @@ Cart.implement({
       resolve: (cart) =>
         cart.lines.map((line) => ({
           ...line,
+          cart,
           pickupStoreId: cart.pickup_store_id,
           heldQuantity:
             cart.holds.find((hold) => hold.variant_id === line.variant_id && hold.store_id === cart.pickup_store_id)
@@ -122,13 +134,21 @@ Cart.implement({
         })),
     }),
     itemCount: t.int({ resolve: (cart) => cart.lines.reduce((sum, line) => sum + line.quantity, 0) }),
-    subtotal: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.subtotalMinor) }),
+    subtotal: t.field({
+      type: Money,
+      description: 'The lines at the unit prices shown, before discounts.',
+      resolve: (cart, _args, context) => pricedMoney(context, cart, (pricing) => pricing.subtotalMinor),
+    }),
     tax: t.field({
       type: Money,
-      description: 'The tax contained in the total.',
-      resolve: (cart) => money(cart, (totals) => totals.taxMinor),
+      description: 'The tax contained in the total, after discounts.',
+      resolve: (cart, _args, context) => pricedMoney(context, cart, (pricing) => pricing.taxMinor),
     }),
-    total: t.field({ type: Money, resolve: (cart) => money(cart, (totals) => totals.totalMinor) }),
+    total: t.field({
+      type: Money,
+      description: 'What the cart costs after discounts (subtotal − discountTotal), tax included.',
+      resolve: (cart, _args, context) => pricedMoney(context, cart, (pricing) => pricing.totalMinor),
+    }),
     pickupStore: t.field({ type: Store, nullable: true, resolve: (cart) => cart.pickup_store_id }),
     reservedUntil: t.field({
       type: 'DateTime',

@@ -5,6 +5,8 @@ import { includedTaxMinor } from '../shared/money.js'
 export const MAX_LINE_QUANTITY = 99
 export const MAX_LINES = 100
 export const HANDOFF_TTL_MINUTES = 10
+export const MAX_DISCOUNT_CODES = 5
+export const MAX_DISCOUNT_CODE_LENGTH = 64
 export const CHANNELS = ['WEB', 'APP', 'KIOSK', 'POS'] as const satisfies readonly Channel[]
 
 export type CartLineWithVariant = CartLineRow & { variant: VariantRow }
@@ -16,6 +18,13 @@ export interface CartView extends CartRow {
   holds: CartHoldRow[]
 }
 
+/** An empty cart has no currency of its own; its zero amounts and its codes are shown in this one. */
+export const DEFAULT_CURRENCY_CODE = 'EUR'
+
+export function cartCurrencyCode(cart: Pick<CartRow, 'currency_code'>): string {
+  return cart.currency_code ?? DEFAULT_CURRENCY_CODE
+}
+
 export interface CartTotals {
   subtotalMinor: number
   taxMinor: number
@@ -24,9 +33,10 @@ export interface CartTotals {
 }
 
 /**
- * Prices are tax-inclusive: the total is the subtotal, and the tax is the share inside it. Each
- * line counts at the unit price it was shown (cart_line.unit_price_minor), which the checkout
- * holds to.
+ * The cart before any promotion. Prices are tax-inclusive: the total is the subtotal, and the tax
+ * is the share inside it. Each line counts at the unit price it was shown
+ * (cart_line.unit_price_minor), which the checkout holds to. The API shows the cart priced with
+ * its promotions instead (priceCart, cart-pricing.service.ts), whose subtotal is this one.
  */
 export function cartTotals(cart: CartView): CartTotals {
   let subtotalMinor = 0

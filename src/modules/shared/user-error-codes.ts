@@ -97,6 +97,9 @@ export const USER_ERROR_CODES = [
   'GIFT_CARD_DUPLICATE',
   'TOO_MANY_GIFT_CARDS',
   'GIFT_CARD_ADJUSTMENT_OUT_OF_RANGE',
+  // Discount codes on a cart
+  'TOO_MANY_DISCOUNT_CODES',
+  'INVALID_DISCOUNT_CODE',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
