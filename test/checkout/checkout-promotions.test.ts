@@ -37,7 +37,12 @@ async function cartWith(codes: string[], lines = [{ variantId: store.variantGid,
   const { cart, cartToken } = await createCart(api, { channel: 'WEB', lines })
   const cartId = Buffer.from(cart.id, 'base64').toString().split(':')[1]!
   if (codes.length > 0) {
-    await testDb.db.updateTable('cart').set({ discount_codes: codes }).where('id', '=', cartId).execute()
+    const updated = await api.gql<{ cartDiscountCodesUpdate: { userErrors: unknown[] } }>(
+      'mutation($input: CartDiscountCodesUpdateInput!) { cartDiscountCodesUpdate(input: $input) { userErrors { code } } }',
+      { input: { cartId: cart.id, codes } },
+      { headers: cartHeaders(cartToken) },
+    )
+    expect(updated.data?.cartDiscountCodesUpdate.userErrors).toEqual([])
   }
   return { cart, cartToken, cartId }
 }
