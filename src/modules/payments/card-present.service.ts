@@ -14,7 +14,9 @@ export type CardPresentOutcome = 'CAPTURED' | 'WAITING_FOR_CARD'
  * A card at the counter, in two steps like every card terminal: the first call puts the amount
  * on the store's reader and answers WAITING_FOR_CARD; once the card is accepted (the reader's
  * intent is authorised, which the webhook records) the next call captures it. Without Stripe
- * (demos) the offline provider settles it at once. Never called under a row lock.
+ * (demos) the offline provider settles it at once. Never called under a row lock. `amountMinor` is
+ * what the card pays (less than the order's total when gift cards paid part of it); a retry
+ * charges what the payment row already holds.
  */
 export async function takeCardPresentPayment(
   db: Db,
@@ -22,6 +24,7 @@ export async function takeCardPresentPayment(
   order: SalesOrderRow,
   readerId: string,
   now: Date,
+  amountMinor = order.total_minor,
 ): Promise<CardPresentOutcome> {
   const existing = (await paymentRepository.findPaymentsOfOrders(db, [order.id])).find(
     (payment) =>
@@ -29,11 +32,11 @@ export async function takeCardPresentPayment(
   )
   if (existing?.status === 'CAPTURED') return 'CAPTURED'
   try {
-    if (!payments.stripe) return await settleOffline(db, payments, order, now)
+    if (!payments.stripe) return await settleOffline(db, payments, order, now, amountMinor)
     if (existing?.status === 'AUTHORIZED' && existing.provider_ref) {
       const state = await payments.online.capture(
         existing.provider_ref,
-        order.total_minor,
+        existing.amount_minor,
         `order-${order.id}-card-present-capture`,
       )
       await applyIntentState(db, existing.id, state, now)
@@ -45,7 +48,7 @@ export async function takeCardPresentPayment(
         orderId: order.id,
         provider: 'STRIPE_TERMINAL',
         status: 'PENDING',
-        amountMinor: order.total_minor,
+        amountMinor,
         currencyCode: order.currency_code,
       }))
     const intent = await createCardPresentIntent(await payments.stripe.client(), {
@@ -74,24 +77,25 @@ async function settleOffline(
   payments: AppPayments,
   order: SalesOrderRow,
   now: Date,
+  amountMinor: number,
 ): Promise<CardPresentOutcome> {
   const payment = await paymentRepository.findOrInsertLivePayment(db, {
     orderId: order.id,
     provider: 'OFFLINE',
     status: 'PENDING',
-    amountMinor: order.total_minor,
+    amountMinor,
     currencyCode: order.currency_code,
   })
   const authorised = await payments.online.authorize({
     orderId: order.id,
     paymentId: payment.id,
-    amountMinor: order.total_minor,
+    amountMinor: payment.amount_minor,
     currencyCode: order.currency_code,
     idempotencyKey: `order-${order.id}-card-present`,
   })
   const captured = await payments.online.capture(
     authorised.providerRef,
-    order.total_minor,
+    payment.amount_minor,
     `order-${order.id}-card-present-capture`,
   )
   await applyIntentState(db, payment.id, captured, now)

@@ -1,14 +1,17 @@
 import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
+import { creditGiftCardsOfOrder } from '../giftcards/gift-card-redemption.js'
+import type { IssuedGiftCard } from '../giftcards/gift-card-sale.service.js'
 import { cancelOrder, lockOrder } from '../orders/order.service.js'
 import { canTransition } from '../orders/order-state.js'
-import type { OrderActor } from '../orders/order-transition.js'
+import { type OrderActor, stockActorOf } from '../orders/order-transition.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentFailedError, PaymentUnavailableError } from '../payments/payment.errors.js'
-import { settleCancelledOrder } from '../payments/payment.service.js'
+import { recordGiftCardRefund, settleCancelledOrder } from '../payments/payment.service.js'
 import type { AppPayments } from '../payments/payment-setup.js'
+import { releasePromotionUses } from '../promotions/promotion-usage.service.js'
 import { SaleAbandonedError } from './pos-sale.errors.js'
 import { completeCardSale } from './pos-sale.service.js'
 
@@ -20,41 +23,51 @@ export interface CardSaleDeps {
   now: Date
 }
 
+export interface CardSaleStep {
+  orderId: string
+  cardOnReader: boolean
+  /** The cards the sale sold, issued in the call that found the card accepted. */
+  giftCards: IssuedGiftCard[]
+}
+
 /**
- * Takes the card for a pending till sale and hands the goods over once it is captured. The first
- * call puts the amount on the reader and reports it waiting; the till calls again once the card is
- * accepted. A declined card or an unreachable processor abandons the sale, so its units go back.
+ * Takes the card for a pending till sale (`amountMinor`: what its gift cards left to pay) and
+ * hands the goods over once it is captured. The first call puts the amount on the reader and
+ * reports it waiting; the till calls again once the card is accepted. A declined card or an
+ * unreachable processor abandons the sale: its units, promotion uses and gift-card payments go back.
  */
 export async function finishCardSale(
   deps: CardSaleDeps,
   sale: SalesOrderRow,
   readerId: string,
-): Promise<{ orderId: string; cardOnReader: boolean }> {
+  amountMinor: number,
+): Promise<CardSaleStep> {
   let outcome: Awaited<ReturnType<typeof takeCardPresentPayment>>
   try {
-    outcome = await takeCardPresentPayment(deps.db, deps.payments, sale, readerId, deps.now)
+    outcome = await takeCardPresentPayment(deps.db, deps.payments, sale, readerId, deps.now, amountMinor)
   } catch (error) {
     if (error instanceof PaymentFailedError || error instanceof PaymentUnavailableError) {
       await abandonSale(deps, sale.id, 'card payment failed')
     }
     throw error
   }
-  if (outcome === 'WAITING_FOR_CARD') return { orderId: sale.id, cardOnReader: true }
+  if (outcome === 'WAITING_FOR_CARD') return { orderId: sale.id, cardOnReader: true, giftCards: [] }
   const handedOver = await inTransaction(deps.db, async (trx) => {
     const locked = await lockOrder(trx, sale.id)
-    if (!locked) return false
+    if (!locked) return null
     if (!canTransition(locked.status, 'COLLECTED', locked.channel, deps.actor.type)) {
-      return locked.status === 'COLLECTED' // a retry of a sale already handed over
+      // A retry of a sale already handed over; a cancelled one gives back what it took.
+      if (locked.status === 'CANCELLED') await giveBackAbandoned(trx, locked.id, deps)
+      return locked.status === 'COLLECTED' ? [] : null
     }
-    await completeCardSale(trx, locked, deps)
-    return true
+    return completeCardSale(trx, locked, { ...deps, note: 'card accepted' })
   })
   // Abandoned by the payment timer while the card went through: the money goes back.
   if (!handedOver) {
     await settleCancelledOrder(deps.db, deps.payments.online, sale.id, deps.now, deps.logger)
     throw new SaleAbandonedError()
   }
-  return { orderId: sale.id, cardOnReader: false }
+  return { orderId: sale.id, cardOnReader: false, giftCards: handedOver }
 }
 
 async function abandonSale(deps: CardSaleDeps, saleId: string, reason: string): Promise<void> {
@@ -62,7 +75,24 @@ async function abandonSale(deps: CardSaleDeps, saleId: string, reason: string): 
     const locked = await lockOrder(trx, saleId)
     if (locked && canTransition(locked.status, 'CANCELLED', locked.channel, deps.actor.type)) {
       await cancelOrder(trx, locked, { actor: deps.actor, now: deps.now, reason })
+      await giveBackAbandoned(trx, saleId, deps)
     }
   })
   await settleCancelledOrder(deps.db, deps.payments.online, saleId, deps.now, deps.logger)
+}
+
+/**
+ * What an abandoned sale took before its card: the promotion uses and the gift cards' balances
+ * (RELEASE). Both give back only what is still taken, so running after a cancellation that
+ * already gave them back changes nothing.
+ */
+async function giveBackAbandoned(trx: Trx, saleId: string, deps: CardSaleDeps): Promise<void> {
+  await releasePromotionUses(trx, saleId, deps.now)
+  const releasedMinor = await creditGiftCardsOfOrder(trx, {
+    orderId: saleId,
+    amountMinor: Number.MAX_SAFE_INTEGER,
+    kind: 'RELEASE',
+    actor: stockActorOf(deps.actor),
+  })
+  await recordGiftCardRefund(trx, saleId, releasedMinor)
 }
