@@ -150,7 +150,11 @@ describe('gift cards sold at the till', () => {
 
     // The new card pays another sale.
     const spent = (
-      await sell({ lines: [{ variantId: item.gid, quantity: 1 }], giftCardCodes: [issued!.code], payment: cash('0.00') })
+      await sell({
+        lines: [{ variantId: item.gid, quantity: 1 }],
+        giftCardCodes: [issued!.code],
+        payment: cash('0.00'),
+      })
     ).data!.posSaleCreate
     expect(spent.userErrors).toEqual([])
     expect(spent.order!.payments).toEqual([{ provider: 'GIFT_CARD', amount: { amountMinor: item.price } }])
@@ -166,7 +170,12 @@ describe('gift cards sold at the till', () => {
     const { code, giftCard } = wallet.data!.giftCardCreate
     const cardsBefore = await countCards()
 
-    const onlyCards = await sell({ lines: [], giftCards: [{ amount: 3000 }], giftCardCodes: [code], payment: cash('0.00') })
+    const onlyCards = await sell({
+      lines: [],
+      giftCards: [{ amount: 3000 }],
+      giftCardCodes: [code],
+      payment: cash('0.00'),
+    })
     expect(onlyCards.data!.posSaleCreate.userErrors.map((e) => e.code)).toEqual(['INSUFFICIENT_TENDER'])
     expect(await countCards()).toBe(cardsBefore)
     expect(await balanceOf(rawId(giftCard.id))).toBe(100_000)
@@ -192,7 +201,11 @@ describe('gift cards sold at the till', () => {
 
     const cardsOnly = (await sell({ lines: [], giftCards: [{ amount: 1500 }], payment: cash('15.00') })).data!
       .posSaleCreate
-    expect(cardsOnly).toMatchObject({ order: { total: { amountMinor: 0 } }, change: { amountMinor: 0 }, userErrors: [] })
+    expect(cardsOnly).toMatchObject({
+      order: { total: { amountMinor: 0 } },
+      change: { amountMinor: 0 },
+      userErrors: [],
+    })
     expect(cardsOnly.giftCards).toHaveLength(1)
   })
 
@@ -213,7 +226,11 @@ describe('gift cards sold at the till', () => {
 
   it('are not returned with the goods: a return of the sale refunds its goods only, the card keeps its balance', async () => {
     const sold = (
-      await sell({ lines: [{ variantId: item.gid, quantity: 1 }], giftCards: [{ amount: 2000 }], payment: cash('100.00') })
+      await sell({
+        lines: [{ variantId: item.gid, quantity: 1 }],
+        giftCards: [{ amount: 2000 }],
+        payment: cash('100.00'),
+      })
     ).data!.posSaleCreate
     const cardId = rawId(sold.giftCards[0]!.giftCard.id)
     const back = await api.gql<{

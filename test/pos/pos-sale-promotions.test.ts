@@ -118,8 +118,20 @@ beforeAll(async () => {
     storeIds: [rivoli.gid],
     priority: 10,
   })
-  await createPromotion({ kind: 'CODE', name: 'Ten off', codes: ['TILL10'], value: { percentage: 10 }, channels: ['POS'] })
-  await createPromotion({ kind: 'CODE', name: 'Web only', codes: ['WEB5'], value: { percentage: 5 }, channels: ['WEB'] })
+  await createPromotion({
+    kind: 'CODE',
+    name: 'Ten off',
+    codes: ['TILL10'],
+    value: { percentage: 10 },
+    channels: ['POS'],
+  })
+  await createPromotion({
+    kind: 'CODE',
+    name: 'Web only',
+    codes: ['WEB5'],
+    value: { percentage: 5 },
+    channels: ['WEB'],
+  })
 })
 afterAll(() => testDb.destroy())
 

@@ -2,8 +2,8 @@ import type { Db } from '../../db/create-db.js'
 import type { GiftCardRow, OrderGiftCardRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { StockActor } from '../inventory/inventory.service.js'
-import * as giftCardSaleRepository from './gift-card-sale.repository.js'
 import { issueGiftCard } from './gift-card.service.js'
+import * as giftCardSaleRepository from './gift-card-sale.repository.js'
 
 export interface GiftCardToSell {
   amountMinor: number
@@ -60,6 +60,11 @@ export function findGiftCardsSold(db: Db | Trx, orderIds: readonly string[]): Pr
 }
 
 /** What the cards a sale sells cost together: paid beside its goods, never with gift cards. */
+export function giftCardsToSellMinor(cards: readonly GiftCardToSell[]): number {
+  return cards.reduce((sum, card) => sum + card.amountMinor, 0)
+}
+
+/** The same, for a sale already recorded. */
 export function soldGiftCardsMinor(cards: readonly Pick<OrderGiftCardRow, 'amount_minor'>[]): number {
-  return cards.reduce((sum, card) => sum + card.amount_minor, 0)
+  return giftCardsToSellMinor(cards.map((card) => ({ amountMinor: card.amount_minor, expiresAt: null })))
 }

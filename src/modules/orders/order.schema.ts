@@ -53,7 +53,10 @@ function discountObject(name: string, description: string) {
     description,
     fields: (t) => ({
       promotionName: t.exposeString('promotionName'),
-      code: t.exposeString('code', { nullable: true, description: 'The code typed, normalised; null for an automatic promotion.' }),
+      code: t.exposeString('code', {
+        nullable: true,
+        description: 'The code typed, normalised; null for an automatic promotion.',
+      }),
       amount: t.field({
         type: Money,
         resolve: (discount) => ({ amountMinor: discount.amountMinor, currencyCode: discount.currencyCode }),

@@ -7,8 +7,8 @@ import { actorOf } from '../../graphql/viewer-actor.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Customer } from '../customers/customer.schema.js'
 import { MAX_GIFT_CARDS_PER_ORDER } from '../giftcards/gift-card-redemption.js'
-import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { Order } from '../orders/order.schema.js'
+import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
 import { PosPaymentInput, pairedReaderOf } from './pos-payment.schema.js'
@@ -22,7 +22,8 @@ const MAX_GIFT_CARDS_SOLD = 10
 const MAX_DISCOUNT_CODES = 10
 
 const PosSaleGiftCardInput = builder.inputType('PosSaleGiftCardInput', {
-  description: 'A gift card the shopper buys: paid with the sale (cash or card, never gift cards), issued once it is paid.',
+  description:
+    'A gift card the shopper buys: paid with the sale (cash or card, never gift cards), issued once it is paid.',
   fields: (t) => ({
     amount: t.int({
       required: true,

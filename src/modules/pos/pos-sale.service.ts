@@ -99,7 +99,8 @@ export function isSameSale(
 ): boolean {
   const wanted = new Map(sent.lines.map((line) => [line.variant.id, line.quantity]))
   const sameLines =
-    recorded.lines.length === wanted.size && recorded.lines.every((line) => wanted.get(line.variant_id) === line.quantity)
+    recorded.lines.length === wanted.size &&
+    recorded.lines.every((line) => wanted.get(line.variant_id) === line.quantity)
   const sameCards =
     recorded.giftCards.length === sent.giftCards.length &&
     recorded.giftCards.every((card, index) => card.amount_minor === sent.giftCards[index]?.amountMinor)

@@ -30,8 +30,7 @@ type OrderKey = { orderId: string; currencyCode: string }
 builder.objectField(Order, 'giftCardsSold', (t) =>
   t.loadableList({
     type: SoldGiftCard,
-    description:
-      'Gift cards this sale sold. The shopper paid total plus these amounts; gift cards never pay for them.',
+    description: 'Gift cards this sale sold. The shopper paid total plus these amounts; gift cards never pay for them.',
     load: async (keys: OrderKey[], context) => {
       const rows = await findGiftCardsSold(
         context.db,
@@ -53,7 +52,8 @@ export const IssuedGiftCard = builder
     fields: (t) => ({
       giftCard: t.field({ type: GiftCard, resolve: (issued) => issued.giftCard }),
       code: t.exposeString('code', {
-        description: 'The code to hand the shopper. Shown once, in the call that issued the card: only its hash is kept.',
+        description:
+          'The code to hand the shopper. Shown once, in the call that issued the card: only its hash is kept.',
       }),
     }),
   })

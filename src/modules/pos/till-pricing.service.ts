@@ -1,7 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import { type OrderDiscounts, orderDiscountsOf } from '../promotions/order-discounts.js'
-import { normalizeDiscountCode } from '../promotions/promotion.js'
 import { PromotionExhaustedError } from '../promotions/promotion.errors.js'
+import { normalizeDiscountCode } from '../promotions/promotion.js'
 import { priceWithPromotions } from '../promotions/promotion-candidates.service.js'
 import { DiscountCodesRefusedError } from './pos-sale.errors.js'
 import type { PricedSaleLine } from './pos-sale.service.js'

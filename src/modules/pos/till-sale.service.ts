@@ -2,7 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
 import { isUniqueViolation } from '../../db/sql-errors.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
-import { findGiftCardsSold, type GiftCardToSell } from '../giftcards/gift-card-sale.service.js'
+import { findGiftCardsSold, type GiftCardToSell, giftCardsToSellMinor } from '../giftcards/gift-card-sale.service.js'
 import { findCounterSaleByKey, findOrderLines } from '../orders/order.service.js'
 import type { OrderActor } from '../orders/order-transition.js'
 import { InvalidInputError } from '../shared/invalid-input.js'
@@ -10,7 +10,12 @@ import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
 import { type CounterPaymentInput, readCounterPayment } from './counter-payment.js'
-import { SaleKeyReusedError, SaleLinesRejectedError, SoldGiftCardExpiryError, saleTotalTooLarge } from './pos-sale.errors.js'
+import {
+  SaleKeyReusedError,
+  SaleLinesRejectedError,
+  SoldGiftCardExpiryError,
+  saleTotalTooLarge,
+} from './pos-sale.errors.js'
 import { isSameSale, type PricedSaleLine, priceSaleLines, type SaleLineRequest } from './pos-sale.service.js'
 import { asCodeRefusal, discountSale } from './till-pricing.service.js'
 import { recordSale, replaySale, type SaleOutcome, type TillSaleDeps } from './till-settlement.service.js'
@@ -64,8 +69,8 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
   // A sale of gift cards only is in the store's currency.
   const currencyCode = lines.length > 0 ? priced.currencyCode : store.currency_code
   const goodsMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0)
-  const soldMinor = request.giftCards.reduce((sum, card) => sum + card.amountMinor, 0)
-  if (goodsMinor + soldMinor > MAX_MONEY_MINOR) throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
+  if (goodsMinor + giftCardsToSellMinor(request.giftCards) > MAX_MONEY_MINOR)
+    throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
   const payment = await readCounterPayment(db, request.payment, {
     storeId,
     currencyCode,
@@ -95,7 +100,8 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
     return await recordSale(deps, sale, payment, request.giftCardCodes)
   } catch (error) {
     // Two tills (or one retrying) raced on the same key: the first one recorded the sale.
-    if (!key || !isUniqueViolation(error, 'sales_order_pos_idempotency_idx')) throw asCodeRefusal(error, request.discountCodes)
+    if (!key || !isUniqueViolation(error, 'sales_order_pos_idempotency_idx'))
+      throw asCodeRefusal(error, request.discountCodes)
     const winner = await findReplay(db, storeId, key, sent)
     if (!winner) throw error
     return replaySale(deps, winner, payment.readerId, request)
@@ -106,7 +112,8 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
 function checkGiftCardsSold(deps: TillSaleDeps, request: TillSaleRequest): void {
   const deadline = new Date(request.now.getTime() + deps.paymentTimeoutMinutes * 60_000)
   request.giftCards.forEach((card, index) => {
-    if (card.expiresAt && card.expiresAt.getTime() <= deadline.getTime()) throw new SoldGiftCardExpiryError(index, deadline)
+    if (card.expiresAt && card.expiresAt.getTime() <= deadline.getTime())
+      throw new SoldGiftCardExpiryError(index, deadline)
   })
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js'
 import { redeemGiftCards } from '../giftcards/gift-card-redemption.js'
 import {
   findGiftCardsSold,
+  giftCardsToSellMinor,
   type IssuedGiftCard,
   issueGiftCardsOfSale,
   soldGiftCardsMinor,
@@ -68,7 +69,13 @@ export async function recordSale(
     return { order, dueMinor, giftCards }
   })
   if (recorded.dueMinor === 0) {
-    return { orderId: recorded.order.id, changeMinor: null, currencyCode, cardOnReader: false, giftCards: recorded.giftCards }
+    return {
+      orderId: recorded.order.id,
+      changeMinor: null,
+      currencyCode,
+      cardOnReader: false,
+      giftCards: recorded.giftCards,
+    }
   }
   return takeCard(deps, recorded.order, payment.readerId, sale, recorded.dueMinor)
 }
@@ -94,7 +101,7 @@ async function payWithGiftCards(
   })
   const giftCardsMinor = redeemed.reduce((sum, card) => sum + card.amountMinor, 0)
   await recordGiftCardPayment(trx, order, giftCardsMinor, sale.now)
-  return order.total_minor + soldGiftCardsMinor(sale.giftCards.map((card) => ({ amount_minor: card.amountMinor }))) - giftCardsMinor
+  return order.total_minor + giftCardsToSellMinor(sale.giftCards) - giftCardsMinor
 }
 
 async function takeCard(

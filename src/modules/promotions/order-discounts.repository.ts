@@ -4,11 +4,7 @@ import type { Trx } from '../../db/transaction.js'
 import type { OrderDiscounts } from './order-discounts.js'
 
 /** The snapshot of an order's discounts, written after its lines (each row names one). */
-export async function insertOrderLineDiscounts(
-  trx: Trx,
-  orderId: string,
-  rows: OrderDiscounts['rows'],
-): Promise<void> {
+export async function insertOrderLineDiscounts(trx: Trx, orderId: string, rows: OrderDiscounts['rows']): Promise<void> {
   if (rows.length === 0) return
   await trx
     .insertInto('order_line_discount')
