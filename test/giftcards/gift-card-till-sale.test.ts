@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { eurVariant, giftCardBalance, issueGiftCard, registerTill } from '../fixtures/till.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -47,14 +48,7 @@ const sell = (input: Record<string, unknown>) => api.gql<Sale>(SALE, { input }, 
 const rawId = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1]!
 const cash = (amount: string) => ({ method: 'CASH', amountTendered: amount })
 
-async function balanceOf(giftCardId: string) {
-  const card = await testDb.db
-    .selectFrom('gift_card')
-    .select('balance_minor')
-    .where('id', '=', giftCardId)
-    .executeTakeFirstOrThrow()
-  return card.balance_minor
-}
+const balanceOf = (giftCardId: string) => giftCardBalance(testDb.db, giftCardId)
 
 async function countCards() {
   const row = await testDb.db
@@ -70,22 +64,9 @@ beforeAll(async () => {
   const rivoliId = await storeIdByCode(testDb.db, 'PAR-RIVOLI')
   rivoli = { id: rivoliId, gid: globalId('Store', rivoliId) }
   manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
-  const registered = await api.gql<{ posTerminalRegister: { terminal: { id: string }; terminalKey: string } }>(
-    'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminal { id } terminalKey } }',
-    { input: { storeId: rivoli.gid, label: 'Till 1' } },
-    { token: manager },
-  )
-  till = registered.data!.posTerminalRegister.terminalKey
-  tillId = rawId(registered.data!.posTerminalRegister.terminal.id)
-  const row = await testDb.db
-    .selectFrom('variant')
-    .select(['id', 'price_minor', 'sku'])
-    .where('active', '=', true)
-    .where('currency_code', '=', 'EUR')
-    .orderBy('sku')
-    .executeTakeFirstOrThrow()
-  item = { id: row.id, gid: globalId('Variant', row.id), price: row.price_minor, sku: row.sku }
-  await setLevel(testDb.db, rivoliId, row.id, { on_hand: 1000 })
+  ;({ key: till, id: tillId } = await registerTill(api, manager, rivoli.gid))
+  item = await eurVariant(testDb.db)
+  await setLevel(testDb.db, rivoliId, item.id, { on_hand: 1000 })
 })
 afterAll(() => testDb.destroy())
 
@@ -162,12 +143,7 @@ describe('gift cards sold at the till', () => {
   })
 
   it('are never paid with gift cards: the cards given pay the goods only, the rest is due in cash', async () => {
-    const wallet = await api.gql<{ giftCardCreate: { code: string; giftCard: { id: string } } }>(
-      'mutation($input: GiftCardCreateInput!) { giftCardCreate(input: $input) { code giftCard { id } } }',
-      { input: { amount: 100_000, currencyCode: 'EUR', storeId: rivoli.gid } },
-      { token: manager },
-    )
-    const { code, giftCard } = wallet.data!.giftCardCreate
+    const { code, id: walletId } = await issueGiftCard(api, manager, rivoli.gid, 100_000)
     const cardsBefore = await countCards()
 
     const onlyCards = await sell({
@@ -178,7 +154,7 @@ describe('gift cards sold at the till', () => {
     })
     expect(onlyCards.data!.posSaleCreate.userErrors.map((e) => e.code)).toEqual(['INSUFFICIENT_TENDER'])
     expect(await countCards()).toBe(cardsBefore)
-    expect(await balanceOf(rawId(giftCard.id))).toBe(100_000)
+    expect(await balanceOf(walletId)).toBe(100_000)
 
     const mixed = (
       await sell({
@@ -196,7 +172,7 @@ describe('gift cards sold at the till', () => {
       ]),
     )
     expect(mixed.giftCards.map((issued) => issued.giftCard.balance.amountMinor)).toEqual([3000, 2000])
-    expect(await balanceOf(rawId(giftCard.id))).toBe(100_000 - item.price)
+    expect(await balanceOf(walletId)).toBe(100_000 - item.price)
     expect(await countCards()).toBe(cardsBefore + 2)
 
     const cardsOnly = (await sell({ lines: [], giftCards: [{ amount: 1500 }], payment: cash('15.00') })).data!

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { globalId, setLevel, storeIdByCode } from '../fixtures/ids.js'
+import { levelOf } from '../fixtures/stock.js'
+import { eurVariant, registerTill } from '../fixtures/till.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
@@ -79,17 +81,10 @@ async function count(table: 'sales_order' | 'promotion_usage' | 'order_line_disc
 
 /** A variant at a known base price, so every discount below is exact to the cent. */
 async function variantAt(offset: number, priceMinor: number) {
-  const row = await testDb.db
-    .selectFrom('variant')
-    .select('id')
-    .where('active', '=', true)
-    .where('currency_code', '=', 'EUR')
-    .orderBy('sku')
-    .offset(offset)
-    .executeTakeFirstOrThrow()
-  await testDb.db.updateTable('variant').set({ price_minor: priceMinor }).where('id', '=', row.id).execute()
-  await testDb.db.deleteFrom('price_override').where('variant_id', '=', row.id).execute()
-  return { id: row.id, gid: globalId('Variant', row.id) }
+  const variant = await eurVariant(testDb.db, offset)
+  await testDb.db.updateTable('variant').set({ price_minor: priceMinor }).where('id', '=', variant.id).execute()
+  await testDb.db.deleteFrom('price_override').where('variant_id', '=', variant.id).execute()
+  return variant
 }
 
 beforeAll(async () => {
@@ -99,12 +94,7 @@ beforeAll(async () => {
   rivoli = { id: rivoliId, gid: globalId('Store', rivoliId) }
   admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
   const manager = await api.signInStaff('manager.par-rivoli@comptoir.dev')
-  const registered = await api.gql<{ posTerminalRegister: { terminalKey: string } }>(
-    'mutation($input: PosTerminalRegisterInput!) { posTerminalRegister(input: $input) { terminalKey } }',
-    { input: { storeId: rivoli.gid, label: 'Till 1' } },
-    { token: manager },
-  )
-  till = registered.data!.posTerminalRegister.terminalKey
+  till = (await registerTill(api, manager, rivoli.gid)).key
   shirt = await variantAt(0, 2000)
   mug = await variantAt(1, 1050)
   // The mug's week at this store's tills, before any code (priority 10 applies first).
@@ -238,13 +228,7 @@ describe('promotions at the till', () => {
     expect(await Promise.all([count('sales_order'), count('promotion_usage'), count('order_line_discount')])).toEqual(
       before,
     )
-    const level = await testDb.db
-      .selectFrom('inventory_level')
-      .select('on_hand')
-      .where('store_id', '=', rivoli.id)
-      .where('variant_id', '=', shirt.id)
-      .executeTakeFirstOrThrow()
-    expect(level.on_hand).toBe(100)
+    expect(await levelOf(testDb.db, rivoli.id, shirt.id)).toMatchObject({ on_hand: 100, reserved: 0 })
   })
 
   it('gives a code limited to 3 uses to exactly 3 of 10 parallel sales; the others are refused and sell nothing', async () => {
