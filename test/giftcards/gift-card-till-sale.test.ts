@@ -15,7 +15,7 @@ let item: { id: string; gid: string; price: number; sku: string }
 
 const SALE = `mutation($input: PosSaleCreateInput!) {
   posSaleCreate(input: $input) {
-    order { id total { amountMinor } payments { provider amount { amountMinor } }
+    order { id total { amountMinor } tax { amountMinor } payments { provider amount { amountMinor } }
             giftCardsSold { amount { amountMinor } expiresAt giftCard { id lastCharacters } } }
     giftCards { code giftCard { id balance { amountMinor } issuedChannel expiresAt } }
     change { amountMinor }
@@ -28,6 +28,7 @@ interface Sale {
     order: {
       id: string
       total: { amountMinor: number }
+      tax: { amountMinor: number }
       payments: { provider: string; amount: { amountMinor: number } }[]
       giftCardsSold: {
         amount: { amountMinor: number }
@@ -78,12 +79,14 @@ describe('gift cards sold at the till', () => {
       payment: cash('100.00'),
       idempotencyKey: 'gift-card-sale-0001',
     }
+    const goodsOnly = await sell({ lines: input.lines, payment: input.payment })
     const sold = await sell(input)
     expect(sold.errors).toBeUndefined()
     const { order, giftCards, change, userErrors } = sold.data!.posSaleCreate
     expect(userErrors).toEqual([])
-    // The order's total is its goods; the card is paid beside it, in the same cash payment.
-    expect(order!.total).toEqual({ amountMinor: item.price })
+    // The card is in the order's total, untaxed: one cash payment for the goods and the card.
+    expect(order!.total).toEqual({ amountMinor: item.price + 5000 })
+    expect(order!.tax).toEqual(goodsOnly.data!.posSaleCreate.order!.tax)
     expect(order!.payments).toEqual([{ provider: 'CASH', amount: { amountMinor: item.price + 5000 } }])
     expect(change).toEqual({ amountMinor: 10_000 - item.price - 5000 })
     expect(giftCards).toHaveLength(1)
@@ -178,7 +181,7 @@ describe('gift cards sold at the till', () => {
     const cardsOnly = (await sell({ lines: [], giftCards: [{ amount: 1500 }], payment: cash('15.00') })).data!
       .posSaleCreate
     expect(cardsOnly).toMatchObject({
-      order: { total: { amountMinor: 0 } },
+      order: { total: { amountMinor: 1500 }, tax: { amountMinor: 0 } },
       change: { amountMinor: 0 },
       userErrors: [],
     })

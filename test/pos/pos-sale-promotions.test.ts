@@ -289,9 +289,9 @@ describe('promotions at the till', () => {
     expect(userErrors).toEqual([])
     // 1050 - 100 (Mug week) = 950, then 10 % = 95: the goods cost 855, the card 2500.
     expect(order).toMatchObject({
-      subtotal: { amountMinor: 1050 },
+      subtotal: { amountMinor: 1050 + 2500 },
       discountTotal: { amountMinor: 195 },
-      total: { amountMinor: 855 },
+      total: { amountMinor: 855 + 2500 },
       giftCardsSold: [{ amount: { amountMinor: 2500 } }],
       payments: [{ provider: 'CASH', amount: { amountMinor: 3355 } }],
     })

@@ -63,8 +63,3 @@ export function findGiftCardsSold(db: Db | Trx, orderIds: readonly string[]): Pr
 export function giftCardsToSellMinor(cards: readonly GiftCardToSell[]): number {
   return cards.reduce((sum, card) => sum + card.amountMinor, 0)
 }
-
-/** The same, for a sale already recorded. */
-export function soldGiftCardsMinor(cards: readonly Pick<OrderGiftCardRow, 'amount_minor'>[]): number {
-  return giftCardsToSellMinor(cards.map((card) => ({ amountMinor: card.amount_minor, expiresAt: null })))
-}

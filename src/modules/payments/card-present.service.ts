@@ -1,5 +1,6 @@
 import type { Db } from '../../db/create-db.js'
 import type { SalesOrderRow } from '../../db/database.js'
+import { amountDueMinor } from './amount-due.js'
 import { PaymentFailedError, PaymentUnavailableError } from './payment.errors.js'
 import * as paymentRepository from './payment.repository.js'
 import { applyIntentState } from './payment.service.js'
@@ -14,31 +15,26 @@ export type CardPresentOutcome = 'CAPTURED' | 'WAITING_FOR_CARD'
  * A card at the counter, in two steps like every card terminal: the first call puts the amount
  * on the store's reader and answers WAITING_FOR_CARD; once the card is accepted (the reader's
  * intent is authorised, which the webhook records) the next call captures it. Without Stripe
- * (demos) the offline provider settles it at once. Never called under a row lock. `amountMinor` is
- * what the card pays (less than the order's total when gift cards paid part of it); a retry
- * charges what the payment row already holds.
+ * (demos) the offline provider settles it at once. Never called under a row lock.
  */
 export async function takeCardPresentPayment(
   db: Db,
-  payments: AppPayments,
+  app: AppPayments,
   order: SalesOrderRow,
   readerId: string,
   now: Date,
-  amountMinor = order.total_minor,
 ): Promise<CardPresentOutcome> {
-  const existing = (await paymentRepository.findPaymentsOfOrders(db, [order.id])).find(
+  const payments = await paymentRepository.findPaymentsOfOrders(db, [order.id])
+  const dueMinor = amountDueMinor(order, payments)
+  const existing = payments.find(
     (payment) =>
       payment.provider === 'STRIPE_TERMINAL' || (payment.provider === 'OFFLINE' && payment.status === 'CAPTURED'),
   )
-  if (existing?.status === 'CAPTURED') return 'CAPTURED'
+  if (existing?.status === 'CAPTURED' || dueMinor === 0) return 'CAPTURED'
   try {
-    if (!payments.stripe) return await settleOffline(db, payments, order, now, amountMinor)
+    if (!app.stripe) return await settleOffline(db, app, order, dueMinor, now)
     if (existing?.status === 'AUTHORIZED' && existing.provider_ref) {
-      const state = await payments.online.capture(
-        existing.provider_ref,
-        existing.amount_minor,
-        `order-${order.id}-card-present-capture`,
-      )
+      const state = await app.online.capture(existing.provider_ref, dueMinor, `order-${order.id}-card-present-capture`)
       await applyIntentState(db, existing.id, state, now)
       return 'CAPTURED'
     }
@@ -48,10 +44,10 @@ export async function takeCardPresentPayment(
         orderId: order.id,
         provider: 'STRIPE_TERMINAL',
         status: 'PENDING',
-        amountMinor,
+        amountMinor: dueMinor,
         currencyCode: order.currency_code,
       }))
-    const intent = await createCardPresentIntent(await payments.stripe.client(), {
+    const intent = await createCardPresentIntent(await app.stripe.client(), {
       orderId: order.id,
       paymentId: payment.id,
       amountMinor: payment.amount_minor,
@@ -62,7 +58,7 @@ export async function takeCardPresentPayment(
       provider_ref: intent.providerRef,
       status: 'REQUIRES_ACTION',
     })
-    await processOnReader(await payments.stripe.client(), readerId, intent.providerRef)
+    await processOnReader(await app.stripe.client(), readerId, intent.providerRef)
     return 'WAITING_FOR_CARD'
   } catch (error) {
     if (error instanceof PaymentProviderUnavailableError) throw new PaymentUnavailableError()
@@ -74,30 +70,26 @@ export async function takeCardPresentPayment(
 
 async function settleOffline(
   db: Db,
-  payments: AppPayments,
+  app: AppPayments,
   order: SalesOrderRow,
+  dueMinor: number,
   now: Date,
-  amountMinor: number,
 ): Promise<CardPresentOutcome> {
   const payment = await paymentRepository.findOrInsertLivePayment(db, {
     orderId: order.id,
     provider: 'OFFLINE',
     status: 'PENDING',
-    amountMinor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
   })
-  const authorised = await payments.online.authorize({
+  const authorised = await app.online.authorize({
     orderId: order.id,
     paymentId: payment.id,
-    amountMinor: payment.amount_minor,
+    amountMinor: dueMinor,
     currencyCode: order.currency_code,
     idempotencyKey: `order-${order.id}-card-present`,
   })
-  const captured = await payments.online.capture(
-    authorised.providerRef,
-    payment.amount_minor,
-    `order-${order.id}-card-present-capture`,
-  )
+  const captured = await app.online.capture(authorised.providerRef, dueMinor, `order-${order.id}-card-present-capture`)
   await applyIntentState(db, payment.id, captured, now)
   return 'CAPTURED'
 }

@@ -39,8 +39,8 @@ export function findOrdersWithLapsingAuthorisation(db: Db, now: Date, limit: num
 }
 
 const onlineOf = (payments: PaymentRow[]) => payments.find((p) => p.provider === 'STRIPE' || p.provider === 'OFFLINE')
-/** Any card payment, online or on a store's reader: the same intents to void or refund (gift cards are no card). */
-const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== 'CASH' && p.provider !== 'GIFT_CARD')
+/** Any card payment, online or on a store's reader: the same intents to void or refund. */
+const cardOf = (payments: PaymentRow[]) => payments.find((p) => p.provider !== 'CASH')
 
 /**
  * Starts (or, on a retried checkout, resumes) the card authorisation of an online order, after

@@ -31,20 +31,15 @@ export interface CardSaleStep {
 }
 
 /**
- * Takes the card for a pending till sale (`amountMinor`: what its gift cards left to pay) and
+ * Takes the card for a pending till sale (what its gift cards left to pay: amountDueMinor) and
  * hands the goods over once it is captured. The first call puts the amount on the reader and
  * reports it waiting; the till calls again once the card is accepted. A declined card or an
  * unreachable processor abandons the sale: its units, promotion uses and gift-card payments go back.
  */
-export async function finishCardSale(
-  deps: CardSaleDeps,
-  sale: SalesOrderRow,
-  readerId: string,
-  amountMinor: number,
-): Promise<CardSaleStep> {
+export async function finishCardSale(deps: CardSaleDeps, sale: SalesOrderRow, readerId: string): Promise<CardSaleStep> {
   let outcome: Awaited<ReturnType<typeof takeCardPresentPayment>>
   try {
-    outcome = await takeCardPresentPayment(deps.db, deps.payments, sale, readerId, deps.now, amountMinor)
+    outcome = await takeCardPresentPayment(deps.db, deps.payments, sale, readerId, deps.now)
   } catch (error) {
     if (error instanceof PaymentFailedError || error instanceof PaymentUnavailableError) {
       await abandonSale(deps, sale.id, 'card payment failed')

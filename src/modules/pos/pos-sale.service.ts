@@ -124,6 +124,15 @@ export interface CounterSaleInput {
 }
 
 /**
+ * A gift card sold counts in the sale's totals as one untaxed unit that no promotion touched: the
+ * shopper pays it with the goods (subtotal and total include it) and no tax is due until it is
+ * spent. It is no order line (it has no variant), so a return of the goods never refunds it.
+ */
+function asTotalledUnit(card: GiftCardToSell) {
+  return { quantity: 1, unit_price_minor: card.amountMinor, tax_rate_bp: 0, discount_minor: 0 }
+}
+
+/**
  * Records a walk-in sale as an order of channel POS, with its lines and their discounts, the gift
  * cards it sells, history, event and stock, in the caller's transaction. The shared rows (the
  * promotions' uses, stock levels, the store's counter) are taken last; a promotion whose last use
@@ -158,7 +167,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     pickupSlotEnd: null,
     pickupCodeHash: null,
     currencyCode: input.currencyCode,
-    totals: orderTotals(snapshot),
+    totals: orderTotals([...snapshot, ...input.giftCards.map(asTotalledUnit)]),
     paymentDueAt: input.settlement === 'NOW' ? null : input.settlement.cardDueAt,
   }
   await recordNewOrder(trx, order, snapshot, {

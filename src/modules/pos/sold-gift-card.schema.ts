@@ -9,7 +9,7 @@ type SoldGiftCardValue = OrderGiftCardRow & { currencyCode: string }
 
 const SoldGiftCard = builder.objectRef<SoldGiftCardValue>('SoldGiftCard').implement({
   description:
-    'A gift card bought in a till sale: paid with the sale, outside its lines and total (no tax, no promotion, never returned as goods).',
+    'A gift card bought in a till sale: in its subtotal and total, but no line (no tax, no promotion, never returned as goods).',
   fields: (t) => ({
     amount: t.field({
       type: Money,
@@ -30,7 +30,8 @@ type OrderKey = { orderId: string; currencyCode: string }
 builder.objectField(Order, 'giftCardsSold', (t) =>
   t.loadableList({
     type: SoldGiftCard,
-    description: 'Gift cards this sale sold. The shopper paid total plus these amounts; gift cards never pay for them.',
+    description:
+      'Gift cards this sale sold, counted in subtotal and total untaxed and undiscounted; gift cards never pay for them.',
     load: async (keys: OrderKey[], context) => {
       const rows = await findGiftCardsSold(
         context.db,

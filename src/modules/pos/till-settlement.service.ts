@@ -3,15 +3,10 @@ import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { redeemGiftCards } from '../giftcards/gift-card-redemption.js'
-import {
-  findGiftCardsSold,
-  giftCardsToSellMinor,
-  type IssuedGiftCard,
-  issueGiftCardsOfSale,
-  soldGiftCardsMinor,
-} from '../giftcards/gift-card-sale.service.js'
+import { giftCardsToSellMinor, type IssuedGiftCard, issueGiftCardsOfSale } from '../giftcards/gift-card-sale.service.js'
 import { canTransition } from '../orders/order-state.js'
 import { type OrderActor, stockActorOf } from '../orders/order-transition.js'
+import { amountDueMinor } from '../payments/amount-due.js'
 import { findPaymentsOfOrders, recordGiftCardPayment, takeCashPayment } from '../payments/payment.service.js'
 import type { AppPayments } from '../payments/payment-setup.js'
 import type { PosPayment } from './counter-payment.js'
@@ -77,13 +72,13 @@ export async function recordSale(
       giftCards: recorded.giftCards,
     }
   }
-  return takeCard(deps, recorded.order, payment.readerId, sale, recorded.dueMinor)
+  return takeCard(deps, recorded.order, payment.readerId, sale)
 }
 
 /**
  * Gift cards pay first, up to the goods' discounted total (a gift card sold in the sale is never
- * paid with gift cards), as one GIFT_CARD payment. Answers what is left for cash or the card:
- * the rest of the goods plus the gift cards sold.
+ * paid with gift cards), as one GIFT_CARD payment. Answers what is left for cash or the card
+ * (amountDueMinor): the rest of the goods plus the gift cards sold.
  */
 async function payWithGiftCards(
   trx: Trx,
@@ -95,13 +90,13 @@ async function payWithGiftCards(
     codes,
     orderId: order.id,
     currencyCode: order.currency_code,
-    dueMinor: order.total_minor,
+    dueMinor: order.total_minor - giftCardsToSellMinor(sale.giftCards),
     actor: stockActorOf(sale.actor),
     now: sale.now,
   })
   const giftCardsMinor = redeemed.reduce((sum, card) => sum + card.amountMinor, 0)
   await recordGiftCardPayment(trx, order, giftCardsMinor, sale.now)
-  return order.total_minor + giftCardsToSellMinor(sale.giftCards) - giftCardsMinor
+  return amountDueMinor(order, await findPaymentsOfOrders(trx, [order.id]))
 }
 
 async function takeCard(
@@ -109,9 +104,8 @@ async function takeCard(
   sale: SalesOrderRow,
   readerId: string | null,
   { actor, now }: Caller,
-  amountMinor: number,
 ): Promise<SaleOutcome> {
-  const step = await finishCardSale({ ...deps, actor, now }, sale, readerId ?? '', amountMinor)
+  const step = await finishCardSale({ ...deps, actor, now }, sale, readerId ?? '')
   return { ...step, changeMinor: null, currencyCode: sale.currency_code }
 }
 
@@ -123,7 +117,7 @@ export async function replaySale(
   caller: Caller,
 ): Promise<SaleOutcome> {
   if (canTransition(sale.status, 'COLLECTED', sale.channel, caller.actor.type)) {
-    return takeCard(deps, sale, readerId, caller, await cardDueOf(deps.db, sale))
+    return takeCard(deps, sale, readerId, caller)
   }
   if (sale.status !== 'COLLECTED') throw new SaleAbandonedError()
   const cash = (await findPaymentsOfOrders(deps.db, [sale.id])).find((payment) => payment.provider === 'CASH')
@@ -134,13 +128,4 @@ export async function replaySale(
     cardOnReader: false,
     giftCards: [],
   }
-}
-
-/** What the card of a pending sale pays: its goods and the cards it sells, less what gift cards paid. */
-async function cardDueOf(db: Db, sale: SalesOrderRow): Promise<number> {
-  const [sold, payments] = await Promise.all([findGiftCardsSold(db, [sale.id]), findPaymentsOfOrders(db, [sale.id])])
-  const giftCardsMinor = payments
-    .filter((payment) => payment.provider === 'GIFT_CARD')
-    .reduce((sum, payment) => sum + payment.captured_minor - payment.refunded_minor, 0)
-  return sale.total_minor + soldGiftCardsMinor(sold) - giftCardsMinor
 }

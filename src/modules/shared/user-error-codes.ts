@@ -1,5 +1,3 @@
-import { DISCOUNT_CODE_REASONS } from '../promotions/promotion.js'
-
 /** Every code a mutation may answer in userErrors; clients switch on these, so only ever add. */
 export const USER_ERROR_CODES = [
   'INVALID_CREDENTIALS',
@@ -60,6 +58,16 @@ export const USER_ERROR_CODES = [
   'UNKNOWN_PROMOTION',
   'INVALID_PROMOTION',
   'DISCOUNT_CODE_TAKEN',
+  'DISCOUNT_CODE_NOT_APPLICABLE',
+  'DISCOUNT_CODE_UNKNOWN',
+  'DISCOUNT_CODE_NOT_STARTED',
+  'DISCOUNT_CODE_EXPIRED',
+  'DISCOUNT_CODE_LIMIT_REACHED',
+  'DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED',
+  'DISCOUNT_CODE_NOT_VALID_IN_STORE',
+  'DISCOUNT_CODE_NOT_VALID_IN_CHANNEL',
+  'DISCOUNT_CODE_MINIMUM_NOT_MET',
+  'DISCOUNT_CODE_NOT_COMBINABLE',
   'STORE_CODE_TAKEN',
   'INVALID_TIME_ZONE',
   'INVALID_OPENING_HOURS',
@@ -89,8 +97,6 @@ export const USER_ERROR_CODES = [
   'GIFT_CARD_DUPLICATE',
   'TOO_MANY_GIFT_CARDS',
   'GIFT_CARD_ADJUSTMENT_OUT_OF_RANGE',
-  // Why a discount code does not apply, each its own code (DISCOUNT_CODE_NOT_APPLICABLE among them)
-  ...DISCOUNT_CODE_REASONS,
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
