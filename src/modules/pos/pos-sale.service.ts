@@ -134,9 +134,10 @@ function asTotalledUnit(card: GiftCardToSell) {
 
 /**
  * Records a walk-in sale as an order of channel POS, with its lines and their discounts, the gift
- * cards it sells, history, event and stock, in the caller's transaction. The shared rows (the
- * promotions' uses, stock levels, the store's counter) are taken last; a promotion whose last use
- * another order took throws PromotionExhaustedError and the caller's transaction rolls back.
+ * cards it sells, history, event and stock, in the caller's transaction. The shared rows are
+ * taken last, in the order every path takes them: stock levels, the store's counter, then the
+ * promotions' uses. A promotion whose last use another order took throws PromotionExhaustedError
+ * and the caller's transaction rolls back.
  */
 export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Promise<SalesOrderRow> {
   const orderId = randomUUID()
@@ -177,7 +178,6 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     eventType: 'pos_sale',
   })
   await recordGiftCardsSold(trx, orderId, input.giftCards)
-  await recordOrderDiscounts(trx, { orderId, customerId: input.customerId }, input.discounts)
   const stock = {
     storeId: input.storeId,
     orderId,
@@ -191,6 +191,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
   }
   await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
   const number = await nextOrderNumber(trx, input.storeId)
+  await recordOrderDiscounts(trx, { orderId, customerId: input.customerId }, input.discounts)
   return numberNewOrder(trx, orderId, { number, collected_at: input.settlement === 'NOW' ? input.now : null })
 }
 

@@ -6,17 +6,20 @@ import { findLineDiscountsOfOrders, insertOrderLineDiscounts } from './order-dis
 import { consumePromotionUses } from './promotion-usage.service.js'
 
 /**
- * Keeps what an order was priced with, in the transaction that writes the order (after its
- * lines): the snapshot rows for the receipt, and one use of each promotion applied, which throws
- * PromotionExhaustedError (rolling the order back) when another order took the last use first.
+ * Keeps what an order was priced with, in the transaction that writes the order (after its lines,
+ * and after its stock levels and store counter: promotions are locked last on every path). One
+ * use of each promotion applied is taken first, which throws PromotionExhaustedError (rolling the
+ * order back) when another order took the last use; then the snapshot rows for the receipt. In
+ * that order because a snapshot row referencing a promotion takes a key-share lock on it, which
+ * would hold other orders' snapshot rows and promotion locks against each other.
  */
 export async function recordOrderDiscounts(
   trx: Trx,
   order: { orderId: string; customerId: string | null },
   discounts: Pick<OrderDiscounts, 'rows' | 'uses'>,
 ): Promise<void> {
-  await insertOrderLineDiscounts(trx, order.orderId, discounts.rows)
   await consumePromotionUses(trx, { ...order, applied: discounts.uses })
+  await insertOrderLineDiscounts(trx, order.orderId, discounts.rows)
 }
 
 /** The receipt's discounts of several orders, one statement, by order and line. */
