@@ -158,6 +158,46 @@ describe('gift cards and a card at the till', () => {
     expect(await balanceOf(giftCard.id)).toBe(300)
   })
 
+  it('gives back the use of a discount code when the card is declined, and charges the card the discounted amount', async () => {
+    const admin = await api.signInStaff('admin@comptoir.dev', 'comptoir-admin')
+    const created = await api.gql<{ promotionCreate: { promotion: { id: string } } }>(
+      'mutation($input: PromotionCreateInput!) { promotionCreate(input: $input) { promotion { id } } }',
+      {
+        input: {
+          kind: 'CODE',
+          name: 'Card day',
+          codes: ['CARD1'],
+          value: { fixedAmount: 100 },
+          currencyCode: 'EUR',
+          target: { order: true },
+          usageLimit: 1,
+        },
+      },
+      { token: admin },
+    )
+    const promotionId = rawId(created.data!.promotionCreate.promotion.id)
+    const timesUsed = async () =>
+      (
+        await testDb.db
+          .selectFrom('promotion')
+          .select('times_used')
+          .where('id', '=', promotionId)
+          .executeTakeFirstOrThrow()
+      ).times_used
+    const input = { lines: [{ variantId: variant.gid, quantity: 1 }], discountCodes: ['CARD1'], payment: card }
+
+    fake.setNextIntentOutcome('declined')
+    const declined = (await sell({ ...input, idempotencyKey: 'gift-and-card-0005' })).data!.posSaleCreate
+    expect(declined.userErrors.map((e) => e.code)).toEqual(['PAYMENT_FAILED'])
+    expect(await timesUsed()).toBe(0)
+
+    const next = (await sell({ ...input, idempotencyKey: 'gift-and-card-0006' })).data!.posSaleCreate
+    expect(next.userErrors.map((e) => e.code)).toEqual(['PAYMENT_PENDING'])
+    expect(await timesUsed()).toBe(1)
+    const pending = await terminalPaymentOf(next.order!.id)
+    expect(fake.intents.get(pending.provider_ref!)?.amount).toBe(variant.price - 100)
+  })
+
   it('needs no card when the gift cards pay it all: handed over at once, nothing on the reader', async () => {
     const giftCard = await issue(10 * variant.price)
     const readerCalls = fake.requests.length
