@@ -3,17 +3,17 @@ import type { SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { creditGiftCardsOfOrder } from '../giftcards/gift-card-redemption.js'
-import type { IssuedGiftCard } from '../giftcards/gift-card-sale.service.js'
-import { cancelOrder, lockOrder } from '../orders/order.service.js'
+import { type IssuedGiftCard, issueGiftCardsOfSale } from '../giftcards/gift-card-sale.service.js'
+import { settleOrderStock } from '../inventory/inventory.service.js'
+import { cancelOrder, findOrderLines, lockOrder } from '../orders/order.service.js'
 import { canTransition } from '../orders/order-state.js'
-import { type OrderActor, stockActorOf } from '../orders/order-transition.js'
+import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
 import { takeCardPresentPayment } from '../payments/card-present.service.js'
 import { PaymentFailedError, PaymentUnavailableError } from '../payments/payment.errors.js'
 import { recordGiftCardRefund, settleCancelledOrder } from '../payments/payment.service.js'
 import type { AppPayments } from '../payments/payment-setup.js'
 import { releasePromotionUses } from '../promotions/promotion-usage.service.js'
 import { SaleAbandonedError } from './pos-sale.errors.js'
-import { completeCardSale } from './pos-sale.service.js'
 
 export interface CardSaleDeps {
   db: Db
@@ -90,4 +90,26 @@ async function giveBackAbandoned(trx: Trx, saleId: string, deps: CardSaleDeps): 
     actor: stockActorOf(deps.actor),
   })
   await recordGiftCardRefund(trx, saleId, releasedMinor)
+}
+
+/**
+ * The card went through (or gift cards paid it all): the reserved units leave the shelf
+ * (POS_SALE), the gift cards it sells are issued, and the goods are handed over.
+ */
+export async function completeCardSale(
+  trx: Trx,
+  sale: SalesOrderRow,
+  context: { actor: OrderActor; now: Date; note: string },
+): Promise<IssuedGiftCard[]> {
+  const lines = await findOrderLines(trx, sale.id)
+  await settleOrderStock(trx, {
+    storeId: sale.store_id,
+    orderId: sale.id,
+    actor: stockActorOf(context.actor),
+    reason: 'POS_SALE',
+    lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index })),
+  })
+  const giftCards = await issueGiftCardsOfSale(trx, sale, stockActorOf(context.actor), context.now)
+  await transitionOrder(trx, sale, 'COLLECTED', context, { collected_at: context.now })
+  return giftCards
 }

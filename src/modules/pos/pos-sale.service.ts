@@ -3,18 +3,12 @@ import type { Db } from '../../db/create-db.js'
 import type { OrderGiftCardRow, OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
-import {
-  type GiftCardToSell,
-  type IssuedGiftCard,
-  issueGiftCardsOfSale,
-  recordGiftCardsSold,
-} from '../giftcards/gift-card-sale.service.js'
-import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
+import { type GiftCardToSell, recordGiftCardsSold } from '../giftcards/gift-card-sale.service.js'
+import { holdAtCounter, sellAtCounter } from '../inventory/inventory.service.js'
 import { type NewOrder, numberNewOrder, recordNewOrder } from '../orders/new-order.service.js'
 import { orderTotals } from '../orders/order.js'
-import { findOrderLines } from '../orders/order.service.js'
 import { nextOrderNumber } from '../orders/order-number.service.js'
-import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
+import { type OrderActor, stockActorOf } from '../orders/order-transition.js'
 import { resolvePrices } from '../pricing/price.service.js'
 import type { OrderDiscounts } from '../promotions/order-discounts.js'
 import { recordOrderDiscounts } from '../promotions/order-discounts.service.js'
@@ -193,26 +187,4 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
   const number = await nextOrderNumber(trx, input.storeId)
   await recordOrderDiscounts(trx, { orderId, customerId: input.customerId }, input.discounts)
   return numberNewOrder(trx, orderId, { number, collected_at: input.settlement === 'NOW' ? input.now : null })
-}
-
-/**
- * The card went through (or gift cards paid it all): the reserved units leave the shelf
- * (POS_SALE), the gift cards it sells are issued, and the goods are handed over.
- */
-export async function completeCardSale(
-  trx: Trx,
-  sale: SalesOrderRow,
-  context: { actor: OrderActor; now: Date; note: string },
-): Promise<IssuedGiftCard[]> {
-  const lines = await findOrderLines(trx, sale.id)
-  await settleOrderStock(trx, {
-    storeId: sale.store_id,
-    orderId: sale.id,
-    actor: stockActorOf(context.actor),
-    reason: 'POS_SALE',
-    lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index })),
-  })
-  const giftCards = await issueGiftCardsOfSale(trx, sale, stockActorOf(context.actor), context.now)
-  await transitionOrder(trx, sale, 'COLLECTED', context, { collected_at: context.now })
-  return giftCards
 }

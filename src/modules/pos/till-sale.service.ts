@@ -50,36 +50,8 @@ export interface TillSaleRequest {
  */
 export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): Promise<SaleOutcome> {
   const { db } = deps
-  const { storeId, customerId, idempotencyKey: key } = request
-  if (!storeId)
-    throw new InvalidInputError('Give the storeId of the sale: an admin, or a member of several stores, must name it.')
-  const store = await findStore(db, storeId)
-  if (!store) throw new NotFoundError('Store', storeId)
-  if (customerId && (await findCustomersByIds(db, [customerId])).length === 0) {
-    throw new NotFoundError('Customer', customerId)
-  }
-  if (request.payment.method === 'CARD_PRESENT' && deps.payments.stripe && !key) {
-    throw new InvalidInputError(
-      'A card sale finishes in a second call once the card is accepted: send an idempotencyKey.',
-    )
-  }
-  checkGiftCardsSold(deps, request)
-  const priced = await priceSaleLines(db, request.lines, { storeId, now: request.now })
-  const { lines } = priced
-  // A sale of gift cards only is in the store's currency.
-  const currencyCode = lines.length > 0 ? priced.currencyCode : store.currency_code
-  const goodsMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0)
-  if (goodsMinor + giftCardsToSellMinor(request.giftCards) > MAX_MONEY_MINOR)
-    throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
-  const payment = await readCounterPayment(db, request.payment, {
-    storeId,
-    currencyCode,
-    pairedReaderId: request.pairedReaderId,
-    readerNeeded: deps.payments.stripe !== null,
-  })
-  if (payment.method === 'CASH' && payment.tenderedMinor === null) {
-    throw new InvalidInputError('A cash sale needs amountTendered.')
-  }
+  const { customerId, idempotencyKey: key } = request
+  const { storeId, lines, currencyCode, payment } = await readSale(deps, request)
   // Before the promotions: a retry gets its sale even if the code it used has no uses left now.
   const sent = { lines, giftCards: request.giftCards }
   const replayed = key ? await findReplay(db, storeId, key, sent) : null
@@ -106,6 +78,45 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
     if (!winner) throw error
     return replaySale(deps, winner, payment.readerId, request)
   }
+}
+
+/**
+ * What the till asks for, checked and priced at the store's POS prices before anything is
+ * written: the store, the customer, the items, the gift cards sold and the payment.
+ */
+async function readSale(deps: TillSaleDeps, request: TillSaleRequest) {
+  const { db } = deps
+  const { storeId, customerId } = request
+  if (!storeId)
+    throw new InvalidInputError('Give the storeId of the sale: an admin, or a member of several stores, must name it.')
+  const store = await findStore(db, storeId)
+  if (!store) throw new NotFoundError('Store', storeId)
+  if (customerId && (await findCustomersByIds(db, [customerId])).length === 0) {
+    throw new NotFoundError('Customer', customerId)
+  }
+  if (request.payment.method === 'CARD_PRESENT' && deps.payments.stripe && !request.idempotencyKey) {
+    throw new InvalidInputError(
+      'A card sale finishes in a second call once the card is accepted: send an idempotencyKey.',
+    )
+  }
+  checkGiftCardsSold(deps, request)
+  const priced = await priceSaleLines(db, request.lines, { storeId, now: request.now })
+  const { lines } = priced
+  // A sale of gift cards only is in the store's currency.
+  const currencyCode = lines.length > 0 ? priced.currencyCode : store.currency_code
+  const goodsMinor = lines.reduce((sum, line) => sum + line.unitPriceMinor * line.quantity, 0)
+  if (goodsMinor + giftCardsToSellMinor(request.giftCards) > MAX_MONEY_MINOR)
+    throw new SaleLinesRejectedError([saleTotalTooLarge(currencyCode)])
+  const payment = await readCounterPayment(db, request.payment, {
+    storeId,
+    currencyCode,
+    pairedReaderId: request.pairedReaderId,
+    readerNeeded: deps.payments.stripe !== null,
+  })
+  if (payment.method === 'CASH' && payment.tenderedMinor === null) {
+    throw new InvalidInputError('A cash sale needs amountTendered.')
+  }
+  return { storeId, lines, currencyCode, payment }
 }
 
 /** Gift cards sold must still be valid when issued: a card payment issues them up to the payment deadline later. */

@@ -11,8 +11,8 @@ import { findPaymentsOfOrders, recordGiftCardPayment, takeCashPayment } from '..
 import type { AppPayments } from '../payments/payment-setup.js'
 import type { PosPayment } from './counter-payment.js'
 import { SaleAbandonedError } from './pos-sale.errors.js'
-import { type CounterSaleInput, completeCardSale, recordCounterSale } from './pos-sale.service.js'
-import { finishCardSale } from './pos-sale-card.service.js'
+import { type CounterSaleInput, recordCounterSale } from './pos-sale.service.js'
+import { completeCardSale, finishCardSale } from './pos-sale-card.service.js'
 
 export interface TillSaleDeps {
   db: Db
