@@ -400,6 +400,15 @@ export interface OrderLineDiscountTable {
   amount_minor: number
 }
 
+/** A gift card sold by a till sale: issued (gift_card_id set) once the sale is paid. */
+export interface OrderGiftCardTable {
+  order_id: string
+  position: number
+  amount_minor: number
+  expires_at: Date | null
+  gift_card_id: string | null
+}
+
 export interface OrderStatusChangeTable {
   id: BigSerial
   order_id: string
@@ -662,6 +671,7 @@ export interface Database {
   sales_order: SalesOrderTable
   order_line: OrderLineTable
   order_line_discount: OrderLineDiscountTable
+  order_gift_card: OrderGiftCardTable
   order_status_change: OrderStatusChangeTable
   cart_hold: CartHoldTable
   payment: PaymentTable
@@ -681,6 +691,7 @@ export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>
 export type PromotionRow = Selectable<PromotionTable>
 export type OrderLineDiscountRow = Selectable<OrderLineDiscountTable>
+export type OrderGiftCardRow = Selectable<OrderGiftCardTable>
 export type PriceOverrideRow = Selectable<PriceOverrideTable>
 export type AuditEntryRow = Selectable<AuditEntryTable>
 export type ImportJobRow = Selectable<ImportJobTable>

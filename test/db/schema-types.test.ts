@@ -240,6 +240,7 @@ const DECLARED = {
     'discount_minor',
   ],
   order_line_discount: ['order_id', 'line_number', 'promotion_id', 'promotion_name', 'code', 'amount_minor'],
+  order_gift_card: ['order_id', 'position', 'amount_minor', 'expires_at', 'gift_card_id'],
   order_status_change: ['id', 'order_id', 'status', 'actor_type', 'actor_id', 'note', 'at'],
   cart_hold: ['cart_id', 'variant_id', 'store_id', 'quantity', 'expires_at'],
   payment: [

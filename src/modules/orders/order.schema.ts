@@ -8,9 +8,10 @@ import { notFound } from '../../graphql/errors.js'
 import { Channel, cartCredentials } from '../carts/cart.schema.js'
 import { Variant } from '../catalog/catalog.schema.js'
 import { Customer } from '../customers/customer.schema.js'
+import { discountsByPromotion, findDiscountsOfOrders } from '../promotions/order-discounts.service.js'
 import { Money } from '../shared/money.schema.js'
 import { Store } from '../stores/store.schema.js'
-import type { OrderView } from './order.js'
+import { lineTotalMinor, type OrderView } from './order.js'
 import { findHistory, findOrdersOfCustomer, findOrderViews, findStoreQueue } from './order.service.js'
 import { grantOrderAccess, type OrderGrant } from './order-access.js'
 import { ORDER_STATUSES } from './order-state.js'
@@ -39,6 +40,37 @@ export const Order = builder.loadableNodeRef('Order', {
   sort: (order) => order.id,
 })
 
+/** One promotion's part of an order or line, as the receipt shows it (its name and code at the time). */
+interface ReceiptDiscount {
+  promotionName: string
+  code: string | null
+  amountMinor: number
+  currencyCode: string
+}
+
+function discountObject(name: string, description: string) {
+  return builder.objectRef<ReceiptDiscount>(name).implement({
+    description,
+    fields: (t) => ({
+      promotionName: t.exposeString('promotionName'),
+      code: t.exposeString('code', {
+        nullable: true,
+        description: 'The code typed, normalised; null for an automatic promotion.',
+      }),
+      amount: t.field({
+        type: Money,
+        resolve: (discount) => ({ amountMinor: discount.amountMinor, currencyCode: discount.currencyCode }),
+      }),
+    }),
+  })
+}
+
+const OrderDiscount = discountObject('OrderDiscount', 'What one promotion took off the order, over all its lines.')
+const OrderDiscountAllocation = discountObject('OrderDiscountAllocation', 'What one promotion took off a line.')
+
+type OrderKey = { orderId: string; currencyCode: string }
+type LineKey = OrderKey & { lineNumber: number }
+
 const OrderLine = builder.objectRef<OrderLineRow & { currency: string }>('OrderLine').implement({
   fields: (t) => ({
     sku: t.exposeString('sku'),
@@ -52,7 +84,32 @@ const OrderLine = builder.objectRef<OrderLineRow & { currency: string }>('OrderL
     }),
     lineTotal: t.field({
       type: Money,
+      description: 'Unit price × quantity, before discounts.',
       resolve: (line) => ({ amountMinor: line.unit_price_minor * line.quantity, currencyCode: line.currency }),
+    }),
+    total: t.field({
+      type: Money,
+      description: 'What the units handed over cost after discounts: each unit bears its share of the line’s discount.',
+      resolve: (line) => ({ amountMinor: lineTotalMinor(line), currencyCode: line.currency }),
+    }),
+    discountAllocations: t.loadableList({
+      type: OrderDiscountAllocation,
+      description: 'What each promotion took off this line, on every unit bought.',
+      load: async (keys: LineKey[], context) => {
+        const rows = await findDiscountsOfOrders(context.db, [...new Set(keys.map((key) => key.orderId))])
+        return keys.map((key) =>
+          rows
+            .filter((row) => row.order_id === key.orderId && row.line_number === key.lineNumber)
+            .map((row) => ({
+              promotionName: row.promotion_name,
+              code: row.code,
+              amountMinor: row.amount_minor,
+              currencyCode: key.currencyCode,
+            })),
+        )
+      },
+      loaderOptions: { cacheKeyFn: (key: LineKey) => `${key.orderId}/${key.lineNumber}` },
+      resolve: (line) => ({ orderId: line.order_id, lineNumber: line.line_number, currencyCode: line.currency }),
     }),
   }),
 })
@@ -95,6 +152,29 @@ Order.implement({
       resolve: (order) => order.lines.map((line) => ({ ...line, currency: order.currency_code })),
     }),
     subtotal: t.field({ type: Money, resolve: (order) => money(order, order.subtotal_minor) }),
+    discountTotal: t.field({
+      type: Money,
+      description: 'What promotions took off the subtotal: total = subtotal - discountTotal.',
+      resolve: (order) => money(order, order.discount_minor),
+    }),
+    discounts: t.loadableList({
+      type: OrderDiscount,
+      description: 'The promotions applied, each with what it took off the whole order.',
+      load: async (keys: OrderKey[], context) => {
+        const rows = await findDiscountsOfOrders(
+          context.db,
+          keys.map((key) => key.orderId),
+        )
+        return keys.map((key) =>
+          discountsByPromotion(rows.filter((row) => row.order_id === key.orderId)).map((discount) => ({
+            ...discount,
+            currencyCode: key.currencyCode,
+          })),
+        )
+      },
+      loaderOptions: { cacheKeyFn: (key: OrderKey) => key.orderId },
+      resolve: (order) => ({ orderId: order.id, currencyCode: order.currency_code }),
+    }),
     tax: t.field({ type: Money, resolve: (order) => money(order, order.tax_minor) }),
     total: t.field({ type: Money, resolve: (order) => money(order, order.total_minor) }),
     history: t.loadableList({

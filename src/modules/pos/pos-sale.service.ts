@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../db/create-db.js'
-import type { OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.js'
+import type { OrderGiftCardRow, OrderLineRow, SalesOrderRow, VariantRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findActiveVariants, findActiveVariantsByBarcodes } from '../catalog/catalog.service.js'
-import { holdAtCounter, sellAtCounter, settleOrderStock } from '../inventory/inventory.service.js'
+import { type GiftCardToSell, recordGiftCardsSold } from '../giftcards/gift-card-sale.service.js'
+import { holdAtCounter, sellAtCounter } from '../inventory/inventory.service.js'
 import { type NewOrder, numberNewOrder, recordNewOrder } from '../orders/new-order.service.js'
 import { orderTotals } from '../orders/order.js'
-import { findOrderLines } from '../orders/order.service.js'
 import { nextOrderNumber } from '../orders/order-number.service.js'
-import { type OrderActor, stockActorOf, transitionOrder } from '../orders/order-transition.js'
+import { type OrderActor, stockActorOf } from '../orders/order-transition.js'
 import { resolvePrices } from '../pricing/price.service.js'
+import type { OrderDiscounts } from '../promotions/order-discounts.js'
+import { recordOrderDiscounts } from '../promotions/order-discounts.service.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { SaleLinesRejectedError, saleCurrencyMismatch, saleTotalTooLarge, unknownSaleLine } from './pos-sale.errors.js'
@@ -81,10 +83,22 @@ export async function priceSaleLines(
   return { lines, currencyCode }
 }
 
-/** True when a sale already recorded under a key is the one the till sends again. */
-export function isSameSale(recorded: readonly OrderLineRow[], lines: readonly PricedSaleLine[]): boolean {
-  const wanted = new Map(lines.map((line) => [line.variant.id, line.quantity]))
-  return recorded.length === wanted.size && recorded.every((line) => wanted.get(line.variant_id) === line.quantity)
+/**
+ * True when a sale already recorded under a key is the one the till sends again: the same items
+ * and the same gift cards sold. Codes are not compared: a retry gets the sale as it was priced.
+ */
+export function isSameSale(
+  recorded: { lines: readonly OrderLineRow[]; giftCards: readonly OrderGiftCardRow[] },
+  sent: { lines: readonly PricedSaleLine[]; giftCards: readonly GiftCardToSell[] },
+): boolean {
+  const wanted = new Map(sent.lines.map((line) => [line.variant.id, line.quantity]))
+  const sameLines =
+    recorded.lines.length === wanted.size &&
+    recorded.lines.every((line) => wanted.get(line.variant_id) === line.quantity)
+  const sameCards =
+    recorded.giftCards.length === sent.giftCards.length &&
+    recorded.giftCards.every((card, index) => card.amount_minor === sent.giftCards[index]?.amountMinor)
+  return sameLines && sameCards
 }
 
 export interface CounterSaleInput {
@@ -92,6 +106,10 @@ export interface CounterSaleInput {
   customerId: string | null
   idempotencyKey: string | null
   lines: PricedSaleLine[]
+  /** What the promotions take off, from discountSale: each line's discount in the lines' order. */
+  discounts: OrderDiscounts
+  /** Paid beside the goods, issued once the sale is paid (issueGiftCardsOfSale). */
+  giftCards: GiftCardToSell[]
   currencyCode: string
   actor: OrderActor
   now: Date
@@ -100,8 +118,20 @@ export interface CounterSaleInput {
 }
 
 /**
- * Records a walk-in sale as an order of channel POS, with its lines, history, event and stock, in
- * the caller's transaction. The shared rows (stock levels, the store's counter) are taken last.
+ * A gift card sold counts in the sale's totals as one untaxed unit that no promotion touched: the
+ * shopper pays it with the goods (subtotal and total include it) and no tax is due until it is
+ * spent. It is no order line (it has no variant), so a return of the goods never refunds it.
+ */
+function asTotalledUnit(card: GiftCardToSell) {
+  return { quantity: 1, unit_price_minor: card.amountMinor, tax_rate_bp: 0, discount_minor: 0 }
+}
+
+/**
+ * Records a walk-in sale as an order of channel POS, with its lines and their discounts, the gift
+ * cards it sells, history, event and stock, in the caller's transaction. The shared rows are
+ * taken last, in the order every path takes them: stock levels, the store's counter, then the
+ * promotions' uses. A promotion whose last use another order took throws PromotionExhaustedError
+ * and the caller's transaction rolls back.
  */
 export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Promise<SalesOrderRow> {
   const orderId = randomUUID()
@@ -114,6 +144,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     quantity: line.quantity,
     unit_price_minor: line.unitPriceMinor,
     tax_rate_bp: line.variant.tax_rate_bp,
+    discount_minor: input.discounts.lineDiscounts[position] ?? 0,
   }))
   const status = input.settlement === 'NOW' ? 'COLLECTED' : 'PENDING_PAYMENT'
   const order: NewOrder = {
@@ -131,7 +162,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     pickupSlotEnd: null,
     pickupCodeHash: null,
     currencyCode: input.currencyCode,
-    totals: orderTotals(snapshot),
+    totals: orderTotals([...snapshot, ...input.giftCards.map(asTotalledUnit)]),
     paymentDueAt: input.settlement === 'NOW' ? null : input.settlement.cardDueAt,
   }
   await recordNewOrder(trx, order, snapshot, {
@@ -140,6 +171,7 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
     at: input.now,
     eventType: 'pos_sale',
   })
+  await recordGiftCardsSold(trx, orderId, input.giftCards)
   const stock = {
     storeId: input.storeId,
     orderId,
@@ -153,22 +185,6 @@ export async function recordCounterSale(trx: Trx, input: CounterSaleInput): Prom
   }
   await (input.settlement === 'NOW' ? sellAtCounter(trx, stock) : holdAtCounter(trx, stock))
   const number = await nextOrderNumber(trx, input.storeId)
+  await recordOrderDiscounts(trx, { orderId, customerId: input.customerId }, input.discounts)
   return numberNewOrder(trx, orderId, { number, collected_at: input.settlement === 'NOW' ? input.now : null })
-}
-
-/** The card went through: the reserved units leave the shelf (POS_SALE) and the goods are handed over. */
-export async function completeCardSale(
-  trx: Trx,
-  sale: SalesOrderRow,
-  context: { actor: OrderActor; now: Date },
-): Promise<void> {
-  const lines = await findOrderLines(trx, sale.id)
-  await settleOrderStock(trx, {
-    storeId: sale.store_id,
-    orderId: sale.id,
-    actor: stockActorOf(context.actor),
-    reason: 'POS_SALE',
-    lines: lines.map((line, index) => ({ variantId: line.variant_id, quantity: line.quantity, sku: line.sku, index })),
-  })
-  await transitionOrder(trx, sale, 'COLLECTED', { ...context, note: 'card accepted' }, { collected_at: context.now })
 }
