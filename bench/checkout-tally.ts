@@ -55,13 +55,19 @@ function empty(): CheckoutOutcomes {
 }
 
 function record(outcomes: CheckoutOutcomes, body: unknown): void {
+  const outcome = checkoutOutcomeOf(body)
+  if (outcome.kind === 'placed') outcomes.placed++
+  else if (outcome.kind === 'other') outcomes.other++
+  else outcomes.refused.set(outcome.code, (outcomes.refused.get(outcome.code) ?? 0) + 1)
+}
+
+export type CheckoutOutcome = { kind: 'placed' } | { kind: 'refused'; code: string } | { kind: 'other' }
+
+/** A checkoutPlaceOrder answer: an order and no userErrors, refused by its first userError, or neither. */
+export function checkoutOutcomeOf(body: unknown): CheckoutOutcome {
   const payload = property(property(body, 'data'), 'checkoutPlaceOrder')
   const errors = property(payload, 'userErrors')
-  const order = property(payload, 'order')
-  if (!Array.isArray(errors) || property(body, 'errors') !== undefined) outcomes.other++
-  else if (errors.length > 0) {
-    const code = String(property(errors[0], 'code'))
-    outcomes.refused.set(code, (outcomes.refused.get(code) ?? 0) + 1)
-  } else if (order) outcomes.placed++
-  else outcomes.other++
+  if (!Array.isArray(errors) || property(body, 'errors') !== undefined) return { kind: 'other' }
+  if (errors.length > 0) return { kind: 'refused', code: String(property(errors[0], 'code')) }
+  return property(payload, 'order') ? { kind: 'placed' } : { kind: 'other' }
 }

@@ -3,10 +3,12 @@ import type { Db } from '../src/db/create-db.js'
 import { insertPromotion } from '../test/fixtures/promotions.js'
 import type { CheckoutCart } from './checkout-fixture.js'
 
+// Codes are unique across promotions: a bench run again on the same BENCH_DATABASE_URL needs its own.
+const RUN = Date.now().toString(36).toUpperCase()
 /** The unlimited code every cart of the promoted side carries. */
-export const BENCH_CODE = 'BENCH-FIVE'
+export const BENCH_CODE = `BENCH-FIVE-${RUN}`
 /** The one limited code every cart of the hot-code run carries. */
-export const HOT_CODE = 'BENCH-HOT'
+export const HOT_CODE = `BENCH-HOT-${RUN}`
 
 export interface BenchPromotions {
   /** 10% off the order, automatic. */
