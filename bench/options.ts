@@ -17,6 +17,7 @@ export const SCENARIO_KEYS = [
   'checkout-distinct',
   'checkout-hot',
   'checkout-online',
+  'checkout-promotions',
   'store-queue',
   'fanout',
   'redis-fanout',

@@ -32,6 +32,7 @@ import {
   findStripePaymentsOfCarts,
   prepareCheckoutStore,
 } from './checkout-fixture.js'
+import { createCheckoutTally } from './checkout-tally.js'
 import { type FanoutReport, measureFanout } from './fanout.js'
 import { type InstancesFanoutReport, measureInstancesFanout, renderInstancesFanout } from './fanout-instances.js'
 import { hasFanoutFailures, renderFanout } from './fanout-report.js'
@@ -41,6 +42,8 @@ import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
 import { measurePooler, type PoolerRuns, renderPooler } from './pooler-bench.js'
 import { preparePricedStores } from './price-fixture.js'
+import { measurePromotions, type PromotionsReport } from './promotions-bench.js'
+import { renderPromotions } from './promotions-report.js'
 import {
   type CeilingReport,
   isoDate,
@@ -153,6 +156,8 @@ async function main(): Promise<void> {
     }),
   )
   root.route('/bare', bareStoreQueueRoutes(db, accessTokens))
+  const tally = createCheckoutTally()
+  root.use('/graphql', tally.middleware)
   root.route('/', app)
   const baseUrl = await listen(root)
   // Before the server closes (cleanups run in reverse): open event streams would hold it.
@@ -194,6 +199,18 @@ async function main(): Promise<void> {
   const measuresCeiling = planned.some((scenario) => scenario.name === HOT_SKU_SCENARIO)
   if (measuresCeiling) await maintainLikeAutovacuum(db)
   const ceiling = measuresCeiling ? await hotRowCeiling(db, url, fixture, results) : null
+  const promotions: PromotionsReport | null = isSelected(options, 'checkout-promotions')
+    ? await measurePromotions({
+        db,
+        checkout: fixture.checkout,
+        tally,
+        rounds: ROUNDS,
+        durationSeconds: DURATION_SECONDS,
+        runFresh: (load, label, runOptions) => run(db, baseUrl, load, label, runOptions),
+        sendCounted: (request) => fetchCounted(baseUrl, request),
+        log,
+      })
+    : null
   const fanout: FanoutReport | null =
     board && isSelected(options, 'fanout')
       ? await measureFanout(
@@ -252,6 +269,7 @@ async function main(): Promise<void> {
       ...(board ? renderBusyStore(board.busy) : []),
       ...renderFanout(fanout),
       ...renderInstancesFanout(instancesFanout),
+      ...renderPromotions(promotions),
       ...renderPooler(pooler, CONNECTIONS),
       ...renderImport(importReport),
       ...renderStartup(startup),
@@ -271,6 +289,14 @@ async function main(): Promise<void> {
     0,
   )
   if (poolerFailures > 0) throw new BenchError(`${poolerFailures} requests failed in the PgBouncer comparison`)
+  if (promotions) {
+    const promotionRuns = [...promotions.runs.without, ...promotions.runs.with, promotions.hot.stats]
+    const promotionFailures = totalFailures(promotionRuns)
+    if (promotionFailures > 0)
+      throw new BenchError(`${promotionFailures} requests failed in the checkout-with-promotions runs`)
+    if ([...promotions.checks, promotions.hot.check].some((check) => !check.ok))
+      throw new BenchError('a checkout-with-promotions run failed its check; see its section above')
+  }
   const failedChecks = [...results, ...(pooler ?? [])].flatMap((result) => result.checks.filter((check) => !check.ok))
   if (failedChecks.length > 0)
     throw new BenchError(
@@ -624,6 +650,7 @@ async function run(
   baseUrl: string,
   load: Load | FreshLoad,
   label: string,
+  { warmUp: warmsUp }: { warmUp: boolean } = { warmUp: true },
 ): Promise<{ stats: RunStats; check: RunCheck | null }> {
   const options = { connections: CONNECTIONS }
   if (!isFreshLoad(load)) {
@@ -634,12 +661,16 @@ async function run(
     return { stats, check: null }
   }
   const started = Date.now()
-  const warmUp = await load.prepare(freshRequestsFor(WARM_UP_SECONDS))
+  // Without a warm-up for a load whose requests use something up (a limited code's uses).
+  const warmUp = warmsUp ? await load.prepare(freshRequestsFor(WARM_UP_SECONDS)) : null
   const measured = await load.prepare(freshRequestsFor(DURATION_SECONDS))
   const preparedMs = Date.now() - started
-  const warmUpStats = await measure(baseUrl, warmUp.load, { ...options, durationSeconds: WARM_UP_SECONDS })
-  await drained()
-  const warmUpCheck = await warmUp.verify(warmUpStats)
+  let warmUpCheck: RunCheck = { ok: true, summary: 'no warm-up' }
+  if (warmUp) {
+    const warmUpStats = await measure(baseUrl, warmUp.load, { ...options, durationSeconds: WARM_UP_SECONDS })
+    await drained()
+    warmUpCheck = await warmUp.verify(warmUpStats)
+  }
   await maintainLikeAutovacuum(db)
   const stats = await measure(baseUrl, measured.load, { ...options, durationSeconds: DURATION_SECONDS })
   await drained()

@@ -234,7 +234,7 @@ const CHECKOUT_ONLINE = `mutation Checkout($input: CheckoutPlaceOrderInput!) {
   }
 }`
 
-type CheckoutPaymentMode = 'AT_PICKUP' | 'ONLINE'
+export type CheckoutPaymentMode = 'AT_PICKUP' | 'ONLINE'
 
 /**
  * Fresh carts for every run, each holding one unit of variantIds[i mod n] and checked out once
@@ -251,29 +251,12 @@ function checkoutLoad(
   variantIds: readonly string[],
   paymentMode: CheckoutPaymentMode = 'AT_PICKUP',
 ): FreshLoad {
-  const { store } = checkout
   const online = paymentMode === 'ONLINE'
-  const request = (cart: CheckoutCart): HttpRequest => {
-    const headers = { 'content-type': 'application/json', 'x-cart-token': cart.cartToken }
-    const input = {
-      pickupSlotStart: store.pickupSlotStart.toISOString(),
-      paymentMode,
-      idempotencyKey: cart.idempotencyKey,
-    }
-    if (side === 'bare') {
-      const body = JSON.stringify({ ...input, cartId: cart.cartId, storeId: store.storeId })
-      return { method: 'POST', path: online ? '/bare/checkout-online' : '/bare/checkout', headers, body }
-    }
-    const variables = {
-      input: { ...input, cartId: globalId('Cart', cart.cartId), storeId: globalId('Store', store.storeId) },
-    }
-    return { ...graphqlRequest(online ? CHECKOUT_ONLINE : CHECKOUT, variables), headers }
-  }
   return {
     async prepare(count) {
       const carts = await checkout.createCarts(variantIds, count)
       return {
-        load: { oneShot: carts.map(request) },
+        load: { oneShot: carts.map((cart) => checkoutRequest(checkout.store, cart, side, paymentMode)) },
         async verify(stats) {
           const withinTail = (count: number) => count - stats.ok >= 0 && count - stats.ok <= checkout.connections
           if (!online) {
@@ -289,6 +272,30 @@ function checkoutLoad(
       }
     },
   }
+}
+
+/** The request that checks `cart` out at `store`, in its slot two days ahead. */
+export function checkoutRequest(
+  store: CheckoutStore,
+  cart: CheckoutCart,
+  side: 'graphql' | 'bare',
+  paymentMode: CheckoutPaymentMode = 'AT_PICKUP',
+): HttpRequest {
+  const online = paymentMode === 'ONLINE'
+  const headers = { 'content-type': 'application/json', 'x-cart-token': cart.cartToken }
+  const input = {
+    pickupSlotStart: store.pickupSlotStart.toISOString(),
+    paymentMode,
+    idempotencyKey: cart.idempotencyKey,
+  }
+  if (side === 'bare') {
+    const body = JSON.stringify({ ...input, cartId: cart.cartId, storeId: store.storeId })
+    return { method: 'POST', path: online ? '/bare/checkout-online' : '/bare/checkout', headers, body }
+  }
+  const variables = {
+    input: { ...input, cartId: globalId('Cart', cart.cartId), storeId: globalId('Store', store.storeId) },
+  }
+  return { ...graphqlRequest(online ? CHECKOUT_ONLINE : CHECKOUT, variables), headers }
 }
 
 /**
