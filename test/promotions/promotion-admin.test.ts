@@ -150,6 +150,30 @@ describe('promotionCreate / promotionUpdate / promotionArchive', () => {
     expect(row).toEqual({ usage_limit: null, min_quantity: null, priority: 3 })
   })
 
+  it('restarts a limit from the uses already taken, and refuses a limit below them', async () => {
+    const { payload } = await create({ codes: ['LATELIMIT'] })
+    const id = payload!.promotion!.id
+    const rawId = Buffer.from(id, 'base64').toString().split(':')[1]!
+    await testDb.db
+      .insertInto('promotion_usage')
+      .values([1, 2, 3].map(() => ({ promotion_id: rawId, order_id: crypto.randomUUID(), amount_minor: 100 })))
+      .execute()
+    const below = await api.gql<{ promotionUpdate: Saved }>(UPDATE, { input: { id, usageLimit: 2 } }, { token: admin })
+    expect(below.data?.promotionUpdate.userErrors).toEqual([expect.objectContaining({ code: 'INVALID_PROMOTION' })])
+    const set = await api.gql<{ promotionUpdate: Saved & { promotion: { timesUsed: number } } }>(
+      UPDATE,
+      { input: { id, usageLimit: 5 } },
+      { token: admin },
+    )
+    expect(set.data?.promotionUpdate.promotion).toMatchObject({ usageLimit: 5, timesUsed: 3 })
+    const row = await testDb.db
+      .selectFrom('promotion')
+      .select('times_used')
+      .where('id', '=', rawId)
+      .executeTakeFirstOrThrow()
+    expect(row.times_used).toBe(3)
+  })
+
   it('answers UNKNOWN_PROMOTION for an id that names none', async () => {
     const id = globalId('Promotion', '00000000-0000-4000-8000-000000000000')
     const result = await api.gql<{ promotionUpdate: Saved }>(UPDATE, { input: { id, name: 'x' } }, { token: admin })

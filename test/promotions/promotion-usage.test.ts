@@ -71,9 +71,23 @@ describe('consumePromotionUses under concurrency (PostgreSQL)', () => {
     const promotionId = await insertPromotion({ usage_limit_per_customer: 2 })
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => checkout(promotionId, customerId)))
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(2)
-    expect(await usesOf(promotionId)).toEqual({ counter: 2, rows: 2 })
+    // Without a total limit there is no counter to move (nor a row lock): the uses are the rows.
+    expect(await usesOf(promotionId)).toEqual({ counter: 0, rows: 2 })
     // A guest cannot be counted, so a per-customer promotion needs a customer.
     await expect(checkout(promotionId, null)).rejects.toBeInstanceOf(PromotionExhaustedError)
+  })
+
+  it('takes no lock on a promotion without a total limit, so a chain-wide one never queues checkouts', async () => {
+    const unlimited = await insertPromotion({})
+    const limited = await insertPromotion({ usage_limit: 100 })
+    await inTransaction(testDb.db, async (holder) => {
+      // Another order's transaction holds both rows, as moving their counters would.
+      await sql`UPDATE promotion SET times_used = times_used WHERE id IN (${unlimited}, ${limited})`.execute(holder)
+      await expect(checkout(unlimited, customerId)).resolves.toBeTypeOf('string')
+      // The limited one must wait for the counter: its transaction gives up at its lock_timeout.
+      await expect(checkout(limited, null)).rejects.toMatchObject({ code: '55P03' })
+    })
+    expect(await usesOf(unlimited)).toEqual({ counter: 0, rows: 1 })
   })
 
   it('gives a cancelled order’s use back once, so another order can take it', async () => {

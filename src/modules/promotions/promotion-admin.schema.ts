@@ -259,7 +259,15 @@ export const Promotion = builder.loadableNode('Promotion', {
     stores: t.field({ type: [Store], resolve: (row) => row.store_ids }),
     usageLimit: t.exposeInt('usage_limit', { nullable: true }),
     usageLimitPerCustomer: t.exposeInt('usage_limit_per_customer', { nullable: true }),
-    timesUsed: t.exposeInt('times_used'),
+    timesUsed: t.loadable({
+      type: 'Int',
+      description: 'Uses by orders not given back (cancelled or expired orders give theirs back).',
+      load: async (ids: string[], context) => {
+        const uses = await promotions.liveUsesOfPromotions(context.db, ids)
+        return ids.map((id) => uses.get(id) ?? 0)
+      },
+      resolve: (row) => row.id,
+    }),
     combinesWithOthers: t.exposeBoolean('combines_with_others'),
     priority: t.exposeInt('priority'),
     archivedAt: t.field({

@@ -2,9 +2,15 @@ import type { Db } from '../../db/create-db.js'
 import type { PromotionRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { type AuditAuthor, recordAudit } from '../audit/audit.service.js'
-import { DiscountCodeTakenError, UnknownPromotionError, UnknownPromotionStoreError } from './promotion.errors.js'
+import {
+  DiscountCodeTakenError,
+  InvalidPromotionError,
+  UnknownPromotionError,
+  UnknownPromotionStoreError,
+} from './promotion.errors.js'
 import * as promotionRepository from './promotion.repository.js'
 import { checkPromotionDraft, draftOfRow, type PromotionDraft, promotionColumns } from './promotion-draft.js'
+import { countLiveUses } from './promotion-usage.repository.js'
 
 export interface SavedPromotion {
   promotion: PromotionRow
@@ -68,12 +74,35 @@ export async function updatePromotion(
     const draft = checkPromotionDraft({ ...before, ...defined })
     if (!request.mayChange(before, draft)) return { forbidden: true }
     await requireStores(trx, draft.storeIds)
-    const promotion = await promotionRepository.updatePromotion(trx, existing.id, promotionColumns(draft), request.now)
+    const promotion = await promotionRepository.updatePromotion(
+      trx,
+      existing.id,
+      { ...promotionColumns(draft), ...(await limitCounter(trx, existing, draft)) },
+      request.now,
+    )
     await setCodes(trx, promotion.id, draft.codes)
     const saved = { promotion, codes: draft.codes }
     await auditPromotionChange(trx, request.author, 'UPDATE', { promotion: existing, codes }, saved)
     return saved
   })
+}
+
+/**
+ * A total limit counts its uses in times_used, which only promotions with such a limit keep up
+ * (promotion-uses.v2.sql.ts): a limit set or changed restarts the counter from the live uses,
+ * under the promotion's row lock, and a limit below them is refused.
+ */
+async function limitCounter(trx: Trx, existing: PromotionRow, draft: PromotionDraft) {
+  if (draft.usageLimit === null || draft.usageLimit === existing.usage_limit) return {}
+  const used = (await countLiveUses(trx, [existing.id])).get(existing.id) ?? 0
+  if (used > draft.usageLimit) {
+    throw new InvalidPromotionError(['usageLimit'], `${used} uses are already taken; the limit cannot be lower.`)
+  }
+  return { times_used: used }
+}
+
+export function liveUsesOfPromotions(db: Db, promotionIds: readonly string[]): Promise<Map<string, number>> {
+  return countLiveUses(db, promotionIds)
 }
 
 /** Stops a promotion applying from now on; orders that used it keep their snapshot. Archiving twice changes nothing. */

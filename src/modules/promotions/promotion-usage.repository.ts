@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import type { Db } from '../../db/create-db.js'
 import type { Trx } from '../../db/transaction.js'
 import type { AppliedPromotion } from './discount-pricing.js'
 import type { DiscountCodeReason } from './promotion.js'
@@ -36,7 +37,7 @@ export async function recordPromotionUses(
     ${usesJson(order.applied)}::jsonb)`.execute(trx)
 }
 
-/** Marks an order's uses given back and returns them to their promotions' counters; twice changes nothing. */
+/** Marks an order's uses given back and returns them to their promotions' limits; twice changes nothing. */
 export async function releaseUses(trx: Trx, orderId: string, now: Date): Promise<string[]> {
   const released = await trx
     .updateTable('promotion_usage')
@@ -51,7 +52,24 @@ export async function releaseUses(trx: Trx, orderId: string, now: Date): Promise
       .updateTable('promotion')
       .set((eb) => ({ times_used: eb('times_used', '-', 1) }))
       .where('id', '=', promotionId)
+      // Only a total limit keeps a counter (promotion-uses.v2.sql.ts); a use recorded before the
+      // limit was set was not counted, and the counter never goes below zero.
+      .where('usage_limit', 'is not', null)
+      .where('times_used', '>', 0)
       .execute()
   }
   return promotionIds
+}
+
+/** Uses not given back, by promotion: what the back office shows as used. */
+export async function countLiveUses(db: Db, promotionIds: readonly string[]): Promise<Map<string, number>> {
+  if (promotionIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('promotion_usage')
+    .select(['promotion_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('promotion_id', 'in', promotionIds)
+    .where('released_at', 'is', null)
+    .groupBy('promotion_id')
+    .execute()
+  return new Map(rows.map((row) => [row.promotion_id, Number(row.n)]))
 }
