@@ -29,6 +29,7 @@ import * as promotions from './20261206000031_promotions.js'
 import * as giftCards from './20261206000032_gift_cards.js'
 import * as orderDiscounts from './20261206000033_order_discounts.js'
 import * as checkoutPromotions from './20261206000034_checkout_promotions.js'
+import * as giftCardPurchases from './20261206000036_gift_card_purchases.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '20261206000032_gift_cards': giftCards,
   '20261206000033_order_discounts': orderDiscounts,
   '20261206000034_checkout_promotions': checkoutPromotions,
+  '20261206000036_gift_card_purchases': giftCardPurchases,
 }
