@@ -180,6 +180,23 @@ describe('giftCardPurchase', () => {
     expect(await notificationsOf(purchaseId)).toHaveLength(1)
   })
 
+  it('acknowledges a refund made at Stripe, leaving the card as it is, rather than asking for retries', async () => {
+    const { purchaseId, intent } = await bought()
+    await app.deliver('payment_intent.succeeded', succeeded(intent))
+    const refund = await app.deliver('charge.refunded', {
+      id: 'ch_gift_refund',
+      object: 'charge',
+      amount: intent.amount,
+      amount_captured: intent.amount,
+      amount_refunded: intent.amount,
+      payment_intent: intent.id,
+      metadata: {},
+    })
+    expect(refund.status).toBe(200)
+    expect(await refund.json()).toMatchObject({ handled: false })
+    expect((await purchaseRow(purchaseId)).status).toBe('ISSUED')
+  })
+
   it('marks a failed payment FAILED and issues nothing', async () => {
     const { purchaseId, intent } = await bought()
     const failed = {

@@ -40,6 +40,10 @@ export function findPurchaseById(db: Db | Trx, id: string): Promise<GiftCardPurc
   return db.selectFrom('gift_card_purchase').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+export function findPurchaseByProviderRef(db: Db, providerRef: string): Promise<GiftCardPurchaseRow | undefined> {
+  return db.selectFrom('gift_card_purchase').selectAll().where('provider_ref', '=', providerRef).executeTakeFirst()
+}
+
 /** Stripe answers the same intent for the same key, so a second write can only agree with the first. */
 export async function setProviderRef(db: Db, id: string, providerRef: string): Promise<void> {
   await db

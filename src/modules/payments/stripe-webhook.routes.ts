@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type Stripe from 'stripe'
 import type { Db } from '../../db/create-db.js'
-import { handleGiftCardPurchaseNews } from '../giftcards/gift-card-purchase.service.js'
+import { handleGiftCardPurchaseNews, isGiftCardPurchaseIntent } from '../giftcards/gift-card-purchase.service.js'
 import { handlePaymentNews } from './payment.service.js'
 import { giftCardPurchaseNewsOf, isHandled, paymentNewsOf } from './stripe-event.js'
 
@@ -73,6 +73,15 @@ export function stripeWebhookRoutes(deps: {
       { id: event.id, type: event.type, paymentId, providerRef: news.providerRef, state: news.state },
       deps.now?.() ?? new Date(),
     )
+    if (outcome === 'UNKNOWN_PAYMENT' && (await isGiftCardPurchaseIntent(deps.db, news.providerRef))) {
+      // A refund made at Stripe of a gift card bought online: the card keeps its balance until
+      // staff adjust it (giftCardAdjust); a retry would not change that, so it is acknowledged.
+      deps.logger.warn(
+        { eventId: event.id, type: event.type, providerRef: news.providerRef },
+        'stripe refund of a gift card purchase; adjust the card by hand',
+      )
+      return c.json({ received: true, handled: false })
+    }
     if (outcome === 'UNKNOWN_PAYMENT') {
       // Most likely the checkout that created it has not committed yet: Stripe retries later.
       deps.logger.warn(
