@@ -233,6 +233,14 @@ describe('giftCardPurchase', () => {
     expect(second.purchase!.id).toBe(first.purchase!.id)
     expect(second.clientSecret).toBe(first.clientSecret)
     expect(app.fake.intents.size).toBe(intentsBefore)
+    // Read back, not created again: Stripe's idempotency keys lapse after a day, the purchase's intent does not.
+    const created = app.fake.requests.filter(
+      (request) =>
+        request.method === 'POST' &&
+        request.path === '/v1/payment_intents' &&
+        request.idempotencyKey === `gift-card-purchase-${first.purchase!.id}`,
+    )
+    expect(created).toHaveLength(1)
     const rows = await testDb.db
       .selectFrom('gift_card_purchase')
       .select('id')

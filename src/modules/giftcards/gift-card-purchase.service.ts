@@ -8,7 +8,7 @@ import { queueGiftCardNotification } from '../notifications/notification.service
 import { recordStripeEventOnce } from '../payments/payment.service.js'
 import { PaymentDeclinedError, PaymentProviderRejectedError } from '../payments/payment-provider.errors.js'
 import { PaymentProviderUnavailableError } from '../payments/payment-provider.js'
-import { createGiftCardPurchaseIntent } from '../payments/stripe.provider.js'
+import { openGiftCardPurchaseIntent } from '../payments/stripe.provider.js'
 import { currencyExponent } from '../shared/money.js'
 import { storeCurrencies } from '../stores/store.service.js'
 import { issueGiftCard } from './gift-card.service.js'
@@ -57,8 +57,9 @@ export async function purchaseGiftCard(
   if (!samePurchase(purchase, normalised)) throw new GiftCardPurchaseKeyReusedError()
   if (purchase.status !== 'PENDING_PAYMENT') return { purchase, clientSecret: null }
   try {
-    const intent = await createGiftCardPurchaseIntent(await deps.stripe(), {
+    const intent = await openGiftCardPurchaseIntent(await deps.stripe(), {
       purchaseId: purchase.id,
+      providerRef: purchase.provider_ref,
       amountMinor: purchase.amount_minor,
       currencyCode: purchase.currency_code,
       idempotencyKey: `gift-card-purchase-${purchase.id}`,
