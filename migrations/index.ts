@@ -30,6 +30,7 @@ import * as giftCards from './20261206000032_gift_cards.js'
 import * as orderDiscounts from './20261206000033_order_discounts.js'
 import * as checkoutPromotions from './20261206000034_checkout_promotions.js'
 import * as posGiftCardSales from './20261206000035_pos_gift_card_sales.js'
+import * as giftCardPurchases from './20261206000036_gift_card_purchases.js'
 import * as promotionLocks from './20261206000037_promotion_locks.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
@@ -65,5 +66,6 @@ export const migrations: Record<string, Migration> = {
   '20261206000033_order_discounts': orderDiscounts,
   '20261206000034_checkout_promotions': checkoutPromotions,
   '20261206000035_pos_gift_card_sales': posGiftCardSales,
+  '20261206000036_gift_card_purchases': giftCardPurchases,
   '20261206000037_promotion_locks': promotionLocks,
 }

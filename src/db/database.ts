@@ -195,6 +195,25 @@ export interface GiftCardTable {
   created_at: CreatedAt
 }
 
+export type GiftCardPurchaseStatus = 'PENDING_PAYMENT' | 'ISSUED' | 'FAILED'
+
+/** An e-gift card bought online; it keeps its own payment state (payment rows belong to orders). */
+export interface GiftCardPurchaseTable {
+  id: Generated<string>
+  amount_minor: number
+  currency_code: string
+  recipient_email: string
+  message: string | null
+  customer_id: string | null
+  status: Generated<GiftCardPurchaseStatus>
+  idempotency_key: string
+  /** The PaymentIntent's id, once Stripe has answered. */
+  provider_ref: string | null
+  gift_card_id: string | null
+  created_at: CreatedAt
+  issued_at: Date | null
+}
+
 export interface GiftCardMovementTable {
   id: BigSerial
   gift_card_id: string
@@ -508,7 +527,7 @@ export interface RefreshTokenTable {
   used_at: Date | string | null
 }
 
-export type NotificationKind = 'ORDER_READY' | 'STAFF_INVITE' | 'STAFF_PASSWORD_RESET'
+export type NotificationKind = 'ORDER_READY' | 'STAFF_INVITE' | 'STAFF_PASSWORD_RESET' | 'GIFT_CARD_ISSUED'
 export type NotificationChannel = 'EMAIL'
 /** SKIPPED: the order was no longer ready when its turn came (collected, cancelled, expired). */
 export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED'
@@ -518,7 +537,8 @@ export interface NotificationTable {
   /** What the message is about: an order, or a staff member's password link (exactly one). */
   order_id: string | null
   password_token_id: string | null
-  /** The link's clear secret, only while the message is PENDING; wiped with its outcome. */
+  gift_card_purchase_id: string | null
+  /** The link's clear secret (or a bought gift card's code), only while PENDING; wiped with its outcome. */
   link_secret: string | null
   kind: NotificationKind
   channel: NotificationChannel
@@ -655,6 +675,7 @@ export interface Database {
   stock_transfer: StockTransferTable
   gift_card: GiftCardTable
   gift_card_movement: GiftCardMovementTable
+  gift_card_purchase: GiftCardPurchaseTable
   stock_transfer_line: StockTransferLineTable
   stock_count: StockCountTable
   stock_count_line: StockCountLineTable
@@ -703,6 +724,7 @@ export type NewStockMovement = Insertable<StockMovementTable>
 export type StockTransferRow = Selectable<StockTransferTable>
 export type GiftCardRow = Selectable<GiftCardTable>
 export type GiftCardMovementRow = Selectable<GiftCardMovementTable>
+export type GiftCardPurchaseRow = Selectable<GiftCardPurchaseTable>
 export type StockTransferLineRow = Selectable<StockTransferLineTable>
 export type StockCountRow = Selectable<StockCountTable>
 export type StockCountLineRow = Selectable<StockCountLineTable>

@@ -2,10 +2,12 @@ import type { Db } from '../../db/create-db.js'
 import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { createRunLoop, type RunLoop } from '../events/run-loop.js'
+import { giftCardPurchaseToSend } from '../giftcards/gift-card-purchase.service.js'
 import { findOrderViews } from '../orders/order.service.js'
 import { linkTokenOf } from '../staff/staff-link.js'
 import { passwordLinkToSend } from '../staff/staff-password.service.js'
 import { findStore } from '../stores/store.service.js'
+import { renderGiftCardMessage } from './gift-card-message.js'
 import {
   claimNextDueNotification,
   DEFAULT_RETRY_POLICY,
@@ -96,6 +98,9 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   function messageFor(notification: NotificationRow): Promise<NotificationMessage | string> {
     if (notification.password_token_id !== null) return staffLinkMessage(notification, notification.password_token_id)
     if (notification.order_id !== null) return orderReadyMessage(notification, notification.order_id)
+    if (notification.gift_card_purchase_id !== null) {
+      return giftCardMessage(notification, notification.gift_card_purchase_id)
+    }
     return Promise.resolve('the notification is about nothing')
   }
 
@@ -113,6 +118,21 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
       purpose: link.purpose,
       link: `${staffPasswordUrl}#token=${linkTokenOf(tokenId, notification.link_secret)}`,
       expiresAt: link.expiresAt,
+    })
+  }
+
+  async function giftCardMessage(
+    notification: NotificationRow,
+    purchaseId: string,
+  ): Promise<NotificationMessage | string> {
+    if (notification.link_secret === null) return 'the code is no longer kept'
+    const gift = await giftCardPurchaseToSend(db, purchaseId)
+    if (typeof gift === 'string') return gift
+    return renderGiftCardMessage({
+      notificationId: notification.id,
+      recipient: notification.recipient,
+      code: notification.link_secret,
+      ...gift,
     })
   }
 

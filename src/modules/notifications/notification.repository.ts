@@ -48,6 +48,27 @@ export async function insertLinkNotification(
 }
 
 /**
+ * Queues the message carrying a bought gift card's code; like a link's secret, the code stays
+ * only until the outcome. UNIQUE gift_card_purchase_id: one message per purchase.
+ */
+export async function insertGiftCardNotification(
+  trx: Trx,
+  notification: { purchaseId: string; recipient: string; code: string; now: Date },
+): Promise<void> {
+  await trx
+    .insertInto('notification')
+    .values({
+      gift_card_purchase_id: notification.purchaseId,
+      kind: 'GIFT_CARD_ISSUED',
+      channel: 'EMAIL',
+      recipient: notification.recipient,
+      link_secret: notification.code,
+      next_attempt_at: notification.now,
+    })
+    .execute()
+}
+
+/**
  * Takes the oldest due notification that nobody holds: it gets a lease until `leaseUntil` and
  * one more attempt. SKIP LOCKED lets several senders claim different rows at once; the lease,
  * not the row lock, keeps the row theirs once this transaction commits.

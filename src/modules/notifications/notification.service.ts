@@ -58,6 +58,17 @@ export function queueStaffLinkNotification(
   })
 }
 
+/**
+ * Queues the e-gift card for its recipient in the transaction that issues the card. The code is
+ * nowhere else in clear: it rides on the row until the send's outcome is recorded, then is wiped.
+ */
+export function queueGiftCardNotification(
+  trx: Trx,
+  gift: { purchaseId: string; recipient: string; code: string; now: Date },
+): Promise<void> {
+  return notificationRepository.insertGiftCardNotification(trx, gift)
+}
+
 async function accountEmailOf(trx: Trx, customerId: string | null): Promise<string | null> {
   if (!customerId) return null
   const [customer] = await findCustomersByIds(trx, [customerId])

@@ -20,6 +20,14 @@ export function findPaymentsOfOrders(db: Db, orderIds: readonly string[]): Promi
   return paymentRepository.findPaymentsOfOrders(db, orderIds)
 }
 
+/**
+ * Records a Stripe event id in the caller's transaction: true the first time, false for a
+ * redelivery, which must then change nothing. Shared by every kind of news a webhook brings.
+ */
+export function recordStripeEventOnce(trx: Trx, id: string, type: string): Promise<boolean> {
+  return paymentRepository.recordStripeEvent(trx, id, type)
+}
+
 /** A processor's refusal is the shopper's or associate's business; anything else is a fault. */
 function asBusinessError(error: unknown): unknown {
   if (error instanceof PaymentProviderUnavailableError) return new PaymentUnavailableError()

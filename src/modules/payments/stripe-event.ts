@@ -48,3 +48,26 @@ export function paymentNewsOf(event: Stripe.Event): PaymentNews | null {
   if (event.type === 'payment_intent.payment_failed') state.status = 'FAILED'
   return { paymentId: intent.metadata?.payment_id ?? null, providerRef: intent.id, state }
 }
+
+/** What an event says about an e-gift card bought online (its intent carries gift_card_purchase_id). */
+export interface GiftCardPurchaseNews {
+  purchaseId: string
+  providerRef: string
+  /** Null for an intent event that settles nothing (e.g. requires_action): acknowledged, no change. */
+  outcome: 'PAID' | 'FAILED' | null
+}
+
+const GIFT_CARD_OUTCOMES: Record<string, 'PAID' | 'FAILED'> = {
+  'payment_intent.succeeded': 'PAID',
+  'payment_intent.payment_failed': 'FAILED',
+  'payment_intent.canceled': 'FAILED',
+}
+
+/** The gift card purchase news in an intent event; null when the intent is not a gift card's. */
+export function giftCardPurchaseNewsOf(event: Stripe.Event): GiftCardPurchaseNews | null {
+  if (!event.type.startsWith('payment_intent.')) return null
+  const intent = event.data.object as Stripe.PaymentIntent
+  const purchaseId = intent.metadata?.gift_card_purchase_id
+  if (!purchaseId) return null
+  return { purchaseId, providerRef: intent.id, outcome: GIFT_CARD_OUTCOMES[event.type] ?? null }
+}

@@ -3,8 +3,9 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type Stripe from 'stripe'
 import type { Db } from '../../db/create-db.js'
+import { handleGiftCardPurchaseNews, isGiftCardPurchaseIntent } from '../giftcards/gift-card-purchase.service.js'
 import { handlePaymentNews } from './payment.service.js'
-import { isHandled, paymentNewsOf } from './stripe-event.js'
+import { giftCardPurchaseNewsOf, isHandled, paymentNewsOf } from './stripe-event.js'
 
 /** Stripe's own default: a signature older than five minutes is a replay. */
 const SIGNATURE_TOLERANCE_SECONDS = 300
@@ -43,6 +44,27 @@ export function stripeWebhookRoutes(deps: {
     } catch {
       return c.json({ error: 'invalid signature' }, 400)
     }
+    const gift = isHandled(event) ? giftCardPurchaseNewsOf(event) : null
+    if (gift) {
+      if (!gift.outcome || !UUID.test(gift.purchaseId)) return c.json({ received: true, handled: false })
+      const outcome = await handleGiftCardPurchaseNews(
+        deps.db,
+        {
+          id: event.id,
+          type: event.type,
+          purchaseId: gift.purchaseId,
+          providerRef: gift.providerRef,
+          outcome: gift.outcome,
+        },
+        deps.now?.() ?? new Date(),
+      )
+      if (outcome === 'UNKNOWN_PURCHASE') {
+        // As for orders: the purchase that opened the intent may not have committed yet.
+        deps.logger.warn({ eventId: event.id, type: event.type }, 'stripe event for an unknown gift card purchase')
+        return c.json({ error: 'unknown gift card purchase, retry later' }, 503)
+      }
+      return c.json({ received: true, duplicate: outcome === 'DUPLICATE' })
+    }
     const news = isHandled(event) ? paymentNewsOf(event) : null
     if (!news) return c.json({ received: true, handled: false })
     const paymentId = news.paymentId && UUID.test(news.paymentId) ? news.paymentId : null
@@ -51,6 +73,15 @@ export function stripeWebhookRoutes(deps: {
       { id: event.id, type: event.type, paymentId, providerRef: news.providerRef, state: news.state },
       deps.now?.() ?? new Date(),
     )
+    if (outcome === 'UNKNOWN_PAYMENT' && (await isGiftCardPurchaseIntent(deps.db, news.providerRef))) {
+      // A refund made at Stripe of a gift card bought online: the card keeps its balance until
+      // staff adjust it (giftCardAdjust); a retry would not change that, so it is acknowledged.
+      deps.logger.warn(
+        { eventId: event.id, type: event.type, providerRef: news.providerRef },
+        'stripe refund of a gift card purchase; adjust the card by hand',
+      )
+      return c.json({ received: true, handled: false })
+    }
     if (outcome === 'UNKNOWN_PAYMENT') {
       // Most likely the checkout that created it has not committed yet: Stripe retries later.
       deps.logger.warn(

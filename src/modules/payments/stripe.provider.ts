@@ -146,6 +146,40 @@ export function createCardPresentIntent(
   })
 }
 
+/**
+ * The intent paying for an e-gift card bought online: created on the first call, read back on
+ * the next ones (Stripe forgets idempotency keys after a day; a purchase keeps one intent, so it
+ * can never be paid twice). Captured automatically: a digital good is delivered as soon as it is
+ * paid, so there is nothing to hold. The purchase id in its metadata routes its webhook events to
+ * the purchase rather than to an order's payment.
+ */
+export function openGiftCardPurchaseIntent(
+  stripe: Stripe,
+  request: {
+    purchaseId: string
+    providerRef: string | null
+    amountMinor: number
+    currencyCode: string
+    idempotencyKey: string
+  },
+): Promise<{ providerRef: string; clientSecret: string | null }> {
+  return callStripe('open a gift card payment', async () => {
+    const intent = request.providerRef
+      ? await stripe.paymentIntents.retrieve(request.providerRef)
+      : await stripe.paymentIntents.create(
+          {
+            amount: request.amountMinor,
+            currency: request.currencyCode.toLowerCase(),
+            capture_method: 'automatic',
+            automatic_payment_methods: { enabled: true },
+            metadata: { gift_card_purchase_id: request.purchaseId },
+          },
+          { idempotencyKey: request.idempotencyKey },
+        )
+    return { providerRef: intent.id, clientSecret: intent.client_secret }
+  })
+}
+
 /** Hands the intent to a server-driven reader; the outcome arrives by webhook (terminal.reader.action_*). */
 export function processOnReader(stripe: Stripe, readerId: string, providerRef: string): Promise<void> {
   return callStripe('start the payment on the reader', async () => {

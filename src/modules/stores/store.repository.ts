@@ -51,3 +51,8 @@ export async function findStoresPage(
   if (radiusKm !== null) query = query.where('distance_km', '<=', radiusKm)
   return query.orderBy('distance_km').orderBy('code').limit(options.limit).offset(options.offset).execute()
 }
+
+export async function findStoreCurrencies(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('store').select('currency_code').distinct().orderBy('currency_code').execute()
+  return rows.map((row) => row.currency_code)
+}

@@ -20,6 +20,11 @@ export function findStore(db: Db, id: string): Promise<StoreRow | undefined> {
   return storeRepository.findStoreById(db, id)
 }
 
+/** The currencies the stores sell in: what a gift card bought online may be worth. */
+export function storeCurrencies(db: Db): Promise<string[]> {
+  return storeRepository.findStoreCurrencies(db)
+}
+
 /**
  * A page of stores, nearest first when `near` is given, each marked with whether it can fulfil
  * `availableFor` in full. Two queries whatever the page size.
