@@ -15,7 +15,7 @@ export interface ClientAttempts {
   signIn(scope: SignInScope, email: string): Promise<CountedAttempt>
   handoffClaim(): Promise<CountedAttempt>
   giftCardBalance(): Promise<CountedAttempt>
-  /** One discount code entered on a cart; counted per cart, whoever enters it (see DISCOUNT_CODE_RULE). */
+  /** One discount code entered on a cart; counted per cart and per address (DISCOUNT_CODE_RULE, DISCOUNT_CODE_CLIENT_RULE). */
   discountCode(cartId: string): Promise<CountedAttempt>
   /** A request for a password reset link: counted whether or not the email is an account's. */
   passwordReset(scope: SignInScope, email: string): Promise<CountedAttempt>
@@ -69,6 +69,17 @@ export const DISCOUNT_CODE_RULE: CounterRule = {
 }
 
 /**
+ * And from one address across carts, so that opening new carts buys no new guesses: thirty
+ * unknown codes in 15 minutes, room for a store's kiosks behind one address.
+ */
+export const DISCOUNT_CODE_CLIENT_RULE: CounterRule = {
+  name: 'discount_code_client',
+  points: 30,
+  durationSeconds: 15 * 60,
+  blockSeconds: 15 * 60,
+}
+
+/**
  * Reset links are mail sent to someone: three per hour for one email from one address, ten per
  * hour for one email whoever asks (so nobody's inbox is flooded), thirty per hour from an address.
  * Every request counts, found or not, so the limits say nothing about which emails exist.
@@ -96,6 +107,7 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
   const handoff = createCounter(store, HANDOFF_CLAIM_RULE)
   const giftCardBalance = createCounter(store, GIFT_CARD_BALANCE_RULE)
   const discountCode = createCounter(store, DISCOUNT_CODE_RULE)
+  const discountCodeClient = createCounter(store, DISCOUNT_CODE_CLIENT_RULE)
   const resetPair = createCounter(store, PASSWORD_RESET_RULES.pair)
   const resetClient = createCounter(store, PASSWORD_RESET_RULES.client)
   const resetAccount = createCounter(store, PASSWORD_RESET_RULES.account)
@@ -126,8 +138,11 @@ export function createAttemptLimits(store: CounterStore, onRefused: (rule: strin
         count([{ limiter: giftCardBalance, key: counterKey(address), onSuccess: 'refund' }], 'unknown gift card codes'),
       discountCode: (cartId) =>
         count(
-          [{ limiter: discountCode, key: counterKey('cart', cartId), onSuccess: 'refund' }],
-          'unknown discount codes on this cart',
+          [
+            { limiter: discountCode, key: counterKey('cart', cartId), onSuccess: 'refund' },
+            { limiter: discountCodeClient, key: counterKey(address), onSuccess: 'refund' },
+          ],
+          'unknown discount codes',
         ),
       passwordReset(scope, email) {
         const accountKey = counterKey(scope, email.trim().toLowerCase())

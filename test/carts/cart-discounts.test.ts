@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADD_LINES, cartHeaders, createCart, SET_PICKUP_STORE } from '../fixtures/carts.js'
 import { globalId, storeIdByCode } from '../fixtures/ids.js'
+import { startLiveServer } from '../helpers/http-server.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import {
@@ -459,5 +460,38 @@ describe('cartDiscountCodesUpdate refusals', () => {
     expect((await updateCodes(api, cartId, ['g6'], headers)).userErrors).toEqual([])
     const other = await newCart([{ index: 12, quantity: 1 }])
     expect((await updateCodes(api, other.cartId, ['g11'], other.headers)).userErrors).toEqual([])
+  })
+
+  it('stops guessing across carts too: new carts from one address buy no new guesses', async () => {
+    // A real socket behind a trusted proxy, so that each request says its own address.
+    const live = await startLiveServer(createTestApp(testDb, { now: () => clock, env: { TRUST_PROXY: '127.0.0.1' } }))
+    const update = async (
+      cart: { cartId: string; headers: Record<string, string> },
+      codes: string[],
+      address: string,
+    ) => {
+      const result = (await live.gql(
+        'mutation($input: CartDiscountCodesUpdateInput!) { cartDiscountCodesUpdate(input: $input) { userErrors { code } } }',
+        { input: { cartId: cart.cartId, codes } },
+        { ...cart.headers, 'x-forwarded-for': address },
+      )) as { data: { cartDiscountCodesUpdate: { userErrors: { code: string }[] } } }
+      return result.data.cartDiscountCodesUpdate.userErrors.map((error) => error.code)
+    }
+    try {
+      const carts = await Promise.all(Array.from({ length: 4 }, () => newCart([{ index: 12, quantity: 1 }])))
+      // Three carts of ten unknown codes each: the address's thirty, each cart within its own ten.
+      for (const [index, cart] of carts.slice(0, 3).entries()) {
+        for (const half of [0, 1]) {
+          const codes = Array.from({ length: 5 }, (_, position) => `ADDR${index}X${half}X${position}`)
+          expect(await update(cart, codes, '203.0.113.77')).toEqual([])
+        }
+      }
+      const last = carts[3]!
+      expect(await update(last, ['ADDRNEXT'], '203.0.113.77')).toEqual(['TOO_MANY_ATTEMPTS'])
+      // Another address is not held back by this one's guesses.
+      expect(await update(last, ['ADDRNEXT'], '198.51.100.9')).toEqual([])
+    } finally {
+      await live.close()
+    }
   })
 })
