@@ -10,6 +10,7 @@ import { type OrderView, orderTotals } from '../orders/order.js'
 import { orderEventRow } from '../orders/order-events.js'
 import type { PickupSlot } from '../pickup/pickup-slots.js'
 import type { OrderDiscounts } from '../promotions/order-discounts.js'
+import { asCodeRefusal } from '../promotions/order-pricing.service.js'
 import { refusalError } from '../promotions/promotion-usage.service.js'
 import type { CheckoutCartLine, CheckoutRead } from './checkout-read.repository.js'
 import type { CheckoutWrite, CheckoutWriteResult } from './checkout-statement.repository.js'
@@ -130,14 +131,12 @@ export function checkoutWriteOf(read: CheckoutRead, plan: OrderPlan): CheckoutWr
 }
 
 /** The placed order, or the business error its write ran into; null when the cart changed. */
-export function placedOrThrow(
-  written: CheckoutWriteResult,
-  plan: OrderPlan,
-  lines: readonly CheckoutCartLine[],
-): PlacedOrder | null {
+export function placedOrThrow(written: CheckoutWriteResult, plan: OrderPlan, read: CheckoutRead): PlacedOrder | null {
+  const { lines } = read
   if (written.kind === 'CART_CHANGED') return null
   if (written.kind === 'SLOT_FULL') throw new SlotFullError()
-  if (written.kind === 'PROMOTION_REFUSED') throw refusalError(written)
+  // Refused as the pricing would have refused it, had the last use gone a moment earlier.
+  if (written.kind === 'PROMOTION_REFUSED') throw asCodeRefusal(refusalError(written), read.cart.discount_codes)
   if (written.kind === 'INSUFFICIENT_STOCK') {
     throw new InsufficientStockError(
       lines.flatMap((line, index) => {

@@ -39,7 +39,7 @@ export async function placeOrderInTransaction(
     const written = await writeCheckout(trx, checkoutWriteOf(read, plan))
     // The cart is locked at the version read: a change now would mean the lock did not hold.
     if (written.kind === 'CART_CHANGED') throw new Error(`cart ${cart.id} changed while this checkout held its lock`)
-    const placed = placedOrThrow(written, plan, read.lines)
+    const placed = placedOrThrow(written, plan, read)
     if (!placed?.order || !afterPlaced) return placed
     const order = await afterPlaced(trx, placed.order)
     return { ...placed, order: { ...placed.order, ...order } }

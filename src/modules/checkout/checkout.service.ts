@@ -70,7 +70,7 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
     return placeOrderInTransaction(db, read, plan, payWithGiftCards({ codes: giftCardCodes, now: input.now }))
   }
   if (read.holds.length > 0) return placeOrderInTransaction(db, read, plan)
-  return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read.lines)
+  return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read)
 }
 
 /** The lines whose shown price is not the rule's price now, with their index in the cart. */

@@ -1,4 +1,3 @@
-import type { DiscountCodeReason } from '../promotions/promotion.js'
 import { BusinessError, fixedBusinessError, type UserErrorEntry } from '../shared/business-error.js'
 import { formatMinorUnits, MAX_MONEY_MINOR } from '../shared/money.js'
 
@@ -54,34 +53,6 @@ export const SaleAbandonedError = fixedBusinessError(
   ['idempotencyKey'],
   'This sale was abandoned (its card payment failed or timed out); start a new sale with a new key.',
 )
-
-const DISCOUNT_CODE_MESSAGES: Record<DiscountCodeReason, string> = {
-  DISCOUNT_CODE_NOT_APPLICABLE: 'This code applies to none of the items of the sale.',
-  DISCOUNT_CODE_UNKNOWN: 'No promotion has this code.',
-  DISCOUNT_CODE_NOT_STARTED: 'This code is not valid yet.',
-  DISCOUNT_CODE_EXPIRED: 'This code has expired.',
-  DISCOUNT_CODE_LIMIT_REACHED: 'This code has no uses left.',
-  DISCOUNT_CODE_CUSTOMER_LIMIT_REACHED:
-    'This code was already used as often as one customer may (a code limited per customer needs the sale’s customerId).',
-  DISCOUNT_CODE_NOT_VALID_IN_STORE: 'This code is not valid in this store.',
-  DISCOUNT_CODE_NOT_VALID_IN_CHANNEL: 'This code is not valid at the till.',
-  DISCOUNT_CODE_MINIMUM_NOT_MET: 'The sale does not reach this code’s minimum.',
-  DISCOUNT_CODE_NOT_COMBINABLE: 'This code does not combine with the other promotions of the sale.',
-}
-
-/** Codes the cashier typed that do not apply: each named by its position, with its reason; nothing is sold. */
-export class DiscountCodesRefusedError extends BusinessError {
-  constructor(readonly refusals: { index: number; reason: DiscountCodeReason }[]) {
-    super('discount codes refused')
-  }
-  userErrors(): UserErrorEntry[] {
-    return this.refusals.map(({ index, reason }) => ({
-      code: reason,
-      field: ['discountCodes', String(index)],
-      message: DISCOUNT_CODE_MESSAGES[reason],
-    }))
-  }
-}
 
 /** A card sold at the till must still be valid when it is issued, which for a card payment is later. */
 export class SoldGiftCardExpiryError extends BusinessError {

@@ -106,7 +106,7 @@ export interface CounterSaleInput {
   customerId: string | null
   idempotencyKey: string | null
   lines: PricedSaleLine[]
-  /** What the promotions take off, from discountSale: each line's discount in the lines' order. */
+  /** What the promotions take off, from discountsForOrder: each line's discount in the lines' order. */
   discounts: OrderDiscounts
   /** Paid beside the goods, issued once the sale is paid (issueGiftCardsOfSale). */
   giftCards: GiftCardToSell[]

@@ -5,6 +5,7 @@ import { findCustomersByIds } from '../customers/customer.service.js'
 import { findGiftCardsSold, type GiftCardToSell, giftCardsToSellMinor } from '../giftcards/gift-card-sale.service.js'
 import { findCounterSaleByKey, findOrderLines } from '../orders/order.service.js'
 import type { OrderActor } from '../orders/order-transition.js'
+import { asCodeRefusal, discountsForOrder } from '../promotions/order-pricing.service.js'
 import { InvalidInputError } from '../shared/invalid-input.js'
 import { MAX_MONEY_MINOR } from '../shared/money.js'
 import { NotFoundError } from '../shared/not-found.js'
@@ -17,7 +18,6 @@ import {
   saleTotalTooLarge,
 } from './pos-sale.errors.js'
 import { isSameSale, type PricedSaleLine, priceSaleLines, type SaleLineRequest } from './pos-sale.service.js'
-import { asCodeRefusal, discountSale } from './till-pricing.service.js'
 import { recordSale, replaySale, type SaleOutcome, type TillSaleDeps } from './till-settlement.service.js'
 
 export type { SaleOutcome, TillSaleDeps } from './till-settlement.service.js'
@@ -56,7 +56,19 @@ export async function sellAtTill(deps: TillSaleDeps, request: TillSaleRequest): 
   const sent = { lines, giftCards: request.giftCards }
   const replayed = key ? await findReplay(db, storeId, key, sent) : null
   if (replayed) return replaySale(deps, replayed, payment.readerId, request)
-  const discounts = await discountSale(db, { ...request, storeId, lines, currencyCode, codes: request.discountCodes })
+  // The store's promotions at the till (channel POS, its customer if named, now).
+  const discounts = await discountsForOrder(db, {
+    lines: lines.map((line, index) => ({
+      key: String(index),
+      variantId: line.variant.id,
+      quantity: line.quantity,
+      unitPriceMinor: line.unitPriceMinor,
+      taxRateBp: line.variant.tax_rate_bp,
+    })),
+    codes: request.discountCodes,
+    currencyCode,
+    context: { storeId, channel: 'POS', customerId, at: request.now },
+  })
   const sale = {
     storeId,
     customerId,

@@ -54,17 +54,18 @@ export function discountCodeMessage(code: string | null, reason: DiscountCodeRea
 }
 
 /**
- * Codes that do not apply to an order about to be placed: it is refused rather than charged more
- * than the shopper expected with the code; they remove the code or change the order.
+ * Codes that do not apply to an order about to be placed (a checkout's cart, a till's sale): it is
+ * refused rather than charged more than the shopper expected with the code. Each is named by its
+ * position among the codes given, with its reason as the error's code.
  */
 export class DiscountCodesRefusedError extends BusinessError {
-  constructor(readonly refused: readonly { code: string; reason: DiscountCodeReason }[]) {
+  constructor(readonly refused: readonly { index: number; code: string; reason: DiscountCodeReason }[]) {
     super('discount codes refused')
   }
   userErrors(): UserErrorEntry[] {
-    return this.refused.map(({ code, reason }) => ({
+    return this.refused.map(({ index, code, reason }) => ({
       code: reason,
-      field: ['discountCodes'],
+      field: ['discountCodes', String(index)],
       message: discountCodeMessage(code, reason),
     }))
   }
