@@ -11,6 +11,7 @@ import { createNotificationDispatcher } from './modules/notifications/notificati
 import { notificationProviderFor } from './modules/notifications/notification-setup.js'
 import { ORDER_READY_EVENT } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
+import { allOutboxConsumers } from './outbox-consumers.js'
 
 /**
  * A starting server's housekeeping waits a second, then its jobs start a tenth of a second apart:
@@ -58,6 +59,7 @@ export function startBackgroundWork(deps: {
     db,
     pubsub,
     logger,
+    consumers: allOutboxConsumers(),
     pollIntervalMs: config.outboxPollMs,
     // Only an order becoming ready queues a notification: waking on every mutation instead would
     // cost a claim transaction per checkout for nothing.

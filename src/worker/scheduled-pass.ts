@@ -4,6 +4,7 @@ import { createOutboxDispatcher } from '../modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../modules/events/pubsub.js'
 import { createNotificationDispatcher, type DispatchResult } from '../modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor } from '../modules/notifications/notification-setup.js'
+import { allOutboxConsumers } from '../outbox-consumers.js'
 import { type Lifetime, withInvocationDb } from './invocation-db.js'
 import type { IsolateServices } from './isolate-services.js'
 import { jobsDueAt } from './jobs-due.js'
@@ -37,7 +38,7 @@ export async function runScheduledPass(
     )
     // No subscriber listens on Workers: dispatching marks the events delivered, so the backlog
     // and the retention job see them as handled.
-    const outbox = createOutboxDispatcher({ db, pubsub: createAppPubSub(), logger })
+    const outbox = createOutboxDispatcher({ db, pubsub: createAppPubSub(), logger, consumers: allOutboxConsumers() })
     const outboxPublished = await outbox.dispatchOnce()
     const notifications = await createNotificationDispatcher({
       db,

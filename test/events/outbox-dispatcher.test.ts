@@ -4,6 +4,7 @@ import { inTransaction } from '../../src/db/transaction.js'
 import { createLogger } from '../../src/logger.js'
 import { onEventRecorded } from '../../src/modules/events/event-signal.js'
 import { insertOutboxEvent, type NewOutboxEvent } from '../../src/modules/events/outbox.repository.js'
+import type { OutboxConsumer } from '../../src/modules/events/outbox-consumer.js'
 import { createOutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { type AppEventTarget, createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { createTestApp } from '../helpers/test-app.js'
@@ -199,5 +200,48 @@ describe('outbox dispatcher', () => {
     expect(await dispatcher.dispatchOnce()).toBe(2)
     expect(errors).toHaveLength(1)
     expect(delivered).toEqual([`order:updated:${b}`])
+  })
+
+  it('runs its consumers in the claim: a consumer that throws leaves the batch to be claimed again', async () => {
+    const orderId = randomUUID()
+    const [eventId] = await commitEvents([orderEvent(orderId)])
+    const failing = {
+      name: 'failing',
+      consume: async (trx: Parameters<OutboxConsumer['consume']>[0]) => {
+        // What a consumer writes commits with the claim or not at all.
+        await insertOutboxEvent(trx, orderEvent(randomUUID()))
+        throw new Error('consumer down')
+      },
+    }
+    const before = await testDb.db
+      .selectFrom('outbox_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    await expect(
+      createOutboxDispatcher({ db: testDb.db, pubsub: createAppPubSub(), logger, consumers: [failing] }).dispatchOnce(),
+    ).rejects.toThrow('consumer down')
+    const after = await testDb.db
+      .selectFrom('outbox_event')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+    expect(after.n).toBe(before.n)
+
+    const seen: string[][] = []
+    const recording: OutboxConsumer = {
+      name: 'recording',
+      consume: async (_trx, events) => {
+        seen.push(events.map((event) => event.id))
+      },
+    }
+    const { pubsub, published } = recordingPubSub()
+    expect(await createOutboxDispatcher({ db: testDb.db, pubsub, logger, consumers: [recording] }).dispatchOnce()).toBe(
+      1,
+    )
+    expect(seen).toEqual([[eventId]])
+    expect(published.map((entry) => entry.payload.orderId)).toEqual([orderId])
+    expect(await createOutboxDispatcher({ db: testDb.db, pubsub, logger, consumers: [recording] }).dispatchOnce()).toBe(
+      0,
+    )
+    expect(seen).toHaveLength(1)
   })
 })

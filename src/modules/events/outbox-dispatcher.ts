@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.js'
 import { inSpan } from '../../observability/tracing.js'
 import { onEventRecorded } from './event-signal.js'
 import * as outboxRepository from './outbox.repository.js'
+import type { OutboxConsumer } from './outbox-consumer.js'
 import type { AppPubSub } from './pubsub.js'
 import { createRunLoop, type RunLoop } from './run-loop.js'
 
@@ -14,6 +15,8 @@ export interface OutboxDispatcherOptions {
   /** How often to look for events nobody signalled (another instance's, or a missed wake). */
   pollIntervalMs?: number
   batchSize?: number
+  /** Run in each claim's transaction, in this order (`outbox-consumer.ts`). */
+  consumers?: readonly OutboxConsumer[]
   /** Told of every batch once published: another worker can wake on the events it cares for. */
   onPublished?: (events: readonly outboxRepository.OutboxEventRow[]) => void
 }
@@ -32,6 +35,7 @@ const MAX_BATCHES_PER_RUN = 20
 export function createOutboxDispatcher(options: OutboxDispatcherOptions): OutboxDispatcher {
   const { db, pubsub, logger } = options
   const batchSize = options.batchSize ?? 100
+  const consumers = options.consumers ?? []
 
   async function drain(shouldStop: () => boolean): Promise<number> {
     let published = 0
@@ -39,7 +43,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       // Published only after the claim commits, so a crash in between loses these notifications.
       // Acceptable for live screens: subscribers refetch, and a reconnecting screen catches up.
       const events = await inSpan('outbox dispatch', { 'comptoir.outbox.batch_size': batchSize }, async (span) => {
-        const claimed = await inTransaction(db, (trx) => outboxRepository.claimUnpublishedEvents(trx, batchSize))
+        const claimed = await inTransaction(db, async (trx) => {
+          const batch = await outboxRepository.claimUnpublishedEvents(trx, batchSize)
+          if (batch.length > 0) await consumeInClaim(trx, batch)
+          return batch
+        })
         for (const event of claimed) publishSafely(event)
         span.setAttribute('comptoir.outbox.published', claimed.length)
         return claimed
@@ -49,6 +57,23 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       if (events.length < batchSize) break
     }
     return published
+  }
+
+  async function consumeInClaim(
+    trx: Parameters<OutboxConsumer['consume']>[0],
+    batch: readonly outboxRepository.OutboxEventRow[],
+  ) {
+    for (const consumer of consumers) {
+      try {
+        await consumer.consume(trx, batch)
+      } catch (error) {
+        logger.error(
+          { err: error, consumer: consumer.name, firstEventId: batch[0]?.id },
+          'an outbox consumer failed; the batch stays unclaimed and is retried',
+        )
+        throw error
+      }
+    }
   }
 
   function publishSafely(event: outboxRepository.OutboxEventRow) {
