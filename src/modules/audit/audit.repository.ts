@@ -8,14 +8,14 @@ export function insertAuditEntries(trx: Trx, rows: Insertable<AuditEntryTable>[]
   return trx.insertInto('audit_entry').values(rows).execute()
 }
 
-/** An audit row whose before and after are still objects: they travel inside one jsonb parameter. */
+/** An audit row whose before and after are still objects: they travel inside one JSON parameter. */
 export type AuditJsonRow = Omit<Insertable<AuditEntryTable>, 'before' | 'after'> & {
   before: Record<string, unknown> | null
   after: Record<string, unknown> | null
 }
 
 /**
- * The same insert for thousands of rows (the bulk import): the rows as one jsonb parameter,
+ * The same insert for thousands of rows (the bulk import): the rows as one JSON parameter,
  * which PostgreSQL unpacks, instead of eleven bound parameters per row.
  */
 /** `rowsJson`: a JSON array of AuditJsonRow, serialised by the caller. */
@@ -24,7 +24,7 @@ export async function insertAuditEntriesAsJson(trx: Trx, rowsJson: string): Prom
   await sql`
     INSERT INTO audit_entry (actor_type, actor_id, channel, client_address, entity, entity_id, action, before, after)
     SELECT r.actor_type, r.actor_id, r.channel, r.client_address, r.entity, r.entity_id, r.action, r.before, r.after
-    FROM jsonb_to_recordset(${rowsJson}::jsonb) AS r(actor_type text, actor_id uuid, channel text,
+    FROM json_to_recordset(${rowsJson}::json) AS r(actor_type text, actor_id uuid, channel text,
       client_address text, entity text, entity_id text, action text, before jsonb, after jsonb)`.execute(trx)
 }
 

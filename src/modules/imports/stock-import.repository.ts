@@ -22,7 +22,7 @@ export async function ensureLevels(trx: Trx, keys: readonly LevelKey[]): Promise
   if (keys.length === 0) return
   await sql`
     INSERT INTO inventory_level (store_id, variant_id)
-    SELECT r.store_id, r.variant_id FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS r(store_id uuid, variant_id uuid)
+    SELECT r.store_id, r.variant_id FROM json_to_recordset(${JSON.stringify(keys)}::json) AS r(store_id uuid, variant_id uuid)
     ORDER BY r.store_id, r.variant_id
     ON CONFLICT DO NOTHING`.execute(trx)
 }
@@ -38,7 +38,7 @@ export async function lockLevels(trx: Trx, keys: readonly LevelKey[]): Promise<L
   const result = await sql<LockedLevel>`
     SELECT l.store_id, l.variant_id, l.on_hand, l.reserved
     FROM inventory_level l
-    JOIN jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS r(store_id uuid, variant_id uuid)
+    JOIN json_to_recordset(${JSON.stringify(keys)}::json) AS r(store_id uuid, variant_id uuid)
       ON l.store_id = r.store_id AND l.variant_id = r.variant_id
     ORDER BY l.store_id, l.variant_id
     FOR UPDATE OF l`.execute(trx)
@@ -49,7 +49,7 @@ export async function setOnHand(trx: Trx, rows: readonly (LevelKey & { on_hand: 
   if (rows.length === 0) return 0
   const result = await sql`
     UPDATE inventory_level l SET on_hand = r.on_hand, updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(store_id uuid, variant_id uuid, on_hand integer)
+    FROM json_to_recordset(${JSON.stringify(rows)}::json) AS r(store_id uuid, variant_id uuid, on_hand integer)
     WHERE l.store_id = r.store_id AND l.variant_id = r.variant_id AND l.on_hand IS DISTINCT FROM r.on_hand`.execute(trx)
   return Number(result.numAffectedRows ?? 0)
 }
@@ -67,7 +67,7 @@ export async function insertMovements(trx: Trx, rows: readonly ImportMovement[])
   await sql`
     INSERT INTO stock_movement (store_id, variant_id, on_hand_delta, reason, actor_type, actor_id, reference)
     SELECT r.store_id, r.variant_id, r.on_hand_delta, r.reason, r.actor_type, r.actor_id, r.reference
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    FROM json_to_recordset(${JSON.stringify(rows)}::json)
       AS r(store_id uuid, variant_id uuid, on_hand_delta integer, reason text, actor_type text, actor_id uuid, reference text)`.execute(
     trx,
   )
