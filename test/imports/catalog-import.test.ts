@@ -227,4 +227,35 @@ describe.skipIf(!process.env.DATABASE_URL)('catalog imports at the same time', (
       await other.destroy()
     }
   })
+
+  it('two imports creating the same products at once create each once, and neither refuses a line', async () => {
+    const { createDb } = await import('../../src/db/create-db.js')
+    const other = await createDb({ kind: 'postgres', url: testDb.url!, poolMax: 2 })
+    try {
+      const file = [
+        CATALOG_HEADER,
+        ...Array.from(
+          { length: 40 },
+          (_, index) => `twin-${index},Twin ${index},,kitchen,,,TWIN-${index},,4.00,,20,,3.50,,`,
+        ),
+      ].join('\n')
+      const [first, second] = await Promise.all([
+        importText(testDb.db, textSource('twins.csv', file, 256)),
+        importText(other, textSource('twins.csv', file, 256)),
+      ])
+      expect([first.failed, second.failed]).toEqual([0, 0])
+      // A product, its variant and its POS price each, created by whichever import got there first.
+      expect(first.changed + second.changed).toBe(40 * 3)
+      const counts = await testDb.db
+        .selectFrom('variant')
+        .innerJoin('product', 'product.id', 'variant.product_id')
+        .innerJoin('price_override', 'price_override.variant_id', 'variant.id')
+        .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.count<string>('product.id').distinct().as('products')])
+        .where('variant.sku', 'like', 'TWIN-%')
+        .executeTakeFirstOrThrow()
+      expect([Number(counts.n), Number(counts.products)]).toEqual([40, 40])
+    } finally {
+      await other.destroy()
+    }
+  })
 })

@@ -97,7 +97,11 @@ async function writeProducts(
     ]),
   )
   // In key order, as every batch takes its rows, so two imports inserting the same new rows cannot deadlock.
-  const changedProducts = await importRepository.upsertProducts(trx, sortedBy([...productUpserts.values()], 'slug'))
+  const changedProducts = await importRepository.upsertProducts(
+    trx,
+    sortedBy([...productUpserts.values()], 'slug'),
+    new Set(productsBefore.keys()),
+  )
   const productIds = new Map([...productsBefore.values()].map((row) => [row.slug, row.id]))
   for (const row of changedProducts) productIds.set(row.key, row.id)
 
@@ -107,10 +111,13 @@ async function writeProducts(
     ),
   )
   const changedVariants = new Map(
-    (await importRepository.upsertVariants(trx, sortedBy([...variantUpserts.values()], 'sku'))).map((row) => [
-      row.key,
-      row,
-    ]),
+    (
+      await importRepository.upsertVariants(
+        trx,
+        sortedBy([...variantUpserts.values()], 'sku'),
+        new Set(lockedVariants.map((row) => row.sku)),
+      )
+    ).map((row) => [row.key, row]),
   )
   const variantIds = new Map(lockedVariants.map((row) => [row.sku, row.id]))
   for (const row of changedVariants.values()) variantIds.set(row.key, row.id)

@@ -140,19 +140,39 @@ export interface ChangedRow {
   inserted: boolean
 }
 
-export async function upsertProducts(trx: Trx, rows: readonly ProductUpsert[]): Promise<ChangedRow[]> {
+/**
+ * Inserts the products whose slug `existing` lacks and updates the others where they differ, in
+ * one statement. The caller has just read (and locked) the existing ones, so a plain INSERT does
+ * for the new: ON CONFLICT would pay a speculative insertion per row (an extra index probe, a
+ * lock taken and released, a second WAL record) to guard against a race the caller already
+ * handles, since a slug another transaction inserts meanwhile refuses the batch, and its products
+ * are then tried one by one.
+ */
+export async function upsertProducts(
+  trx: Trx,
+  rows: readonly ProductUpsert[],
+  existing: ReadonlySet<string>,
+): Promise<ChangedRow[]> {
   if (rows.length === 0) return []
   const result = await sql<ChangedRow>`
-    INSERT INTO product (slug, title, description, category_id, options, images)
-    SELECT r.slug, r.title, r.description, r.category_id, r.options, r.images
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS r(slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
-    ON CONFLICT (slug) DO UPDATE SET
-      title = excluded.title, description = excluded.description, category_id = excluded.category_id,
-      options = excluded.options, images = excluded.images, updated_at = now()
-    WHERE (product.title, product.description, product.category_id, product.options, product.images)
-      IS DISTINCT FROM (excluded.title, excluded.description, excluded.category_id, excluded.options, excluded.images)
-    RETURNING id, slug AS key, (xmax = 0) AS inserted`.execute(trx)
+    WITH inserted AS (
+      INSERT INTO product (slug, title, description, category_id, options, images)
+      SELECT r.slug, r.title, r.description, r.category_id, r.options, r.images
+      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => !existing.has(row.slug)))}::json)
+        AS r(slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
+      RETURNING id, slug AS key, true AS inserted
+    ), updated AS (
+      UPDATE product SET
+        title = r.title, description = r.description, category_id = r.category_id,
+        options = r.options, images = r.images, updated_at = now()
+      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => existing.has(row.slug)))}::json)
+        AS r(slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
+      WHERE product.slug = r.slug
+        AND (product.title, product.description, product.category_id, product.options, product.images)
+          IS DISTINCT FROM (r.title, r.description, r.category_id, r.options, r.images)
+      RETURNING product.id, product.slug AS key, false AS inserted
+    )
+    SELECT id, key, inserted FROM inserted UNION ALL SELECT id, key, inserted FROM updated`.execute(trx)
   return result.rows
 }
 
@@ -169,27 +189,39 @@ export interface VariantUpsert {
   selected_options: SelectedOption[]
 }
 
-export async function upsertVariants(trx: Trx, rows: readonly VariantUpsert[]): Promise<ChangedRow[]> {
+/** upsertProducts for variants, by SKU: `existing` holds the SKUs the caller read and locked. */
+export async function upsertVariants(
+  trx: Trx,
+  rows: readonly VariantUpsert[],
+  existing: ReadonlySet<string>,
+): Promise<ChangedRow[]> {
   if (rows.length === 0) return []
   const result = await sql<ChangedRow>`
-    INSERT INTO variant (product_id, sku, barcode, title, price_minor, compare_at_price_minor, currency_code,
-                         tax_rate_bp, position, selected_options)
-    SELECT r.product_id, r.sku, r.barcode, r.title, r.price_minor, r.compare_at_price_minor, r.currency_code,
-           r.tax_rate_bp, r.position, r.selected_options
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS r(product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
-           currency_code text, tax_rate_bp integer, position integer, selected_options jsonb)
-    ON CONFLICT (sku) DO UPDATE SET
-      product_id = excluded.product_id, barcode = excluded.barcode, title = excluded.title,
-      price_minor = excluded.price_minor, compare_at_price_minor = excluded.compare_at_price_minor,
-      currency_code = excluded.currency_code, tax_rate_bp = excluded.tax_rate_bp, position = excluded.position,
-      selected_options = excluded.selected_options, updated_at = now()
-    WHERE (variant.product_id, variant.barcode, variant.title, variant.price_minor, variant.compare_at_price_minor,
-           variant.currency_code, variant.tax_rate_bp, variant.position, variant.selected_options)
-      IS DISTINCT FROM (excluded.product_id, excluded.barcode, excluded.title, excluded.price_minor,
-           excluded.compare_at_price_minor, excluded.currency_code, excluded.tax_rate_bp, excluded.position,
-           excluded.selected_options)
-    RETURNING id, sku AS key, (xmax = 0) AS inserted`.execute(trx)
+    WITH inserted AS (
+      INSERT INTO variant (product_id, sku, barcode, title, price_minor, compare_at_price_minor, currency_code,
+                           tax_rate_bp, position, selected_options)
+      SELECT r.product_id, r.sku, r.barcode, r.title, r.price_minor, r.compare_at_price_minor, r.currency_code,
+             r.tax_rate_bp, r.position, r.selected_options
+      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => !existing.has(row.sku)))}::json)
+        AS r(product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
+             currency_code text, tax_rate_bp integer, position integer, selected_options jsonb)
+      RETURNING id, sku AS key, true AS inserted
+    ), updated AS (
+      UPDATE variant SET
+        product_id = r.product_id, barcode = r.barcode, title = r.title, price_minor = r.price_minor,
+        compare_at_price_minor = r.compare_at_price_minor, currency_code = r.currency_code,
+        tax_rate_bp = r.tax_rate_bp, position = r.position, selected_options = r.selected_options, updated_at = now()
+      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => existing.has(row.sku)))}::json)
+        AS r(product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
+             currency_code text, tax_rate_bp integer, position integer, selected_options jsonb)
+      WHERE variant.sku = r.sku
+        AND (variant.product_id, variant.barcode, variant.title, variant.price_minor, variant.compare_at_price_minor,
+             variant.currency_code, variant.tax_rate_bp, variant.position, variant.selected_options)
+          IS DISTINCT FROM (r.product_id, r.barcode, r.title, r.price_minor, r.compare_at_price_minor,
+             r.currency_code, r.tax_rate_bp, r.position, r.selected_options)
+      RETURNING variant.id, variant.sku AS key, false AS inserted
+    )
+    SELECT id, key, inserted FROM inserted UNION ALL SELECT id, key, inserted FROM updated`.execute(trx)
   return result.rows
 }
 
