@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { Channel, ProductImage, ProductOption, SelectedOption } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { timeOrderedUuid } from '../shared/time-ordered-uuid.js'
 
 /**
  * The bulk import's SQL: a batch of rows per statement, passed as one JSON array and unpacked by
@@ -11,6 +12,14 @@ import type { Trx } from '../../db/transaction.js'
  * only when it differs (`IS DISTINCT FROM`) and return only the rows they changed, so running the
  * same file twice changes nothing and counts nothing.
  */
+
+/**
+ * New rows get time-ordered ids (timeOrderedUuid): a batch's thousands of inserts then append to
+ * each primary key's last leaf instead of touching a random leaf per row.
+ */
+function withNewIds<T extends object>(rows: readonly T[]): (T & { id: string })[] {
+  return rows.map((row) => ({ id: timeOrderedUuid(), ...row }))
+}
 
 export function findStores(db: Db) {
   return db.selectFrom('store').select(['id', 'code', 'currency_code']).execute()
@@ -156,10 +165,10 @@ export async function upsertProducts(
   if (rows.length === 0) return []
   const result = await sql<ChangedRow>`
     WITH inserted AS (
-      INSERT INTO product (slug, title, description, category_id, options, images)
-      SELECT r.slug, r.title, r.description, r.category_id, r.options, r.images
-      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => !existing.has(row.slug)))}::json)
-        AS r(slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
+      INSERT INTO product (id, slug, title, description, category_id, options, images)
+      SELECT r.id, r.slug, r.title, r.description, r.category_id, r.options, r.images
+      FROM json_to_recordset(${JSON.stringify(withNewIds(rows.filter((row) => !existing.has(row.slug))))}::json)
+        AS r(id uuid, slug text, title text, description text, category_id uuid, options jsonb, images jsonb)
       RETURNING id, slug AS key, true AS inserted
     ), updated AS (
       UPDATE product SET
@@ -198,12 +207,12 @@ export async function upsertVariants(
   if (rows.length === 0) return []
   const result = await sql<ChangedRow>`
     WITH inserted AS (
-      INSERT INTO variant (product_id, sku, barcode, title, price_minor, compare_at_price_minor, currency_code,
+      INSERT INTO variant (id, product_id, sku, barcode, title, price_minor, compare_at_price_minor, currency_code,
                            tax_rate_bp, position, selected_options)
-      SELECT r.product_id, r.sku, r.barcode, r.title, r.price_minor, r.compare_at_price_minor, r.currency_code,
+      SELECT r.id, r.product_id, r.sku, r.barcode, r.title, r.price_minor, r.compare_at_price_minor, r.currency_code,
              r.tax_rate_bp, r.position, r.selected_options
-      FROM json_to_recordset(${JSON.stringify(rows.filter((row) => !existing.has(row.sku)))}::json)
-        AS r(product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
+      FROM json_to_recordset(${JSON.stringify(withNewIds(rows.filter((row) => !existing.has(row.sku))))}::json)
+        AS r(id uuid, product_id uuid, sku text, barcode text, title text, price_minor integer, compare_at_price_minor integer,
              currency_code text, tax_rate_bp integer, position integer, selected_options jsonb)
       RETURNING id, sku AS key, true AS inserted
     ), updated AS (
@@ -236,10 +245,10 @@ export interface PriceInsert {
 export async function insertPrices(trx: Trx, rows: readonly PriceInsert[]): Promise<void> {
   if (rows.length === 0) return
   await sql`
-    INSERT INTO price_override (variant_id, store_id, channel, amount_minor, created_by)
-    SELECT r.variant_id, r.store_id, r.channel, r.amount_minor, r.created_by
-    FROM json_to_recordset(${JSON.stringify(rows)}::json)
-      AS r(variant_id uuid, store_id uuid, channel text, amount_minor integer, created_by uuid)`.execute(trx)
+    INSERT INTO price_override (id, variant_id, store_id, channel, amount_minor, created_by)
+    SELECT r.id, r.variant_id, r.store_id, r.channel, r.amount_minor, r.created_by
+    FROM json_to_recordset(${JSON.stringify(withNewIds(rows))}::json)
+      AS r(id uuid, variant_id uuid, store_id uuid, channel text, amount_minor integer, created_by uuid)`.execute(trx)
 }
 
 export async function updatePriceAmounts(trx: Trx, rows: readonly { id: string; amount_minor: number }[]) {
