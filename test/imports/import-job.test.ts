@@ -94,6 +94,16 @@ describe('catalogImport', () => {
       .where('entity', '=', 'import_job')
       .executeTakeFirstOrThrow()
     expect(entry).toMatchObject({ actor_type: 'STAFF', channel: 'BACK_OFFICE', action: 'IMPORT' })
+    // Each product the job wrote is audited as the admin's, from the back office, like the job itself.
+    const productEntries = await testDb.db
+      .selectFrom('audit_entry')
+      .select(['actor_type', 'actor_id', 'channel'])
+      .where('entity', '=', 'product')
+      .execute()
+    expect(productEntries.length).toBeGreaterThan(0)
+    expect(new Set(productEntries.map((row) => `${row.actor_type} ${row.actor_id} ${row.channel}`))).toEqual(
+      new Set([`STAFF ${entry.actor_id} BACK_OFFICE`]),
+    )
     expect(await testDb.db.selectFrom('product').select('id').where('slug', '=', 'linen-apron').execute()).toHaveLength(
       1,
     )

@@ -8,24 +8,29 @@ export function insertAuditEntries(trx: Trx, rows: Insertable<AuditEntryTable>[]
   return trx.insertInto('audit_entry').values(rows).execute()
 }
 
-/** An audit row whose before and after are still objects: they travel inside one JSON parameter. */
-export type AuditJsonRow = Omit<Insertable<AuditEntryTable>, 'before' | 'after'> & {
-  before: Record<string, unknown> | null
-  after: Record<string, unknown> | null
-}
+/** Who made every entry of a bulk insert, sent once rather than on each of its thousands of rows. */
+export type AuditAuthorColumns = Pick<
+  Insertable<AuditEntryTable>,
+  'actor_type' | 'actor_id' | 'channel' | 'client_address'
+>
 
 /**
- * The same insert for thousands of rows (the bulk import): the rows as one JSON parameter,
- * which PostgreSQL unpacks, instead of eleven bound parameters per row.
+ * The same insert for thousands of rows (the bulk import): the entries as one JSON parameter
+ * (`changesJson`, an array of { entity, entity_id, action, before, after } serialised by the
+ * caller), which PostgreSQL unpacks, instead of nine bound parameters per row.
  */
-/** `rowsJson`: a JSON array of AuditJsonRow, serialised by the caller. */
-export async function insertAuditEntriesAsJson(trx: Trx, rowsJson: string): Promise<void> {
-  if (rowsJson === '[]') return
+export async function insertAuditEntriesAsJson(
+  trx: Trx,
+  author: AuditAuthorColumns,
+  changesJson: string,
+): Promise<void> {
+  if (changesJson === '[]') return
   await sql`
     INSERT INTO audit_entry (actor_type, actor_id, channel, client_address, entity, entity_id, action, before, after)
-    SELECT r.actor_type, r.actor_id, r.channel, r.client_address, r.entity, r.entity_id, r.action, r.before, r.after
-    FROM json_to_recordset(${rowsJson}::json) AS r(actor_type text, actor_id uuid, channel text,
-      client_address text, entity text, entity_id text, action text, before jsonb, after jsonb)`.execute(trx)
+    SELECT ${author.actor_type}, ${author.actor_id ?? null}::uuid, ${author.channel}, ${author.client_address ?? null},
+           r.entity, r.entity_id, r.action, r.before, r.after
+    FROM json_to_recordset(${changesJson}::json)
+      AS r(entity text, entity_id text, action text, before jsonb, after jsonb)`.execute(trx)
 }
 
 export interface AuditPageQuery {

@@ -63,19 +63,29 @@ function wellFormed(_key: string, value: unknown): unknown {
 export function recordAuditInBulk(trx: Trx, author: AuditAuthor, changes: AuditChange[]): Promise<void> {
   return insertAuditEntriesAsJson(
     trx,
-    jsonbText(changes.map((change) => ({ ...auditRow(author, change), before: change.before, after: change.after }))),
+    authorColumns(author),
+    jsonbText(
+      changes.map((change) => ({
+        entity: change.entity,
+        entity_id: change.entityId,
+        action: change.action,
+        before: change.before,
+        after: change.after,
+      })),
+    ),
   )
 }
 
 function auditRow(author: AuditAuthor, change: AuditChange) {
+  return { ...authorColumns(author), entity: change.entity, entity_id: change.entityId, action: change.action }
+}
+
+function authorColumns(author: AuditAuthor) {
   return {
     actor_type: author.actor.type,
     actor_id: author.actor.id,
     channel: author.channel,
     client_address: author.clientAddress,
-    entity: change.entity,
-    entity_id: change.entityId,
-    action: change.action,
   }
 }
 
