@@ -12,7 +12,7 @@ import type { PickupSlot } from '../pickup/pickup-slots.js'
 import type { OrderDiscounts } from '../promotions/order-discounts.js'
 import { asCodeRefusal } from '../promotions/order-pricing.service.js'
 import { refusalError } from '../promotions/promotion-usage.service.js'
-import type { CheckoutCartLine, CheckoutRead } from './checkout-read.repository.js'
+import type { CheckoutRead } from './checkout-read.repository.js'
 import type { CheckoutWrite, CheckoutWriteResult } from './checkout-statement.repository.js'
 
 export interface PlaceOrderInput {
