@@ -122,6 +122,89 @@ describe('customerErase', () => {
     expect(events).toEqual([{ type: 'customer.erased', payload: { customerId: person.customerId } }])
   })
 
+  it('clears whom their settled e-gift cards went to and what they wrote, and keeps what the shop still owes', async () => {
+    const person = await historyOf('gifts')
+    const db = testDb.db
+    const purchase = (tag: string, status: 'PENDING_PAYMENT' | 'ISSUED' | 'FAILED', giftCardId: string | null) =>
+      db
+        .insertInto('gift_card_purchase')
+        .values({
+          amount_minor: 5000,
+          currency_code: 'EUR',
+          recipient_email: `friend.${tag}@example.net`,
+          message: `Joyeux anniversaire ${tag}`,
+          customer_id: person.customerId,
+          status,
+          idempotency_key: `erasure-${tag}-${person.customerId}`,
+          gift_card_id: giftCardId,
+          issued_at: giftCardId ? NOW : null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    const card = (tag: string) =>
+      db
+        .insertInto('gift_card')
+        .values({
+          code_lookup: `lookup-${tag}-${person.customerId}`,
+          code_hash: `hash-${tag}-${person.customerId}`,
+          last_characters: 'WXYZ',
+          currency_code: 'EUR',
+          initial_amount_minor: 5000,
+          balance_minor: 5000,
+          expires_at: null,
+          customer_id: null,
+          issued_by_type: 'SYSTEM',
+          issued_by_id: null,
+          issued_channel: 'WEB',
+          issued_store_id: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    const message = (purchaseId: string, tag: string, status: 'PENDING' | 'SENT') =>
+      db
+        .insertInto('notification')
+        .values({
+          gift_card_purchase_id: purchaseId,
+          link_secret: status === 'PENDING' ? 'CODE-STILL-TO-SEND' : null,
+          kind: 'GIFT_CARD_ISSUED',
+          channel: 'EMAIL',
+          recipient: `friend.${tag}@example.net`,
+          status,
+          next_attempt_at: NOW,
+          sent_at: status === 'SENT' ? NOW : null,
+        })
+        .execute()
+    const failed = await purchase('failed', 'FAILED', null)
+    const sent = await purchase('sent', 'ISSUED', (await card('sent')).id)
+    await message(sent.id, 'sent', 'SENT')
+    const unpaid = await purchase('unpaid', 'PENDING_PAYMENT', null)
+    const unsent = await purchase('unsent', 'ISSUED', (await card('unsent')).id)
+    await message(unsent.id, 'unsent', 'PENDING')
+
+    expect(await eraseCustomer(db, person.customerId, NOW)).toBe('ERASED')
+
+    for (const tag of ['failed', 'sent']) {
+      expect({ tag, places: await placesHolding(`friend.${tag}@`) }).toEqual({ tag, places: [] })
+      expect({ tag, places: await placesHolding(`anniversaire ${tag}`) }).toEqual({ tag, places: [] })
+    }
+    const kept = await db
+      .selectFrom('gift_card_purchase')
+      .select(['id', 'recipient_email', 'message'])
+      .where('id', 'in', [unpaid.id, unsent.id, failed.id])
+      .orderBy('recipient_email')
+      .execute()
+    expect(kept.filter((row) => row.id !== failed.id)).toEqual([
+      { id: unpaid.id, recipient_email: 'friend.unpaid@example.net', message: 'Joyeux anniversaire unpaid' },
+      { id: unsent.id, recipient_email: 'friend.unsent@example.net', message: 'Joyeux anniversaire unsent' },
+    ])
+    const unsentMessage = await db
+      .selectFrom('notification')
+      .select(['recipient', 'status'])
+      .where('gift_card_purchase_id', '=', unsent.id)
+      .executeTakeFirstOrThrow()
+    expect(unsentMessage).toEqual({ recipient: 'friend.unsent@example.net', status: 'PENDING' })
+  })
+
   it('ends sign-in, cart tokens and messages: the old password, the kiosk token and a later "ready" email all lead nowhere', async () => {
     const person = await historyOf('lockout')
     const tokensBefore = await cartTokensOf(person.customerId)

@@ -91,3 +91,37 @@ export async function revokeCartSecrets(trx: Trx, customerId: string): Promise<v
   await trx.deleteFrom('cart_token').where('cart_id', 'in', cartIds).execute()
   await trx.deleteFrom('cart_handoff').where('cart_id', 'in', cartIds).execute()
 }
+
+/**
+ * E-gift cards they bought online: whom they sent each to and what they wrote, on the purchase
+ * and on its message. A purchase the shop still owes something keeps both, since the card's code
+ * reaches its recipient only through them: one awaiting its payment (the webhook may yet issue
+ * it) or whose message is still to be sent.
+ */
+export async function anonymiseGiftCardPurchases(trx: Trx, customerId: string, recipient: string): Promise<void> {
+  const settled = trx
+    .selectFrom('gift_card_purchase')
+    .select('gift_card_purchase.id')
+    .where('gift_card_purchase.customer_id', '=', customerId)
+    .where('gift_card_purchase.status', '<>', 'PENDING_PAYMENT')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('notification')
+            .select('notification.id')
+            .whereRef('notification.gift_card_purchase_id', '=', 'gift_card_purchase.id')
+            .where('notification.status', '=', 'PENDING'),
+        ),
+      ),
+    )
+  await trx
+    .updateTable('notification')
+    .set({ recipient, last_error: null })
+    .where('gift_card_purchase_id', 'in', settled)
+    .execute()
+  await trx
+    .updateTable('gift_card_purchase')
+    .set({ recipient_email: recipient, message: null })
+    .where('id', 'in', settled)
+    .execute()
+}

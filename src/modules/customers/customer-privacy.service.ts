@@ -68,7 +68,7 @@ export type ErasureOutcome = 'ERASED' | 'ALREADY_ERASED' | 'NOT_FOUND'
 
 /**
  * Anonymises the customer's personal data (account, order contact emails, notification
- * recipients), revokes their cart tokens and ends their sessions, in one transaction with a
+ * recipients, the recipients and messages of e-gift cards they bought), revokes their cart tokens and ends their sessions, in one transaction with a
  * `customer.erased` event; orders, payments and the ledger stay for accounting. The customer
  * row is locked first, so a second erasure waits and then finds nothing left to do.
  */
@@ -81,6 +81,7 @@ export function eraseCustomer(db: Db, customerId: string, now: Date): Promise<Er
     await erasureRepository.anonymiseCustomer(trx, customerId, { email, passwordHash: NO_PASSWORD, erasedAt: now })
     await erasureRepository.clearOrderContactEmails(trx, customerId)
     await erasureRepository.anonymiseNotifications(trx, customerId, email)
+    await erasureRepository.anonymiseGiftCardPurchases(trx, customerId, email)
     await erasureRepository.revokeCartSecrets(trx, customerId)
     await endSessionsOfCustomer(trx, customerId)
     await recordEvent(trx, {
