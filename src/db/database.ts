@@ -212,6 +212,10 @@ export interface GiftCardPurchaseTable {
   gift_card_id: string | null
   created_at: CreatedAt
   issued_at: Date | null
+  /** What Stripe has refunded of it so far, taken off the card. */
+  refunded_minor: Generated<number>
+  /** Of that, what the card no longer held when the refund came (spent meanwhile). */
+  refund_uncovered_minor: Generated<number>
 }
 
 export interface GiftCardMovementTable {

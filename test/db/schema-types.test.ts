@@ -203,6 +203,8 @@ const DECLARED = {
     'gift_card_id',
     'created_at',
     'issued_at',
+    'refunded_minor',
+    'refund_uncovered_minor',
   ],
   gift_card_movement: [
     'id',

@@ -180,21 +180,89 @@ describe('giftCardPurchase', () => {
     expect(await notificationsOf(purchaseId)).toHaveLength(1)
   })
 
-  it('acknowledges a refund made at Stripe, leaving the card as it is, rather than asking for retries', async () => {
-    const { purchaseId, intent } = await bought()
+  it('takes a refund made at Stripe off the card, once per event, only what is new, and no more than it holds', async () => {
+    const { purchaseId, intent } = await bought(input({ amount: 6000 }))
     await app.deliver('payment_intent.succeeded', succeeded(intent))
-    const refund = await app.deliver('charge.refunded', {
+    const cardId = (await purchaseRow(purchaseId)).gift_card_id!
+    const charge = (refunded: number) => ({
       id: 'ch_gift_refund',
+      object: 'charge',
+      amount: intent.amount,
+      amount_captured: intent.amount,
+      amount_refunded: refunded,
+      payment_intent: intent.id,
+      metadata: {},
+    })
+    const balance = async () =>
+      (
+        await testDb.db
+          .selectFrom('gift_card')
+          .select('balance_minor')
+          .where('id', '=', cardId)
+          .executeTakeFirstOrThrow()
+      ).balance_minor
+
+    // A partial refund of 15.00, delivered twice: taken off once.
+    const first = await app.deliver('charge.refunded', charge(1500), 'evt_gift_refund_1')
+    expect(first.status).toBe(200)
+    expect(await app.deliver('charge.refunded', charge(1500), 'evt_gift_refund_1')).toMatchObject({
+      status: 200,
+    })
+    expect(await balance()).toBe(4500)
+    // The recipient spends 40.00 of it; then the rest is refunded (Stripe's total: 60.00).
+    await testDb.db.updateTable('gift_card').set({ balance_minor: 500 }).where('id', '=', cardId).execute()
+    const rest = await app.deliver('charge.refunded', charge(6000), 'evt_gift_refund_2')
+    expect(rest.status).toBe(200)
+    expect(await balance()).toBe(0)
+    expect(await purchaseRow(purchaseId)).toMatchObject({ refunded_minor: 6000, refund_uncovered_minor: 4000 })
+    const movements = await testDb.db
+      .selectFrom('gift_card_movement')
+      .select(['kind', 'amount_minor'])
+      .where('gift_card_id', '=', cardId)
+      .orderBy('id')
+      .execute()
+    expect(movements).toEqual([
+      { kind: 'ISSUE', amount_minor: 6000 },
+      { kind: 'ADJUST', amount_minor: -1500 },
+      { kind: 'ADJUST', amount_minor: -500 },
+    ])
+    const events = await testDb.db
+      .selectFrom('outbox_event')
+      .select('payload')
+      .where('type', '=', 'gift_card_purchase.refunded')
+      .where('aggregate_id', '=', purchaseId)
+      .orderBy('id')
+      .execute()
+    expect(events.map((event) => event.payload)).toMatchObject([
+      { refundedMinor: 1500, takenMinor: 1500, uncoveredMinor: 0 },
+      { refundedMinor: 4500, takenMinor: 500, uncoveredMinor: 4000 },
+    ])
+  })
+
+  it('asks for a retry when a refund arrives before the payment it refunds, and takes it off once the card exists', async () => {
+    const { purchaseId, intent } = await bought(input({ amount: 2500 }))
+    const refund = {
+      id: 'ch_gift_early',
       object: 'charge',
       amount: intent.amount,
       amount_captured: intent.amount,
       amount_refunded: intent.amount,
       payment_intent: intent.id,
       metadata: {},
-    })
-    expect(refund.status).toBe(200)
-    expect(await refund.json()).toMatchObject({ handled: false })
-    expect((await purchaseRow(purchaseId)).status).toBe('ISSUED')
+    }
+    const early = await app.deliver('charge.refunded', refund, 'evt_gift_refund_early')
+    expect(early.status).toBe(503)
+    await app.deliver('payment_intent.succeeded', succeeded(intent))
+    const retried = await app.deliver('charge.refunded', refund, 'evt_gift_refund_early')
+    expect(retried.status).toBe(200)
+    const row = await purchaseRow(purchaseId)
+    expect(row).toMatchObject({ status: 'ISSUED', refunded_minor: 2500, refund_uncovered_minor: 0 })
+    const card = await testDb.db
+      .selectFrom('gift_card')
+      .select('balance_minor')
+      .where('id', '=', row.gift_card_id!)
+      .executeTakeFirstOrThrow()
+    expect(card.balance_minor).toBe(0)
   })
 
   it('marks a failed payment FAILED and issues nothing', async () => {

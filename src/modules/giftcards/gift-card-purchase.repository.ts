@@ -40,10 +40,6 @@ export function findPurchaseById(db: Db | Trx, id: string): Promise<GiftCardPurc
   return db.selectFrom('gift_card_purchase').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export function findPurchaseByProviderRef(db: Db, providerRef: string): Promise<GiftCardPurchaseRow | undefined> {
-  return db.selectFrom('gift_card_purchase').selectAll().where('provider_ref', '=', providerRef).executeTakeFirst()
-}
-
 /** Stripe answers the same intent for the same key, so a second write can only agree with the first. */
 export async function setProviderRef(db: Db, id: string, providerRef: string): Promise<void> {
   await db
@@ -81,4 +77,19 @@ export async function markIssued(
 
 export async function markFailed(trx: Trx, id: string): Promise<void> {
   await trx.updateTable('gift_card_purchase').set({ status: 'FAILED' }).where('id', '=', id).execute()
+}
+
+export async function addRefund(
+  trx: Trx,
+  id: string,
+  refund: { refundedMinor: number; uncoveredMinor: number },
+): Promise<void> {
+  await trx
+    .updateTable('gift_card_purchase')
+    .set((eb) => ({
+      refunded_minor: eb('refunded_minor', '+', refund.refundedMinor),
+      refund_uncovered_minor: eb('refund_uncovered_minor', '+', refund.uncoveredMinor),
+    }))
+    .where('id', '=', id)
+    .execute()
 }

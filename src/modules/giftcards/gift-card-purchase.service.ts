@@ -170,11 +170,6 @@ export function handleGiftCardPurchaseNews(
   })
 }
 
-/** Whether a Stripe intent pays for a gift card, for events that do not carry the purchase id (refunds). */
-export async function isGiftCardPurchaseIntent(db: Db, providerRef: string): Promise<boolean> {
-  return (await purchaseRepository.findPurchaseByProviderRef(db, providerRef)) !== undefined
-}
-
 /**
  * A purchase for whoever may follow it: the customer who bought it, or, for a guest's purchase,
  * anyone holding its id (a random UUID, known only to the buyer's browser). Null otherwise.

@@ -3,7 +3,8 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type Stripe from 'stripe'
 import type { Db } from '../../db/create-db.js'
-import { handleGiftCardPurchaseNews, isGiftCardPurchaseIntent } from '../giftcards/gift-card-purchase.service.js'
+import { handleGiftCardPurchaseNews } from '../giftcards/gift-card-purchase.service.js'
+import { handleGiftCardPurchaseRefund } from '../giftcards/gift-card-purchase-refund.service.js'
 import { handlePaymentNews } from './payment.service.js'
 import { giftCardPurchaseNewsOf, isHandled, paymentNewsOf } from './stripe-event.js'
 
@@ -73,14 +74,25 @@ export function stripeWebhookRoutes(deps: {
       { id: event.id, type: event.type, paymentId, providerRef: news.providerRef, state: news.state },
       deps.now?.() ?? new Date(),
     )
-    if (outcome === 'UNKNOWN_PAYMENT' && (await isGiftCardPurchaseIntent(deps.db, news.providerRef))) {
-      // A refund made at Stripe of a gift card bought online: the card keeps its balance until
-      // staff adjust it (giftCardAdjust); a retry would not change that, so it is acknowledged.
-      deps.logger.warn(
-        { eventId: event.id, type: event.type, providerRef: news.providerRef },
-        'stripe refund of a gift card purchase; adjust the card by hand',
-      )
-      return c.json({ received: true, handled: false })
+    if (outcome === 'UNKNOWN_PAYMENT' && event.type === 'charge.refunded') {
+      // Not an order's payment: perhaps an e-gift card bought online, whose card loses what was refunded.
+      const refund = await handleGiftCardPurchaseRefund(deps.db, {
+        id: event.id,
+        type: event.type,
+        providerRef: news.providerRef,
+        amountRefundedMinor: news.state.amountRefundedMinor,
+      })
+      if (refund.kind === 'NOT_ISSUED_YET') {
+        deps.logger.warn({ eventId: event.id }, 'stripe refund of a gift card not issued yet; asking for a retry')
+        return c.json({ error: 'gift card not issued yet, retry later' }, 503)
+      }
+      if (refund.kind === 'PROCESSED' && refund.uncoveredMinor > 0) {
+        deps.logger.warn(
+          { eventId: event.id, providerRef: news.providerRef, uncoveredMinor: refund.uncoveredMinor },
+          'stripe refund of a gift card already spent in part; the rest is to recover by hand',
+        )
+      }
+      if (refund.kind !== 'UNKNOWN_PURCHASE') return c.json({ received: true, duplicate: refund.kind === 'DUPLICATE' })
     }
     if (outcome === 'UNKNOWN_PAYMENT') {
       // Most likely the checkout that created it has not committed yet: Stripe retries later.
