@@ -253,3 +253,20 @@ describe('checkout by slot', () => {
     expect(result.order?.pickupSlotStart).toBe(slot.toISOString())
   })
 })
+
+describe('ASAP checkouts at once', () => {
+  it('each takes the next slot with a place when another took the one it chose', async () => {
+    clock = at('2026-12-09T09:00:00Z')
+    const id = await storeIdByCode(testDb.db, 'PAR-OBERKAMPF')
+    await testDb.db
+      .updateTable('store')
+      .set({ opening_hours: JSON.stringify(WEEK), preparation_minutes: 10, slot_minutes: 10, slot_capacity: 1 })
+      .where('id', '=', id)
+      .execute()
+    await setLevel(testDb.db, id, await variantIdBySku(testDb.db), { on_hand: 100 })
+    const results = await Promise.all([1, 2, 3].map(() => checkoutAsap(1, {}, globalId('Store', id))))
+    expect(results.map(({ payload }) => payload.userErrors)).toEqual([[], [], []])
+    const slots = results.map(({ payload }) => payload.order?.pickupSlotStart).sort()
+    expect(slots).toEqual([10, 20, 30].map((minutes) => plus(clock, minutes).toISOString()))
+  })
+})
