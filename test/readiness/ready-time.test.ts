@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { WeeklyHours } from '../../src/db/database.js'
 import { createLogger } from '../../src/logger.js'
 import { createOutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../../src/modules/events/pubsub.js'
@@ -12,7 +13,15 @@ import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 // Paris is UTC+1 in December; the store opens 08:00–20:00 local, 07:00–19:00 UTC.
 const HOURS = { opens: '08:00', closes: '20:00' }
-const WEEK = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [HOURS]]))
+const WEEK: WeeklyHours = {
+  mon: [HOURS],
+  tue: [HOURS],
+  wed: [HOURS],
+  thu: [HOURS],
+  fri: [HOURS],
+  sat: [HOURS],
+  sun: [HOURS],
+}
 const MINUTE = 60_000
 
 let testDb: TestDb
