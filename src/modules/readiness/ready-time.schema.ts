@@ -16,17 +16,21 @@ interface QueuedOrderKey {
 
 const TO_PREPARE = new Set(['PLACED', 'PREPARING'])
 
-/** The estimates of the orders asked together, one queue read per store; never the closed ones. */
-async function estimatesOf(orders: readonly QueuedOrderKey[], context: GraphQLContext): Promise<(Date | null)[]> {
+/**
+ * The estimates of the orders asked together, one queue read per store; never the closed ones.
+ * Undefined for an order no longer in its store's queue when it was read (ready meanwhile).
+ */
+async function estimatesOf(
+  orders: readonly QueuedOrderKey[],
+  context: GraphQLContext,
+): Promise<(Date | null | undefined)[]> {
   const storeIds = [...new Set(orders.filter((order) => TO_PREPARE.has(order.status)).map((order) => order.store_id))]
   const queues = new Map(
     await Promise.all(
       storeIds.map(async (storeId) => [storeId, await estimateStoreQueue(context.db, storeId, context.now)] as const),
     ),
   )
-  return orders.map((order) =>
-    TO_PREPARE.has(order.status) ? (queues.get(order.store_id)?.get(order.id) ?? null) : null,
-  )
+  return orders.map((order) => (TO_PREPARE.has(order.status) ? queues.get(order.store_id)?.get(order.id) : undefined))
 }
 
 // Batched per tick, not cached: a live board's subscription keeps its context, and the queue moves.
@@ -38,7 +42,8 @@ builder.objectFields(Order, (t) => ({
     nullable: true,
     description:
       'Still to prepare: when the store should have it ready, from its learned preparation time and the orders ahead of it (by slot). Null once ready or closed.',
-    load: (orders: QueuedOrderKey[], context) => estimatesOf(orders, context),
+    load: async (orders: QueuedOrderKey[], context) =>
+      (await estimatesOf(orders, context)).map((estimate) => estimate ?? null),
     loaderOptions,
     resolve: (order) => order,
   }),
@@ -48,12 +53,11 @@ builder.objectFields(Order, (t) => ({
       'Still to prepare, and estimatedReadyAt is after its pickup slot starts (or the store cannot say when): it may miss its slot.',
     load: async (orders: QueuedOrderKey[], context) => {
       const estimates = await estimatesOf(orders, context)
-      return orders.map((order, index) =>
-        isAtRisk(
-          { status: order.status, slotStart: order.pickup_slot_start ? new Date(order.pickup_slot_start) : null },
-          estimates[index] ?? null,
-        ),
-      )
+      return orders.map((order, index) => {
+        const estimate = estimates[index]
+        const slotStart = order.pickup_slot_start ? new Date(order.pickup_slot_start) : null
+        return estimate !== undefined && isAtRisk({ status: order.status, slotStart }, estimate)
+      })
     },
     loaderOptions,
     resolve: (order) => order,
