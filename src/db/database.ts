@@ -660,8 +660,18 @@ export interface PromotionUsageTable {
   released_at: Date | string | null
 }
 
+/** What a store has learned of its preparation time (modules/readiness/ready-time.ts). */
+export interface StorePrepStatsTable {
+  store_id: string
+  base_seconds: number
+  per_unit_seconds: number
+  samples: number
+  learned_at: Date | string
+}
+
 export interface Database {
   store: StoreTable
+  store_prep_stats: StorePrepStatsTable
   category: CategoryTable
   product: ProductTable
   variant: VariantTable
@@ -711,6 +721,7 @@ export interface Database {
 }
 
 export type StoreRow = Selectable<StoreTable>
+export type StorePrepStatsRow = Selectable<StorePrepStatsTable>
 export type CategoryRow = Selectable<CategoryTable>
 export type ProductRow = Selectable<ProductTable>
 export type VariantRow = Selectable<VariantTable>

@@ -33,6 +33,7 @@ const DECLARED = {
     'accepting_orders',
     'special_days',
   ],
+  store_prep_stats: ['store_id', 'base_seconds', 'per_unit_seconds', 'samples', 'learned_at'],
   category: ['id', 'slug', 'name', 'parent_id', 'position'],
   product: [
     'id',

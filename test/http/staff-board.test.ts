@@ -175,8 +175,11 @@ describe('the pickup board in a real browser', () => {
     await placed.locator('[data-action="lines"]').click()
     await placed.locator('table.lines', { hasText: order.lines[0]!.sku }).waitFor()
 
-    // Past the slot's start and the customer says "I'm here": the card is flagged both ways.
-    clock = new Date(Date.parse(order.pickupSlotStart) + 5 * 60_000)
+    // Placed at the first slot the lead time allows, it is not at risk yet.
+    expect(await placed.locator('.badge.at-risk').count()).toBe(0)
+    // Five minutes before its slot, unstarted (the store's 30-minute lead time, no history), and
+    // the customer says "I'm here": the card is flagged at risk, and shows the wait.
+    clock = new Date(Date.parse(order.pickupSlotStart) - 5 * 60_000)
     const arrived = await api.gql<{ orderArrive: { userErrors: unknown[] } }>(
       'mutation($input: OrderArriveInput!) { orderArrive(input: $input) { userErrors { code } } }',
       { input: { orderId: order.id } },
@@ -184,10 +187,15 @@ describe('the pickup board in a real browser', () => {
     )
     expect(arrived.data?.orderArrive.userErrors).toEqual([])
     await placed.locator('.badge.arrived', { hasText: 'Waiting 0 min' }).waitFor()
-    await placed.locator('.badge.late', { hasText: 'Late' }).waitFor()
+    await placed.locator('.badge.at-risk', { hasText: 'At risk' }).waitFor()
 
+    // Past the slot's start: late says more, and replaces it.
+    clock = new Date(Date.parse(order.pickupSlotStart) + 5 * 60_000)
     await placed.locator('[data-action="start"]').click()
-    await card(page, order.id, 'PREPARING').locator('[data-action="ready"]').click()
+    const preparing = card(page, order.id, 'PREPARING')
+    await preparing.locator('.badge.late', { hasText: 'Late' }).waitFor()
+    expect(await preparing.locator('.badge.at-risk').count()).toBe(0)
+    await preparing.locator('[data-action="ready"]').click()
     const ready = card(page, order.id, 'READY_FOR_PICKUP')
     await ready.waitFor()
 

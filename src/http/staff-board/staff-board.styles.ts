@@ -57,10 +57,12 @@ main { padding: 1rem; }
 .card[data-status="PREPARING"] { border-left-color: #7b3fb5; }
 .card[data-status="READY_FOR_PICKUP"] { border-left-color: #1d7a3a; }
 .card.late { box-shadow: 0 0 0 3px #b00020 inset; }
+.card.at-risk { box-shadow: 0 0 0 3px #f0a400 inset; }
 .card-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; }
 .number { font-size: 1.6rem; font-weight: 700; margin-right: auto; }
 .badge { border-radius: 999px; padding: 0.1rem 0.6rem; font-size: 0.85rem; font-weight: 700; }
 .badge.late { background: #b00020; color: #fff; }
+.badge.at-risk { background: #fff3d6; color: #6b4700; border: 1px solid #f0a400; }
 .badge.arrived { background: #f0a400; color: #1b1f24; }
 .meta { margin: 0.3rem 0 0.6rem; color: #4a5561; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 0.6rem; }

@@ -19,7 +19,8 @@ export interface PlaceOrderInput {
   cartId: string
   credentials: CartCredentials
   storeId: string
-  pickupSlotStart: Date
+  /** The slot the shopper chose, or ASAP: the earliest with a place left that the store's ready-time estimate allows. */
+  pickupSlotStart: Date | 'ASAP'
   paymentMode: Extract<PaymentMode, 'ONLINE' | 'AT_PICKUP'>
   idempotencyKey: string
   /** Given by the shopper for the ready notification; null falls back to the account email. */

@@ -9,6 +9,7 @@ import { placerSeesOrder } from '../orders/order-access.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { Store } from '../stores/store.schema.js'
 import type { StoreView } from '../stores/store.service.js'
+import { PickupChoiceConflictError } from './checkout.errors.js'
 import { type CheckoutOutcome, checkoutCart } from './place-order.service.js'
 
 const CheckoutPaymentMode = builder.enumType('CheckoutPaymentMode', { values: ['ONLINE', 'AT_PICKUP'] as const })
@@ -17,7 +18,14 @@ const CheckoutPlaceOrderInput = builder.inputType('CheckoutPlaceOrderInput', {
   fields: (t) => ({
     cartId: t.globalID({ required: true, for: Cart }),
     storeId: t.globalID({ required: true, for: Store }),
-    pickupSlotStart: t.field({ type: 'DateTime', required: true }),
+    pickupSlotStart: t.field({
+      type: 'DateTime',
+      description: 'The slot chosen; give it or pickupAsap, not both.',
+    }),
+    pickupAsap: t.boolean({
+      description:
+        "The earliest slot with a place left that the store's ready-time estimate allows (Store.estimatedReadyAt); instead of pickupSlotStart.",
+    }),
     paymentMode: t.field({ type: CheckoutPaymentMode, required: true }),
     idempotencyKey: t.string({
       required: true,
@@ -106,16 +114,33 @@ function payloadOf(outcome: CheckoutOutcome, viewer: Viewer): CheckoutPayload {
   }
 }
 
+/** A slot or ASAP, exactly one of them. */
+function pickupChoiceOf(slotStart: Date | null | undefined, asap: boolean | null | undefined) {
+  if (asap && slotStart) return new PickupChoiceConflictError()
+  if (asap) return 'ASAP' as const
+  return slotStart ?? new PickupChoiceConflictError()
+}
+
 builder.mutationFields((t) => ({
   checkoutPlaceOrder: t.field({
     type: CheckoutPlaceOrderPayload,
     args: { input: t.arg({ type: CheckoutPlaceOrderInput, required: true }) },
     resolve: async (_root, { input }, context) => {
+      const pickup = pickupChoiceOf(input.pickupSlotStart, input.pickupAsap)
+      if (pickup instanceof PickupChoiceConflictError) {
+        return {
+          orderId: null,
+          pickupCode: null,
+          clientSecret: null,
+          alternativeStores: [],
+          userErrors: pickup.userErrors(),
+        }
+      }
       const request = {
         cartId: input.cartId.id,
         credentials: cartCredentials(context),
         storeId: input.storeId.id,
-        pickupSlotStart: input.pickupSlotStart,
+        pickupSlotStart: pickup,
         paymentMode: input.paymentMode,
         idempotencyKey: input.idempotencyKey,
         contactEmail: input.email ?? null,

@@ -6,11 +6,13 @@ import {
   CartChangedError,
   CartEmptyError,
   IdempotencyKeyMismatchError,
+  SlotFullError,
   StoreClosedError,
 } from '../orders/order.errors.js'
 import { findOrderOfCart } from '../orders/order.service.js'
 import { findPickupSlot } from '../pickup/pickup.service.js'
 import { PriceChangedError } from '../pricing/price.errors.js'
+import { earliestPickupSlot } from '../readiness/ready-time.service.js'
 import { StoreNotAcceptingOrdersError } from '../stores/store.errors.js'
 import { checkoutDiscounts } from './checkout-discounts.js'
 import { payWithGiftCards } from './checkout-gift-cards.js'
@@ -34,11 +36,18 @@ const MAX_ATTEMPTS = 3
  * cart and key return the same order. No network call happens here: payment starts afterwards.
  */
 export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlacedOrder> {
+  let refusal: Error = new CartChangedError()
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const placed = await attemptCheckout(db, input)
-    if (placed) return placed
+    try {
+      const placed = await attemptCheckout(db, input)
+      if (placed) return placed
+    } catch (error) {
+      // The slot ASAP chose filled up meanwhile: the next attempt chooses again.
+      if (!(input.pickupSlotStart === 'ASAP' && error instanceof SlotFullError)) throw error
+      refusal = error
+    }
   }
-  throw new CartChangedError()
+  throw refusal
 }
 
 async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOrder | null> {
@@ -51,8 +60,10 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
   if (!store) throw new UnknownStoreError()
   if (!store.accepting_orders) throw new StoreNotAcceptingOrdersError()
   // Refused before anything is written when the time is not one of the store's slots (its
-  // special days included: a closed date has none).
-  const slot = findPickupSlot(store, input.pickupSlotStart, input.now)
+  // special days included: a closed date has none); ASAP's choice passes the same check.
+  const slotStart =
+    input.pickupSlotStart === 'ASAP' ? await asapSlotStart(db, read, store, input.now) : input.pickupSlotStart
+  const slot = slotStart && findPickupSlot(store, slotStart, input.now)
   if (!slot) throw new StoreClosedError()
 
   // Never charge a price the shopper was not shown: the cart is shown the new ones instead.
@@ -71,6 +82,12 @@ async function attemptCheckout(db: Db, input: PlaceOrderInput): Promise<PlacedOr
   }
   if (read.holds.length > 0) return placeOrderInTransaction(db, read, plan)
   return placedOrThrow(await writeCheckout(db, checkoutWriteOf(read, plan)), plan, read)
+}
+
+/** The start of the earliest slot with a place left that the ready-time estimate allows for this cart. */
+async function asapSlotStart(db: Db, read: CheckoutRead, store: NonNullable<CheckoutRead['store']>, now: Date) {
+  const units = read.lines.reduce((sum, line) => sum + line.quantity, 0)
+  return (await earliestPickupSlot(db, store, units, now))?.start ?? null
 }
 
 /** The lines whose shown price is not the rule's price now, with their index in the cart. */

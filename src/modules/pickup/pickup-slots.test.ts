@@ -7,6 +7,7 @@ import {
   isBookableSlot,
   localDateOf,
   MAX_BOOKING_DAYS,
+  openIntervals,
   type SlotRules,
   zonedWallTimeToInstant,
 } from './pickup-slots.js'
@@ -370,5 +371,46 @@ describe('localDateOf', () => {
       }
     }
     expect(disagreements).toEqual([])
+  })
+})
+
+describe('openIntervals', () => {
+  const iso = (intervals: { start: Date; end: Date }[]) =>
+    intervals.map(({ start, end }) => [start.toISOString(), end.toISOString()])
+
+  it('cuts the range open now at now, skips the closed Sunday and a closed special day', () => {
+    const saturdayNoon = new Date('2026-11-28T11:00:00Z')
+    const rules = { ...paris, specialDays: { '2026-11-30': [] } }
+    expect(iso(openIntervals(rules, saturdayNoon, 4))).toEqual([
+      ['2026-11-28T11:00:00.000Z', '2026-11-28T19:00:00.000Z'],
+      ['2026-12-01T09:00:00.000Z', '2026-12-01T19:00:00.000Z'],
+    ])
+  })
+
+  it('keeps the evening range past midnight whole, and joins ranges that touch', () => {
+    const late: WeeklyHours = {
+      ...closed,
+      fri: [
+        { opens: '18:00', closes: '22:00' },
+        { opens: '22:00', closes: '02:00' },
+      ],
+    }
+    const rules = { hours: late, specialDays: {}, timeZone: 'Europe/Paris' }
+    expect(iso(openIntervals(rules, new Date('2026-11-28T00:30:00Z'), 2))).toEqual([
+      ['2026-11-28T00:30:00.000Z', '2026-11-28T01:00:00.000Z'],
+    ])
+    expect(iso(openIntervals(rules, new Date('2026-11-27T12:00:00Z'), 1))).toEqual([
+      ['2026-11-27T17:00:00.000Z', '2026-11-28T01:00:00.000Z'],
+    ])
+  })
+
+  it('follows the clock change: 10:00 Paris is 09:00 UTC in winter, 08:00 in summer', () => {
+    const rules = { ...paris, specialDays: {} }
+    // Sunday 29 March 2026 the clocks go forward (the store is closed that day).
+    expect(iso(openIntervals(rules, new Date('2026-03-27T06:00:00Z'), 4))).toEqual([
+      ['2026-03-27T09:00:00.000Z', '2026-03-27T19:00:00.000Z'],
+      ['2026-03-28T09:00:00.000Z', '2026-03-28T19:00:00.000Z'],
+      ['2026-03-30T08:00:00.000Z', '2026-03-30T18:00:00.000Z'],
+    ])
   })
 })

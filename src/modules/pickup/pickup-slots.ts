@@ -254,3 +254,39 @@ function daysFrom(from: LocalDate, to: LocalDate): number {
 export function isBookableSlot(rules: SlotRules, slotStart: Date, now: Date): boolean {
   return findBookableSlot(rules, slotStart, now) !== null
 }
+
+/**
+ * When the store is open from `from` over the ranges opening on the `days` local days from its
+ * local date (and the day before's range past midnight), as instants: sorted, touching ranges
+ * joined, the first one cut at `from`. A range whose opening or closing wall time does not exist
+ * that day (spring-forward gap) is left out, as its slots are.
+ */
+export function openIntervals(
+  rules: StoreHours & { timeZone: string },
+  from: Date,
+  days: number,
+): { start: Date; end: Date }[] {
+  const firstDay = localDateOf(from, rules.timeZone)
+  const ranges: { start: number; end: number }[] = []
+  for (let offset = -1; offset < days; offset++) {
+    const date = addDays(firstDay, offset)
+    const instantAt = wallTimeResolver(date, rules.timeZone)
+    for (const range of rangesOpeningOn(rules, date)) {
+      const opens = parseClock(range.opens)
+      const closesClock = parseClock(range.closes)
+      const start = instantAt(opens)
+      const end = instantAt(closesClock <= opens ? closesClock + MINUTES_PER_DAY : closesClock)
+      if (start && end && end.getTime() > from.getTime()) {
+        ranges.push({ start: Math.max(start.getTime(), from.getTime()), end: end.getTime() })
+      }
+    }
+  }
+  ranges.sort((a, b) => a.start - b.start)
+  const joined: { start: number; end: number }[] = []
+  for (const range of ranges) {
+    const last = joined[joined.length - 1]
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end)
+    else joined.push({ ...range })
+  }
+  return joined.map((range) => ({ start: new Date(range.start), end: new Date(range.end) }))
+}

@@ -62,8 +62,27 @@ export async function nextPickupSlots(
   })
 }
 
+/** The store columns that decide which slots it offers and how full they may get. */
+export type OfferingStore = SlotStore & Pick<StoreRow, 'id' | 'accepting_orders' | 'slot_capacity'>
+
+/**
+ * The first slot with a place left that starts at or after `earliest`, among those offered now
+ * (so within MAX_BOOKING_DAYS, never too soon for the lead time); null when there is none. One query.
+ */
+export async function firstPickupSlotFrom(
+  db: Db,
+  store: OfferingStore,
+  earliest: Date,
+  now: Date,
+): Promise<PickupSlotView | null> {
+  const slots = offeredSlots(store, now).filter((slot) => slot.start.getTime() >= earliest.getTime())
+  if (slots.length === 0) return null
+  const bookings = await pickupSlotRepository.findBookings(db, store.id, slots[0]!.start, afterLastStart(slots))
+  return withRemaining(slots, bookings, store.slot_capacity).find((slot) => slot.remaining > 0) ?? null
+}
+
 /** A store that has paused orders offers no slot: the checkout refuses it (STORE_NOT_ACCEPTING_ORDERS). */
-function offeredSlots(store: StoreRow, now: Date): PickupSlot[] {
+function offeredSlots(store: OfferingStore, now: Date): PickupSlot[] {
   return store.accepting_orders ? bookableSlots(slotRulesOf(store), now) : []
 }
 

@@ -103,6 +103,8 @@ export const USER_ERROR_CODES = [
   // Discount codes on a cart
   'TOO_MANY_DISCOUNT_CODES',
   'INVALID_DISCOUNT_CODE',
+  // The ready-time promise
+  'PICKUP_CHOICE_CONFLICT',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

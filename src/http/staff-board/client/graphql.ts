@@ -7,7 +7,7 @@ import type { Order, PickListLine, Staff, Store, UserError } from './types.js'
 export const GRAPHQL_URL = '/graphql'
 
 const ORDER_FIELDS =
-  'id number status paymentMode pickupSlotStart pickupSlotEnd isLate arrivedAt waitingMinutes ' +
+  'id number status paymentMode pickupSlotStart pickupSlotEnd isLate atRisk arrivedAt waitingMinutes ' +
   'total { amount currencyCode } lines { sku title quantity }'
 const STAFF_FIELDS = 'id name role stores { id code name timeZone }'
 

@@ -77,6 +77,8 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
         order.waitingMinutes === null ? 'Arrived' : `Waiting ${order.waitingMinutes} min`,
       ),
     order.isLate && el('span', { className: 'badge late' }, 'Late'),
+    // Late already says more: at risk is the warning before it.
+    order.atRisk && !order.isLate && el('span', { className: 'badge at-risk' }, 'At risk'),
   )
   const paid = order.paymentMode === 'AT_PICKUP' ? 'to pay at the counter' : 'paid'
   const toggle = el(
@@ -118,7 +120,7 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
   return el(
     'article',
     {
-      className: `card${order.isLate ? ' late' : ''}${order.arrivedAt ? ' arrived' : ''}`,
+      className: `card${order.isLate ? ' late' : order.atRisk ? ' at-risk' : ''}${order.arrivedAt ? ' arrived' : ''}`,
       dataset: { orderId: order.id, status: order.status, number: order.number },
     },
     head,

@@ -43,6 +43,8 @@ export interface Order {
   pickupSlotStart: string | null
   pickupSlotEnd: string | null
   isLate: boolean
+  /** Still to prepare and estimated ready after its slot starts (ready-time.ts isAtRisk). */
+  atRisk: boolean
   arrivedAt: string | null
   waitingMinutes: number | null
   total: Money
