@@ -17,6 +17,7 @@ import type { OnlinePaymentProvider } from '../src/modules/payments/payment-prov
 import { BusinessError } from '../src/modules/shared/business-error.js'
 import { formatMinorUnits } from '../src/modules/shared/money.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 
 /**
  * The same reads as the GraphQL listings, without GraphQL: same repository and service calls,
@@ -88,6 +89,8 @@ export function bareRoutes(
           cartId,
           credentials,
           channel: null,
+          device: null,
+          storefrontId: null,
           lines: [{ variantId, quantity }],
           now: new Date(),
         })
@@ -105,6 +108,8 @@ export function bareRoutes(
         const { cart, cartToken } = await createCart(db, {
           viewer: anonymous,
           channel: 'WEB',
+          device: null,
+          storefrontId: null,
           lines: body.data.lines,
           pickupStoreId: null,
           now: new Date(),
@@ -127,6 +132,7 @@ export function bareRoutes(
           credentials,
           now: new Date(),
           paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          origin: KEYLESS_ORIGIN,
           secrets: options.pickupSecrets,
         })
       } catch (error) {
@@ -165,6 +171,7 @@ export function bareRoutes(
           credentials,
           now,
           paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          origin: KEYLESS_ORIGIN,
           secrets: options.pickupSecrets,
         })
       } catch (error) {

@@ -14,6 +14,7 @@ import { bookableSlots, slotRulesOf } from '../src/modules/pickup/pickup-slots.j
 import { startSession } from '../src/modules/sessions/session.service.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
 import { type CheckoutStore, prepareCheckoutStore } from './checkout-fixture.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 
 export const BUSY_STORE_ORDERS = 500
 /** Orders spread over this many of the store's next slots (30 minutes each in the seed). */
@@ -105,6 +106,8 @@ async function buildBusyStore(
       const cart = await createCart(trx, {
         viewer: anonymous,
         channel: 'WEB',
+        device: null,
+        storefrontId: null,
         lines,
         pickupStoreId: null,
         now: new Date(),
@@ -118,6 +121,7 @@ async function buildBusyStore(
         idempotencyKey: `bench-busy-${i}`,
         now: new Date(),
         paymentTimeoutMinutes: 15,
+        origin: KEYLESS_ORIGIN,
         secrets,
       })
     })

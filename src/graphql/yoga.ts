@@ -12,6 +12,7 @@ import { UNKNOWN_CLIENT } from '../http/client-address.js'
 import type { GraphQLOperationCounter } from '../http/metrics.js'
 import type { AttemptLimits } from '../limits/attempt-limits.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
+import { isOriginRefusal, originOfRequest, type RequestOrigin } from '../modules/channels/request-origin.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
@@ -49,6 +50,7 @@ export interface YogaDependencies {
   payments: AppPayments
   orders: Config['orders']
   cartHolds: Config['cartHolds']
+  channels: Config['channels']
   logger: Logger
   pubsub: AppPubSub
   attemptLimits: AttemptLimits
@@ -107,7 +109,9 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,
-    context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => ({
+    context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => {
+      const { credential, viewer } = await viewerFrom(request.headers.get('authorization'), deps)
+      return {
       db: deps.db,
       clientAddress,
       attempts: deps.attemptLimits.forClient(clientAddress),
@@ -120,10 +124,35 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       orders: deps.orders,
       cartHolds: deps.cartHolds,
       logger,
-      ...(await viewerFrom(request.headers.get('authorization'), deps)),
+      credential,
+      viewer,
+      origin: await originFrom(request.headers, viewer, deps),
       now: deps.now?.() ?? new Date(),
-    }),
+    }
+    },
   })
+}
+
+/**
+ * Where the request comes from (modules/channels/request-origin.ts). A key that does not hold is
+ * an error, as a bad bearer is: the client must not be taken for another channel or storefront.
+ */
+async function originFrom(
+  headers: Headers,
+  viewer: Viewer,
+  deps: { db: Db; channels: Config['channels'] },
+): Promise<RequestOrigin> {
+  const origin = await originOfRequest(deps.db, {
+    viewer,
+    headers: {
+      storefrontKey: headers.get('x-storefront-key'),
+      kioskKey: headers.get('x-kiosk-key'),
+      deviceId: headers.get('x-device-id'),
+    },
+    requireStorefrontKey: deps.channels.requireStorefrontKey,
+  })
+  if (isOriginRefusal(origin)) throw new GraphQLError(origin.message, { extensions: { code: origin.code } })
+  return origin
 }
 
 /**

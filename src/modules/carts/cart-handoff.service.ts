@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { Channel } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { InvalidHandoffCodeError } from './cart.errors.js'
 import { HANDOFF_TTL_MINUTES, hashSecret, newCartToken, newHandoffCode, normaliseHandoffCode } from './cart.js'
 import * as cartRepository from './cart.repository.js'
@@ -9,13 +10,15 @@ import type { CartCredentials } from './cart-access.js'
 import { changeCart, recordCartEvent } from './cart-change.js'
 import type { CartHolding } from './cart-hold-sync.js'
 
+/** A claim names the channel the claiming device acts on (its key's, see channels/request-origin.ts). */
+type ClaimRequest = Omit<WriteOrigin, 'channel'> & { code: string; channel: Channel; now: Date }
+
 /** A short code (for typing or a QR code) that lets one other device open this cart. */
 export async function createHandoff(
   db: Db,
-  request: {
+  request: WriteOrigin & {
     cartId: string
     credentials: CartCredentials
-    channel: Channel | null
     now: Date
     holding?: CartHolding
   },
@@ -37,7 +40,7 @@ export async function createHandoff(
 export async function claimHandoffCounted(
   db: Db,
   attempts: ClientAttempts,
-  request: { code: string; channel: Channel; now: Date },
+  request: ClaimRequest,
 ): Promise<{ cartId: string; cartToken: string }> {
   const attempt = await attempts.handoffClaim()
   const claimed = await inTransaction(db, (trx) => claimHandoff(trx, request))
@@ -51,7 +54,7 @@ export async function claimHandoffCounted(
  */
 export async function claimHandoff(
   trx: Trx,
-  request: { code: string; channel: Channel; now: Date },
+  request: ClaimRequest,
 ): Promise<{ cartId: string; cartToken: string }> {
   const code = normaliseHandoffCode(request.code)
   const claimed = code
@@ -69,6 +72,8 @@ export async function claimHandoff(
     type: 'handoff_claimed',
     channel: request.channel,
     payload: {},
+    device: request.device,
+    storefrontId: request.storefrontId,
   })
   return { cartId: cart.id, cartToken }
 }

@@ -103,6 +103,9 @@ export const USER_ERROR_CODES = [
   // Discount codes on a cart
   'TOO_MANY_DISCOUNT_CODES',
   'INVALID_DISCOUNT_CODE',
+  // Trusted channels (channels/request-origin.ts)
+  'CHANNEL_NOT_ALLOWED',
+  'STOREFRONT_KEY_REQUIRED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
