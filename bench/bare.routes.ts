@@ -7,6 +7,7 @@ import { type CartView, cartTotals } from '../src/modules/carts/cart.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
 import { addLines } from '../src/modules/carts/cart-lines.service.js'
 import * as catalogRepository from '../src/modules/catalog/catalog.repository.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 import { type PlacedOrder, placeOrder } from '../src/modules/checkout/checkout.service.js'
 import { availabilityOf, levelKey } from '../src/modules/inventory/inventory.js'
 import { findAvailableQuantities } from '../src/modules/inventory/inventory.service.js'
@@ -17,7 +18,6 @@ import type { OnlinePaymentProvider } from '../src/modules/payments/payment-prov
 import { BusinessError } from '../src/modules/shared/business-error.js'
 import { formatMinorUnits } from '../src/modules/shared/money.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
-import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 
 /**
  * The same reads as the GraphQL listings, without GraphQL: same repository and service calls,

@@ -7,6 +7,7 @@ import type { OrderStatus } from '../src/db/database.js'
 import { inTransaction, type Trx } from '../src/db/transaction.js'
 import { createLogger } from '../src/logger.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 import { placeOrder } from '../src/modules/checkout/checkout.service.js'
 import { lockOrder, markArrived, markReady, startPreparing } from '../src/modules/orders/order.service.js'
 import type { OrderActor } from '../src/modules/orders/order-transition.js'
@@ -14,7 +15,6 @@ import { bookableSlots, slotRulesOf } from '../src/modules/pickup/pickup-slots.j
 import { startSession } from '../src/modules/sessions/session.service.js'
 import { findStore, findStoresPage } from '../src/modules/stores/store.service.js'
 import { type CheckoutStore, prepareCheckoutStore } from './checkout-fixture.js'
-import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 
 export const BUSY_STORE_ORDERS = 500
 /** Orders spread over this many of the store's next slots (30 minutes each in the seed). */

@@ -11,8 +11,8 @@ import type { Db } from '../db/create-db.js'
 import { UNKNOWN_CLIENT } from '../http/client-address.js'
 import type { GraphQLOperationCounter } from '../http/metrics.js'
 import type { AttemptLimits } from '../limits/attempt-limits.js'
-import { signalEventRecorded } from '../modules/events/event-signal.js'
 import { isOriginRefusal, originOfRequest, type RequestOrigin } from '../modules/channels/request-origin.js'
+import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
@@ -112,23 +112,23 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => {
       const { credential, viewer } = await viewerFrom(request.headers.get('authorization'), deps)
       return {
-      db: deps.db,
-      clientAddress,
-      attempts: deps.attemptLimits.forClient(clientAddress),
-      pubsub: deps.pubsub,
-      cartToken: request.headers.get('x-cart-token'),
-      storefrontUrl: deps.storefrontUrl,
-      accessTokens: deps.accessTokens,
-      pickupSecrets: deps.pickupSecrets,
-      payments: deps.payments,
-      orders: deps.orders,
-      cartHolds: deps.cartHolds,
-      logger,
-      credential,
-      viewer,
-      origin: await originFrom(request.headers, viewer, deps),
-      now: deps.now?.() ?? new Date(),
-    }
+        db: deps.db,
+        clientAddress,
+        attempts: deps.attemptLimits.forClient(clientAddress),
+        pubsub: deps.pubsub,
+        cartToken: request.headers.get('x-cart-token'),
+        storefrontUrl: deps.storefrontUrl,
+        accessTokens: deps.accessTokens,
+        pickupSecrets: deps.pickupSecrets,
+        payments: deps.payments,
+        orders: deps.orders,
+        cartHolds: deps.cartHolds,
+        logger,
+        credential,
+        viewer,
+        origin: await originFrom(request.headers, viewer, deps),
+        now: deps.now?.() ?? new Date(),
+      }
     },
   })
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/create-db.js'
-import type { WriteOrigin } from '../channels/request-origin.js'
 import type { ClientAttempts, CountedAttempt } from '../../limits/attempt-limits.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { CartNotActiveError, CartNotFoundError } from './cart.errors.js'
 import type { CartView } from './cart.js'
 import { findAccessibleCart } from './cart.service.js'

@@ -52,10 +52,7 @@ export async function claimHandoffCounted(
  * Redeems a hand-off code once: the claiming device gets a token of its own for the same cart.
  * Wrong, used and expired codes are one error, so a guesser learns nothing.
  */
-export async function claimHandoff(
-  trx: Trx,
-  request: ClaimRequest,
-): Promise<{ cartId: string; cartToken: string }> {
+export async function claimHandoff(trx: Trx, request: ClaimRequest): Promise<{ cartId: string; cartToken: string }> {
   const code = normaliseHandoffCode(request.code)
   const claimed = code
     ? await cartRepository.claimHandoff(trx, hashSecret(code), request.channel, request.now)

@@ -21,7 +21,8 @@ const TimelineEntry = builder.objectRef<TimelineRow>('TimelineEntry').implement(
     }),
     device: t.string({
       nullable: true,
-      description: 'The device a cart moment happened on (see JourneyStep.device); the order journeys: Customer.journeys.',
+      description:
+        'The device a cart moment happened on (see JourneyStep.device); the order journeys: Customer.journeys.',
       resolve: (entry) => entry.device,
     }),
     order: t.field({ type: Order, nullable: true, resolve: (entry) => entry.orderId }),

@@ -102,7 +102,9 @@ function broughtCart(
   input: { cartId?: { id: string } | null; channel?: SalesChannel | null },
 ): BroughtCart {
   const cartId = input.cartId?.id ?? null
-  const origin = cartId ? writeOriginOf(context.origin, input.channel) : { channel: null, device: null, storefrontId: null }
+  const origin = cartId
+    ? writeOriginOf(context.origin, input.channel)
+    : { channel: null, device: null, storefrontId: null }
   return { cartId, origin, credentials: cartCredentials(context) }
 }
 
