@@ -276,6 +276,21 @@ describe('journeys across channels and devices', () => {
     ])
     expect(journeys[1]!.steps.filter((step) => step.event === 'CART_CHANGED')).toHaveLength(20)
     expect(timeline.find((entry) => entry.type === 'CHECKED_OUT')?.device).toMatch(/:juno-(phone|tablet)$/)
+
+    // Erased: the device ids their apps chose are forgotten; the storefront stays.
+    const erased = await api.gql<{ customerErase: { userErrors: unknown[] } }>(
+      'mutation($input: CustomerEraseInput!) { customerErase(input: $input) { userErrors { code } } }',
+      { input: {} },
+      { token },
+    )
+    expect(erased.data!.customerErase.userErrors).toEqual([])
+    const devices = await testDb.db
+      .selectFrom('cart_event')
+      .select('device')
+      .distinct()
+      .where('cart_id', 'in', [rawId(cartId), rawId(single.data!.cartCreate.cart!.id)])
+      .execute()
+    expect(devices.map((row) => row.device).sort()).toEqual([`storefront:${storefront.id}`])
   })
 })
 
