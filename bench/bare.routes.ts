@@ -7,6 +7,7 @@ import { type CartView, cartTotals } from '../src/modules/carts/cart.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
 import { addLines } from '../src/modules/carts/cart-lines.service.js'
 import * as catalogRepository from '../src/modules/catalog/catalog.repository.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 import { type PlacedOrder, placeOrder } from '../src/modules/checkout/checkout.service.js'
 import { availabilityOf, levelKey } from '../src/modules/inventory/inventory.js'
 import { findAvailableQuantities } from '../src/modules/inventory/inventory.service.js'
@@ -88,6 +89,8 @@ export function bareRoutes(
           cartId,
           credentials,
           channel: null,
+          device: null,
+          storefrontId: null,
           lines: [{ variantId, quantity }],
           now: new Date(),
         })
@@ -105,6 +108,8 @@ export function bareRoutes(
         const { cart, cartToken } = await createCart(db, {
           viewer: anonymous,
           channel: 'WEB',
+          device: null,
+          storefrontId: null,
           lines: body.data.lines,
           pickupStoreId: null,
           now: new Date(),
@@ -127,6 +132,7 @@ export function bareRoutes(
           credentials,
           now: new Date(),
           paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          origin: KEYLESS_ORIGIN,
           secrets: options.pickupSecrets,
         })
       } catch (error) {
@@ -165,6 +171,7 @@ export function bareRoutes(
           credentials,
           now,
           paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          origin: KEYLESS_ORIGIN,
           secrets: options.pickupSecrets,
         })
       } catch (error) {

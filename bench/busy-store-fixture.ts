@@ -7,6 +7,7 @@ import type { OrderStatus } from '../src/db/database.js'
 import { inTransaction, type Trx } from '../src/db/transaction.js'
 import { createLogger } from '../src/logger.js'
 import { createCart } from '../src/modules/carts/cart.service.js'
+import { KEYLESS_ORIGIN } from '../src/modules/channels/request-origin.js'
 import { placeOrder } from '../src/modules/checkout/checkout.service.js'
 import { lockOrder, markArrived, markReady, startPreparing } from '../src/modules/orders/order.service.js'
 import type { OrderActor } from '../src/modules/orders/order-transition.js'
@@ -105,6 +106,8 @@ async function buildBusyStore(
       const cart = await createCart(trx, {
         viewer: anonymous,
         channel: 'WEB',
+        device: null,
+        storefrontId: null,
         lines,
         pickupStoreId: null,
         now: new Date(),
@@ -118,6 +121,7 @@ async function buildBusyStore(
         idempotencyKey: `bench-busy-${i}`,
         now: new Date(),
         paymentTimeoutMinutes: 15,
+        origin: KEYLESS_ORIGIN,
         secrets,
       })
     })

@@ -14,6 +14,8 @@ export async function createBenchCarts(db: Db, count: number): Promise<BenchCart
     const { cart, cartToken } = await createCart(db, {
       viewer: anonymous,
       channel: 'WEB',
+      device: null,
+      storefrontId: null,
       lines: [],
       pickupStoreId: null,
       now: new Date(),

@@ -126,6 +126,8 @@ export async function checkCartsMatchService(db: Db, variantId: string): Promise
   const created = await createCart(db, {
     viewer: anonymous,
     channel: 'WEB',
+    device: null,
+    storefrontId: null,
     lines: [],
     pickupStoreId: null,
     now: new Date(),
@@ -135,6 +137,8 @@ export async function checkCartsMatchService(db: Db, variantId: string): Promise
     cartId: created.cart.id,
     credentials,
     channel: 'WEB',
+    device: null,
+    storefrontId: null,
     lines: [{ variantId, quantity: 1 }],
     now: new Date(),
   })

@@ -26,7 +26,7 @@ import { registerDatabaseMetrics } from './observability/database-metrics.js'
 import { traceRequests } from './observability/request-tracing.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'limits' | 'metrics'>
+  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'channels' | 'limits' | 'metrics'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
@@ -71,6 +71,7 @@ export function createApp(deps: AppDependencies) {
     storefrontUrl: deps.config.storefrontUrl,
     orders: deps.config.orders,
     cartHolds: deps.config.cartHolds,
+    channels: deps.config.channels,
   })
   const app = new Hono<AppEnv>()
 

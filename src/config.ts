@@ -130,6 +130,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHQL_INTROSPECTION: booleanFlag.optional(),
   GRAPHIQL: booleanFlag.optional(),
+  REQUIRE_STOREFRONT_KEY: booleanFlag.default(false),
   GRAPHQL_MAX_DEPTH: positiveInt(100).default(12),
   GRAPHQL_MAX_COST: positiveInt(1_000_000).default(20_000),
   GRAPHQL_MAX_ALIASES: positiveInt(1000).default(20),
@@ -224,6 +225,12 @@ export interface Config {
   retention: RetentionPeriods
   /** null: carts hold no stock (the default); otherwise how long a cart holds its lines. */
   cartHolds: CartHoldPolicy | null
+  /**
+   * REQUIRE_STOREFRONT_KEY: refuse cart writes and checkouts from requests carrying no storefront,
+   * kiosk or terminal key. Off by default: a keyless request is an anonymous storefront, WEB or
+   * APP as it says, recorded without a storefront (channels/request-origin.ts).
+   */
+  channels: { requireStorefrontKey: boolean }
   /**
    * null: the offline provider, which approves every payment: only on the embedded demo database,
    * or with PAYMENT_PROVIDER=offline, and never in production.
@@ -370,6 +377,7 @@ export function loadConfig(
     cartHolds: e.CART_RESERVATIONS
       ? { guestMinutes: e.CART_HOLD_MINUTES_GUEST, customerMinutes: e.CART_HOLD_MINUTES_CUSTOMER }
       : null,
+    channels: { requireStorefrontKey: e.REQUIRE_STOREFRONT_KEY },
     carts: {
       emptyTtlHours: e.CART_EMPTY_TTL_HOURS,
       anonymousTtlDays: e.CART_ANONYMOUS_TTL_DAYS,

@@ -16,6 +16,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         'req.headers.authorization',
         'req.headers["x-cart-token"]',
         'req.headers["x-terminal-key"]',
+        'req.headers["x-kiosk-key"]',
         '*.password',
         '*.accessToken',
         '*.token',

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
 import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
-import { DEMO_ACCOUNTS, DEMO_CUSTOMER } from './seed/seed.js'
+import { DEMO_ACCOUNTS, DEMO_CLIENT_KEYS, DEMO_CUSTOMER } from './seed/seed.js'
 import { armShutdownWatchdog } from './shutdown-watchdog.js'
 
 /** How long the last log lines may take to reach a slow reader before the process exits anyway. */
@@ -161,6 +161,9 @@ function printWelcome(config: Config, port: number, output: LogDestination) {
     for (const account of DEMO_ACCOUNTS)
       lines.push(`    ${account.role.padEnd(9)} ${account.email} / ${account.password}`)
     lines.push(`  Demo customer (customerSignIn): ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`)
+    const { web, app, kiosk } = DEMO_CLIENT_KEYS
+    lines.push(`  Demo storefront keys (X-Storefront-Key): WEB ${web.key}, APP ${app.key}`)
+    lines.push(`  Demo kiosk key (X-Kiosk-Key, ${kiosk.storeCode}): ${kiosk.key}`)
   }
   output.write(`${lines.join('\n')}\n\n`)
 }

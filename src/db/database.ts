@@ -302,6 +302,8 @@ export interface CartTable {
   currency_code: string | null
   pickup_store_id: string | null
   merged_into_cart_id: string | null
+  /** The storefront whose key the request that started the cart carried; null without one. */
+  storefront_id: Generated<string | null>
   /** The discount codes entered, normalised; the cart is priced with them whenever it is read. */
   discount_codes: Generated<string[]>
   created_at: CreatedAt
@@ -342,6 +344,9 @@ export interface CartEventTable {
   type: string
   channel: Channel
   payload: Json<Record<string, unknown>>
+  /** The device that made the change (channels/request-origin.ts); null when not known. */
+  device: Generated<string | null>
+  storefront_id: Generated<string | null>
   created_at: CreatedAt
 }
 
@@ -374,6 +379,8 @@ export interface SalesOrderTable {
   cart_id: string | null
   idempotency_key: string | null
   channel: Channel
+  /** The storefront whose key the checkout carried; null without one (a till sale, a kiosk). */
+  storefront_id: Generated<string | null>
   status: OrderStatus
   payment_mode: PaymentMode
   pickup_slot_start: Date | string | null
@@ -501,6 +508,26 @@ export interface OrderReturnLineTable {
   return_id: string
   line_number: number
   quantity: number
+}
+
+export interface KioskTable {
+  id: Generated<string>
+  store_id: string
+  name: string
+  key_hash: string
+  registered_by: string | null
+  created_at: CreatedAt
+  revoked_at: Date | string | null
+}
+
+export interface StorefrontTable {
+  id: Generated<string>
+  name: string
+  channel: 'WEB' | 'APP'
+  key_hash: string
+  created_by: string | null
+  created_at: CreatedAt
+  revoked_at: Date | string | null
 }
 
 export interface PosTerminalTable {
@@ -715,6 +742,8 @@ export interface Database {
   order_return: OrderReturnTable
   order_return_line: OrderReturnLineTable
   pos_terminal: PosTerminalTable
+  kiosk: KioskTable
+  storefront: StorefrontTable
   notification: NotificationTable
   auth_session: AuthSessionTable
   refresh_token: RefreshTokenTable
@@ -753,4 +782,6 @@ export type CartHoldRow = Selectable<CartHoldTable>
 export type PaymentRow = Selectable<PaymentTable>
 export type OrderReturnRow = Selectable<OrderReturnTable>
 export type PosTerminalRow = Selectable<PosTerminalTable>
+export type KioskRow = Selectable<KioskTable>
+export type StorefrontRow = Selectable<StorefrontTable>
 export type NotificationRow = Selectable<NotificationTable>

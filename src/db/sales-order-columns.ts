@@ -34,4 +34,5 @@ export const SALES_ORDER_COLUMNS = [
   'arrived_at',
   'created_at',
   'updated_at',
+  'storefront_id',
 ] as const satisfies readonly (keyof SalesOrderTable)[]

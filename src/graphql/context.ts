@@ -5,6 +5,7 @@ import type { Viewer } from '../auth/viewer.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/create-db.js'
 import type { ClientAttempts } from '../limits/attempt-limits.js'
+import type { RequestOrigin } from '../modules/channels/request-origin.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import type { Credential } from '../modules/sessions/credential.js'
@@ -19,6 +20,8 @@ export interface GraphQLContext {
   viewer: Viewer
   /** What the request presented to be `viewer`; subscriptions check it again on every event. */
   credential: Credential
+  /** Where the request comes from, as its terminal, kiosk or storefront key proves it; cart writes take their channel from it. */
+  origin: RequestOrigin
   /** The secret X-Cart-Token the request carried, which opens an anonymous cart. */
   cartToken: string | null
   /** Base of links meant for shoppers (cart hand-off QR codes). */

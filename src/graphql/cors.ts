@@ -1,7 +1,15 @@
 import type { CORSOptions } from 'graphql-yoga'
 
-/** What a browser client sends: its JSON body, a bearer token, a cart token, a trace id. */
-const ALLOWED_HEADERS = ['content-type', 'authorization', 'x-cart-token', 'x-request-id']
+/** What a browser client sends: its JSON body, a bearer token, a cart token, a trace id, its storefront (or kiosk) key and device id. */
+const ALLOWED_HEADERS = [
+  'content-type',
+  'authorization',
+  'x-cart-token',
+  'x-request-id',
+  'x-storefront-key',
+  'x-kiosk-key',
+  'x-device-id',
+]
 
 /**
  * Cross-origin access to /graphql for the configured origins only. Yoga's default reflects

@@ -11,6 +11,7 @@ import type { Db } from '../db/create-db.js'
 import { UNKNOWN_CLIENT } from '../http/client-address.js'
 import type { GraphQLOperationCounter } from '../http/metrics.js'
 import type { AttemptLimits } from '../limits/attempt-limits.js'
+import { isOriginRefusal, originOfRequest, type RequestOrigin } from '../modules/channels/request-origin.js'
 import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
@@ -49,6 +50,7 @@ export interface YogaDependencies {
   payments: AppPayments
   orders: Config['orders']
   cartHolds: Config['cartHolds']
+  channels: Config['channels']
   logger: Logger
   pubsub: AppPubSub
   attemptLimits: AttemptLimits
@@ -107,23 +109,50 @@ export function createGraphQLHandler(deps: YogaDependencies) {
     logging: false,
     maskedErrors: { isDev: false, maskError: (error) => maskError(error, deps.logger) },
     plugins,
-    context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => ({
-      db: deps.db,
-      clientAddress,
-      attempts: deps.attemptLimits.forClient(clientAddress),
-      pubsub: deps.pubsub,
-      cartToken: request.headers.get('x-cart-token'),
-      storefrontUrl: deps.storefrontUrl,
-      accessTokens: deps.accessTokens,
-      pickupSecrets: deps.pickupSecrets,
-      payments: deps.payments,
-      orders: deps.orders,
-      cartHolds: deps.cartHolds,
-      logger,
-      ...(await viewerFrom(request.headers.get('authorization'), deps)),
-      now: deps.now?.() ?? new Date(),
-    }),
+    context: async ({ request, logger, clientAddress = UNKNOWN_CLIENT }) => {
+      const { credential, viewer } = await viewerFrom(request.headers.get('authorization'), deps)
+      return {
+        db: deps.db,
+        clientAddress,
+        attempts: deps.attemptLimits.forClient(clientAddress),
+        pubsub: deps.pubsub,
+        cartToken: request.headers.get('x-cart-token'),
+        storefrontUrl: deps.storefrontUrl,
+        accessTokens: deps.accessTokens,
+        pickupSecrets: deps.pickupSecrets,
+        payments: deps.payments,
+        orders: deps.orders,
+        cartHolds: deps.cartHolds,
+        logger,
+        credential,
+        viewer,
+        origin: await originFrom(request.headers, viewer, deps),
+        now: deps.now?.() ?? new Date(),
+      }
+    },
   })
+}
+
+/**
+ * Where the request comes from (modules/channels/request-origin.ts). A key that does not hold is
+ * an error, as a bad bearer is: the client must not be taken for another channel or storefront.
+ */
+async function originFrom(
+  headers: Headers,
+  viewer: Viewer,
+  deps: { db: Db; channels: Config['channels'] },
+): Promise<RequestOrigin> {
+  const origin = await originOfRequest(deps.db, {
+    viewer,
+    headers: {
+      storefrontKey: headers.get('x-storefront-key'),
+      kioskKey: headers.get('x-kiosk-key'),
+      deviceId: headers.get('x-device-id'),
+    },
+    requireStorefrontKey: deps.channels.requireStorefrontKey,
+  })
+  if (isOriginRefusal(origin)) throw new GraphQLError(origin.message, { extensions: { code: origin.code } })
+  return origin
 }
 
 /**

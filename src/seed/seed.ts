@@ -1,4 +1,5 @@
 import { type Insertable, sql } from 'kysely'
+import { deviceKeyHash } from '../auth/device-keys.js'
 import { hashPassword } from '../auth/password.js'
 import type { Db } from '../db/create-db.js'
 import type { InventoryLevelTable, NewStockMovement, StaffRole } from '../db/database.js'
@@ -30,6 +31,17 @@ const ADMIN_PASSWORD = 'comptoir-admin'
 /** The demo shopper, so that anyone can try the customer side (DESIGN.md, Running). */
 export const DEMO_CUSTOMER = { email: 'alice@comptoir.dev', password: 'comptoir-alice', name: 'Alice Martin' } as const
 const STAFF_PASSWORD = 'comptoir-staff'
+
+/**
+ * The demo's client keys (channels/request-origin.ts), known so that the README can give them:
+ * like the demo passwords, they are for trying Comptoir out. A deployment seeded with them revokes
+ * them (storefrontKeyRevoke, kioskRevoke) and creates its own.
+ */
+export const DEMO_CLIENT_KEYS = {
+  web: { name: 'Demo web shop', channel: 'WEB', key: 'csk_demo_web_storefront' },
+  app: { name: 'Demo mobile app', channel: 'APP', key: 'csk_demo_app_storefront' },
+  kiosk: { name: 'Demo kiosk', storeCode: 'PAR-RIVOLI', key: 'ckk_demo_kiosk_par_rivoli' },
+} as const
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { email: 'admin@comptoir.dev', password: ADMIN_PASSWORD, name: 'Ada Admin', role: 'ADMIN', storeCode: null },
@@ -200,6 +212,27 @@ async function insertDemoData(trx: Trx): Promise<SeedSummary> {
   await trx
     .insertInto('customer')
     .values({ email: DEMO_CUSTOMER.email, name: DEMO_CUSTOMER.name, password_hash: customerHash })
+    .execute()
+  const { web, app, kiosk } = DEMO_CLIENT_KEYS
+  await trx
+    .insertInto('storefront')
+    .values(
+      [web, app].map((storefront) => ({
+        name: storefront.name,
+        channel: storefront.channel,
+        key_hash: deviceKeyHash(storefront.key),
+        created_by: null,
+      })),
+    )
+    .execute()
+  await trx
+    .insertInto('kiosk')
+    .values({
+      store_id: idOf(storeIds, kiosk.storeCode),
+      name: kiosk.name,
+      key_hash: deviceKeyHash(kiosk.key),
+      registered_by: null,
+    })
     .execute()
 
   return {

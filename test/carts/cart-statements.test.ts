@@ -183,7 +183,7 @@ describe('cart writes in at most four SQL statements', () => {
       'cart.lines_added',
       'cart.lines_updated',
     ])
-    expect(outbox[0]!.payload).toEqual({ cartId, channel: 'WEB' })
+    expect(outbox[0]!.payload).toEqual({ cartId, channel: 'WEB', storefrontId: null })
   })
 
   it('writes nothing when a change is refused', async () => {

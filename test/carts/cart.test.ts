@@ -4,6 +4,7 @@ import {
   type CartShape,
   cartHeaders,
   createCart,
+  DEMO_KIOSK_HEADERS,
   READ_CART,
   REMOVE_LINES,
   SET_PICKUP_STORE,
@@ -97,7 +98,7 @@ describe('cartCreate and lines', () => {
           channel: 'KIOSK',
         },
       },
-      { headers },
+      { headers: { ...headers, ...DEMO_KIOSK_HEADERS } },
     )
     expect(added.data!.cartLinesAdd.cart!.lines.map((line) => line.quantity)).toEqual([5, 2])
     expect(added.data!.cartLinesAdd.cart!.lastChannel).toBe('KIOSK')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADD_LINES, type CartShape, cartHeaders, createCart, READ_CART } from '../fixtures/carts.js'
+import { ADD_LINES, type CartShape, cartHeaders, createCart, DEMO_KIOSK_HEADERS, READ_CART } from '../fixtures/carts.js'
 import { globalId } from '../fixtures/ids.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
@@ -72,6 +72,7 @@ describe('devices changing one cart at the same moment', () => {
         api.gql<{ cartHandoffClaim: { cartToken: string | null } }>(
           'mutation($input: CartHandoffClaimInput!) { cartHandoffClaim(input: $input) { cartToken } }',
           { input: { code: handoff.data!.cartHandoffCreate.code, channel: 'KIOSK' } },
+          { headers: DEMO_KIOSK_HEADERS },
         ),
       ),
     )

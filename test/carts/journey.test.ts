@@ -80,7 +80,7 @@ describe('phone → tablet → signed in, over HTTP', () => {
     // Single use: the same code again is refused.
     const reuse = (await live.gql(
       `mutation($input: CartHandoffClaimInput!) { cartHandoffClaim(input: $input) { cart { id } userErrors { code } } }`,
-      { input: { code, channel: 'KIOSK' } },
+      { input: { code, channel: 'APP' } },
     )) as Payload<'cartHandoffClaim', { cart: null; userErrors: { code: string }[] }>
     expect(reuse.data.cartHandoffClaim).toEqual({ cart: null, userErrors: [{ code: 'INVALID_HANDOFF_CODE' }] })
 

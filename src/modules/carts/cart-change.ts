@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, Channel } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { keylessChannel } from '../channels/request-origin.js'
 import { recordEvent } from '../events/event.service.js'
 import { CartNotActiveError, CartNotFoundError, UnknownStoreError } from './cart.errors.js'
 import type { CartView } from './cart.js'
@@ -31,7 +32,10 @@ export interface CartChangePlan<T> {
 export interface CartChangeRequest {
   cartId: string
   credentials: CartCredentials
+  /** The request's channel (channels/request-origin.ts writeOriginOf); null: keyless and unstated. */
   channel: Channel | null
+  device: string | null
+  storefrontId: string | null
   eventType: string
   holding?: CartHolding
   /** Variants the change names, read with the cart. */
@@ -58,7 +62,7 @@ export function changeCart<T>(
   return withCartAttempts(db, request.cartId, request.holding, async (scope, trx) => {
     const state = await readForChange(scope, request, trx !== null)
     const { cart, version, grantChannel } = checkedCart(state, request.credentials)
-    const channel = request.channel ?? grantChannel ?? cart.last_channel
+    const channel = request.channel ?? keylessChannel(grantChannel ?? cart.last_channel)
     const decided = plan({ cart, channel, state })
     const changes = decided.changes ?? {}
     const view = await commitCartWrite(scope, trx, {
@@ -85,6 +89,8 @@ export function changeCart<T>(
           type: request.eventType,
           channel,
           payload: decided.payload ?? {},
+          device: request.device,
+          storefrontId: request.storefrontId,
         },
       ],
       holding: request.holding,

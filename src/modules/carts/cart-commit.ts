@@ -13,13 +13,17 @@ import { inCartQueue } from './cart-write-queue.js'
 /** A journey event of a cart; its outbox event goes with it (cartOutboxEvent). */
 export type CartEvent = cartRepository.NewCartEvent
 
-/** The outbox event that announces a cart event: ids only, subscribers refetch the cart. */
+/**
+ * The outbox event that announces a cart event: ids only, subscribers refetch the cart. The
+ * storefront lets consumers count per storefront; the device stays in cart_event (it may be an
+ * id a shopper's phone chose).
+ */
 export function cartOutboxEvent(event: CartEvent): NewOutboxEvent {
   return {
     type: `cart.${event.type}`,
     aggregateType: 'cart',
     aggregateId: event.cartId,
-    payload: { cartId: event.cartId, channel: event.channel },
+    payload: { cartId: event.cartId, channel: event.channel, storefrontId: event.storefrontId },
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/create-db.js'
-import type { Channel } from '../../db/database.js'
 import type { ClientAttempts, CountedAttempt } from '../../limits/attempt-limits.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { CartNotActiveError, CartNotFoundError } from './cart.errors.js'
 import type { CartView } from './cart.js'
 import { findAccessibleCart } from './cart.service.js'
@@ -20,7 +20,7 @@ import { priceCart } from './cart-pricing.service.js'
 export async function updateDiscountCodes(
   db: Db,
   attempts: ClientAttempts,
-  request: { cartId: string; credentials: CartCredentials; channel: Channel | null; codes: string[]; now: Date },
+  request: WriteOrigin & { cartId: string; credentials: CartCredentials; codes: string[]; now: Date },
 ): Promise<CartView> {
   const codes = checkedDiscountCodes(request.codes)
   const current = await findAccessibleCart(db, request.cartId, request.credentials)

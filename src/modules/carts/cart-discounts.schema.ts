@@ -1,13 +1,14 @@
 import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
 import { withUserErrors } from '../../graphql/user-errors.js'
+import { writeOriginOf } from '../channels/request-origin.js'
 import type { DiscountCodeOutcome } from '../promotions/discount-pricing.js'
 import { DISCOUNT_CODE_REASONS } from '../promotions/promotion.js'
 import { Money } from '../shared/money.schema.js'
 import { type CartView, cartCurrencyCode } from './cart.js'
 import { Cart, CartLine, Channel, cartCredentials, pricedMoney } from './cart.schema.js'
 import { updateDiscountCodes } from './cart-discount-codes.service.js'
-import { cartPayload } from './cart-mutations.schema.js'
+import { CHANNEL_INPUT, cartPayload } from './cart-mutations.schema.js'
 import { cartPricingOf } from './cart-pricing.loader.js'
 
 export const DiscountCodeReason = builder.enumType('DiscountCodeReason', {
@@ -114,7 +115,7 @@ const CartDiscountCodesUpdateInput = builder.inputType('CartDiscountCodesUpdateI
       description: 'Replaces the cart’s codes; [] removes them all. At most 5, each up to 64 characters.',
       validate: z.array(z.string()).max(100),
     }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -129,7 +130,7 @@ builder.mutationFields((t) => ({
         cart: await updateDiscountCodes(context.db, context.attempts, {
           cartId: input.cartId.id,
           credentials: cartCredentials(context),
-          channel: input.channel ?? null,
+          ...writeOriginOf(context.origin, input.channel),
           codes: input.codes,
           now: context.now,
         }),

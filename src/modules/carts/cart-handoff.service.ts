@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import type { Channel } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { InvalidHandoffCodeError } from './cart.errors.js'
 import { HANDOFF_TTL_MINUTES, hashSecret, newCartToken, newHandoffCode, normaliseHandoffCode } from './cart.js'
 import * as cartRepository from './cart.repository.js'
@@ -9,13 +10,15 @@ import type { CartCredentials } from './cart-access.js'
 import { changeCart, recordCartEvent } from './cart-change.js'
 import type { CartHolding } from './cart-hold-sync.js'
 
+/** A claim names the channel the claiming device acts on (its key's, see channels/request-origin.ts). */
+type ClaimRequest = Omit<WriteOrigin, 'channel'> & { code: string; channel: Channel; now: Date }
+
 /** A short code (for typing or a QR code) that lets one other device open this cart. */
 export async function createHandoff(
   db: Db,
-  request: {
+  request: WriteOrigin & {
     cartId: string
     credentials: CartCredentials
-    channel: Channel | null
     now: Date
     holding?: CartHolding
   },
@@ -37,7 +40,7 @@ export async function createHandoff(
 export async function claimHandoffCounted(
   db: Db,
   attempts: ClientAttempts,
-  request: { code: string; channel: Channel; now: Date },
+  request: ClaimRequest,
 ): Promise<{ cartId: string; cartToken: string }> {
   const attempt = await attempts.handoffClaim()
   const claimed = await inTransaction(db, (trx) => claimHandoff(trx, request))
@@ -49,10 +52,7 @@ export async function claimHandoffCounted(
  * Redeems a hand-off code once: the claiming device gets a token of its own for the same cart.
  * Wrong, used and expired codes are one error, so a guesser learns nothing.
  */
-export async function claimHandoff(
-  trx: Trx,
-  request: { code: string; channel: Channel; now: Date },
-): Promise<{ cartId: string; cartToken: string }> {
+export async function claimHandoff(trx: Trx, request: ClaimRequest): Promise<{ cartId: string; cartToken: string }> {
   const code = normaliseHandoffCode(request.code)
   const claimed = code
     ? await cartRepository.claimHandoff(trx, hashSecret(code), request.channel, request.now)
@@ -69,6 +69,8 @@ export async function claimHandoff(
     type: 'handoff_claimed',
     channel: request.channel,
     payload: {},
+    device: request.device,
+    storefrontId: request.storefrontId,
   })
   return { cartId: cart.id, cartToken }
 }

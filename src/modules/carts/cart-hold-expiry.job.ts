@@ -22,6 +22,8 @@ export function cartHoldExpiryJob(): Job {
             type: 'hold_expired',
             channel: cart.last_channel,
             payload: {},
+            device: null,
+            storefrontId: null,
           })
         }
       }

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/create-db.js'
 import type { Channel, VariantRow } from '../../db/database.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import type { UserErrorEntry } from '../shared/business-error.js'
 import { assertDistinctLines } from '../shared/duplicate-lines.js'
 import { CartLineError } from './cart.errors.js'
@@ -15,10 +16,9 @@ export interface LineInput {
   quantity: number
 }
 
-interface LineChangeRequest {
+interface LineChangeRequest extends WriteOrigin {
   cartId: string
   credentials: CartCredentials
-  channel: Channel | null
   holding?: CartHolding
   now: Date
 }

@@ -1,5 +1,5 @@
-import type { Channel } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { keylessChannel, type WriteOrigin } from '../channels/request-origin.js'
 import { lockCustomer } from '../customers/customer.service.js'
 import { releaseCartHolds } from '../inventory/cart-hold.service.js'
 import { CartNotFoundError } from './cart.errors.js'
@@ -18,7 +18,7 @@ import { recordCartEvent } from './cart-change.js'
  */
 export async function attachCartToCustomer(
   trx: Trx,
-  request: { cartId: string; credentials: CartCredentials; customerId: string; channel: Channel | null },
+  request: WriteOrigin & { cartId: string; credentials: CartCredentials; customerId: string },
 ): Promise<string | null> {
   await lockCustomer(trx, request.customerId)
   const incoming = await cartRepository.lockCart(trx, request.cartId)
@@ -26,7 +26,8 @@ export async function attachCartToCustomer(
   if (incoming.customer_id && incoming.customer_id !== request.customerId) throw new CartNotFoundError()
   const current = await cartRepository.findActiveCartOfCustomer(trx, request.customerId)
   if (incoming.status !== 'ACTIVE' || incoming.id === current?.id) return current?.id ?? null
-  const channel = request.channel ?? incoming.last_channel
+  const channel = request.channel ?? keylessChannel(incoming.last_channel)
+  const origin = { device: request.device, storefrontId: request.storefrontId }
 
   if (!current) {
     await cartRepository.updateCart(trx, incoming.id, { customer_id: request.customerId, last_channel: channel })
@@ -36,6 +37,7 @@ export async function attachCartToCustomer(
       type: 'signed_in',
       channel,
       payload: {},
+      ...origin,
     })
     return incoming.id
   }
@@ -79,13 +81,21 @@ export async function attachCartToCustomer(
     discount_codes: [...new Set([...survivor.discount_codes, ...incoming.discount_codes])].slice(0, MAX_DISCOUNT_CODES),
   })
   const payload = { mergedCartId: incoming.id }
-  await recordCartEvent(trx, { cartId: current.id, customerId: request.customerId, type: 'merged', channel, payload })
+  await recordCartEvent(trx, {
+    cartId: current.id,
+    customerId: request.customerId,
+    type: 'merged',
+    channel,
+    payload,
+    ...origin,
+  })
   await recordCartEvent(trx, {
     cartId: incoming.id,
     customerId: request.customerId,
     type: 'merged_away',
     channel,
     payload: { intoCartId: current.id },
+    ...origin,
   })
   return current.id
 }

@@ -5,6 +5,7 @@ import type { GraphQLContext } from '../../graphql/context.js'
 import { quantityOrZeroInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { Variant } from '../catalog/catalog.schema.js'
+import { writeOriginOf } from '../channels/request-origin.js'
 import { CartLineInput } from '../inventory/cart-line-input.schema.js'
 import { Store } from '../stores/store.schema.js'
 import type { CartView } from './cart.js'
@@ -23,12 +24,15 @@ export function cartPayload(name: string) {
   })
 }
 
-/** Who asks, from which channel, and whether the change should re-take the cart's stock holds. */
+/**
+ * Who asks, from which channel, and whether the change should re-take the cart's stock holds. The
+ * channel is the request's key's; a stated one that contradicts it is refused (CHANNEL_NOT_ALLOWED).
+ */
 function cartChangeRequest(context: GraphQLContext, cartId: string, channel: ChannelValue | null | undefined) {
   return {
     cartId,
     credentials: cartCredentials(context),
-    channel: channel ?? null,
+    ...writeOriginOf(context.origin, channel),
     holding: { policy: context.cartHolds, now: context.now },
     now: context.now,
   }
@@ -43,6 +47,10 @@ export async function cartViewAfterChange(context: GraphQLContext, cartId: strin
 
 const lineList = z.array(z.unknown()).min(1).max(100)
 
+/** Every cart input's `channel`: the key decides it; the input may only repeat it. */
+export const CHANNEL_INPUT =
+  'Optional: the channel comes from the request’s key (terminal, kiosk, X-Storefront-Key) and a different one is refused with CHANNEL_NOT_ALLOWED. Without a key, WEB or APP (default: the channel the cart remembers for this device, else WEB); never KIOSK or POS.'
+
 const CartLineUpdateInput = builder.inputType('CartLineUpdateInput', {
   fields: (t) => ({
     variantId: t.globalID({ required: true, for: Variant }),
@@ -52,7 +60,7 @@ const CartLineUpdateInput = builder.inputType('CartLineUpdateInput', {
 
 const CartCreateInput = builder.inputType('CartCreateInput', {
   fields: (t) => ({
-    channel: t.field({ type: Channel, required: true }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
     lines: t.field({ type: [CartLineInput], validate: z.array(z.unknown()).max(100) }),
     storeId: t.globalID({ for: Store, description: 'The pickup store, if already chosen.' }),
   }),
@@ -76,7 +84,7 @@ const CartLinesAddInput = builder.inputType('CartLinesAddInput', {
   fields: (t) => ({
     cartId: t.globalID({ required: true, for: Cart }),
     lines: t.field({ type: [CartLineInput], required: true, validate: lineList }),
-    channel: t.field({ type: Channel, description: "Defaults to the channel the device's cart token was issued to." }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -84,7 +92,7 @@ const CartLinesUpdateInput = builder.inputType('CartLinesUpdateInput', {
   fields: (t) => ({
     cartId: t.globalID({ required: true, for: Cart }),
     lines: t.field({ type: [CartLineUpdateInput], required: true, validate: lineList }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -92,7 +100,7 @@ const CartLinesRemoveInput = builder.inputType('CartLinesRemoveInput', {
   fields: (t) => ({
     cartId: t.globalID({ required: true, for: Cart }),
     variantIds: t.globalIDList({ required: true, for: Variant, validate: lineList }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -100,7 +108,7 @@ const CartSetPickupStoreInput = builder.inputType('CartSetPickupStoreInput', {
   fields: (t) => ({
     cartId: t.globalID({ required: true, for: Cart }),
     storeId: t.globalID({ for: Store, description: 'null clears the choice.' }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -112,16 +120,18 @@ builder.mutationFields((t) => ({
     type: cartWithTokenPayload('CartCreatePayload'),
     args: { input: t.arg({ type: CartCreateInput, required: true }) },
     resolve: (_root, { input }, context) =>
-      withUserErrors(() =>
-        createCart(context.db, {
+      withUserErrors(() => {
+        const origin = writeOriginOf(context.origin, input.channel)
+        return createCart(context.db, {
           holding: { policy: context.cartHolds, now: context.now },
           viewer: context.viewer,
-          channel: input.channel,
+          ...origin,
+          channel: origin.channel ?? 'WEB',
           lines: toLines(input.lines ?? []),
           pickupStoreId: input.storeId?.id ?? null,
           now: context.now,
-        }),
-      ),
+        })
+      }),
   }),
   cartLinesAdd: t.field({
     type: cartPayload('CartLinesAddPayload'),
@@ -163,7 +173,10 @@ builder.mutationFields((t) => ({
 }))
 
 const CartHandoffCreateInput = builder.inputType('CartHandoffCreateInput', {
-  fields: (t) => ({ cartId: t.globalID({ required: true, for: Cart }), channel: t.field({ type: Channel }) }),
+  fields: (t) => ({
+    cartId: t.globalID({ required: true, for: Cart }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
+  }),
 })
 
 const CartHandoffCreatePayload = builder
@@ -188,7 +201,7 @@ const CartHandoffCreatePayload = builder
 const CartHandoffClaimInput = builder.inputType('CartHandoffClaimInput', {
   fields: (t) => ({
     code: t.string({ required: true, validate: z.string().max(32) }),
-    channel: t.field({ type: Channel, required: true }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -210,9 +223,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CartHandoffClaimInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
+        const origin = writeOriginOf(context.origin, input.channel)
         const { cartId, cartToken } = await claimHandoffCounted(context.db, context.attempts, {
+          ...origin,
           code: input.code,
-          channel: input.channel,
+          channel: origin.channel ?? 'WEB',
           now: context.now,
         })
         return { cart: await cartViewAfterChange(context, cartId), cartToken }

@@ -37,6 +37,9 @@ export async function repriceCartLines(
       storeId: request.storeId,
       lines: request.lines.map(({ variantId, fromMinor, toMinor }) => ({ variantId, fromMinor, toMinor })),
     },
+    // The price rule changed the lines, not a device: the journey leaves this event out.
+    device: null,
+    storefrontId: null,
   }
   const written = await cartWriteRepository.writeCart(db, {
     cart: { kind: 'update', cartId: request.cartId, version: request.version, lastChannel: request.channel },

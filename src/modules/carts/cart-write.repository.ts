@@ -104,6 +104,7 @@ export type CartRowWrite =
       cartId: string
       customerId: string | null
       channel: Channel
+      storefrontId: string | null
       pickupStoreId: string | null
       currencyCode: string | null
     }
@@ -142,6 +143,8 @@ export interface CartEventRow {
   type: string
   channel: Channel
   payload: Record<string, unknown>
+  device: string | null
+  storefront_id: string | null
 }
 
 export interface OutboxEventRow {
@@ -188,8 +191,9 @@ export async function writeCart(db: Db, write: CartWrite): Promise<{ cart: CartR
       FROM written_cart AS c, jsonb_array_elements(${JSON.stringify(write.handoffs)}::jsonb) AS h(item)
     ),
     written_events AS (
-      INSERT INTO cart_event (cart_id, customer_id, type, channel, payload)
-      SELECT c.id, (e.item->>'customer_id')::uuid, e.item->>'type', e.item->>'channel', e.item->'payload'
+      INSERT INTO cart_event (cart_id, customer_id, type, channel, payload, device, storefront_id)
+      SELECT c.id, (e.item->>'customer_id')::uuid, e.item->>'type', e.item->>'channel', e.item->'payload',
+        e.item->>'device', (e.item->>'storefront_id')::uuid
       FROM written_cart AS c,
         jsonb_array_elements(${JSON.stringify(write.cartEvents)}::jsonb) WITH ORDINALITY AS e(item, n)
       ORDER BY e.n
@@ -216,9 +220,9 @@ export async function writeCart(db: Db, write: CartWrite): Promise<{ cart: CartR
 function cartPart(cart: CartRowWrite) {
   if (cart.kind === 'insert') {
     return sql`
-      INSERT INTO cart (id, customer_id, channel, last_channel, pickup_store_id, currency_code)
+      INSERT INTO cart (id, customer_id, channel, last_channel, pickup_store_id, currency_code, storefront_id)
       SELECT ${cart.cartId}::uuid, ${cart.customerId}::uuid, ${cart.channel}::text, ${cart.channel}::text,
-        ${cart.pickupStoreId}::uuid, ${cart.currencyCode}::char(3)
+        ${cart.pickupStoreId}::uuid, ${cart.currencyCode}::char(3), ${cart.storefrontId}::uuid
       FROM (SELECT count(*) FROM (SELECT 1 FROM customer WHERE id = ${cart.customerId}::uuid FOR UPDATE) AS l) AS locked
       ON CONFLICT (customer_id) WHERE status = 'ACTIVE' DO NOTHING
       RETURNING *`

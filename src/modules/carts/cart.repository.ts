@@ -119,6 +119,8 @@ export function cartEventRow(event: NewCartEvent) {
     type: event.type,
     channel: event.channel,
     payload: event.payload,
+    device: event.device,
+    storefront_id: event.storefrontId,
   }
 }
 
@@ -128,4 +130,7 @@ export interface NewCartEvent {
   type: string
   channel: Channel
   payload: Record<string, unknown>
+  /** The device and storefront of the request that made it (channels/request-origin.ts); null for the system. */
+  device: string | null
+  storefrontId: string | null
 }

@@ -3,6 +3,7 @@ import type { Viewer } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import type { CartRow, Channel } from '../../db/database.js'
 import { findActiveVariants } from '../catalog/catalog.service.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { findHoldsOfCarts } from '../inventory/cart-hold.service.js'
 import { UnknownStoreError } from './cart.errors.js'
 import { type CartView, hashSecret, newCartToken } from './cart.js'
@@ -65,6 +66,9 @@ export function createCart(
   input: {
     viewer: Viewer
     channel: Channel
+    /** The device and storefront of the request (channels/request-origin.ts). */
+    device: string | null
+    storefrontId: string | null
     lines: LineInput[]
     pickupStoreId: string | null
     holding?: CartHolding
@@ -108,7 +112,7 @@ type CreateInput = Parameters<typeof createCart>[1]
 function newCart(customerId: string | null, state: CartWriteState, input: CreateInput) {
   const cartId = randomUUID()
   const planned = planLineQuantities(null, state, input.lines, addQuantity, input.channel)
-  const event = { cartId, customerId, channel: input.channel }
+  const event = { cartId, customerId, channel: input.channel, device: input.device, storefrontId: input.storefrontId }
   return {
     write: {
       cart: {
@@ -116,6 +120,7 @@ function newCart(customerId: string | null, state: CartWriteState, input: Create
         cartId,
         customerId,
         channel: input.channel,
+        storefrontId: input.storefrontId,
         pickupStoreId: input.pickupStoreId,
         currencyCode: planned.changes?.currency_code ?? null,
       },
@@ -144,7 +149,13 @@ function openedCustomerCart(cart: CartRow, version: string, state: CartWriteStat
   const upsert = storeChanged
     ? mergeLineWrites(repricedLines(state, input.channel), planned?.lines?.upsert ?? [])
     : (planned?.lines?.upsert ?? [])
-  const event = { cartId: cart.id, customerId: cart.customer_id, channel: input.channel }
+  const event = {
+    cartId: cart.id,
+    customerId: cart.customer_id,
+    channel: input.channel,
+    device: input.device,
+    storefrontId: input.storefrontId,
+  }
   const events = [
     ...(planned ? [{ ...event, type: 'lines_added', payload: planned.payload ?? {} }] : []),
     ...(input.pickupStoreId ? [{ ...event, type: 'pickup_store_set', payload: { storeId: input.pickupStoreId } }] : []),
@@ -179,10 +190,9 @@ function mergeLineWrites(earlier: readonly CartLineWrite[], later: readonly Cart
  */
 export async function setPickupStore(
   db: Db,
-  request: {
+  request: WriteOrigin & {
     cartId: string
     credentials: CartCredentials
-    channel: Channel | null
     storeId: string | null
     holding?: CartHolding
     now: Date

@@ -4,6 +4,7 @@ import type { PickupSecrets } from '../../auth/pickup-secrets.js'
 import type { OrderStatusChangeTable, PaymentMode, SalesOrderTable } from '../../db/database.js'
 import type { CartCredentials } from '../carts/cart-access.js'
 import { cartCheckedOutRows } from '../carts/cart-checkout.service.js'
+import type { RequestOrigin } from '../channels/request-origin.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
 import { SlotFullError } from '../orders/order.errors.js'
 import { type OrderView, orderTotals } from '../orders/order.js'
@@ -27,6 +28,12 @@ export interface PlaceOrderInput {
   contactEmail?: string | null
   /** Gift cards paying the order first, in this order; a card or the counter pays the rest. */
   giftCardCodes?: readonly string[]
+  /**
+   * Where the request placing the order comes from (channels/request-origin.ts): the order keeps
+   * its storefront, the cart's checked_out event its device. The order's channel stays the cart's
+   * last one, the channel its prices were shown for.
+   */
+  origin: RequestOrigin
   now: Date
   paymentTimeoutMinutes: number
   secrets: PickupSecrets
@@ -79,6 +86,7 @@ export function planOrder(
     idempotency_key: input.idempotencyKey,
     contact_email: input.contactEmail ?? null,
     channel: cart.last_channel,
+    storefront_id: input.origin.storefrontId,
     status,
     payment_mode: input.paymentMode,
     pickup_slot_start: slot.start,
@@ -106,7 +114,7 @@ export function planOrder(
       at: input.now,
     } satisfies Insertable<OrderStatusChangeTable>,
     orderEvent: orderEventRow({ orderId, storeId: store.id, status, type: 'placed' }),
-    cartRows: cartCheckedOutRows(cart, orderId),
+    cartRows: cartCheckedOutRows(cart, orderId, input.origin),
     stock: {
       storeId: store.id,
       slotStart: slot.start,

@@ -145,6 +145,7 @@ builder.mutationFields((t) => ({
         idempotencyKey: input.idempotencyKey,
         contactEmail: input.email ?? null,
         giftCardCodes: input.giftCardCodes ?? [],
+        origin: context.origin,
         now: context.now,
         paymentTimeoutMinutes: context.orders.paymentTimeoutMinutes,
         secrets: context.pickupSecrets,

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/create-db.js'
 import { findCartViews } from '../carts/cart.service.js'
+import { writeOriginOf } from '../channels/request-origin.js'
 import { InsufficientStockError } from '../inventory/inventory.errors.js'
 import type { OrderView } from '../orders/order.js'
 import { findOrderViews } from '../orders/order.service.js'
@@ -38,6 +39,8 @@ export async function checkoutCart(
 ): Promise<CheckoutOutcome> {
   let placed: PlacedOrder
   try {
+    // A keyless checkout is refused here when REQUIRE_STOREFRONT_KEY is on.
+    writeOriginOf(input.origin, null)
     placed = await placeOrder(db, input)
   } catch (error) {
     if (!(error instanceof BusinessError)) throw error

@@ -61,7 +61,7 @@ export async function anonymiseNotifications(trx: Trx, customerId: string, recip
 }
 
 /**
- * The secrets that open their carts from any device: the tokens and hand-off codes of their
+ * The secrets that open their carts from any device, and the device ids their journeys recorded: the tokens and hand-off codes of their
  * carts, of the anonymous carts merged into them and of the carts their orders came from.
  */
 export async function revokeCartSecrets(trx: Trx, customerId: string): Promise<void> {
@@ -90,6 +90,17 @@ export async function revokeCartSecrets(trx: Trx, customerId: string): Promise<v
     )
   await trx.deleteFrom('cart_token').where('cart_id', 'in', cartIds).execute()
   await trx.deleteFrom('cart_handoff').where('cart_id', 'in', cartIds).execute()
+  // The device ids their apps chose (X-Device-Id) identify their phones: journeys keep the
+  // storefront, kiosk or terminal, never the id (channels/request-origin.ts names the forms).
+  await trx
+    .updateTable('cart_event')
+    .set({
+      device: sql`CASE WHEN device LIKE 'device:%' THEN NULL
+        ELSE regexp_replace(device, '^(storefront:[0-9a-f-]{36}):.*$', '\\1') END`,
+    })
+    .where('cart_id', 'in', cartIds)
+    .where('device', 'is not', null)
+    .execute()
 }
 
 /**

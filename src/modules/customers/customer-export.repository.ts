@@ -55,7 +55,7 @@ export function findCartLines(db: Db, cartIds: readonly string[]) {
 export function findCartEvents(db: Db, customerId: string, cartIds: readonly string[]) {
   return db
     .selectFrom('cart_event')
-    .select(['cart_id', 'type', 'channel', 'payload', 'created_at'])
+    .select(['cart_id', 'type', 'channel', 'device', 'payload', 'created_at'])
     .where((eb) =>
       cartIds.length === 0
         ? eb('customer_id', '=', customerId)

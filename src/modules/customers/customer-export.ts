@@ -49,6 +49,7 @@ export function customerDataDocument(rows: CustomerDataRows, exportedAt: Date) {
       cartId: event.cart_id,
       type: event.type,
       channel: event.channel,
+      device: event.device,
       payload: event.payload,
       at: iso(event.created_at),
     })),

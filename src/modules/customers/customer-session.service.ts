@@ -1,18 +1,20 @@
 import type { AccessTokenIssuer } from '../../auth/access-token.js'
 import type { Db } from '../../db/create-db.js'
-import type { Channel, CustomerRow } from '../../db/database.js'
+import type { CustomerRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import { findActiveCartsOfCustomers } from '../carts/cart.service.js'
 import type { CartCredentials } from '../carts/cart-access.js'
 import { attachCartToCustomer } from '../carts/cart-merge.service.js'
+import type { WriteOrigin } from '../channels/request-origin.js'
 import { type SessionTokens, startSession } from '../sessions/session.service.js'
 import { authenticateCustomer, createCustomer, prepareSignUp } from './customer.service.js'
 
 /** A cart the shopper brings to sign-up or sign-in, proven by its token, to keep or merge. */
 export interface BroughtCart {
   cartId: string | null
-  channel: Channel | null
+  /** Where the sign-in comes from (channels/request-origin.ts); only used when a cart is brought. */
+  origin: WriteOrigin
   credentials: CartCredentials
 }
 
@@ -62,7 +64,7 @@ async function attachBroughtCart(trx: Trx, customerId: string, cart: BroughtCart
     cartId: cart.cartId,
     credentials: cart.credentials,
     customerId,
-    channel: cart.channel,
+    ...cart.origin,
   })
 }
 

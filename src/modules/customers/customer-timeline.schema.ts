@@ -19,6 +19,12 @@ const TimelineEntry = builder.objectRef<TimelineRow>('TimelineEntry').implement(
       nullable: true,
       resolve: (entry) => entry.channel as 'WEB' | 'APP' | 'KIOSK' | 'POS' | null,
     }),
+    device: t.string({
+      nullable: true,
+      description:
+        'The device a cart moment happened on (see JourneyStep.device); the order journeys: Customer.journeys.',
+      resolve: (entry) => entry.device,
+    }),
     order: t.field({ type: Order, nullable: true, resolve: (entry) => entry.orderId }),
     store: t.field({ type: Store, nullable: true, resolve: (entry) => entry.storeId }),
   }),

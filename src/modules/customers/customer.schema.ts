@@ -6,11 +6,12 @@ import { type Payload, UserError, withUserErrors } from '../../graphql/user-erro
 import type { CartView } from '../carts/cart.js'
 import { Cart, Channel, cartCredentials } from '../carts/cart.schema.js'
 import { findActiveCartsOfCustomers } from '../carts/cart.service.js'
-import { cartViewAfterChange } from '../carts/cart-mutations.schema.js'
+import { CHANNEL_INPUT, cartViewAfterChange } from '../carts/cart-mutations.schema.js'
+import { writeOriginOf } from '../channels/request-origin.js'
 import { sessionTokenFields } from '../sessions/session.schema.js'
 import type { SessionTokens } from '../sessions/session.service.js'
 import { findCustomersByIds } from './customer.service.js'
-import { type SignedIn, signInCustomer, signUpCustomer } from './customer-session.service.js'
+import { type BroughtCart, type SignedIn, signInCustomer, signUpCustomer } from './customer-session.service.js'
 
 export const Customer = builder.loadableNode('Customer', {
   id: { resolve: (customer: CustomerRow) => customer.id },
@@ -79,7 +80,7 @@ const CustomerSignUpInput = builder.inputType('CustomerSignUpInput', {
       validate: z.string().regex(/^\+?[\d\s().-]{6,20}$/, 'phone is 6 to 20 digits, spaces or +().-'),
     }),
     cartId: t.globalID({ for: Cart, description: 'An anonymous cart (with its X-Cart-Token) to keep.' }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
@@ -88,16 +89,23 @@ const CustomerSignInInput = builder.inputType('CustomerSignInInput', {
     email: t.string({ required: true, validate: z.string().max(254) }),
     password: t.string({ required: true, validate: password }),
     cartId: t.globalID({ for: Cart, description: 'An anonymous cart (with its X-Cart-Token) to merge in.' }),
-    channel: t.field({ type: Channel }),
+    channel: t.field({ type: Channel, description: CHANNEL_INPUT }),
   }),
 })
 
-/** The cart brought along, proven by the request's cart token. */
+/**
+ * The cart brought along, proven by the request's cart token, and where the sign-in comes from:
+ * a brought cart is changed on the request's channel (channels/request-origin.ts).
+ */
 function broughtCart(
   context: GraphQLContext,
   input: { cartId?: { id: string } | null; channel?: SalesChannel | null },
-) {
-  return { cartId: input.cartId?.id ?? null, channel: input.channel ?? null, credentials: cartCredentials(context) }
+): BroughtCart {
+  const cartId = input.cartId?.id ?? null
+  const origin = cartId
+    ? writeOriginOf(context.origin, input.channel)
+    : { channel: null, device: null, storefrontId: null }
+  return { cartId, origin, credentials: cartCredentials(context) }
 }
 
 async function signedInPayload(context: GraphQLContext, { activeCartId, ...signedIn }: SignedIn) {

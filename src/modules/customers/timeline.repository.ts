@@ -5,6 +5,8 @@ export interface TimelineRow {
   kind: 'CART' | 'ORDER' | 'RETURN'
   type: string
   channel: string | null
+  /** The device of a cart event (channels/request-origin.ts); null for the others. */
+  device: string | null
   orderId: string | null
   storeId: string | null
 }
@@ -17,7 +19,7 @@ export async function findTimeline(db: Db, customerId: string, limit: number): P
   const [cartEvents, orderChanges, returns] = await Promise.all([
     db
       .selectFrom('cart_event')
-      .select(['created_at', 'type', 'channel'])
+      .select(['created_at', 'type', 'channel', 'device'])
       .where('customer_id', '=', customerId)
       .orderBy('created_at', 'desc')
       .limit(limit)
@@ -51,6 +53,7 @@ export async function findTimeline(db: Db, customerId: string, limit: number): P
       kind: 'CART' as const,
       type: e.type.toUpperCase(),
       channel: e.channel,
+      device: e.device,
       orderId: null,
       storeId: null,
     })),
@@ -59,6 +62,7 @@ export async function findTimeline(db: Db, customerId: string, limit: number): P
       kind: 'ORDER' as const,
       type: c.status,
       channel: c.channel,
+      device: null,
       orderId: c.id,
       storeId: c.store_id,
     })),
@@ -67,6 +71,7 @@ export async function findTimeline(db: Db, customerId: string, limit: number): P
       kind: 'RETURN' as const,
       type: `REFUND_${r.refund_to}`,
       channel: null,
+      device: null,
       orderId: r.order_id,
       storeId: r.store_id,
     })),

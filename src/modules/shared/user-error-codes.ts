@@ -105,6 +105,9 @@ export const USER_ERROR_CODES = [
   'INVALID_DISCOUNT_CODE',
   // The ready-time promise
   'PICKUP_CHOICE_CONFLICT',
+  // Trusted channels (channels/request-origin.ts)
+  'CHANNEL_NOT_ALLOWED',
+  'STOREFRONT_KEY_REQUIRED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

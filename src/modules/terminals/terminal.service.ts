@@ -1,19 +1,18 @@
-import { randomBytes } from 'node:crypto'
+import { deviceKeyHash, isDeviceKeyOf, newDeviceKey } from '../../auth/device-keys.js'
 import type { Viewer } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import type { PosTerminalRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
-import { hashSecret } from '../carts/cart.js'
 import { NotFoundError } from '../shared/not-found.js'
 import { findStore } from '../stores/store.service.js'
 import { ReaderOfAnotherStoreError } from './terminal.errors.js'
 import * as terminalRepository from './terminal.repository.js'
 
-/** Terminal keys are recognisable by their prefix, so a leaked one is easy to find in a scan. */
+/** Terminal keys are recognisable by their prefix (auth/device-keys.ts). */
 export const TERMINAL_KEY_PREFIX = 'ctk_'
 
 export function isTerminalKey(token: string): boolean {
-  return token.startsWith(TERMINAL_KEY_PREFIX)
+  return isDeviceKeyOf(TERMINAL_KEY_PREFIX, token)
 }
 
 /** Registers a terminal for a store; its 256-bit key is returned once and only its hash kept. */
@@ -22,20 +21,17 @@ export async function registerTerminal(
   input: { storeId: string; label: string; readerId: string | null; registeredBy: string | null },
 ): Promise<{ terminal: PosTerminalRow; terminalKey: string }> {
   if (!(await findStore(db, input.storeId))) throw new NotFoundError('Store', input.storeId)
-  const terminalKey = `${TERMINAL_KEY_PREFIX}${randomBytes(32).toString('base64url')}`
+  const terminalKey = newDeviceKey(TERMINAL_KEY_PREFIX)
   return inTransaction(db, async (trx) => {
     if (input.readerId) await assertReaderFreeFor(trx, input.storeId, input.readerId)
-    const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: hashSecret(terminalKey) })
+    const terminal = await terminalRepository.insertTerminal(trx, { ...input, keyHash: deviceKeyHash(terminalKey) })
     return { terminal, terminalKey }
   })
 }
 
-/**
- * The terminal a key belongs to, while it is not revoked. Looked up by the key's SHA-256: the key
- * has 256 random bits, so the index lookup reveals nothing a guesser could use.
- */
+/** The terminal a key belongs to, while it is not revoked (found by its hash: auth/device-keys.ts). */
 export async function viewerOfTerminalKey(db: Db, key: string): Promise<Viewer | null> {
-  const terminal = await terminalRepository.findActiveTerminalByKeyHash(db, hashSecret(key))
+  const terminal = await terminalRepository.findActiveTerminalByKeyHash(db, deviceKeyHash(key))
   return terminal
     ? { kind: 'terminal', terminalId: terminal.id, storeId: terminal.store_id, readerId: terminal.stripe_reader_id }
     : null

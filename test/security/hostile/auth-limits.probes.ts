@@ -109,7 +109,7 @@ export const parallelHandoffClaims: Probe = {
       async (caller, n) => {
         const answer = await http.gql(
           'mutation($input: CartHandoffClaimInput!) { cartHandoffClaim(input: $input) { cartToken userErrors { code } } }',
-          { input: { code: guess(n), channel: 'KIOSK' } },
+          { input: { code: guess(n), channel: 'WEB' } },
           caller,
         )
         return userErrorCodesOf(answer, 'cartHandoffClaim')

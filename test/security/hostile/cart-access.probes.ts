@@ -1,3 +1,4 @@
+import { DEMO_CLIENT_KEYS } from '../../../src/seed/seed.js'
 import type { Caller, HostileHttp } from './http.js'
 import { at, stringAt } from './json.js'
 import type { Probe } from './probe.js'
@@ -14,7 +15,7 @@ export const kioskTokenAfterSignedInCheckout: Probe = {
   item: 4,
   async run({ http, world }) {
     // At the kiosk: a cart started anonymously, then the shopper signs in on it and checks out.
-    const kiosk = world.arranger()
+    const kiosk = world.arranger({ kioskKey: DEMO_CLIENT_KEYS.kiosk.key })
     const cart = await world.newCart(kiosk, 'KIOSK')
     const customer = await world.signUpCustomer()
     const signedIn = await http.gql(

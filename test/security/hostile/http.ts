@@ -7,6 +7,8 @@ export interface Caller {
   cartToken?: string
   /** Sent as X-Forwarded-For; only meaningful when the server trusts the proxy it comes through. */
   address?: string
+  /** Sent as X-Kiosk-Key: the caller is that kiosk. */
+  kioskKey?: string
 }
 
 export interface GraphQLErrorShape {
@@ -57,6 +59,7 @@ export class HostileHttp {
     const headers: Record<string, string> = { ...extra }
     if (caller.token) headers.authorization = `Bearer ${caller.token}`
     if (caller.cartToken) headers['x-cart-token'] = caller.cartToken
+    if (caller.kioskKey) headers['x-kiosk-key'] = caller.kioskKey
     if (caller.address && this.forwardedFor) headers['x-forwarded-for'] = caller.address
     return headers
   }
