@@ -34,8 +34,8 @@ import * as giftCardPurchases from './20261206000036_gift_card_purchases.js'
 import * as promotionLocks from './20261206000037_promotion_locks.js'
 import * as importIndexUpkeep from './20261207000030_import_index_upkeep.js'
 import * as giftCardPurchaseRefunds from './20261207000031_gift_card_purchase_refunds.js'
-import * as storePrepStats from './20261207000080_store_prep_stats.js'
 import * as trustedChannels from './20261207000040_trusted_channels.js'
+import * as storePrepStats from './20261207000080_store_prep_stats.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -74,6 +74,6 @@ export const migrations: Record<string, Migration> = {
   '20261206000037_promotion_locks': promotionLocks,
   '20261207000030_import_index_upkeep': importIndexUpkeep,
   '20261207000031_gift_card_purchase_refunds': giftCardPurchaseRefunds,
-  '20261207000080_store_prep_stats': storePrepStats,
   '20261207000040_trusted_channels': trustedChannels,
+  '20261207000080_store_prep_stats': storePrepStats,
 }
