@@ -32,6 +32,7 @@ export const SALES_ORDER_COLUMNS = [
   'cancelled_at',
   'cancel_reason',
   'arrived_at',
+  'reminded_at',
   'created_at',
   'updated_at',
 ] as const satisfies readonly (keyof SalesOrderTable)[]
