@@ -8,7 +8,6 @@ import * as returns from './20261123000006_returns.js'
 import * as posTerminals from './20261123000007_pos_terminals.js'
 import * as posSales from './20261123000008_pos_sales.js'
 import * as notifications from './20261123000009_notifications.js'
-import * as orderMessages from './20261207000060_order_messages.js'
 import * as checkoutAbort from './20261123000010_checkout_abort.js'
 import * as checkoutBatch from './20261123000011_checkout_batch.js'
 import * as checkoutRead from './20261130000012_checkout_read.js'
@@ -33,6 +32,7 @@ import * as checkoutPromotions from './20261206000034_checkout_promotions.js'
 import * as posGiftCardSales from './20261206000035_pos_gift_card_sales.js'
 import * as giftCardPurchases from './20261206000036_gift_card_purchases.js'
 import * as promotionLocks from './20261206000037_promotion_locks.js'
+import * as orderMessages from './20261207000060_order_messages.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {

@@ -10,9 +10,7 @@ export const ORDER_CANCELLED_TEMPLATE: OrderMessageTemplate = {
       view.expired
         ? `Your order ${view.orderNumber} was not collected at ${view.storeName} in time, so it is cancelled.`
         : `Your order ${view.orderNumber} at ${view.storeName} is cancelled.`,
-      view.paidOnline
-        ? 'Nothing is taken from your card: the authorised payment is released.'
-        : 'Nothing is owed.',
+      view.paidOnline ? 'Nothing is taken from your card: the authorised payment is released.' : 'Nothing is owed.',
     ],
     details: detailRows(view, 'en', ['order', 'store', 'total']),
     closing: 'We hope to see you again soon.',
@@ -28,9 +26,7 @@ export const ORDER_CANCELLED_TEMPLATE: OrderMessageTemplate = {
       view.expired
         ? `Votre commande ${view.orderNumber} n’a pas été retirée à temps au magasin ${view.storeName} : elle est annulée.`
         : `Votre commande ${view.orderNumber} au magasin ${view.storeName} est annulée.`,
-      view.paidOnline
-        ? 'Rien n’est débité : l’autorisation de paiement est libérée.'
-        : 'Vous ne devez rien.',
+      view.paidOnline ? 'Rien n’est débité : l’autorisation de paiement est libérée.' : 'Vous ne devez rien.',
     ],
     details: detailRows(view, 'fr', ['order', 'store', 'total']),
     closing: 'Au plaisir de vous revoir bientôt.',

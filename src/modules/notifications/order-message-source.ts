@@ -2,9 +2,9 @@ import type { Db } from '../../db/create-db.js'
 import type { NotificationRow, OrderMessageKind, OrderStatus } from '../../db/database.js'
 import { findOrderViews } from '../orders/order.service.js'
 import { findStore } from '../stores/store.service.js'
+import type { NotificationMessage, TextMessage } from './notification-provider.js'
 import type { OrderMessageFacts } from './order-message.js'
 import { renderOrderEmailMessage, renderOrderTextMessage } from './order-message-templates.js'
-import type { NotificationMessage, TextMessage } from './notification-provider.js'
 
 /** A rendered message with the channel it leaves by. */
 export type OrderMessageSource =

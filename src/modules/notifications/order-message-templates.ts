@@ -1,5 +1,6 @@
 import type { OrderMessageKind } from '../../db/database.js'
 import type { Locale } from '../shared/locale.js'
+import type { NotificationMessage, TextMessage } from './notification-provider.js'
 import { ORDER_CANCELLED_TEMPLATE } from './order-cancelled-message.js'
 import {
   GREETING,
@@ -11,7 +12,6 @@ import {
 import { ORDER_PLACED_TEMPLATE } from './order-placed-message.js'
 import { ORDER_READY_TEMPLATE } from './order-ready-message.js'
 import { ORDER_REMINDER_TEMPLATE } from './order-reminder-message.js'
-import type { NotificationMessage, TextMessage } from './notification-provider.js'
 
 const TEMPLATES = {
   ORDER_PLACED: ORDER_PLACED_TEMPLATE,

@@ -87,7 +87,10 @@ describe('every order message', () => {
     expect(en.text).toContain('Total: €1,234.56')
     expect(plain(fr.text)).toContain('Total: 1 234,56 €')
     expect(en.text).toContain('You pay at the counter')
-    const online = renderOrderEmailMessage({ ...facts, paidOnline: true }, { ...to, kind: 'ORDER_PLACED', locale: 'fr' })
+    const online = renderOrderEmailMessage(
+      { ...facts, paidOnline: true },
+      { ...to, kind: 'ORDER_PLACED', locale: 'fr' },
+    )
     expect(online.text).toContain('Votre paiement est autorisé')
   })
 

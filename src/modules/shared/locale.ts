@@ -28,3 +28,8 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   const found = ranked.find((entry) => isLocale(entry.language))
   return found && isLocale(found.language) ? found.language : null
 }
+
+/** A validated input's language, typed (the validator has refused anything else); undefined when not given. */
+export function localeOf(value: string | null | undefined): Locale | undefined {
+  return isLocale(value) ? value : undefined
+}

@@ -103,6 +103,7 @@ export const USER_ERROR_CODES = [
   // Discount codes on a cart
   'TOO_MANY_DISCOUNT_CODES',
   'INVALID_DISCOUNT_CODE',
+  'PHONE_REQUIRED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
