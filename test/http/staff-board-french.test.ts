@@ -102,11 +102,19 @@ describe('the board’s language', () => {
     // The slot's heading in French, in the store's zone: "mar. 24 nov., …".
     expect(await tab.textContent('section[data-column="PLACED"] h3')).toMatch(/^[a-z]{3}\. \d{1,2} [a-zé]+\.?,? /)
 
+    // The API's refusal, by its code, in French too.
+    await card.locator('[data-action="start"]').click()
+    await tab.locator(`article[data-order-id="${order.id}"][data-status="PREPARING"] [data-action="ready"]`).click()
+    const ready = tab.locator(`article[data-order-id="${order.id}"][data-status="READY_FOR_PICKUP"]`)
+    await ready.locator('input[name="pickupCode"]').fill(result.pickupCode === '000000' ? '111111' : '000000')
+    await ready.locator('[data-action="collect"]').click()
+    await ready.locator('.error', { hasText: 'Ce code de retrait n’est pas le bon.' }).waitFor()
+
     await tab.click('#languages a[hreflang="en"]')
     await tab.locator('#live-status', { hasText: 'Live' }).waitFor()
     expect(await tab.textContent('h1')).toBe('Pickup board')
-    expect(await tab.locator(`article[data-order-id="${order.id}"] [data-action="start"]`).textContent()).toBe(
-      'Start preparing',
+    expect(await tab.locator(`article[data-order-id="${order.id}"] [data-action="collect"]`).textContent()).toBe(
+      'Hand over',
     )
     expect(problems).toEqual([])
     await tab.close()

@@ -68,6 +68,11 @@ export interface BoardStrings {
   passwordsDiffer: string
   linkIncomplete: string
   passwordSet: string
+  /**
+   * The API's refusals the board shows, by code; a code missing here shows the API's own message
+   * (written in English), so English needs none.
+   */
+  userErrors: Partial<Record<string, string>>
 }
 
 export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = {
@@ -133,6 +138,7 @@ export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = {
     passwordsDiffer: 'The two passwords differ.',
     linkIncomplete: 'This link is incomplete. Ask for a new one.',
     passwordSet: 'Your password is set. Sign in with it.',
+    userErrors: {},
   },
   fr: {
     intl: 'fr-FR',
@@ -196,5 +202,20 @@ export const BOARD_STRINGS: Record<BoardLocale, BoardStrings> = {
     passwordsDiffer: 'Les deux mots de passe diffèrent.',
     linkIncomplete: 'Ce lien est incomplet. Demandez-en un nouveau.',
     passwordSet: 'Votre mot de passe est enregistré. Connectez-vous avec.',
+    userErrors: {
+      INVALID_CREDENTIALS: 'E-mail ou mot de passe incorrect.',
+      TOO_MANY_ATTEMPTS: 'Trop de tentatives. Réessayez dans quelques minutes.',
+      INVALID_PICKUP_CODE: 'Ce code de retrait n’est pas le bon.',
+      PICKUP_CODE_LOCKED: 'Trop de codes erronés : demandez le pass de retrait (QR code) au client.',
+      INVALID_TRANSITION: 'La commande a changé entre-temps : le tableau se met à jour.',
+      ORDER_CLOSED: 'Cette commande est close.',
+      HANDOVER_IN_PROGRESS: 'Cette commande est déjà en cours de remise.',
+      INSUFFICIENT_TENDER: 'Les espèces reçues ne couvrent pas le total.',
+      PAYMENT_FAILED: 'Le paiement a échoué.',
+      PAYMENT_REQUIRED: 'Le paiement est requis pour remettre cette commande.',
+      NOTHING_LEFT: 'Il ne reste rien à remettre dans cette commande.',
+      WEAK_PASSWORD: 'Ce mot de passe est trop faible : choisissez-en un plus long et plus varié.',
+      INVALID_RESET_TOKEN: 'Ce lien n’est plus valable. Demandez-en un nouveau.',
+    },
   },
 }
