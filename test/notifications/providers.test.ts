@@ -125,6 +125,20 @@ describe('with SMTP_URL', () => {
     try {
       // Its first run at start, then nothing until an order changes: a cart change, which the
       // outbox dispatcher publishes at once, wakes no notification claim.
+      // At start it also consumes the earlier tests' checkout events: their confirmations go first.
+      await within(5000, async () => {
+        const unpublished = await testDb.db
+          .selectFrom('outbox_event')
+          .select('id')
+          .where('published_at', 'is', null)
+          .execute()
+        const pending = await testDb.db
+          .selectFrom('notification')
+          .select('id')
+          .where('status', '=', 'PENDING')
+          .execute()
+        return unpublished.length + pending.length === 0 ? true : undefined
+      })
       await new Promise((resolve) => setTimeout(resolve, 300))
       testDb.statements.length = 0
       await createCart(api, { channel: 'WEB', lines: [{ variantId: variantGid, quantity: 1 }] })
