@@ -8,8 +8,8 @@ import type { Logger } from './logger.js'
 import { createOutboxDispatcher } from './modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from './modules/events/pubsub.js'
 import { createNotificationDispatcher } from './modules/notifications/notification-dispatcher.js'
-import { notificationProviderFor } from './modules/notifications/notification-setup.js'
-import { ORDER_READY_EVENT } from './modules/orders/order-events.js'
+import { notificationProviderFor, textMessageProviderFor } from './modules/notifications/notification-setup.js'
+import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
@@ -53,6 +53,7 @@ export function startBackgroundWork(deps: {
     db,
     logger,
     provider: notificationProviderFor(config.notifications, logger),
+    textProvider: textMessageProviderFor(config.messages, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
   const dispatcher = createOutboxDispatcher({
@@ -61,10 +62,11 @@ export function startBackgroundWork(deps: {
     logger,
     consumers: allOutboxConsumers(),
     pollIntervalMs: config.outboxPollMs,
-    // Only an order becoming ready queues a notification: waking on every mutation instead would
-    // cost a claim transaction per checkout for nothing.
+    // Only an order's messages are queued by changes: waking on every mutation instead would cost
+    // a claim transaction per cart change for nothing. onPublished runs after the claim (and the
+    // consumers' queued confirmations) committed.
     onPublished: (events) => {
-      if (events.some((event) => event.type === ORDER_READY_EVENT)) notifications.wake()
+      if (events.some((event) => ORDER_MESSAGE_EVENTS.has(event.type))) notifications.wake()
     },
   })
   dispatcher.start()

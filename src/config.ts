@@ -93,6 +93,18 @@ const addressList = z.string().refine(
   { message: 'must be comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.0/8,192.168.1.7' },
 )
 
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      const url = new URL(value)
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  { message: 'must be an http:// or https:// URL' },
+)
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -157,6 +169,10 @@ const envSchema = z.object({
   CART_EVENT_RETENTION_DAYS: positiveInt(3650).default(365),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
+  SMS_WEBHOOK_URL: httpUrl.optional(),
+  SMS_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  SMS_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(5_000),
+  ORDER_REMINDER_LEAD_MINUTES: z.coerce.number().int().min(0).max(10_080).default(120),
   REDIS_URL: redisUrl.optional(),
   TRUST_PROXY: addressList.optional(),
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).optional(),
@@ -165,6 +181,7 @@ const envSchema = z.object({
 /** Never echoed back in a configuration error: they carry credentials. */
 const SECRET_VARIABLES = new Set([
   'SMTP_URL',
+  'SMS_WEBHOOK_SECRET',
   'DATABASE_URL',
   'JWT_SECRET',
   'STRIPE_SECRET_KEY',
@@ -237,7 +254,19 @@ export interface Config {
    */
   stripe: StripeConfig | null
   notifications: NotificationConfig
+  messages: MessagesConfig
   limits: LimitsConfig
+}
+
+/** Order messages beyond email: text messages (SMS/push) and the reminder before a hold ends. */
+export interface MessagesConfig {
+  /**
+   * SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET: text messages are POSTed there as signed JSON; null:
+   * they are written to the log.
+   */
+  textWebhook: { url: string; secret: string; timeoutMs: number } | null
+  /** How long before a ready order's hold ends its shopper is reminded; 0: never. */
+  reminderLeadMinutes: number
 }
 
 export interface LimitsConfig {
@@ -324,6 +353,11 @@ export function loadConfig(
       'Invalid configuration: STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (payments settle through webhooks)',
     )
   }
+  if (e.SMS_WEBHOOK_URL && !e.SMS_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: SMS_WEBHOOK_SECRET is required with SMS_WEBHOOK_URL (every request is signed with it)',
+    )
+  }
   if (production && e.SEED_ON_START) {
     throw new ConfigError(
       'Invalid configuration: SEED_ON_START would create demo accounts and is refused when NODE_ENV=production',
@@ -389,6 +423,12 @@ export function loadConfig(
       cartEventDays: e.CART_EVENT_RETENTION_DAYS,
     },
     notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
+    messages: {
+      textWebhook: e.SMS_WEBHOOK_URL
+        ? { url: e.SMS_WEBHOOK_URL, secret: e.SMS_WEBHOOK_SECRET ?? '', timeoutMs: e.SMS_WEBHOOK_TIMEOUT_MS }
+        : null,
+      reminderLeadMinutes: e.ORDER_REMINDER_LEAD_MINUTES,
+    },
     limits: {
       redisUrl: e.REDIS_URL ?? null,
       trustProxy: e.TRUST_PROXY ?? '',

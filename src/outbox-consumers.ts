@@ -1,4 +1,5 @@
 import type { OutboxConsumer } from './modules/events/outbox-consumer.js'
+import { orderPlacedMessagesConsumer } from './modules/notifications/order-placed.consumer.js'
 import { prepStatsConsumer } from './modules/readiness/prep-stats.consumer.js'
 
 /**
@@ -6,5 +7,5 @@ import { prepStatsConsumer } from './modules/readiness/prep-stats.consumer.js'
  * and on Workers (`worker/scheduled-pass.ts`) alike, so both deployments keep the same records.
  */
 export function allOutboxConsumers(): OutboxConsumer[] {
-  return [prepStatsConsumer]
+  return [prepStatsConsumer, orderPlacedMessagesConsumer()]
 }

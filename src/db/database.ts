@@ -44,7 +44,13 @@ export interface StoreTable {
   created_at: CreatedAt
   accepting_orders: Generated<boolean>
   special_days: ColumnType<SpecialDays, string | undefined, string>
+  /** The language its shoppers are written to when they have none of their own. */
+  locale: Generated<Locale>
 }
+
+/** The languages messages and the staff board are written in. */
+export type Locale = 'fr' | 'en'
+export type MessageChannel = 'EMAIL' | 'SMS'
 
 /** Local date "YYYY-MM-DD" → that day's hours instead of the weekly ones; [] = closed all day. */
 export type SpecialDays = Record<string, TimeRange[]>
@@ -122,6 +128,8 @@ export interface StaffTable {
   role: StaffRole
   active: Generated<boolean>
   created_at: CreatedAt
+  /** The staff board's language; null: the browser's. */
+  locale: Locale | null
 }
 
 /** The stores a member works in: none for an admin, at least one for anyone else (checked at commit). */
@@ -281,6 +289,10 @@ export interface CustomerTable {
   created_at: CreatedAt
   /** When customerErase anonymised the row; null for a live account. */
   erased_at: Date | string | null
+  /** The language messages are written in; null: the store's. */
+  locale: Locale | null
+  /** Where order messages go: the account email, and/or a text message when the phone is E.164. */
+  message_channels: ColumnType<MessageChannel[], MessageChannel[] | undefined, MessageChannel[]>
 }
 
 /** rate-limiter-flexible's PostgreSQL layout; `expire` is epoch milliseconds (int8, read as a string). */
@@ -402,6 +414,8 @@ export interface SalesOrderTable {
   arrived_at: Date | string | null
   /** Given at checkout; null for a signed-in customer, who is reached at their account email. */
   contact_email: string | null
+  /** When the reminder before the hold ends was queued (order-timers job); null: not yet. */
+  reminded_at: Date | string | null
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -558,8 +572,9 @@ export interface RefreshTokenTable {
   used_at: Date | string | null
 }
 
-export type NotificationKind = 'ORDER_READY' | 'STAFF_INVITE' | 'STAFF_PASSWORD_RESET' | 'GIFT_CARD_ISSUED'
-export type NotificationChannel = 'EMAIL'
+export type OrderMessageKind = 'ORDER_PLACED' | 'ORDER_READY' | 'ORDER_REMINDER' | 'ORDER_CANCELLED'
+export type NotificationKind = OrderMessageKind | 'STAFF_INVITE' | 'STAFF_PASSWORD_RESET' | 'GIFT_CARD_ISSUED'
+export type NotificationChannel = MessageChannel
 /** SKIPPED: the order was no longer ready when its turn came (collected, cancelled, expired). */
 export type NotificationStatus = 'PENDING' | 'SENT' | 'FAILED' | 'SKIPPED'
 
@@ -573,7 +588,10 @@ export interface NotificationTable {
   link_secret: string | null
   kind: NotificationKind
   channel: NotificationChannel
+  /** An email address, or an E.164 phone number for SMS. */
   recipient: string
+  /** The language an order message is written in, chosen when it was queued. */
+  locale: Locale | null
   status: Generated<NotificationStatus>
   attempts: Generated<number>
   next_attempt_at: Date | string

@@ -32,6 +32,7 @@ export const SALES_ORDER_COLUMNS = [
   'cancelled_at',
   'cancel_reason',
   'arrived_at',
+  'reminded_at',
   'created_at',
   'updated_at',
   'storefront_id',

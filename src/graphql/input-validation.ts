@@ -76,3 +76,6 @@ function documentContainsNul(document: Document): boolean {
   })
   return found
 }
+
+/** A language messages and the staff board are written in. */
+export const localeInput = z.enum(['en', 'fr'])

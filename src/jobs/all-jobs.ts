@@ -29,7 +29,7 @@ export function allJobs(config: Config, deps: JobDependencies): Job[] {
     cartHoldExpiryJob(),
     cartCleanupJob(config.carts),
     sessionCleanupJob(),
-    orderTimersJob(),
+    orderTimersJob({ reminderLeadMinutes: config.messages.reminderLeadMinutes }),
     attemptCounterCleanupJob(),
     paymentReconciliationJob({
       provider: deps.payments.online,

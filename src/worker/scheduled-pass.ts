@@ -3,7 +3,7 @@ import { createScheduler, type JobOutcome } from '../jobs/scheduler.js'
 import { createOutboxDispatcher } from '../modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../modules/events/pubsub.js'
 import { createNotificationDispatcher, type DispatchResult } from '../modules/notifications/notification-dispatcher.js'
-import { notificationProviderFor } from '../modules/notifications/notification-setup.js'
+import { notificationProviderFor, textMessageProviderFor } from '../modules/notifications/notification-setup.js'
 import { allOutboxConsumers } from '../outbox-consumers.js'
 import { type Lifetime, withInvocationDb } from './invocation-db.js'
 import type { IsolateServices } from './isolate-services.js'
@@ -44,6 +44,7 @@ export async function runScheduledPass(
       db,
       logger,
       provider: notificationProviderFor(config.notifications, logger),
+      textProvider: textMessageProviderFor(config.messages, logger),
       staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
     }).dispatchOnce()
     const result = { jobs: jobRun.outcomes, outboxPublished, notifications }

@@ -32,6 +32,7 @@ const DECLARED = {
     'created_at',
     'accepting_orders',
     'special_days',
+    'locale',
   ],
   store_prep_stats: ['store_id', 'base_seconds', 'per_unit_seconds', 'samples', 'learned_at'],
   category: ['id', 'slug', 'name', 'parent_id', 'position'],
@@ -145,7 +146,7 @@ const DECLARED = {
     'updated_at',
   ],
   inventory_level: ['store_id', 'variant_id', 'on_hand', 'reserved', 'safety_stock', 'updated_at'],
-  staff: ['id', 'email', 'name', 'password_hash', 'role', 'active', 'created_at'],
+  staff: ['id', 'email', 'name', 'password_hash', 'role', 'active', 'created_at', 'locale'],
   staff_store: ['staff_id', 'store_id'],
   staff_password_token: ['id', 'staff_id', 'purpose', 'secret_hash', 'expires_at', 'used_at', 'created_at'],
   stock_movement: [
@@ -222,7 +223,7 @@ const DECLARED = {
   stock_count: ['id', 'store_id', 'category_id', 'status', 'opened_by', 'opened_at', 'applied_by', 'applied_at'],
   stock_count_line: ['count_id', 'variant_id', 'expected', 'seen_movement_id', 'counted', 'recorded_by', 'recorded_at'],
   outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
-  customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at', 'erased_at'],
+  customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at', 'erased_at', 'locale', 'message_channels'],
   attempt_counter: ['key', 'points', 'expire'],
   cart: [
     'id',
@@ -321,6 +322,7 @@ const DECLARED = {
     'password_token_id',
     'link_secret',
     'gift_card_purchase_id',
+    'locale',
   ],
   auth_session: ['id', 'staff_id', 'customer_id', 'created_at', 'revoked_at'],
   refresh_token: ['token_hash', 'session_id', 'created_at', 'expires_at', 'used_at'],

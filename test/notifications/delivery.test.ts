@@ -239,15 +239,21 @@ describe('failed sends', () => {
 })
 
 describe('orders that moved on', () => {
-  it('are not told they are ready once cancelled', async () => {
+  it('are not told they are ready once cancelled, only that it is cancelled', async () => {
     const [order] = await readyOrders(1, 'cancelled')
     const cancelled = await staffMutation(api, manager)('orderCancel', { orderId: order!.gid, reason: 'damaged' })
     expect(cancelled.data?.orderCancel?.userErrors).toEqual([])
     const before = smtp.received.length
-    expect(await dispatcherAt(NOW).dispatchOnce()).toEqual({ ...NOTHING, skipped: 1 })
-    expect(await notificationsOf(testDb.db, [order!.id])).toMatchObject([
-      { status: 'SKIPPED', last_error: 'the order is CANCELLED, no longer ready', sent_at: null },
+    expect(await dispatcherAt(NOW).dispatchOnce()).toEqual({ ...NOTHING, sent: 1, skipped: 1 })
+    const rows = await notificationsOf(testDb.db, [order!.id])
+    expect(rows.find((row) => row.kind === 'ORDER_READY')).toMatchObject({
+      status: 'SKIPPED',
+      last_error: 'the order is CANCELLED, no longer to be told ORDER_READY',
+      sent_at: null,
+    })
+    expect(rows.find((row) => row.kind === 'ORDER_CANCELLED')).toMatchObject({ status: 'SENT' })
+    expect(smtp.received.slice(before).map((mail) => mail.headers.subject)).toEqual([
+      `Order ${order!.number} is cancelled`,
     ])
-    expect(smtp.received).toHaveLength(before)
   })
 })

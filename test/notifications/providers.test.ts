@@ -7,6 +7,7 @@ import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { createNotificationDispatcher } from '../../src/modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor } from '../../src/modules/notifications/notification-setup.js'
 import { paymentsFor } from '../../src/modules/payments/payment-setup.js'
+import { createCart } from '../fixtures/carts.js'
 import { capturingLogger, notificationsOf, readyOrder } from '../fixtures/notifications.js'
 import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { SMTP_PASSWORD, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
@@ -122,24 +123,52 @@ describe('with SMTP_URL', () => {
       metrics: createHttpMetrics({ processMetrics: false }),
     })
     try {
-      // Its first run at start, then nothing until an order is ready: a checkout, which the outbox
-      // dispatcher publishes at once, wakes no notification claim.
+      // Its first run at start, then nothing until an order changes: a cart change, which the
+      // outbox dispatcher publishes at once, wakes no notification claim.
+      // At start it also consumes the earlier tests' checkout events: their confirmations go first.
+      await within(5000, async () => {
+        const unpublished = await testDb.db
+          .selectFrom('outbox_event')
+          .select('id')
+          .where('published_at', 'is', null)
+          .execute()
+        const pending = await testDb.db
+          .selectFrom('notification')
+          .select('id')
+          .where('status', '=', 'PENDING')
+          .execute()
+        return unpublished.length + pending.length === 0 ? true : undefined
+      })
       await new Promise((resolve) => setTimeout(resolve, 300))
       testDb.statements.length = 0
-      await placeOrder(api, { storeGid, lines: [{ variantId: variantGid, quantity: 1 }] })
+      await createCart(api, { channel: 'WEB', lines: [{ variantId: variantGid, quantity: 1 }] })
       await within(2000, async () => (testDb.statements.some((q) => q.includes('"outbox_event"')) ? true : undefined))
       await new Promise((resolve) => setTimeout(resolve, 300))
       expect(testDb.statements.filter((q) => q.includes('"notification"'))).toEqual([])
+
+      // A checkout's event queues the confirmation in the outbox claim, then wakes the sender.
+      const placed = await placeOrder(api, {
+        storeGid,
+        lines: [{ variantId: variantGid, quantity: 1 }],
+        email: 'placed@example.com',
+      })
+      const confirmation = await within(2000, async () => smtp.received.find((m) => m.to[0] === 'placed@example.com'))
+      expect(confirmation.headers.subject).toBe(
+        `Order ${placed.result.order?.number} confirmed: pickup at Comptoir Rivoli`,
+      )
 
       const before = smtp.received.length
       const order = await readyOrder(api, manager, { storeGid, variantGid, email: 'live@example.com' })
       // Well inside the 5 s poll: publishing the order's ready event woke the dispatcher.
       const mail = await within(2000, async () =>
-        smtp.received.slice(before).find((m) => m.to[0] === 'live@example.com'),
+        smtp.received
+          .slice(before)
+          .find((m) => m.to[0] === 'live@example.com' && /ready/.test(m.headers.subject ?? '')),
       )
       expect(mail.headers.subject).toBe(`Order ${order.number} is ready for pickup at Comptoir Rivoli`)
       await within(2000, async () => {
-        const [row] = await notificationsOf(testDb.db, [order.id])
+        const rows = await notificationsOf(testDb.db, [order.id])
+        const row = rows.find((candidate) => candidate.kind === 'ORDER_READY')
         return row?.status === 'SENT' ? row : undefined
       })
     } finally {

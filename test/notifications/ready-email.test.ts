@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inTransaction } from '../../src/db/transaction.js'
 import { createLogger } from '../../src/logger.js'
-import { queueOrderReadyNotification } from '../../src/modules/notifications/notification.service.js'
 import { createNotificationDispatcher } from '../../src/modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor } from '../../src/modules/notifications/notification-setup.js'
+import { queueOrderMessage } from '../../src/modules/notifications/order-messages.service.js'
 import { lockOrder, markReady } from '../../src/modules/orders/order.service.js'
 import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { notificationsOf, rawId, readyOrder } from '../fixtures/notifications.js'
@@ -176,7 +176,7 @@ describe('queueing with the transition', () => {
       const order = await lockOrder(trx, orderId)
       await markReady(trx, order!, context)
       // The state machine refuses a second "ready"; the service and the table refuse a second row.
-      await queueOrderReadyNotification(trx, { ...order!, contact_email: 'twice@example.com' }, { now: NOW, logger })
+      await queueOrderMessage(trx, { ...order!, contact_email: 'twice@example.com' }, 'ORDER_READY', NOW)
     })
     expect((await notificationsOf(testDb.db, [orderId])).map((row) => row.recipient)).toEqual(['once@example.com'])
     const duplicate = { order_id: orderId, kind: 'ORDER_READY' as const, channel: 'EMAIL' as const }

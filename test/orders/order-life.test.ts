@@ -361,17 +361,19 @@ describe('timers', () => {
     await mutate('orderStartPreparing', { orderId: ready.order!.id }, { token: manager })
     await mutate('orderMarkReady', { orderId: ready.order!.id }, { token: manager })
 
-    const job = orderTimersJob()
+    const job = orderTimersJob({ reminderLeadMinutes: 0 })
     const runAt = (at: Date) => inTransaction(testDb.db, (trx) => job.run(trx, at))
     expect((await runAt(new Date(NOW.getTime() + 10 * 60_000))).affected).toBe(0)
     expect((await runAt(new Date(NOW.getTime() + 16 * 60_000))).details).toEqual({
       unpaidCancelled: 1,
       expired: 0,
+      reminded: 0,
       authorisationLapsing: 0,
     })
     expect((await runAt(new Date(NOW.getTime() + 73 * 3_600_000))).details).toEqual({
       unpaidCancelled: 0,
       expired: 1,
+      reminded: 0,
       authorisationLapsing: 0,
     })
 

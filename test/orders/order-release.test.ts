@@ -256,7 +256,7 @@ describe('an order ending without being collected gives back its promotion uses 
     await run('orderStartPreparing', { orderId: uncollected.gid })
     expect((await run('orderMarkReady', { orderId: uncollected.gid })).data!.orderMarkReady!.userErrors).toEqual([])
 
-    const job = orderTimersJob()
+    const job = orderTimersJob({ reminderLeadMinutes: 0 })
     const runAt = (at: Date) => inTransaction(testDb.db, (trx) => job.run(trx, at))
     const paymentDue = new Date(NOW.getTime() + 16 * 60_000)
     expect((await runAt(paymentDue)).details).toMatchObject({ unpaidCancelled: 1, expired: 0 })

@@ -376,7 +376,7 @@ describe('online payment with Stripe', () => {
     const { first } = await onlineCheckout()
     const { payment } = await orderState(first.order!.id)
     await deliver('payment_intent.amount_capturable_updated', fake.confirm(payment.provider_ref!))
-    const job = orderTimersJob()
+    const job = orderTimersJob({ reminderLeadMinutes: 0 })
     const sixDays = new Date(NOW.getTime() + 6 * 24 * 3_600_000)
     const sevenDays = new Date(NOW.getTime() + (6 * 24 + 13) * 3_600_000)
     await inTransaction(testDb.db, (trx) => job.run(trx, sixDays))

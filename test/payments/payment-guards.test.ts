@@ -210,7 +210,7 @@ describe('handing over an online order', () => {
       .set({ hold_until: new Date(NOW.getTime() - 60_000) })
       .where('id', '=', order.orderId)
       .execute()
-    await inTransaction(testDb.db, (trx) => orderTimersJob().run(trx, NOW))
+    await inTransaction(testDb.db, (trx) => orderTimersJob({ reminderLeadMinutes: 0 }).run(trx, NOW))
     expect(await orderRow(order.orderId)).toMatchObject({ status: 'READY_FOR_PICKUP' })
 
     // The capture times out: nothing was taken, the claim is gone, the authorisation still stands.

@@ -238,7 +238,7 @@ describe('a card sale at the till with Stripe Terminal', () => {
     const pending = await paymentOf(first.order!.id)
 
     const later = new Date(NOW.getTime() + 60 * 60_000)
-    await inTransaction(testDb.db, (trx) => orderTimersJob().run(trx, later))
+    await inTransaction(testDb.db, (trx) => orderTimersJob({ reminderLeadMinutes: 0 }).run(trx, later))
     const sale = await testDb.db
       .selectFrom('sales_order')
       .select('status')

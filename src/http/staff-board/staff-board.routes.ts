@@ -1,7 +1,10 @@
 import { type Context, Hono } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
 import { etag } from 'hono/etag'
 import { secureHeaders } from 'hono/secure-headers'
+import { localeFromAcceptLanguage } from '../../modules/shared/locale.js'
 import { BOARD_SCRIPT } from './board-script.generated.js'
+import type { BoardLocale } from './client/strings.js'
 import { renderBoardPage } from './staff-board.page.js'
 import { BOARD_STYLES } from './staff-board.styles.js'
 
@@ -42,6 +45,24 @@ function fingerprint(text: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0')
 }
 
+const LANGUAGE_COOKIE = 'board_lang'
+
+/**
+ * The board's language: the switch's choice (`?lang=`, then kept in a cookie for a year), else the
+ * browser's Accept-Language, else English. The script follows a signed-in member's own language
+ * when the switch has not chosen one.
+ */
+function boardLocaleOf(c: Context): { locale: BoardLocale; chosen: boolean } {
+  const asked = c.req.query('lang')
+  if (asked === 'en' || asked === 'fr') {
+    setCookie(c, LANGUAGE_COOKIE, asked, { path: '/staff', sameSite: 'Strict', maxAge: 31_536_000, httpOnly: true })
+    return { locale: asked, chosen: true }
+  }
+  const kept = getCookie(c, LANGUAGE_COOKIE)
+  if (kept === 'en' || kept === 'fr') return { locale: kept, chosen: true }
+  return { locale: localeFromAcceptLanguage(c.req.header('Accept-Language')) ?? 'en', chosen: false }
+}
+
 function serveAsset(c: Context, body: string, contentType: string, version: string) {
   // The page links the versioned URL; any other request for the asset revalidates.
   const cacheControl = c.req.query('v') === version ? 'public, max-age=31536000, immutable' : 'no-cache'
@@ -52,19 +73,29 @@ function serveAsset(c: Context, body: string, contentType: string, version: stri
 export function staffBoardRoutes() {
   const scriptVersion = fingerprint(BOARD_SCRIPT)
   const styleVersion = fingerprint(BOARD_STYLES)
-  const page = renderBoardPage({
-    scriptUrl: `${SCRIPT_PATH}?v=${scriptVersion}`,
-    styleUrl: `${STYLE_PATH}?v=${styleVersion}`,
-  })
+  const assets = { scriptUrl: `${SCRIPT_PATH}?v=${scriptVersion}`, styleUrl: `${STYLE_PATH}?v=${styleVersion}` }
+  const pages = new Map(
+    (['en', 'fr'] as const).flatMap((locale) =>
+      [true, false].map((chosen) => [`${locale}:${chosen}`, renderBoardPage(assets, locale, chosen)] as const),
+    ),
+  )
+  const page = (c: Context, cacheControl: string) => {
+    const { locale, chosen } = boardLocaleOf(c)
+    return c.html(pages.get(`${locale}:${chosen}`) ?? '', 200, {
+      'Cache-Control': cacheControl,
+      Vary: 'Accept-Language, Cookie',
+      'Content-Language': locale,
+    })
+  }
   return (
     new Hono()
       .use('/staff', boardHeaders, etag())
       .use('/staff/*', boardHeaders, etag())
-      .get('/staff', (c) => c.html(page, 200, { 'Cache-Control': 'no-cache' }))
+      .get('/staff', (c) => page(c, 'no-cache'))
       .get('/staff/', (c) => c.redirect('/staff', 301))
       // The mailed invite and reset links land here; the token stays in the fragment, never sent.
       .use('/staff/password', boardHeaders)
-      .get('/staff/password', (c) => c.html(page, 200, { 'Cache-Control': 'no-store' }))
+      .get('/staff/password', (c) => page(c, 'no-store'))
       .get(SCRIPT_PATH, (c) => serveAsset(c, BOARD_SCRIPT, 'text/javascript; charset=utf-8', scriptVersion))
       .get(STYLE_PATH, (c) => serveAsset(c, BOARD_STYLES, 'text/css; charset=utf-8', styleVersion))
   )

@@ -31,6 +31,8 @@ h3 { font-size: 1rem; margin: 0.9rem 0 0.5rem; color: #4a5561; }
 }
 .bar button.secondary { background: transparent; color: #fff; border-color: #fff; }
 .spacer { flex: 1; }
+.languages a { color: inherit; margin: 0 .25rem; }
+.languages a[aria-current] { font-weight: 600; text-decoration: none; }
 .store-name { font-weight: 600; }
 .live { padding: 0.2rem 0.7rem; border-radius: 999px; background: #2e7d32; font-size: 0.85rem; font-weight: 600; }
 .live.down { background: #b26a00; }

@@ -26,3 +26,19 @@ export class WeakPasswordError extends BusinessError {
     return [{ code: 'WEAK_PASSWORD', field: ['password'], message: this.reason }]
   }
 }
+
+/** Text messages chosen without a phone number they can be sent to. */
+export class PhoneRequiredError extends BusinessError {
+  constructor() {
+    super('phone required')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [
+      {
+        code: 'PHONE_REQUIRED',
+        field: ['phone'],
+        message: 'Text messages need a phone number in international format, e.g. +33612345678.',
+      },
+    ]
+  }
+}

@@ -34,3 +34,22 @@ export function insertCustomer(
 export async function lockCustomer(trx: Trx, customerId: string): Promise<void> {
   await trx.selectFrom('customer').select('id').where('id', '=', customerId).forUpdate().execute()
 }
+
+/** Sets a customer's language and message channels (and phone, when given); undefined when erased or unknown. */
+export function updateMessagePreferences(
+  trx: Trx,
+  customerId: string,
+  changes: { locale?: CustomerRow['locale']; phone?: string | null; messageChannels?: CustomerRow['message_channels'] },
+): Promise<CustomerRow | undefined> {
+  return trx
+    .updateTable('customer')
+    .set({
+      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+      ...(changes.phone !== undefined ? { phone: changes.phone } : {}),
+      ...(changes.messageChannels !== undefined ? { message_channels: changes.messageChannels } : {}),
+    })
+    .where('id', '=', customerId)
+    .where('erased_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+}

@@ -1,6 +1,6 @@
 import { formatMinorUnits } from '../shared/money.js'
+import { escapeHtml } from './message-format.js'
 import type { NotificationMessage } from './notification-provider.js'
-import { escapeHtml } from './order-ready-message.js'
 
 /** What an e-gift card's message says, gathered when it is sent. */
 export interface GiftCardFacts {

@@ -3,10 +3,8 @@ import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { createRunLoop, type RunLoop } from '../events/run-loop.js'
 import { giftCardPurchaseToSend } from '../giftcards/gift-card-purchase.service.js'
-import { findOrderViews } from '../orders/order.service.js'
 import { linkTokenOf } from '../staff/staff-link.js'
 import { passwordLinkToSend } from '../staff/staff-password.service.js'
-import { findStore } from '../stores/store.service.js'
 import { renderGiftCardMessage } from './gift-card-message.js'
 import {
   claimNextDueNotification,
@@ -16,13 +14,16 @@ import {
   recordNotificationSkipped,
   recordSendFailure,
 } from './notification.service.js'
-import type { NotificationMessage, NotificationProvider } from './notification-provider.js'
-import { renderOrderReadyMessage } from './order-ready-message.js'
+import type { NotificationMessage, NotificationProvider, TextMessageProvider } from './notification-provider.js'
+import { type OrderMessageSource, orderMessageFor } from './order-message-source.js'
 import { renderStaffLinkMessage } from './staff-link-message.js'
+import { createTextLogProvider } from './text-log.provider.js'
 
 export interface NotificationDispatcherOptions {
   db: Db
   provider: NotificationProvider
+  /** Where text messages (SMS, push) go; the log when none is given. */
+  textProvider?: TextMessageProvider
   logger: Logger
   now?: () => Date
   /** How often to look for due retries and for notifications another instance queued. */
@@ -54,6 +55,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   const leaseMs = options.leaseMs ?? 120_000
   const policy = options.retry ?? DEFAULT_RETRY_POLICY
   const staffPasswordUrl = options.staffPasswordUrl ?? 'http://localhost:4000/staff/password'
+  const textProvider = options.textProvider ?? createTextLogProvider(logger)
 
   async function drain(shouldStop: () => boolean): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 }
@@ -77,7 +79,8 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
       return 'skipped'
     }
     try {
-      await provider.send(message)
+      if (message.channel === 'SMS') await textProvider.send(message.message)
+      else await provider.send(message.message)
     } catch (error) {
       return failure(notification, error instanceof Error ? error.message : String(error))
     }
@@ -95,13 +98,17 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   }
 
   /** The message, or why it should no longer be sent. */
-  function messageFor(notification: NotificationRow): Promise<NotificationMessage | string> {
-    if (notification.password_token_id !== null) return staffLinkMessage(notification, notification.password_token_id)
-    if (notification.order_id !== null) return orderReadyMessage(notification, notification.order_id)
-    if (notification.gift_card_purchase_id !== null) {
-      return giftCardMessage(notification, notification.gift_card_purchase_id)
+  async function messageFor(notification: NotificationRow): Promise<OrderMessageSource | string> {
+    const email = (message: NotificationMessage | string) =>
+      typeof message === 'string' ? message : { channel: 'EMAIL' as const, message }
+    if (notification.password_token_id !== null) {
+      return email(await staffLinkMessage(notification, notification.password_token_id))
     }
-    return Promise.resolve('the notification is about nothing')
+    if (notification.order_id !== null) return orderMessageFor(db, notification, notification.order_id, clock())
+    if (notification.gift_card_purchase_id !== null) {
+      return email(await giftCardMessage(notification, notification.gift_card_purchase_id))
+    }
+    return 'the notification is about nothing'
   }
 
   async function staffLinkMessage(
@@ -136,32 +143,6 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     })
   }
 
-  async function orderReadyMessage(
-    notification: NotificationRow,
-    orderId: string,
-  ): Promise<NotificationMessage | string> {
-    const [order] = await findOrderViews(db, [orderId])
-    if (!order) return 'the order no longer exists'
-    if (order.status !== 'READY_FOR_PICKUP') return `the order is ${order.status}, no longer ready`
-    const store = await findStore(db, order.store_id)
-    if (!store) return 'the store no longer exists'
-    return renderOrderReadyMessage({
-      notificationId: notification.id,
-      recipient: notification.recipient,
-      orderNumber: order.number,
-      pickupSlotStart: dateOrNull(order.pickup_slot_start),
-      pickupSlotEnd: dateOrNull(order.pickup_slot_end),
-      holdUntil: dateOrNull(order.hold_until),
-      store: {
-        name: store.name,
-        addressLine1: store.address_line1,
-        postalCode: store.postal_code,
-        city: store.city,
-        timeZone: store.time_zone,
-      },
-    })
-  }
-
   return createRunLoop({
     name: 'notification dispatch',
     run: drain,
@@ -171,8 +152,4 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
       if (result.sent + result.retrying + result.failed + result.skipped > 0) logger.debug(result, 'notifications')
     },
   })
-}
-
-function dateOrNull(value: Date | string | null): Date | null {
-  return value === null ? null : new Date(value)
 }

@@ -1,12 +1,19 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
-import type { NotificationChannel, NotificationKind, NotificationRow } from '../../db/database.js'
+import type { Locale, NotificationChannel, NotificationKind, NotificationRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
-/** Inserts unless the order already has a notification of this kind; true when inserted. */
+/** Inserts unless the order already has a notification of this kind on this channel; true when inserted. */
 export async function insertNotification(
   trx: Trx,
-  notification: { orderId: string; kind: NotificationKind; channel: NotificationChannel; recipient: string; now: Date },
+  notification: {
+    orderId: string
+    kind: NotificationKind
+    channel: NotificationChannel
+    recipient: string
+    locale: Locale
+    now: Date
+  },
 ): Promise<boolean> {
   const inserted = await trx
     .insertInto('notification')
@@ -15,9 +22,10 @@ export async function insertNotification(
       kind: notification.kind,
       channel: notification.channel,
       recipient: notification.recipient,
+      locale: notification.locale,
       next_attempt_at: notification.now,
     })
-    .onConflict((oc) => oc.columns(['order_id', 'kind']).doNothing())
+    .onConflict((oc) => oc.columns(['order_id', 'kind', 'channel']).doNothing())
     .returning('id')
     .executeTakeFirst()
   return inserted !== undefined

@@ -1,8 +1,6 @@
 import type { Db } from '../../db/create-db.js'
-import type { NotificationRow, SalesOrderRow } from '../../db/database.js'
+import type { NotificationRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
-import type { Logger } from '../../logger.js'
-import { findCustomersByIds } from '../customers/customer.service.js'
 import * as notificationRepository from './notification.repository.js'
 
 export interface RetryPolicy {
@@ -14,31 +12,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, firstDelayMs: 30_000, maxDelayMs: 3_600_000 }
-
-/**
- * Queues the "ready for pickup" email in the caller's transaction, the one that makes the order
- * ready: the intent exists exactly when the change commits. It goes to the address given at
- * checkout, else the customer's account email; an order with neither is told nothing. Marking
- * ready twice still queues one message (UNIQUE order_id, kind).
- */
-export async function queueOrderReadyNotification(
-  trx: Trx,
-  order: Pick<SalesOrderRow, 'id' | 'customer_id' | 'contact_email'>,
-  context: { now: Date; logger: Logger },
-): Promise<void> {
-  const recipient = order.contact_email ?? (await accountEmailOf(trx, order.customer_id))
-  if (!recipient) {
-    context.logger.debug({ orderId: order.id }, 'order ready: no email to notify')
-    return
-  }
-  await notificationRepository.insertNotification(trx, {
-    orderId: order.id,
-    kind: 'ORDER_READY',
-    channel: 'EMAIL',
-    recipient,
-    now: context.now,
-  })
-}
 
 /**
  * Queues a staff member's password link (an invite or a reset) in the caller's transaction, the
@@ -67,13 +40,6 @@ export function queueGiftCardNotification(
   gift: { purchaseId: string; recipient: string; code: string; now: Date },
 ): Promise<void> {
   return notificationRepository.insertGiftCardNotification(trx, gift)
-}
-
-async function accountEmailOf(trx: Trx, customerId: string | null): Promise<string | null> {
-  if (!customerId) return null
-  const [customer] = await findCustomersByIds(trx, [customerId])
-  // An erased customer's address is a placeholder that must not be written to.
-  return customer && !customer.erased_at ? customer.email : null
 }
 
 /** Claims one due notification in its own short transaction, so the send happens outside any. */

@@ -1,5 +1,5 @@
+import { escapeHtml } from './message-format.js'
 import type { NotificationMessage } from './notification-provider.js'
-import { escapeHtml } from './order-ready-message.js'
 
 /** What a password link message says, gathered when it is sent. */
 export interface StaffLinkFacts {

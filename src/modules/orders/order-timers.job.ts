@@ -2,16 +2,18 @@ import type { Job } from '../../jobs/job.js'
 import { findOrdersWithLapsingAuthorisation } from '../payments/payment.service.js'
 import { isHandOverInProgress } from './handover-claim.service.js'
 import { cancelOrder, expireOrder, findOverdueOrders, lockOrder } from './order.service.js'
+import { remindOrdersBeforeHoldEnds } from './order-reminder.service.js'
 import { canTransition } from './order-state.js'
 
 /** Per run: a backlog drains over a few runs instead of one long transaction. */
 const BATCH_SIZE = 200
 
 /**
- * The two clocks of an order: unpaid online orders are cancelled when their payment is due,
- * ready orders expire at the end of the store's hold period. Both release stock and slot.
+ * The clocks of an order: unpaid online orders are cancelled when their payment is due, ready
+ * orders are reminded `reminderLeadMinutes` before the store's hold period ends (0: never) and
+ * expire at its end. Cancelling and expiring release stock and slot.
  */
-export function orderTimersJob(): Job {
+export function orderTimersJob(options: { reminderLeadMinutes: number }): Job {
   return {
     name: 'order-timers',
     intervalMs: 30_000,
@@ -36,6 +38,10 @@ export function orderTimersJob(): Job {
         await expireOrder(trx, order, now)
         expired++
       }
+      const reminded =
+        options.reminderLeadMinutes > 0
+          ? await remindOrdersBeforeHoldEnds(trx, now, options.reminderLeadMinutes * 60_000, BATCH_SIZE)
+          : 0
       // Never capture on a lapsed hold: release the order first (reconciliation voids the intent).
       let authorisationLapsing = 0
       for (const { id } of await findOrdersWithLapsingAuthorisation(trx, now, BATCH_SIZE)) {
@@ -50,8 +56,8 @@ export function orderTimersJob(): Job {
         authorisationLapsing++
       }
       return {
-        affected: unpaidCancelled + expired + authorisationLapsing,
-        details: { unpaidCancelled, expired, authorisationLapsing },
+        affected: unpaidCancelled + expired + reminded + authorisationLapsing,
+        details: { unpaidCancelled, expired, reminded, authorisationLapsing },
       }
     },
   }

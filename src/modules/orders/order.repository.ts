@@ -247,6 +247,24 @@ export function findOverdue(
     .execute()
 }
 
+/**
+ * Ready orders whose hold ends within `leadMs` from now and who have not been reminded, soonest
+ * first; only those held at least `leadMs` (sales_order_reminder_due_idx).
+ */
+export function findOrdersToRemind(db: Db, now: Date, leadMs: number, limit: number) {
+  return db
+    .selectFrom('sales_order')
+    .select('id')
+    .where('status', '=', 'READY_FOR_PICKUP')
+    .where('reminded_at', 'is', null)
+    .where('hold_until', '>', now)
+    .where('hold_until', '<=', new Date(now.getTime() + leadMs))
+    .where(sql<boolean>`hold_until - ready_at >= make_interval(secs => ${leadMs / 1000})`)
+    .orderBy('hold_until')
+    .limit(limit)
+    .execute()
+}
+
 /** What to fetch from the shelves for the orders a store has to prepare, by SKU. */
 export function findPickList(db: Db, storeId: string, statuses: readonly OrderStatus[]) {
   return db

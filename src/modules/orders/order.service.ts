@@ -4,7 +4,7 @@ import type { OrderLineRow, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import type { Logger } from '../../logger.js'
 import { settleOrderStock } from '../inventory/inventory.service.js'
-import { queueOrderReadyNotification } from '../notifications/notification.service.js'
+import { queueOrderMessage } from '../notifications/order-messages.service.js'
 import { releaseGiftCardsAboveTotal } from '../payments/gift-card-payment.service.js'
 import { releasePickupSlot } from '../pickup/pickup.service.js'
 import { NotFoundError } from '../shared/not-found.js'
@@ -128,6 +128,8 @@ export async function cancelOrder(
       cancel_reason: context.reason,
     },
   )
+  // An order whose payment never came was never confirmed to its shopper: nothing to take back.
+  if (order.status !== 'PENDING_PAYMENT') await queueOrderMessage(trx, order, 'ORDER_CANCELLED', context.now)
 }
 
 /** Not collected within the store's hold period: back on the shelf. */
@@ -137,6 +139,7 @@ export async function expireOrder(trx: Trx, order: SalesOrderRow, now: Date): Pr
   await assertNoHandOverInProgress(trx, order.id, now)
   await releaseOrder(trx, order, actor, now)
   await transitionOrder(trx, order, 'EXPIRED', { actor, now, note: 'not collected in time' })
+  await queueOrderMessage(trx, order, 'ORDER_CANCELLED', now)
 }
 
 export function startPreparing(
@@ -221,7 +224,7 @@ export async function markReady(
     tax_minor: totals.taxMinor,
     total_minor: totals.totalMinor,
   })
-  await queueOrderReadyNotification(trx, order, context)
+  await queueOrderMessage(trx, order, 'ORDER_READY', context.now)
 }
 
 export type PickupProof = { pickupCode: string } | { pickupPass: string }

@@ -108,6 +108,7 @@ export const USER_ERROR_CODES = [
   // Trusted channels (channels/request-origin.ts)
   'CHANNEL_NOT_ALLOWED',
   'STOREFRONT_KEY_REQUIRED',
+  'PHONE_REQUIRED',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

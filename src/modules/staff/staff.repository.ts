@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
-import type { StaffRole, StaffRow } from '../../db/database.js'
+import type { Locale, StaffRole, StaffRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
 export function findStaffByEmail(db: Db | Trx, email: string): Promise<StaffRow | undefined> {
@@ -49,7 +49,7 @@ export function insertStaff(
 export function updateStaff(
   trx: Trx,
   staffId: string,
-  changes: { name?: string; role?: StaffRole; active?: boolean; passwordHash?: string },
+  changes: { name?: string; role?: StaffRole; active?: boolean; passwordHash?: string; locale?: Locale | null },
 ): Promise<StaffRow> {
   return trx
     .updateTable('staff')
@@ -58,6 +58,7 @@ export function updateStaff(
       ...(changes.role === undefined ? {} : { role: changes.role }),
       ...(changes.active === undefined ? {} : { active: changes.active }),
       ...(changes.passwordHash === undefined ? {} : { password_hash: changes.passwordHash }),
+      ...(changes.locale === undefined ? {} : { locale: changes.locale }),
     })
     .where('id', '=', staffId)
     .returningAll()

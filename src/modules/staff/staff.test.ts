@@ -56,7 +56,15 @@ describe('the staff rules', () => {
   })
 
   it('refuses deactivating oneself, whatever the role', () => {
-    const self = { id: 'admin', email: 'a@x', name: 'A', password_hash: null, active: true, created_at: new Date() }
+    const self = {
+      id: 'admin',
+      email: 'a@x',
+      name: 'A',
+      password_hash: null,
+      active: true,
+      created_at: new Date(),
+      locale: null,
+    }
     expect(codeOf(() => assertMayDeactivate(admin, { ...self, role: 'ADMIN', storeIds: [] }))).toBe(
       'SELF_DEACTIVATION staffId',
     )

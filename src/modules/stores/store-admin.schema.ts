@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import type { StoreRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
+import { localeInput } from '../../graphql/input-validation.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { auditAuthorOf } from '../../graphql/viewer-actor.js'
+import { localeOf } from '../shared/locale.js'
 import { GeoPointInput, Store, Weekday } from './store.schema.js'
 import { createStore, setStoreAcceptingOrders, setStoreSpecialDay, updateStore } from './store-admin.service.js'
 import { PICKUP_SETTING_BOUNDS, STORE_CODE_PATTERN } from './store-rules.js'
@@ -61,24 +63,29 @@ const StoreCreateInput = builder.inputType('StoreCreateInput', {
       required: true,
       validate: z.string().refine((code) => Intl.supportedValuesOf('currency').includes(code), 'not an ISO 4217 code'),
     }),
+    locale: t.string({
+      description: 'The language shoppers without one are written to: "fr" or "en" (the default).',
+      validate: localeInput,
+    }),
     openingHours: t.field({ type: [OpeningHoursDayInput], required: true, description: 'Days not listed are closed.' }),
     pickupSettings: t.field({ type: PickupSettingsInput }),
   }),
 })
 
 /** Where the store is and what it is called are for admins; its hours and pickup settings, its managers' too. */
-const ADMIN_FIELDS = ['name', 'address', 'location', 'timeZone'] as const
+const ADMIN_FIELDS = ['name', 'address', 'location', 'timeZone', 'locale'] as const
 const MANAGER_FIELDS = ['openingHours', 'pickupSettings'] as const
 
 const StoreUpdateInput = builder.inputType('StoreUpdateInput', {
   description:
-    'Only the fields given change; days of openingHours not listed keep their hours. A manager of the store may change openingHours and pickupSettings; name, address, location and timeZone are for admins.',
+    'Only the fields given change; days of openingHours not listed keep their hours. A manager of the store may change openingHours and pickupSettings; name, address, location, timeZone and locale are for admins.',
   fields: (t) => ({
     storeId: t.globalID({ required: true, for: Store }),
     name: t.string({ validate: text(100) }),
     address: t.field({ type: AddressInput }),
     location: t.field({ type: GeoPointInput }),
     timeZone: t.string({ validate: z.string().max(64) }),
+    locale: t.string({ description: '"fr" or "en".', validate: localeInput }),
     openingHours: t.field({ type: [OpeningHoursDayInput] }),
     pickupSettings: t.field({ type: PickupSettingsInput }),
   }),
@@ -141,6 +148,7 @@ builder.mutationFields((t) => ({
           address: addressOf(input.address),
           location: input.location,
           timeZone: input.timeZone,
+          locale: localeOf(input.locale),
           currencyCode: input.currencyCode,
           openingHours: openingDaysOf(input.openingHours),
           pickupSettings: pickupSettingsOf(input.pickupSettings),
@@ -160,6 +168,7 @@ builder.mutationFields((t) => ({
           address: input.address ? addressOf(input.address) : undefined,
           location: input.location ?? undefined,
           timeZone: input.timeZone ?? undefined,
+          locale: localeOf(input.locale),
           openingHours: input.openingHours ? openingDaysOf(input.openingHours) : undefined,
           pickupSettings: pickupSettingsOf(input.pickupSettings),
         }),

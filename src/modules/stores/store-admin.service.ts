@@ -33,7 +33,7 @@ export async function createStore(db: Db, author: AuditAuthor, input: NewStore):
   const openingHours = checkedWeek(CLOSED_WEEK, input.openingHours)
   const store = await inTransaction(db, async (trx) => {
     const created = await storeAdminRepository.insertStoreUnlessCodeTaken(trx, {
-      ...storeColumnsOf({ pickupSettings: input.pickupSettings }),
+      ...storeColumnsOf({ pickupSettings: input.pickupSettings, locale: input.locale }),
       code: input.code,
       name: input.name,
       address_line1: input.address.line1,

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely'
-import type { SpecialDays, StoreRow, StoreTable, TimeRange, WeeklyHours } from '../../db/database.js'
+import type { Locale, SpecialDays, StoreRow, StoreTable, TimeRange, WeeklyHours } from '../../db/database.js'
 import { addDays, dateKeyOf, type LocalDate, type WeekdayKey } from './opening-hours.js'
 import type { GeoPoint } from './store.repository.js'
 
@@ -33,6 +33,8 @@ export interface NewStore {
   location: GeoPoint
   timeZone: string
   currencyCode: string
+  /** The language its shoppers are written to when they have none; 'en' when not given. */
+  locale?: Locale
   /** Days not listed are closed. */
   openingHours: OpeningDay[]
   /** Settings not given take the column defaults. */
@@ -45,6 +47,7 @@ export interface StoreChanges {
   address?: StoreAddress
   location?: GeoPoint
   timeZone?: string
+  locale?: Locale
   openingHours?: OpeningDay[]
   pickupSettings?: Partial<PickupSettings>
 }
@@ -59,6 +62,7 @@ export type StoreColumns = Pick<
   | 'latitude'
   | 'longitude'
   | 'time_zone'
+  | 'locale'
   | 'slot_minutes'
   | 'slot_capacity'
   | 'preparation_minutes'
@@ -83,7 +87,7 @@ export function weekWith(base: WeeklyHours, days: readonly OpeningDay[]): Weekly
 
 /** The columns that hold what `changes` gives, and none other. */
 export function storeColumnsOf(changes: Omit<StoreChanges, 'openingHours'>): StoreColumns {
-  const { name, address, location, timeZone, pickupSettings: pickup = {} } = changes
+  const { name, address, location, timeZone, locale, pickupSettings: pickup = {} } = changes
   return dropUndefined({
     name,
     address_line1: address?.line1,
@@ -93,6 +97,7 @@ export function storeColumnsOf(changes: Omit<StoreChanges, 'openingHours'>): Sto
     latitude: location?.latitude,
     longitude: location?.longitude,
     time_zone: timeZone,
+    locale,
     slot_minutes: pickup.slotMinutes,
     slot_capacity: pickup.capacityPerSlot,
     preparation_minutes: pickup.leadMinutes,
@@ -137,6 +142,7 @@ export function storeAuditView(store: StoreRow): Record<string, unknown> {
     address: { line1: store.address_line1, city: store.city, postalCode: store.postal_code, country: store.country },
     location: { latitude: store.latitude, longitude: store.longitude },
     timeZone: store.time_zone,
+    locale: store.locale,
     currencyCode: store.currency_code,
     openingHours: store.opening_hours,
     specialDays: store.special_days,

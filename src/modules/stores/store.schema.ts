@@ -75,6 +75,9 @@ export const Store = builder.loadableNode('Store', {
     address: t.field({ type: Address, resolve: (store) => store }),
     location: t.field({ type: GeoPoint, resolve: (store) => store }),
     timeZone: t.exposeString('time_zone', { description: 'IANA time zone, e.g. Europe/Paris.' }),
+    locale: t.exposeString('locale', {
+      description: 'The language its shoppers are written to when they have none: "fr" or "en".',
+    }),
     currencyCode: t.exposeString('currency_code'),
     openingHours: t.field({
       type: [OpeningHoursDay],

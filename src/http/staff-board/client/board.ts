@@ -1,5 +1,6 @@
 import { byId } from './dom.js'
 import { gql } from './graphql.js'
+import { t } from './i18n.js'
 import { watchStoreQueue } from './live-queue.js'
 import { createOrderActions } from './order-actions.js'
 import { renderPickList, renderQueue } from './render.js'
@@ -16,16 +17,16 @@ export function openBoard(store: Store): void {
   stopBoard()
   state.store = store
   show('board-view')
-  setLive('Connecting…', true)
+  setLive(t.connecting, true)
   refreshQueue()
   state.live = watchStoreQueue(store.id, currentToken, {
     onOpen: () => {
-      setLive('Live', false)
+      setLive(t.live, false)
       refreshQueue()
     },
     onEvent: scheduleRefresh,
     onDown: (problem) => {
-      setLive('Reconnecting…', true)
+      setLive(t.reconnecting, true)
       byId('live-status').title = problem
     },
     onAuthError: (error) => signOut(error.message),

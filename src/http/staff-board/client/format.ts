@@ -1,10 +1,11 @@
+import { t } from './i18n.js'
 import type { Money, Order } from './types.js'
 
-/** Money, times and amounts as a person at the counter reads and types them, in the browser's locale. */
+/** Money, times and amounts as a person at the counter reads and types them, in the board's language. */
 
 export function formatMoney(money: Money): string {
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: money.currencyCode }).format(
+    return new Intl.NumberFormat(t.intl, { style: 'currency', currency: money.currencyCode }).format(
       Number(money.amount),
     )
   } catch {
@@ -16,12 +17,12 @@ export function timeFormat(timeZone: string, withDay: boolean): Intl.DateTimeFor
   const options: Intl.DateTimeFormatOptions = withDay
     ? { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }
     : { timeZone, hour: '2-digit', minute: '2-digit' }
-  return new Intl.DateTimeFormat(undefined, options)
+  return new Intl.DateTimeFormat(t.intl, options)
 }
 
 /** "Tue 24 Nov, 09:00–09:15" in the store's time zone. */
 export function slotLabel(order: Order, timeZone: string): string {
-  if (!order.pickupSlotStart) return 'No pickup slot'
+  if (!order.pickupSlotStart) return t.noPickupSlot
   const start = timeFormat(timeZone, true).format(new Date(order.pickupSlotStart))
   const end = order.pickupSlotEnd ? `–${timeFormat(timeZone, false).format(new Date(order.pickupSlotEnd))}` : ''
   return start + end
@@ -51,5 +52,5 @@ export function changeDue(order: Order, cash: string): string {
   const due = toMinorUnits(order.total.amount, currencyCode)
   if (given === null || due === null || given <= due) return ''
   const digits = currencyDigits(currencyCode)
-  return `, change due ${formatMoney({ amount: ((given - due) / 10 ** digits).toFixed(digits), currencyCode })}`
+  return t.changeDue(formatMoney({ amount: ((given - due) / 10 ** digits).toFixed(digits), currencyCode }))
 }

@@ -1,3 +1,4 @@
+import { t } from './i18n.js'
 import type { Order, PickListLine, Staff, Store, UserError } from './types.js'
 
 /**
@@ -9,7 +10,7 @@ export const GRAPHQL_URL = '/graphql'
 const ORDER_FIELDS =
   'id number status paymentMode pickupSlotStart pickupSlotEnd isLate atRisk arrivedAt waitingMinutes ' +
   'total { amount currencyCode } lines { sku title quantity }'
-const STAFF_FIELDS = 'id name role stores { id code name timeZone }'
+const STAFF_FIELDS = 'id name role locale stores { id code name timeZone }'
 
 export interface TokenPayload {
   accessToken: string | null
@@ -96,10 +97,10 @@ interface GraphQLBody {
 export function checkErrors(body: GraphQLBody | null): unknown {
   const errors = body?.errors || []
   if (errors.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) {
-    throw new AuthError('Your session has ended. Sign in again.')
+    throw new AuthError(t.sessionEnded)
   }
-  if (errors.length > 0) throw new Error(errors[0]?.message || 'The request failed.')
-  if (!body || !body.data) throw new Error('The server sent no answer.')
+  if (errors.length > 0) throw new Error(errors[0]?.message || t.requestFailed)
+  if (!body || !body.data) throw new Error(t.noAnswer)
   return body.data
 }
 
@@ -124,10 +125,10 @@ export async function gql<K extends OperationName>(
       cache: 'no-store',
     })
   } catch {
-    throw new Error('The server cannot be reached. Check the network and try again.')
+    throw new Error(t.unreachable)
   }
   const body: GraphQLBody | null = await response.json().catch(() => null)
-  if (!body) throw new Error(`The server answered ${response.status}.`)
+  if (!body) throw new Error(t.serverAnswered(response.status))
   // The server's schema is the contract for the data's shape; checkErrors has ruled out errors.
   return checkErrors(body) as Operations[K]['data']
 }

@@ -1,4 +1,5 @@
 import { AuthError, checkErrors, GRAPHQL_URL, QUERIES, requestHeaders } from './graphql.js'
+import { t } from './i18n.js'
 
 /**
  * The live queue over Server-Sent Events. EventSource cannot send an Authorization header, and the
@@ -66,7 +67,7 @@ export function watchStoreQueue(storeId: string, tokenOf: () => string | null, h
   async function connect(): Promise<void> {
     abort = new AbortController()
     const startedAt = Date.now()
-    let problem = 'Live updates stopped.'
+    let problem = t.liveStopped
     try {
       const response = await fetch(GRAPHQL_URL, {
         method: 'POST',
@@ -79,7 +80,7 @@ export function watchStoreQueue(storeId: string, tokenOf: () => string | null, h
       const type = response.headers.get('content-type') || ''
       if (!response.ok || !type.includes('text/event-stream') || !response.body) {
         checkErrors(await response.json().catch(() => null))
-        throw new Error(`Live updates refused (${response.status}).`)
+        throw new Error(t.liveRefused(response.status))
       }
       let opened = false
       await readEventStream(

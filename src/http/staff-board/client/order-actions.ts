@@ -1,5 +1,6 @@
 import { changeDue, toMinorUnits } from './format.js'
 import { type CollectInput, gql, type OrderChangePayload } from './graphql.js'
+import { t } from './i18n.js'
 import { handleFailure } from './session.js'
 import { currentToken, uiOf } from './state.js'
 import type { Order, OrderActions } from './types.js'
@@ -60,14 +61,14 @@ export function createOrderActions(queue: QueueControl): OrderActions {
       const ui = uiOf(order.id)
       const code = (ui.code || '').trim()
       if (!/^\d{6}$/.test(code)) {
-        ui.error = 'The pickup code is six digits.'
+        ui.error = t.codeIsSixDigits
         return queue.render(true)
       }
       const input: CollectInput = { orderId: order.id, pickupCode: code }
       if (order.paymentMode === 'AT_PICKUP') {
         const cash = (ui.cash || '').trim().replace(',', '.')
         if (toMinorUnits(cash, order.total.currencyCode) === null) {
-          ui.error = `Enter the cash received, e.g. ${order.total.amount}.`
+          ui.error = t.enterCash(order.total.amount)
           return queue.render(true)
         }
         input.payment = { method: 'CASH', amountTendered: cash }
@@ -76,7 +77,7 @@ export function createOrderActions(queue: QueueControl): OrderActions {
       const send = async () => (await gql('collect', { input }, currentToken())).orderCollect
       return changeOrder(order, queue, send, () => {
         const change = order.paymentMode === 'AT_PICKUP' ? changeDue(order, cashGiven) : ''
-        notice(`Order #${order.number} handed over${change}.`)
+        notice(t.handedOver(order.number, change))
       })
     },
   }

@@ -1,5 +1,6 @@
 import { el, typedValue } from './dom.js'
 import { formatMoney } from './format.js'
+import { t } from './i18n.js'
 import type { Order, OrderActions, OrderUi } from './types.js'
 
 /** One order's card: its number and flags, what it holds, and the buttons its status allows. */
@@ -16,7 +17,7 @@ function renderLines(order: Order): HTMLTableElement {
   return el(
     'table',
     { className: 'lines' },
-    el('thead', null, el('tr', null, el('th', { className: 'qty' }, 'Qty'), el('th', null, 'Item'))),
+    el('thead', null, el('tr', null, el('th', { className: 'qty' }, t.qty), el('th', null, t.item))),
     el('tbody', null, ...rows),
   )
 }
@@ -38,7 +39,7 @@ function renderHandover(order: Order, ui: OrderUi, actions: OrderActions): HTMLF
   const form = el(
     'form',
     { className: 'handover', method: 'post', noValidate: true },
-    el('label', null, 'Pickup code', code),
+    el('label', null, t.pickupCode, code),
   )
   if (order.paymentMode === 'AT_PICKUP') {
     if (ui.cash === undefined) ui.cash = order.total.amount
@@ -52,10 +53,10 @@ function renderHandover(order: Order, ui: OrderUi, actions: OrderActions): HTMLF
         ui.cash = typedValue(event)
       },
     })
-    form.append(el('label', null, `Cash received (${order.total.currencyCode})`, cash))
+    form.append(el('label', null, t.cashReceived(order.total.currencyCode), cash))
   }
   form.append(
-    el('button', { type: 'submit', className: 'go', disabled: ui.busy, dataset: { action: 'collect' } }, 'Hand over'),
+    el('button', { type: 'submit', className: 'go', disabled: ui.busy, dataset: { action: 'collect' } }, t.handOver),
   )
   form.addEventListener('submit', (event) => {
     event.preventDefault()
@@ -74,13 +75,13 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
       el(
         'span',
         { className: 'badge arrived' },
-        order.waitingMinutes === null ? 'Arrived' : `Waiting ${order.waitingMinutes} min`,
+        order.waitingMinutes === null ? t.arrived : t.waiting(order.waitingMinutes),
       ),
-    order.isLate && el('span', { className: 'badge late' }, 'Late'),
+    order.isLate && el('span', { className: 'badge late' }, t.late),
     // Late already says more: at risk is the warning before it.
-    order.atRisk && !order.isLate && el('span', { className: 'badge at-risk' }, 'At risk'),
+    order.atRisk && !order.isLate && el('span', { className: 'badge at-risk' }, t.atRisk),
   )
-  const paid = order.paymentMode === 'AT_PICKUP' ? 'to pay at the counter' : 'paid'
+  const paid = order.paymentMode === 'AT_PICKUP' ? t.toPay : t.paid
   const toggle = el(
     'button',
     {
@@ -90,7 +91,7 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
       dataset: { action: 'lines', focusKey: `${order.id}:lines` },
       onclick: () => actions.toggleLines(order),
     },
-    ui.open ? 'Hide pick list' : `Pick list (${items})`,
+    ui.open ? t.hidePickList : t.pickList(items),
   )
   const buttons = el('div', { className: 'actions' }, toggle)
   if (order.status === 'PLACED') {
@@ -98,7 +99,7 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
       el(
         'button',
         { type: 'button', disabled: ui.busy, dataset: { action: 'start' }, onclick: () => actions.start(order) },
-        'Start preparing',
+        t.startPreparing,
       ),
     )
   }
@@ -113,7 +114,7 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
           dataset: { action: 'ready' },
           onclick: () => actions.ready(order),
         },
-        'Mark ready',
+        t.markReady,
       ),
     )
   }
@@ -124,11 +125,7 @@ export function renderCard(order: Order, ui: OrderUi, actions: OrderActions): HT
       dataset: { orderId: order.id, status: order.status, number: order.number },
     },
     head,
-    el(
-      'p',
-      { className: 'meta' },
-      `${items}${items === 1 ? ' item · ' : ' items · '}${formatMoney(order.total)} ${paid}`,
-    ),
+    el('p', { className: 'meta' }, `${t.items(items)} · ${formatMoney(order.total)} ${paid}`),
     ui.open && renderLines(order),
     buttons,
     order.status === 'READY_FOR_PICKUP' && renderHandover(order, ui, actions),

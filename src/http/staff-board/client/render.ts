@@ -1,14 +1,15 @@
 import { el } from './dom.js'
 import { slotLabel, timeFormat } from './format.js'
+import { t } from './i18n.js'
 import { renderCard } from './render-card.js'
 import type { Order, OrderActions, OrderStatus, OrderUi, PickListLine } from './types.js'
 
 /** The queue in three columns, by status then pickup slot, and the store's pick list. */
 
 const COLUMNS: { status: OrderStatus; title: string }[] = [
-  { status: 'PLACED', title: 'To prepare' },
-  { status: 'PREPARING', title: 'Preparing' },
-  { status: 'READY_FOR_PICKUP', title: 'Ready for pickup' },
+  { status: 'PLACED', title: t.columns.PLACED },
+  { status: 'PREPARING', title: t.columns.PREPARING },
+  { status: 'READY_FOR_PICKUP', title: t.columns.READY_FOR_PICKUP },
 ]
 
 /** Orders of one status, in groups of one pickup slot, earliest slot first (server order inside). */
@@ -36,7 +37,7 @@ function renderColumn(
     { className: 'column', dataset: { column: column.status } },
     el('h2', null, column.title, el('span', { className: 'count' }, mine.length)),
   )
-  if (mine.length === 0) section.append(el('p', { className: 'empty' }, 'Nothing here.'))
+  if (mine.length === 0) section.append(el('p', { className: 'empty' }, t.nothingHere))
   for (const group of groupBySlot(mine)) {
     const [first] = group
     if (first) section.append(el('h3', null, slotLabel(first, timeZone)))
@@ -82,9 +83,9 @@ export function renderPickList(container: HTMLElement, lines: PickListLine[], ti
     ),
   )
   container.replaceChildren(
-    el('h2', null, 'To fetch for the orders to prepare'),
+    el('h2', null, t.pickListTitle),
     lines.length === 0
-      ? el('p', { className: 'empty' }, 'Nothing to fetch.')
+      ? el('p', { className: 'empty' }, t.nothingToFetch)
       : el(
           'table',
           null,
@@ -94,10 +95,10 @@ export function renderPickList(container: HTMLElement, lines: PickListLine[], ti
             el(
               'tr',
               null,
-              el('th', { className: 'qty' }, 'Qty'),
-              el('th', null, 'Item'),
-              el('th', null, 'Orders'),
-              el('th', null, 'First slot'),
+              el('th', { className: 'qty' }, t.qty),
+              el('th', null, t.item),
+              el('th', null, t.orders),
+              el('th', null, t.firstSlot),
             ),
           ),
           el('tbody', null, ...rows),

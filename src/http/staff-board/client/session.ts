@@ -1,5 +1,6 @@
 import { byId } from './dom.js'
 import { AuthError, gql, type TokenPayload } from './graphql.js'
+import { t } from './i18n.js'
 import { state, stopBoard } from './state.js'
 import { clearSession, saveSession } from './storage.js'
 import type { Session } from './types.js'
@@ -7,7 +8,7 @@ import { show } from './view.js'
 
 /** The signed-in session: its tokens and their renewal, and the ways out of it. */
 
-const SESSION_ENDED = 'Your session has ended. Sign in again.'
+const SESSION_ENDED = t.sessionEnded
 
 export function showSignIn(message: string): void {
   show('sign-in-view')

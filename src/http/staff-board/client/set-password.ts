@@ -1,5 +1,6 @@
 import { byId, elementById } from './dom.js'
 import { gql } from './graphql.js'
+import { t } from './i18n.js'
 import { showSignIn } from './session.js'
 import { messageOf, show } from './view.js'
 
@@ -24,7 +25,7 @@ export function openedFromPasswordLink(): boolean {
   linkToken = new URLSearchParams(location.hash.slice(1)).get('token')
   history.replaceState(null, '', PASSWORD_PATH)
   if (!linkToken) {
-    showSignIn('This link is incomplete. Ask for a new one.')
+    showSignIn(t.linkIncomplete)
     return true
   }
   show('set-password-view')
@@ -38,14 +39,14 @@ export async function setPassword(event: SubmitEvent): Promise<void> {
   const password = fields.password().value
   line.textContent = ''
   if (!password) {
-    line.textContent = 'Choose a password.'
+    line.textContent = t.choosePassword
     return
   }
   if (password !== fields.repeat().value) {
-    line.textContent = 'The two passwords differ.'
+    line.textContent = t.passwordsDiffer
     return
   }
-  if (!linkToken) return showSignIn('This link is incomplete. Ask for a new one.')
+  if (!linkToken) return showSignIn(t.linkIncomplete)
   fields.submit().disabled = true
   try {
     const payload = (await gql('setPassword', { input: { token: linkToken, password } }, null)).staffPasswordSet
@@ -58,7 +59,7 @@ export async function setPassword(event: SubmitEvent): Promise<void> {
     fields.repeat().value = ''
     history.replaceState(null, '', '/staff')
     showSignIn('')
-    byId('sign-in-notice').textContent = 'Your password is set. Sign in with it.'
+    byId('sign-in-notice').textContent = t.passwordSet
   } catch (error) {
     line.textContent = error instanceof Error ? error.message : String(error)
   } finally {

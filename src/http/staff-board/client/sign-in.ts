@@ -1,6 +1,7 @@
 import { openBoard } from './board.js'
 import { byId, el, elementById } from './dom.js'
 import { gql } from './graphql.js'
+import { followStaffLocale, t } from './i18n.js'
 import { handleFailure, sessionFrom, signOut, startSession } from './session.js'
 import { currentToken, state, stopBoard } from './state.js'
 import { forgetStoreId, savedStoreId, saveStoreId } from './storage.js'
@@ -23,7 +24,7 @@ export async function signIn(event: SubmitEvent): Promise<void> {
   const line = byId('sign-in-error')
   line.textContent = ''
   if (!email || !password) {
-    line.textContent = 'Enter your email and password.'
+    line.textContent = t.enterEmailAndPassword
     return
   }
   signInFields.submit().disabled = true
@@ -31,7 +32,7 @@ export async function signIn(event: SubmitEvent): Promise<void> {
     const payload = (await gql('signIn', { input: { email, password } }, null)).staffSignIn
     const session = sessionFrom(payload)
     if (payload.userErrors.length > 0 || !session) {
-      line.textContent = messageOf(payload.userErrors) || 'Sign-in failed.'
+      line.textContent = messageOf(payload.userErrors) || t.signInFailed
       return
     }
     signInFields.password().value = ''
@@ -47,7 +48,8 @@ export async function signIn(event: SubmitEvent): Promise<void> {
 /** A member of one store goes to it; admins and members of several choose one (kept for this tab). */
 export async function enterAsSignedIn(): Promise<void> {
   const staff = (await gql('staffMe', {}, currentToken())).staffMe
-  if (!staff) return signOut('Sign in with a staff account.')
+  if (!staff) return signOut(t.staffAccountNeeded)
+  if (followStaffLocale(staff.locale)) return
   state.staff = staff
   const [onlyStore, ...others] = staff.stores
   if (onlyStore && others.length === 0) return openBoard(onlyStore)

@@ -23,6 +23,8 @@ export interface Staff {
   id: string
   name: string
   role: string
+  /** The language the member chose for their board ('en' | 'fr'); null: the browser's. */
+  locale: string | null
   /** The member's stores; none for admins, who choose among all. Several: the member chooses. */
   stores: Store[]
 }

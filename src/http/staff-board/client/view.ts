@@ -1,4 +1,5 @@
 import { byId } from './dom.js'
+import { t } from './i18n.js'
 import { state } from './state.js'
 import type { UserError } from './types.js'
 
@@ -31,4 +32,6 @@ export function notice(text: string): void {
   }, 15000)
 }
 
-export const messageOf = (userErrors: UserError[]): string => userErrors.map((error) => error.message).join(' ')
+/** The API's refusals in the board's language when the dictionary has their code, else as the API wrote them. */
+export const messageOf = (userErrors: UserError[]): string =>
+  userErrors.map((error) => t.userErrors[error.code] ?? error.message).join(' ')
