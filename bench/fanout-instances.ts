@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Db } from '../src/db/create-db.js'
 import { redisOnFreePort, type ServerProcess, startServerProcess } from '../test/helpers/server-process.js'
@@ -9,6 +10,11 @@ export interface InstancesFanoutRun {
   /** How the instances were deployed and where the checkouts and the subscribers went. */
   setup: string
   run: FanoutRun
+  /**
+   * CPU seconds (user + system) the instances spent during the run: the subscribers' instance,
+   * and the checkouts' when it is another. Less at the mercy of a shared machine than latencies.
+   */
+  cpu: { subscribers: number; checkouts: number | null }
 }
 
 export interface InstancesFanoutReport {
@@ -37,10 +43,19 @@ export async function measureInstancesFanout(
   subscribers: number,
 ): Promise<InstancesFanoutReport> {
   const runs: InstancesFanoutRun[] = []
-  const measure = async (setup: string, urls: { subscribe: string; checkout: string }) => {
-    const run = await runFanout(deps, plan, subscribers, urls)
-    deps.log(`fan-out across instances, ${setup}: ${summary(run)}`)
-    runs.push({ setup, run })
+  const measure = async (setup: string, servers: { subscribe: ServerProcess; checkout: ServerProcess }) => {
+    const apart = servers.subscribe !== servers.checkout
+    const before = [cpuSeconds(servers.subscribe.pid), cpuSeconds(servers.checkout.pid)]
+    const run = await runFanout(deps, plan, subscribers, {
+      subscribe: servers.subscribe.url,
+      checkout: servers.checkout.url,
+    })
+    const cpu = {
+      subscribers: cpuSeconds(servers.subscribe.pid) - (before[0] ?? 0),
+      checkouts: apart ? cpuSeconds(servers.checkout.pid) - (before[1] ?? 0) : null,
+    }
+    deps.log(`fan-out across instances, ${setup}: ${summary(run)}; CPU ${JSON.stringify(cpu)}`)
+    runs.push({ setup, run, cpu })
   }
   const env = {
     NODE_ENV: 'test',
@@ -71,7 +86,7 @@ export async function measureInstancesFanout(
     await Promise.all(servers.map((server) => server.waitForLog(/live updates go through redis/)))
     await outboxDrained(deps.db)
     await measure('two instances over Redis: checkout and board on A', both(a))
-    await measure('two instances over Redis: checkout on A, board on B', { checkout: a.url, subscribe: b.url })
+    await measure('two instances over Redis: checkout on A, board on B', { checkout: a, subscribe: b })
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
     await redis.stop()
@@ -79,7 +94,18 @@ export async function measureInstancesFanout(
   return { plan, runs }
 }
 
-const both = (server: ServerProcess) => ({ checkout: server.url, subscribe: server.url })
+const both = (server: ServerProcess) => ({ checkout: server, subscribe: server })
+
+const CLOCK_TICKS_PER_SECOND = 100
+
+/** User + system CPU time of a process so far, from /proc (Linux, where the bench runs). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime
+  // are the 14th and 15th fields of the line, the 12th and 13th after the name.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND
+}
 
 /** The earlier scenarios' events go out first, so that no run waits behind them. */
 async function outboxDrained(db: Db): Promise<void> {
@@ -99,7 +125,7 @@ export function renderInstancesFanout(report: InstancesFanoutReport | null): str
   if (!report) return []
   const [baseline] = report.runs
   const ms = (value: number) => value.toFixed(1)
-  const rows = report.runs.flatMap(({ setup, run }) =>
+  const rows = report.runs.flatMap(({ setup, run, cpu }) =>
     (['sequential', 'burst'] as const).map((phase) => {
       const stats = phaseStats(run, phase, Number.POSITIVE_INFINITY)
       const base = baseline ? phaseStats(baseline.run, phase, Number.POSITIVE_INFINITY) : stats
@@ -114,6 +140,7 @@ export function renderInstancesFanout(report: InstancesFanoutReport | null): str
         `**${ms(stats.afterStart.p99)}**`,
         ms(stats.afterResponse.max),
         `${(stats.afterStart.p99 / base.afterStart.p99).toFixed(2)}×`,
+        phase === 'sequential' ? cpuCell(cpu) : '″',
       ]
       return `| ${cells.join(' | ')} |`
     }),
@@ -132,8 +159,8 @@ export function renderInstancesFanout(report: InstancesFanoutReport | null): str
     `- ${report.plan.orders} orders one at a time, then ${report.plan.orders} in bursts of ${report.plan.burst}, per setup; "after start" = arrival − the checkout request sent, over every (order × subscriber) delivery; ratio = p99 after start ÷ the one-instance figure of the same phase`,
     `- Target: p99 after start < 100 ms from A to B. Measured: ${target.join('; ')}`,
     '',
-    '| setup | checkouts | orders | deliveries | missed | after answer p50 ms | after start p50 | p99 | max after answer | p99 ÷ one instance |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| setup | checkouts | orders | deliveries | missed | after answer p50 ms | after start p50 | p99 | max after answer | p99 ÷ one instance | CPU s, both phases: board instance (+ checkout instance) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     ...report.runs.map(
@@ -144,4 +171,10 @@ export function renderInstancesFanout(report: InstancesFanoutReport | null): str
       [...run.outcome.problems, ...run.outcome.unexpected].map((issue) => `- ${setup}: PROBLEM ${issue}`),
     ),
   ]
+}
+
+function cpuCell(cpu: InstancesFanoutRun['cpu']): string {
+  return cpu.checkouts === null
+    ? cpu.subscribers.toFixed(1)
+    : `${cpu.subscribers.toFixed(1)} (+ ${cpu.checkouts.toFixed(1)})`
 }

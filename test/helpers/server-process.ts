@@ -5,6 +5,8 @@ import { readEvents, type SseSubscription } from './http-server.js'
 /** src/server.ts in a child process, as deployed: its own event loop, pool, dispatchers and jobs. */
 export interface ServerProcess {
   url: string
+  /** The server's own process (node, with tsx preloaded): what a bench reads its CPU time from. */
+  pid: number
   /** Everything it has written to stdout and stderr so far. */
   output(): string
   /** Resolves once a log line matches, now or later. */
@@ -61,6 +63,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const url = `http://127.0.0.1:${port}/graphql`
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => output,
     waitForLog,
     async gql(query, variables = {}, headers = {}) {

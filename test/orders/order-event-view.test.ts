@@ -42,4 +42,27 @@ describe("an event's order, shared by the screens it fans out to", () => {
     await findOrderViewOfEvent(testDb.db, { eventId: 'e-1', orderId }, 2_100)
     expect(testDb.statements.length).toBe(3 * readsForOneEvent)
   })
+
+  it('reads the events asked for in the same turn together, and those asked for during a read in the next one', async () => {
+    const unknown = '00000000-0000-4000-8000-000000000000'
+    testDb.statements.length = 0
+    const together = await Promise.all([
+      findOrderViewOfEvent(testDb.db, { eventId: 'burst-1', orderId }, 10_000),
+      findOrderViewOfEvent(testDb.db, { eventId: 'burst-2', orderId }, 10_000),
+      findOrderViewOfEvent(testDb.db, { eventId: 'burst-3', orderId: unknown }, 10_000),
+    ])
+    expect(together.map((view) => view?.id)).toEqual([orderId, orderId, undefined])
+    expect(testDb.statements.length).toBe(2)
+
+    testDb.statements.length = 0
+    const first = findOrderViewOfEvent(testDb.db, { eventId: 'later-1', orderId }, 20_000)
+    // The first read has started: what is asked for now waits for it, then goes in one more read.
+    await new Promise((resolve) => setImmediate(resolve))
+    const meanwhile = Array.from({ length: 5 }, (_, index) =>
+      findOrderViewOfEvent(testDb.db, { eventId: `later-${index + 2}`, orderId }, 20_000),
+    )
+    const views = await Promise.all([first, ...meanwhile])
+    expect(views.every((view) => view?.id === orderId)).toBe(true)
+    expect(testDb.statements.length).toBe(4)
+  })
 })

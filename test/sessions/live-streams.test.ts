@@ -168,7 +168,7 @@ describe('subscriptions end when their credential stops holding', () => {
     const credential = { kind: 'terminal-key' as const, key: terminal.terminalKey }
     const context = { db: testDb.db, credential, viewer: await viewerOfCredential(testDb.db, credential) }
     const quiet = createAppPubSub().subscribe('store:queue', store.storeId)
-    const stream = whileAuthorized(context as unknown as GraphQLContext, quiet, () => true, 50)
+    const stream = whileAuthorized(context as unknown as GraphQLContext, quiet, () => true, { recheckMs: 50 })
     const ended = stream.next()
     await api.gql(
       'mutation($input: PosTerminalRevokeInput!) { posTerminalRevoke(input: $input) { userErrors { code } } }',

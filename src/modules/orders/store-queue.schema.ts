@@ -45,8 +45,13 @@ builder.subscriptionFields((t) => ({
     // Checked when the stream starts (authorizeOnSubscribe), then before every event.
     authScopes: (_root, args) => ({ staffOfStore: args.storeId.id }),
     subscribe: (_root, args, context) =>
-      whileAuthorized(context, context.pubsub.subscribe('store:queue', args.storeId.id), (viewer) =>
-        canActOnStore(viewer, args.storeId.id),
+      whileAuthorized(
+        context,
+        context.pubsub.subscribe('store:queue', args.storeId.id),
+        (viewer) => canActOnStore(viewer, args.storeId.id),
+        // The order is read as the event arrives, with the others of its burst and once for
+        // every board of the instance; each board still waits for its own check before it sees it.
+        { onArrival: (event) => void findOrderViewOfEvent(context.db, event) },
       ),
     resolve: async (event, _args, context) => {
       const order = await findOrderViewOfEvent(context.db, event)
