@@ -11,6 +11,9 @@ import { createNotificationDispatcher } from './modules/notifications/notificati
 import { notificationProviderFor } from './modules/notifications/notification-setup.js'
 import { ORDER_READY_EVENT } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
+import { createWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js'
+import { webhookEventOf } from './modules/webhooks/webhook-events.js'
+import { refusePrivateTarget } from './modules/webhooks/webhook-target-guard.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
 /**
@@ -26,8 +29,8 @@ export interface BackgroundWork {
 }
 
 /**
- * What a server runs beside its requests: the outbox and notification dispatchers and, unless
- * disabled, the jobs.
+ * What a server runs beside its requests: the outbox, notification and webhook dispatchers and,
+ * unless disabled, the jobs.
  */
 export function startBackgroundWork(deps: {
   config: Config
@@ -55,6 +58,12 @@ export function startBackgroundWork(deps: {
     provider: notificationProviderFor(config.notifications, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
+  const webhooks = createWebhookDispatcher({
+    db,
+    logger,
+    // In production a name that resolves to a private address is refused at each attempt (SSRF).
+    checkTarget: config.env === 'production' ? refusePrivateTarget : undefined,
+  })
   const dispatcher = createOutboxDispatcher({
     db,
     pubsub,
@@ -65,10 +74,12 @@ export function startBackgroundWork(deps: {
     // cost a claim transaction per checkout for nothing.
     onPublished: (events) => {
       if (events.some((event) => event.type === ORDER_READY_EVENT)) notifications.wake()
+      if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
     },
   })
   dispatcher.start()
   notifications.start()
+  webhooks.start()
   const scheduler = config.schedulerEnabled
     ? createScheduler({
         db,
@@ -88,7 +99,7 @@ export function startBackgroundWork(deps: {
   scheduler?.start()
   return {
     async stop() {
-      await Promise.all([dispatcher.stop(), notifications.stop(), scheduler?.stop()])
+      await Promise.all([dispatcher.stop(), notifications.stop(), webhooks.stop(), scheduler?.stop()])
     },
   }
 }

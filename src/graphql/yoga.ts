@@ -48,6 +48,7 @@ export interface YogaDependencies {
   pickupSecrets: PickupSecrets
   payments: AppPayments
   orders: Config['orders']
+  env: Config['env']
   cartHolds: Config['cartHolds']
   logger: Logger
   pubsub: AppPubSub
@@ -118,6 +119,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
       pickupSecrets: deps.pickupSecrets,
       payments: deps.payments,
       orders: deps.orders,
+      env: deps.env,
       cartHolds: deps.cartHolds,
       logger,
       ...(await viewerFrom(request.headers.get('authorization'), deps)),

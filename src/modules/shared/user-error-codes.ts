@@ -103,6 +103,9 @@ export const USER_ERROR_CODES = [
   // Discount codes on a cart
   'TOO_MANY_DISCOUNT_CODES',
   'INVALID_DISCOUNT_CODE',
+  // Webhooks
+  'INVALID_WEBHOOK_URL',
+  'WEBHOOK_DELIVERY_PENDING',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]
