@@ -48,39 +48,37 @@ function isNonPublicHost(host: string): boolean {
 /** True for loopback, private, link-local, shared, multicast and reserved addresses. */
 export function isNonPublicAddress(address: string): boolean {
   const kind = isIP(address)
-  if (kind === 0) return true
-  return NON_PUBLIC.check(address, family(address))
+  if (kind === 4) return NON_PUBLIC_V4.check(address, 'ipv4')
+  if (kind === 6) return MAPPED_V4.test(address) || NON_PUBLIC_V6.check(address, 'ipv6')
+  return true
 }
 
-function family(address: string): 'ipv4' | 'ipv6' {
-  return isIP(address) === 6 ? 'ipv6' : 'ipv4'
-}
+/** An IPv4 address written as IPv6: no webhook needs one, and it would dodge the IPv4 list. */
+const MAPPED_V4 = /^::ffff:/i
 
-const NON_PUBLIC = (() => {
+// Two lists: a BlockList also matches IPv4 addresses against IPv6 rules, as mapped addresses.
+const NON_PUBLIC_V4 = blockList('ipv4', [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+])
+const NON_PUBLIC_V6 = blockList('ipv6', [
+  ['::', 127],
+  ['64:ff9b::', 96],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+])
+
+function blockList(type: 'ipv4' | 'ipv6', subnets: readonly (readonly [string, number])[]): BlockList {
   const blocks = new BlockList()
-  for (const [network, prefix] of [
-    ['0.0.0.0', 8],
-    ['10.0.0.0', 8],
-    ['100.64.0.0', 10],
-    ['127.0.0.0', 8],
-    ['169.254.0.0', 16],
-    ['172.16.0.0', 12],
-    ['192.0.0.0', 24],
-    ['192.168.0.0', 16],
-    ['198.18.0.0', 15],
-    ['224.0.0.0', 3],
-  ] as const) {
-    blocks.addSubnet(network, prefix, 'ipv4')
-  }
-  for (const [network, prefix] of [
-    ['::', 127],
-    ['::ffff:0:0', 96],
-    ['64:ff9b::', 96],
-    ['fc00::', 7],
-    ['fe80::', 10],
-    ['ff00::', 8],
-  ] as const) {
-    blocks.addSubnet(network, prefix, 'ipv6')
-  }
+  for (const [network, prefix] of subnets) blocks.addSubnet(network, prefix, type)
   return blocks
-})()
+}
