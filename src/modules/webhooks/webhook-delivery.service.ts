@@ -1,6 +1,6 @@
 import type { Db } from '../../db/create-db.js'
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/database.js'
-import { inTransaction } from '../../db/transaction.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import * as webhookRepository from './webhook.repository.js'
 
 export type { AttemptLog } from './webhook.repository.js'
@@ -26,31 +26,38 @@ export const DEFAULT_WEBHOOK_RETRY_POLICY: WebhookRetryPolicy = {
   disableAfterMs: 24 * 3_600_000,
 }
 
+export type ClaimedEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'secret' | 'consecutive_failures'>
+
 /** Leases up to `limit` due deliveries (one per endpoint outside `busy`), with their endpoints. */
 export async function claimDueDeliveries(
   db: Db,
   claim: { now: Date; leaseMs: number; busy: readonly string[]; limit: number },
-): Promise<{ delivery: WebhookDeliveryRow; endpoint: WebhookEndpointRow }[]> {
-  const deliveries = await inTransaction(db, (trx) =>
-    webhookRepository.claimDueDeliveries(trx, {
-      now: claim.now,
-      leaseUntil: new Date(claim.now.getTime() + claim.leaseMs),
-      busy: claim.busy,
-      limit: claim.limit,
-    }),
-  )
-  const endpoints = await webhookRepository.findEndpointsByIds(db, [...new Set(deliveries.map((d) => d.endpoint_id))])
-  const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]))
-  return deliveries.flatMap((delivery) => {
-    const endpoint = byId.get(delivery.endpoint_id)
-    return endpoint ? [{ delivery, endpoint }] : []
+): Promise<{ delivery: WebhookDeliveryRow; endpoint: ClaimedEndpoint }[]> {
+  const rows = await webhookRepository.claimDueDeliveries(db, {
+    now: claim.now,
+    leaseUntil: new Date(claim.now.getTime() + claim.leaseMs),
+    busy: claim.busy,
+    limit: claim.limit,
   })
+  return rows.map(({ url, secret, consecutive_failures, ...delivery }) => ({
+    delivery,
+    endpoint: { id: delivery.endpoint_id, url, secret, consecutive_failures },
+  }))
 }
 
-export async function recordDelivered(db: Db, delivery: WebhookDeliveryRow, log: webhookRepository.AttemptLog) {
-  if (await webhookRepository.recordAttempt(db, delivery, { status: 'DELIVERED', nextAttemptAt: null, log })) {
-    await webhookRepository.clearEndpointFailures(db, delivery.endpoint_id)
-  }
+/** A success; it ends the endpoint's run of failures, if it had one when the delivery was claimed. */
+export async function recordDelivered(
+  db: Db,
+  claimed: { delivery: WebhookDeliveryRow; endpoint: ClaimedEndpoint },
+  log: webhookRepository.AttemptLog,
+) {
+  const { delivery, endpoint } = claimed
+  const recorded = await webhookRepository.recordAttempt(db, delivery, {
+    status: 'DELIVERED',
+    nextAttemptAt: null,
+    log,
+  })
+  if (recorded && endpoint.consecutive_failures > 0) await webhookRepository.clearEndpointFailures(db, endpoint.id)
 }
 
 export type FailureOutcome = { delivery: 'RETRYING' | 'FAILED'; endpointDisabled: string | null }
@@ -88,6 +95,14 @@ export function recordFailedAttempt(
     await webhookRepository.disableEndpoint(trx, delivery.endpoint_id, log.at, reason.slice(0, 500))
     return { ...outcome, endpointDisabled: reason }
   })
+}
+
+/**
+ * An erased customer's personal data leaves the delivery log too, in the erasure's transaction:
+ * their customer.created messages, sent or not, are deleted (order messages name no email).
+ */
+export function forgetCustomerMessages(trx: Trx, customerId: string): Promise<void> {
+  return webhookRepository.deleteCustomerMessages(trx, customerId)
 }
 
 /** Deliveries still to send. */

@@ -1,9 +1,10 @@
 import type { Db } from '../../db/create-db.js'
-import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/database.js'
+import type { WebhookDeliveryRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { createRunLoop } from '../events/run-loop.js'
 import {
   type AttemptLog,
+  type ClaimedEndpoint,
   claimDueDeliveries,
   DEFAULT_WEBHOOK_RETRY_POLICY,
   recordDelivered,
@@ -87,7 +88,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return claimed.length
   }
 
-  async function deliver(delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow): Promise<WebhookOutcome> {
+  async function deliver(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint): Promise<WebhookOutcome> {
     if (delivery.attempts > policy.maxAttempts) {
       // Claimed again and again without an outcome: the sender keeps dying on this one.
       const log = { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: 'no outcome recorded' }
@@ -98,13 +99,13 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       ? { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: refusal }
       : await sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, fetch: options.fetch })
     if (log.error === null) {
-      await recordDelivered(db, delivery, log)
+      await recordDelivered(db, { delivery, endpoint }, log)
       return 'delivered'
     }
     return failure(delivery, endpoint, log)
   }
 
-  async function failure(delivery: WebhookDeliveryRow, endpoint: WebhookEndpointRow, log: AttemptLog) {
+  async function failure(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint, log: AttemptLog) {
     const outcome = await recordFailedAttempt(db, delivery, log, { policy, random: options.random })
     const context = { deliveryId: delivery.id, endpointId: endpoint.id, attempts: delivery.attempts, error: log.error }
     if (outcome.endpointDisabled)

@@ -70,18 +70,20 @@ export async function insertDeliveries(trx: Trx, rows: Insertable<WebhookDeliver
  * Leases the next due delivery of each enabled endpoint outside `busy`, up to `limit` endpoints:
  * one at a time per endpoint and sender, so a slow endpoint holds one slot and its own queue,
  * never the others'. SKIP LOCKED inside the per-endpoint lookup lets senders on other instances
- * take other rows; the lease, not the row lock, keeps the row theirs once this commits.
+ * take other rows; the lease, not the row lock, keeps the row theirs once this commits. One
+ * statement, so it needs no transaction of its own, and it answers what the send needs of the
+ * endpoint too: two round trips per delivery in all, this and the outcome.
  */
 export async function claimDueDeliveries(
-  trx: Trx,
+  db: Db,
   claim: { now: Date; leaseUntil: Date; busy: readonly string[]; limit: number },
-): Promise<WebhookDeliveryRow[]> {
+): Promise<ClaimedRow[]> {
   const busy = sql.val(claim.busy)
-  const result = await sql<WebhookDeliveryRow>`
+  const result = await sql<ClaimedRow>`
     UPDATE webhook_delivery AS d
        SET claimed_until = ${claim.leaseUntil}, attempts = d.attempts + 1
       FROM (
-        SELECT next.id
+        SELECT next.id, e.url, e.secret, e.consecutive_failures
           FROM webhook_endpoint e
           CROSS JOIN LATERAL (
             SELECT w.id FROM webhook_delivery w
@@ -95,9 +97,11 @@ export async function claimDueDeliveries(
          LIMIT ${claim.limit}
       ) picked
      WHERE d.id = picked.id
-    RETURNING d.*`.execute(trx)
+    RETURNING d.*, picked.url, picked.secret, picked.consecutive_failures`.execute(db)
   return result.rows
 }
+
+export type ClaimedRow = WebhookDeliveryRow & Pick<WebhookEndpointRow, 'url' | 'secret' | 'consecutive_failures'>
 
 export interface AttemptLog {
   at: Date
@@ -196,6 +200,15 @@ export function requeueDelivery(trx: Trx, id: string, now: Date): Promise<Webhoo
     .where('status', '<>', 'PENDING')
     .returningAll()
     .executeTakeFirst()
+}
+
+/** Deletes the customer.created messages about a customer: their bodies hold the email and name. */
+export async function deleteCustomerMessages(trx: Trx, customerId: string): Promise<void> {
+  await trx
+    .deleteFrom('webhook_delivery')
+    .where('event_type', '=', 'customer.created')
+    .where(sql<string>`(body::jsonb -> 'data' ->> 'customerId')`, '=', customerId)
+    .execute()
 }
 
 /** Deliveries still to send, for /metrics and the bench. */
