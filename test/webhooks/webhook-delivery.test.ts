@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from '../../src/db/create-db.js'
 import { createLogger } from '../../src/logger.js'
+import { eraseCustomer } from '../../src/modules/customers/customer-privacy.service.js'
 import { createOutboxDispatcher } from '../../src/modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { DEFAULT_WEBHOOK_RETRY_POLICY } from '../../src/modules/webhooks/webhook-delivery.service.js'
@@ -242,6 +243,28 @@ describe('webhook deliveries', () => {
       .where('entity_id', '=', rawId(delivery!.id))
       .execute()
     expect(audit).toEqual([{ action: 'REPLAY' }])
+  })
+
+  it('tells of a new customer, and forgets the message when the customer is erased', async () => {
+    const endpoint = await createEndpoint('/crm-new', ['CUSTOMER_CREATED'])
+    const signUp = await api.gql<{ customerSignUp: { customer: { id: string } | null } }>(
+      `mutation($input: CustomerSignUpInput!) { customerSignUp(input: $input) { customer { id } } }`,
+      {
+        input: { email: 'webhook.shopper@example.com', password: 'a long enough passphrase', name: 'Webhook Shopper' },
+      },
+    )
+    const customerId = rawId(signUp.data!.customerSignUp.customer!.id)
+    await publishOutbox()
+    expect(await dispatcherAt(T0).dispatchOnce()).toMatchObject({ delivered: 1 })
+    const [hook] = hooksAt('/crm-new')
+    expect(signatureIsValid(endpoint.secret, hook!)).toBe(true)
+    expect(JSON.parse(hook!.body)).toMatchObject({
+      type: 'customer.created',
+      data: { customerId, email: 'webhook.shopper@example.com', name: 'Webhook Shopper' },
+    })
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(1)
+    await eraseCustomer(testDb.db, customerId, T0)
+    expect(await deliveriesOf(endpoint.id)).toHaveLength(0)
   })
 
   it('two dispatchers working at once deliver each message exactly once', async () => {
