@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { webhookUrlProblem } from './webhook-url.js'
+import { isNonPublicAddress, webhookUrlProblem } from './webhook-url.js'
 
 describe('webhookUrlProblem', () => {
   it.each([
@@ -34,5 +34,30 @@ describe('webhookUrlProblem', () => {
     ['erp.example.com/hooks', 'test'],
   ] as const)('refuses %s in %s', (url, env) => {
     expect(webhookUrlProblem(url, env)).toEqual(expect.any(String))
+  })
+})
+
+describe('isNonPublicAddress', () => {
+  it.each([
+    ['8.8.8.8', false],
+    ['203.0.113.7', false],
+    ['172.32.0.1', false],
+    ['2001:db8::1', false],
+    ['2a00:1450:4007:80e::200e', false],
+    ['10.255.255.255', true],
+    ['172.31.255.255', true],
+    ['100.127.0.1', true],
+    ['255.255.255.255', true],
+    ['::1', true],
+    ['::', true],
+    ['::ffff:8.8.8.8', true],
+    ['::ffff:808:808', true],
+    ['64:ff9b::10.0.0.1', true],
+    ['fdff::1', true],
+    ['febf::1', true],
+    ['ff02::1', true],
+    ['not an address', true],
+  ])('%s → %s', (address, refused) => {
+    expect(isNonPublicAddress(address)).toBe(refused)
   })
 })
