@@ -18,6 +18,7 @@ export const SCENARIO_KEYS = [
   'checkout-hot',
   'checkout-online',
   'checkout-promotions',
+  'checkout-webhooks',
   'store-queue',
   'fanout',
   'redis-fanout',

@@ -69,6 +69,8 @@ import { measureStartup, renderStartup } from './startup-bench.js'
 import { createStatementCounter } from './statement-count.js'
 import { bareStoreQueueRoutes } from './store-queue.routes.js'
 import { storeQueueScenarios } from './store-queue-scenarios.js'
+import { measureWebhooks, type WebhooksReport } from './webhooks-bench.js'
+import { renderWebhooks } from './webhooks-report.js'
 
 const LOCAL_SOCKET_DIRECTORY = '/var/run/postgresql'
 /**
@@ -211,6 +213,16 @@ async function main(): Promise<void> {
         log,
       })
     : null
+  const webhooks: WebhooksReport | null = isSelected(options, 'checkout-webhooks')
+    ? await measureWebhooks({
+        db,
+        logger,
+        checkout: fixture.checkout,
+        rounds: ROUNDS,
+        runFresh: (load, label, runOptions) => run(db, baseUrl, load, label, runOptions),
+        log,
+      })
+    : null
   const fanout: FanoutReport | null =
     board && isSelected(options, 'fanout')
       ? await measureFanout(
@@ -270,6 +282,7 @@ async function main(): Promise<void> {
       ...renderFanout(fanout),
       ...renderInstancesFanout(instancesFanout),
       ...renderPromotions(promotions),
+      ...renderWebhooks(webhooks),
       ...renderPooler(pooler, CONNECTIONS),
       ...renderImport(importReport),
       ...renderStartup(startup),
@@ -296,6 +309,13 @@ async function main(): Promise<void> {
       throw new BenchError(`${promotionFailures} requests failed in the checkout-with-promotions runs`)
     if ([...promotions.checks, promotions.hot.check].some((check) => !check.ok))
       throw new BenchError('a checkout-with-promotions run failed its check; see its section above')
+  }
+  if (webhooks) {
+    const webhookFailures = totalFailures([...webhooks.runs.none, ...webhooks.runs.three])
+    if (webhookFailures > 0)
+      throw new BenchError(`${webhookFailures} requests failed in the checkout-with-webhooks runs`)
+    if (webhooks.checks.some((check) => !check.ok))
+      throw new BenchError('a checkout-with-webhooks run failed its check; see its section above')
   }
   const failedChecks = [...results, ...(pooler ?? [])].flatMap((result) => result.checks.filter((check) => !check.ok))
   if (failedChecks.length > 0)

@@ -35,6 +35,7 @@ import * as promotionLocks from './20261206000037_promotion_locks.js'
 import * as importIndexUpkeep from './20261207000030_import_index_upkeep.js'
 import * as giftCardPurchaseRefunds from './20261207000031_gift_card_purchase_refunds.js'
 import * as trustedChannels from './20261207000040_trusted_channels.js'
+import * as webhooks from './20261207000050_webhooks.js'
 import * as orderMessages from './20261207000060_order_messages.js'
 import * as storePrepStats from './20261207000080_store_prep_stats.js'
 
@@ -76,6 +77,7 @@ export const migrations: Record<string, Migration> = {
   '20261207000030_import_index_upkeep': importIndexUpkeep,
   '20261207000031_gift_card_purchase_refunds': giftCardPurchaseRefunds,
   '20261207000040_trusted_channels': trustedChannels,
+  '20261207000050_webhooks': webhooks,
   '20261207000060_order_messages': orderMessages,
   '20261207000080_store_prep_stats': storePrepStats,
 }

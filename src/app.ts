@@ -26,7 +26,7 @@ import { registerDatabaseMetrics } from './observability/database-metrics.js'
 import { traceRequests } from './observability/request-tracing.js'
 
 export interface AppDependencies {
-  config: Pick<Config, 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'channels' | 'limits' | 'metrics'>
+  config: Pick<Config, 'env' | 'graphql' | 'storefrontUrl' | 'orders' | 'cartHolds' | 'channels' | 'limits' | 'metrics'>
   db: Db
   logger: Logger
   accessTokens: AccessTokenIssuer
@@ -70,6 +70,7 @@ export function createApp(deps: AppDependencies) {
     graphql: deps.config.graphql,
     storefrontUrl: deps.config.storefrontUrl,
     orders: deps.config.orders,
+    env: deps.config.env,
     cartHolds: deps.config.cartHolds,
     channels: deps.config.channels,
   })

@@ -11,6 +11,9 @@ import { createNotificationDispatcher } from './modules/notifications/notificati
 import { notificationProviderFor, textMessageProviderFor } from './modules/notifications/notification-setup.js'
 import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
+import { createWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js'
+import { webhookEventOf } from './modules/webhooks/webhook-events.js'
+import { refusePrivateTarget } from './modules/webhooks/webhook-target-guard.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
 /**
@@ -26,8 +29,8 @@ export interface BackgroundWork {
 }
 
 /**
- * What a server runs beside its requests: the outbox and notification dispatchers and, unless
- * disabled, the jobs.
+ * What a server runs beside its requests: the outbox, notification and webhook dispatchers and,
+ * unless disabled, the jobs.
  */
 export function startBackgroundWork(deps: {
   config: Config
@@ -56,6 +59,12 @@ export function startBackgroundWork(deps: {
     textProvider: textMessageProviderFor(config.messages, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
+  const webhooks = createWebhookDispatcher({
+    db,
+    logger,
+    // In production a name that resolves to a private address is refused at each attempt (SSRF).
+    checkTarget: config.env === 'production' ? refusePrivateTarget : undefined,
+  })
   const dispatcher = createOutboxDispatcher({
     db,
     pubsub,
@@ -67,10 +76,12 @@ export function startBackgroundWork(deps: {
     // consumers' queued confirmations) committed.
     onPublished: (events) => {
       if (events.some((event) => ORDER_MESSAGE_EVENTS.has(event.type))) notifications.wake()
+      if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
     },
   })
   dispatcher.start()
   notifications.start()
+  webhooks.start()
   const scheduler = config.schedulerEnabled
     ? createScheduler({
         db,
@@ -90,7 +101,7 @@ export function startBackgroundWork(deps: {
   scheduler?.start()
   return {
     async stop() {
-      await Promise.all([dispatcher.stop(), notifications.stop(), scheduler?.stop()])
+      await Promise.all([dispatcher.stop(), notifications.stop(), webhooks.stop(), scheduler?.stop()])
     },
   }
 }

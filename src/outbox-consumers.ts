@@ -1,11 +1,12 @@
 import type { OutboxConsumer } from './modules/events/outbox-consumer.js'
 import { orderPlacedMessagesConsumer } from './modules/notifications/order-placed.consumer.js'
 import { prepStatsConsumer } from './modules/readiness/prep-stats.consumer.js'
+import { webhookOutboxConsumer } from './modules/webhooks/webhook-consumer.js'
 
 /**
  * What every claimed outbox batch feeds, in its claim's transaction, on Node (`background.ts`)
  * and on Workers (`worker/scheduled-pass.ts`) alike, so both deployments keep the same records.
  */
 export function allOutboxConsumers(): OutboxConsumer[] {
-  return [prepStatsConsumer, orderPlacedMessagesConsumer()]
+  return [prepStatsConsumer, orderPlacedMessagesConsumer(), webhookOutboxConsumer]
 }

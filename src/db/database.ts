@@ -601,6 +601,46 @@ export interface NotificationTable {
   created_at: CreatedAt
 }
 
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED'
+
+export interface WebhookEndpointTable {
+  id: Generated<string>
+  url: string
+  description: Generated<string>
+  /** Public event names (webhook-events.ts), e.g. order.placed. */
+  events: string[]
+  /** whsec_…: signs every delivery, so it is kept; never returned after creation. */
+  secret: string
+  consecutive_failures: Generated<number>
+  failing_since: Date | string | null
+  disabled_at: Date | string | null
+  disabled_reason: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Generated<Date | string>
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>
+  endpoint_id: string
+  /** The outbox event delivered: its id is the message's webhook-id. */
+  event_id: string
+  event_type: string
+  /** The exact JSON text signed and sent, the same on every attempt. */
+  body: string
+  status: Generated<WebhookDeliveryStatus>
+  attempts: Generated<number>
+  next_attempt_at: Generated<Date | string>
+  claimed_until: Date | string | null
+  last_attempt_at: Date | string | null
+  last_status_code: number | null
+  last_response_excerpt: string | null
+  last_duration_ms: number | null
+  last_error: string | null
+  delivered_at: Date | string | null
+  created_at: CreatedAt
+}
+
 /** An override of a variant's base price; at least one of store_id and channel is set. */
 export interface PriceOverrideTable {
   id: Generated<string>
@@ -763,6 +803,8 @@ export interface Database {
   kiosk: KioskTable
   storefront: StorefrontTable
   notification: NotificationTable
+  webhook_endpoint: WebhookEndpointTable
+  webhook_delivery: WebhookDeliveryTable
   auth_session: AuthSessionTable
   refresh_token: RefreshTokenTable
 }
@@ -780,6 +822,8 @@ export type AuditEntryRow = Selectable<AuditEntryTable>
 export type ImportJobRow = Selectable<ImportJobTable>
 export type InventoryLevelRow = Selectable<InventoryLevelTable>
 export type StaffRow = Selectable<StaffTable>
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
 export type StaffPasswordTokenRow = Selectable<StaffPasswordTokenTable>
 export type StockMovementRow = Selectable<StockMovementTable>
 export type NewStockMovement = Insertable<StockMovementTable>

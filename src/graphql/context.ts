@@ -30,6 +30,8 @@ export interface GraphQLContext {
   pickupSecrets: PickupSecrets
   payments: AppPayments
   orders: Config['orders']
+  /** The deployment: where webhook endpoints may point depends on it (production refuses local URLs). */
+  env: Config['env']
   /** Whether and how long carts hold stock (cart reservations; off by default). */
   cartHolds: Config['cartHolds']
   logger: Logger

@@ -49,6 +49,7 @@ export interface YogaDependencies {
   pickupSecrets: PickupSecrets
   payments: AppPayments
   orders: Config['orders']
+  env: Config['env']
   cartHolds: Config['cartHolds']
   channels: Config['channels']
   logger: Logger
@@ -122,6 +123,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
         pickupSecrets: deps.pickupSecrets,
         payments: deps.payments,
         orders: deps.orders,
+        env: deps.env,
         cartHolds: deps.cartHolds,
         logger,
         credential,

@@ -4,6 +4,7 @@ import { createOutboxDispatcher } from '../modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../modules/events/pubsub.js'
 import { createNotificationDispatcher, type DispatchResult } from '../modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor, textMessageProviderFor } from '../modules/notifications/notification-setup.js'
+import { createWebhookDispatcher, type WebhookDispatchResult } from '../modules/webhooks/webhook-dispatcher.js'
 import { allOutboxConsumers } from '../outbox-consumers.js'
 import { type Lifetime, withInvocationDb } from './invocation-db.js'
 import type { IsolateServices } from './isolate-services.js'
@@ -13,11 +14,13 @@ export interface ScheduledPassResult {
   jobs: Record<string, JobOutcome>
   outboxPublished: number
   notifications: DispatchResult
+  webhooks: WebhookDispatchResult
 }
 
 /**
  * What the Node server does between requests, as one bounded pass per cron tick: the jobs due
- * (timers, reconciliation, clean-up), then the outbox, then the notifications, each stopping at
+ * (timers, reconciliation, clean-up), then the outbox, then the notifications and the webhook
+ * deliveries the outbox queued, each stopping at
  * its own batch limit and leaving the rest to the next tick. Jobs go first so that what they
  * change (an order expired) is dispatched in the same pass. A failing job is logged and the pass
  * goes on; the pass then fails, so the tick shows as failed in Cloudflare's cron log.
@@ -47,7 +50,9 @@ export async function runScheduledPass(
       textProvider: textMessageProviderFor(config.messages, logger),
       staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
     }).dispatchOnce()
-    const result = { jobs: jobRun.outcomes, outboxPublished, notifications }
+    // Cloudflare's fetch reaches only the public internet: no DNS check needed against SSRF here.
+    const webhooks = await createWebhookDispatcher({ db, logger }).dispatchOnce()
+    const result = { jobs: jobRun.outcomes, outboxPublished, notifications, webhooks }
     logger.info({ scheduledTime: new Date(scheduledTime).toISOString(), ...result }, 'scheduled pass')
     if (jobRun.error) throw jobRun.error
     return result

@@ -118,8 +118,12 @@ describe('customerErase', () => {
       .select(['type', 'payload'])
       .where('aggregate_type', '=', 'customer')
       .where('aggregate_id', '=', person.customerId)
+      .orderBy('id')
       .execute()
-    expect(events).toEqual([{ type: 'customer.erased', payload: { customerId: person.customerId } }])
+    expect(events).toEqual([
+      { type: 'customer.created', payload: { customerId: person.customerId } },
+      { type: 'customer.erased', payload: { customerId: person.customerId } },
+    ])
   })
 
   it('clears whom their settled e-gift cards went to and what they wrote, and keeps what the shop still owes', async () => {

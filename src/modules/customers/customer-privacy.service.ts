@@ -2,6 +2,7 @@ import type { Db } from '../../db/create-db.js'
 import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
 import { endSessionsOfCustomer } from '../sessions/session.service.js'
+import { forgetCustomerMessages } from '../webhooks/webhook-delivery.service.js'
 import * as erasureRepository from './customer-erasure.repository.js'
 import { type CustomerDataRows, customerDataDocument } from './customer-export.js'
 import * as exportRepository from './customer-export.repository.js'
@@ -84,6 +85,7 @@ export function eraseCustomer(db: Db, customerId: string, now: Date): Promise<Er
     await erasureRepository.anonymiseGiftCardPurchases(trx, customerId, email)
     await erasureRepository.revokeCartSecrets(trx, customerId)
     await endSessionsOfCustomer(trx, customerId)
+    await forgetCustomerMessages(trx, customerId)
     await recordEvent(trx, {
       type: 'customer.erased',
       aggregateType: 'customer',

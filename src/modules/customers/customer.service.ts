@@ -5,6 +5,7 @@ import type { Db } from '../../db/create-db.js'
 import type { CustomerRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
+import { recordEvent } from '../events/event.service.js'
 import { EmailTakenError, InvalidEmailError, WeakPasswordError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
 import { passwordWeakness } from './password-policy.js'
@@ -42,6 +43,13 @@ export async function createCustomer(
 ): Promise<CustomerRow> {
   const customer = await customerRepository.insertCustomer(trx, input)
   if (!customer) throw new EmailTakenError()
+  // For the retailer's other systems (webhooks): ids only, the document is read when consumed.
+  await recordEvent(trx, {
+    type: 'customer.created',
+    aggregateType: 'customer',
+    aggregateId: customer.id,
+    payload: { customerId: customer.id },
+  })
   return customer
 }
 

@@ -28,6 +28,8 @@ interface OrderEvent {
   storeId: string
   status: OrderStatus
   type: string
+  /** What else a consumer of this kind of event needs (a return's id and amount). */
+  details?: Record<string, string | number>
 }
 
 function outboxEventOf(event: OrderEvent) {
@@ -35,6 +37,6 @@ function outboxEventOf(event: OrderEvent) {
     type: `order.${event.type}`,
     aggregateType: 'order',
     aggregateId: event.orderId,
-    payload: { orderId: event.orderId, storeId: event.storeId, status: event.status },
+    payload: { ...event.details, orderId: event.orderId, storeId: event.storeId, status: event.status },
   }
 }

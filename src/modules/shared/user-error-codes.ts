@@ -109,6 +109,9 @@ export const USER_ERROR_CODES = [
   'CHANNEL_NOT_ALLOWED',
   'STOREFRONT_KEY_REQUIRED',
   'PHONE_REQUIRED',
+  // Webhooks
+  'INVALID_WEBHOOK_URL',
+  'WEBHOOK_DELIVERY_PENDING',
 ] as const
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number]

@@ -1,0 +1,202 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Db } from '../src/db/create-db.js'
+import type { Logger } from '../src/logger.js'
+import { outboxBacklog } from '../src/modules/events/event.service.js'
+import { createOutboxDispatcher } from '../src/modules/events/outbox-dispatcher.js'
+import { createAppPubSub } from '../src/modules/events/pubsub.js'
+import { createWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js'
+import { webhookEventOf } from '../src/modules/webhooks/webhook-events.js'
+import { newWebhookSecret } from '../src/modules/webhooks/webhook-signature.js'
+import { allOutboxConsumers } from '../src/outbox-consumers.js'
+import type { RunStats } from './measure.js'
+import type { RunFresh } from './promotions-bench.js'
+import { type CheckoutFixture, checkoutRequest, type FreshLoad, type RunCheck } from './scenarios.js'
+
+export type WebhookSide = 'none' | 'three'
+
+export interface WebhookRunCheck extends RunCheck {
+  side: WebhookSide
+  round: number
+}
+
+/** What the outbox and the dispatcher had done when a run's requests ended, and 5 s later. */
+export interface WebhookRunDrain {
+  side: WebhookSide
+  round: number
+  /** Outbox events not yet consumed when the run ended, and after the settle. */
+  backlogAtEnd: number
+  backlogSettled: number
+  /** Deliveries queued in the run, per endpoint path, and how many were delivered after the settle. */
+  queued: Record<string, number>
+  delivered: Record<string, number>
+}
+
+export interface WebhooksReport {
+  runs: Record<WebhookSide, RunStats[]>
+  checks: WebhookRunCheck[]
+  drains: WebhookRunDrain[]
+  slowMs: number
+}
+
+export interface WebhooksBenchParts {
+  db: Db
+  logger: Logger
+  checkout: CheckoutFixture
+  rounds: number
+  runFresh: RunFresh
+  log(message: string): void
+}
+
+const PATHS = ['/fast-a', '/fast-b', '/slow'] as const
+const SLOW_MS = 2_000
+const SETTLE_MS = 5_000
+
+/**
+ * GraphQL checkouts of the hot SKU, with the server's background work running as in production
+ * (outbox dispatcher with its consumers, webhook dispatcher), in rounds alternating no endpoint
+ * and three endpoints subscribed to order.placed on a loopback receiver: two answer at once, one
+ * after 2 s. The endpoints stay registered throughout and are disabled while the "none" side
+ * runs, which the consumer treats exactly as no endpoint (one indexed read that finds nothing).
+ */
+export async function measureWebhooks(parts: WebhooksBenchParts): Promise<WebhooksReport> {
+  const { db, logger } = parts
+  const receiver = await startBenchReceiver()
+  const endpointIds = await createEndpoints(db, receiver.url)
+  const webhooks = createWebhookDispatcher({ db, logger })
+  const outbox = createOutboxDispatcher({
+    db,
+    pubsub: createAppPubSub(),
+    logger,
+    consumers: allOutboxConsumers(),
+    onPublished: (events) => {
+      if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
+    },
+  })
+  outbox.start()
+  webhooks.start()
+  try {
+    const runs: Record<WebhookSide, RunStats[]> = { none: [], three: [] }
+    const checks: WebhookRunCheck[] = []
+    const drains: WebhookRunDrain[] = []
+    for (let round = 1; round <= parts.rounds; round++) {
+      for (const side of ['none', 'three'] as const) {
+        await setEnabled(db, endpointIds, side === 'three')
+        const since = await lastEventId(db)
+        const label = `round ${round}/${parts.rounds} checkout hot SKU, ${side === 'none' ? 'no' : 'three'} webhook endpoints`
+        const { stats, check } = await parts.runFresh(hotLoad(parts), label, { warmUp: true })
+        runs[side].push(stats)
+        if (check) checks.push({ side, round, ...check })
+        const backlogAtEnd = (await outboxBacklog(db)).count
+        await delay(SETTLE_MS)
+        const drain = { side, round, backlogAtEnd, backlogSettled: (await outboxBacklog(db)).count }
+        drains.push({ ...drain, ...(await deliveriesSince(db, endpointIds, since)) })
+        parts.log(`${label}: ${JSON.stringify(drains.at(-1))}`)
+      }
+    }
+    return { runs, checks, drains, slowMs: SLOW_MS }
+  } finally {
+    await setEnabled(db, endpointIds, false)
+    await Promise.all([outbox.stop(), webhooks.stop()])
+    await db.deleteFrom('webhook_endpoint').where('id', 'in', endpointIds).execute()
+    await receiver.close()
+  }
+}
+
+function hotLoad(parts: WebhooksBenchParts): FreshLoad {
+  const { checkout } = parts
+  return {
+    async prepare(count) {
+      const carts = await checkout.createCarts([checkout.store.hotVariantId], count)
+      return {
+        load: { oneShot: carts.map((cart) => checkoutRequest(checkout.store, cart, 'graphql')) },
+        async verify(stats) {
+          const orders = await checkout.countOrders(carts)
+          const ok = orders - stats.ok >= 0 && orders - stats.ok <= checkout.connections
+          return { ok, summary: `${orders} orders for ${stats.ok} 2xx of ${carts.length} carts` }
+        },
+      }
+    },
+  }
+}
+
+async function createEndpoints(db: Db, url: (path: string) => string): Promise<string[]> {
+  const rows = await db
+    .insertInto('webhook_endpoint')
+    .values(
+      PATHS.map((path) => ({
+        url: url(path),
+        events: ['order.placed'],
+        description: `bench ${path}`,
+        secret: newWebhookSecret(),
+        disabled_at: new Date(),
+        disabled_reason: 'bench: off',
+      })),
+    )
+    .returning('id')
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+async function setEnabled(db: Db, ids: readonly string[], enabled: boolean): Promise<void> {
+  await db
+    .updateTable('webhook_endpoint')
+    .set(
+      enabled
+        ? { disabled_at: null, disabled_reason: null }
+        : { disabled_at: new Date(), disabled_reason: 'bench: off' },
+    )
+    .where('id', 'in', ids)
+    .execute()
+}
+
+async function lastEventId(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('outbox_event')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst()
+  return row?.id === null || row?.id === undefined ? '0' : String(row.id)
+}
+
+async function deliveriesSince(db: Db, endpointIds: readonly string[], sinceEventId: string) {
+  const rows = await db
+    .selectFrom('webhook_delivery')
+    .innerJoin('webhook_endpoint', 'webhook_endpoint.id', 'webhook_delivery.endpoint_id')
+    .select(['webhook_endpoint.url', 'webhook_delivery.status'])
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('webhook_delivery.endpoint_id', 'in', endpointIds)
+    .where('webhook_delivery.event_id', '>', sinceEventId)
+    .groupBy(['webhook_endpoint.url', 'webhook_delivery.status'])
+    .execute()
+  const queued: Record<string, number> = {}
+  const delivered: Record<string, number> = {}
+  for (const row of rows) {
+    const path = new URL(row.url).pathname
+    queued[path] = (queued[path] ?? 0) + Number(row.count)
+    if (row.status === 'DELIVERED') delivered[path] = (delivered[path] ?? 0) + Number(row.count)
+  }
+  return { queued, delivered }
+}
+
+/** Answers 204 at once on the fast paths, after SLOW_MS on the slow one. */
+async function startBenchReceiver() {
+  const server = createServer((request, response) => {
+    request.resume()
+    request.on('end', () => {
+      const wait = request.url === '/slow' ? SLOW_MS : 0
+      const timer = setTimeout(() => response.writeHead(204).end(), wait)
+      response.on('close', () => clearTimeout(timer))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: (path: string) => `http://127.0.0.1:${port}${path}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,45 @@
+import { median, type RunStats } from './measure.js'
+import type { WebhookSide, WebhooksReport } from './webhooks-bench.js'
+
+/** The checkout with three endpoints, one slow, should keep this share of the rate without. */
+export const WEBHOOKS_RATIO_TARGET = 0.9
+
+export function renderWebhooks(report: WebhooksReport | null): string[] {
+  if (!report) return []
+  const rate = (side: WebhookSide) => median(report.runs[side].map((stats) => stats.requestsPerSecond))
+  const ratio = rate('three') / rate('none')
+  const verdict = ratio >= WEBHOOKS_RATIO_TARGET ? 'meets' : '**below**'
+  const row = (name: string, runs: RunStats[]) =>
+    `| ${name} | ${rate(name === 'none' ? 'none' : 'three').toFixed(0)} | ${median(runs.map((s) => s.p50Ms)).toFixed(1)} | ${median(runs.map((s) => s.p99Ms)).toFixed(1)} |`
+  return [
+    '',
+    '## Checkout with webhook endpoints vs none',
+    '',
+    `GraphQL checkoutPlaceOrder of the hot SKU (paid at pickup), the outbox dispatcher (with its consumers) and the webhook dispatcher running in the server's process as in production, in rounds alternating the two sides. Three: three endpoints subscribed to order.placed on a loopback receiver, two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
+    '',
+    '| side | req/s (median) | p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: |',
+    row('none', report.runs.none),
+    row('three', report.runs.three),
+    '',
+    `- Ratio three ÷ none: **${ratio.toFixed(2)}** (${verdict} the ${WEBHOOKS_RATIO_TARGET} target)`,
+    `- Per round, three / none: ${report.runs.three
+      .map((stats, index) => {
+        const none = report.runs.none[index]?.requestsPerSecond ?? Number.NaN
+        return `${stats.requestsPerSecond.toFixed(0)} / ${none.toFixed(0)} = ${(stats.requestsPerSecond / none).toFixed(2)}`
+      })
+      .join('; ')}`,
+    '- Outbox and deliveries per run (outbox events unconsumed when the requests stopped → 5 s later; deliveries queued → delivered 5 s later, per endpoint):',
+    ...report.drains.map(
+      (drain) =>
+        `  - ${drain.side} r${drain.round}: backlog ${drain.backlogAtEnd} → ${drain.backlogSettled}; ${
+          Object.keys(drain.queued).length === 0
+            ? 'no delivery queued'
+            : Object.entries(drain.queued)
+                .map(([path, queued]) => `${path} ${drain.delivered[path] ?? 0}/${queued}`)
+                .join(', ')
+        }`,
+    ),
+    `- Checks (orders per 2xx): ${report.checks.map((check) => `${check.side} r${check.round} ${check.ok ? 'ok' : 'FAILED'}: ${check.summary}`).join('; ')}`,
+  ]
+}

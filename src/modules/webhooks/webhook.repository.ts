@@ -1,0 +1,222 @@
+import { type Insertable, sql, type Updateable } from 'kysely'
+import type { Db } from '../../db/create-db.js'
+import type {
+  WebhookDeliveryRow,
+  WebhookDeliveryTable,
+  WebhookEndpointRow,
+  WebhookEndpointTable,
+} from '../../db/database.js'
+import type { Trx } from '../../db/transaction.js'
+
+export async function insertEndpoint(
+  trx: Trx,
+  endpoint: Insertable<WebhookEndpointTable>,
+): Promise<WebhookEndpointRow> {
+  return trx.insertInto('webhook_endpoint').values(endpoint).returningAll().executeTakeFirstOrThrow()
+}
+
+export function lockEndpoint(trx: Trx, id: string): Promise<WebhookEndpointRow | undefined> {
+  return trx.selectFrom('webhook_endpoint').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export function updateEndpoint(
+  db: Db,
+  id: string,
+  changes: Updateable<WebhookEndpointTable>,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoint')
+    .set({ ...changes, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function deleteEndpoint(trx: Trx, id: string): Promise<void> {
+  await trx.deleteFrom('webhook_endpoint').where('id', '=', id).execute()
+}
+
+export function findEndpointsByIds(db: Db, ids: readonly string[]): Promise<WebhookEndpointRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('webhook_endpoint').selectAll().where('id', 'in', ids).execute()
+}
+
+export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').orderBy('id').execute()
+}
+
+/** Enabled endpoints subscribed to any of these public events, with what each subscribes to. */
+export function findSubscribedEndpoints(trx: Trx, types: readonly string[]) {
+  return trx
+    .selectFrom('webhook_endpoint')
+    .select(['id', 'events'])
+    .where('disabled_at', 'is', null)
+    .where(sql<boolean>`events && ${sql.val(types)}::text[]`)
+    .execute()
+}
+
+export async function insertDeliveries(trx: Trx, rows: Insertable<WebhookDeliveryTable>[]): Promise<void> {
+  if (rows.length === 0) return
+  // A batch consumed twice cannot happen (the claim commits with the inserts); the constraint is
+  // the proof, and a replayed event is then a no-op rather than a second message.
+  await trx
+    .insertInto('webhook_delivery')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+    .execute()
+}
+
+/**
+ * Leases the next due delivery of each enabled endpoint outside `busy`, up to `limit` endpoints:
+ * one at a time per endpoint and sender, so a slow endpoint holds one slot and its own queue,
+ * never the others'. SKIP LOCKED inside the per-endpoint lookup lets senders on other instances
+ * take other rows; the lease, not the row lock, keeps the row theirs once this commits. One
+ * statement, so it needs no transaction of its own, and it answers what the send needs of the
+ * endpoint too: two round trips per delivery in all, this and the outcome.
+ */
+export async function claimDueDeliveries(
+  db: Db,
+  claim: { now: Date; leaseUntil: Date; busy: readonly string[]; limit: number },
+): Promise<ClaimedRow[]> {
+  const busy = sql.val(claim.busy)
+  const result = await sql<ClaimedRow>`
+    UPDATE webhook_delivery AS d
+       SET claimed_until = ${claim.leaseUntil}, attempts = d.attempts + 1
+      FROM (
+        SELECT next.id, e.url, e.secret, e.consecutive_failures
+          FROM webhook_endpoint e
+          CROSS JOIN LATERAL (
+            SELECT w.id FROM webhook_delivery w
+             WHERE w.endpoint_id = e.id AND w.status = 'PENDING' AND w.next_attempt_at <= ${claim.now}
+               AND (w.claimed_until IS NULL OR w.claimed_until <= ${claim.now})
+             ORDER BY w.next_attempt_at, w.event_id
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED
+          ) next
+         WHERE e.disabled_at IS NULL AND NOT (e.id = ANY(${busy}::uuid[]))
+         LIMIT ${claim.limit}
+      ) picked
+     WHERE d.id = picked.id
+    RETURNING d.*, picked.url, picked.secret, picked.consecutive_failures`.execute(db)
+  return result.rows
+}
+
+export type ClaimedRow = WebhookDeliveryRow & Pick<WebhookEndpointRow, 'url' | 'secret' | 'consecutive_failures'>
+
+export interface AttemptLog {
+  at: Date
+  statusCode: number | null
+  responseExcerpt: string | null
+  durationMs: number
+  error: string | null
+}
+
+/**
+ * Records an attempt's outcome. `attempts` fences the write: a sender whose lease ran out, and
+ * whose row was claimed again since, changes nothing. Answers whether the write took.
+ */
+export async function recordAttempt(
+  db: Db,
+  claim: Pick<WebhookDeliveryRow, 'id' | 'attempts'>,
+  outcome: { status: 'PENDING' | 'DELIVERED' | 'FAILED'; nextAttemptAt: Date | null; log: AttemptLog },
+): Promise<boolean> {
+  const { log } = outcome
+  const updated = await db
+    .updateTable('webhook_delivery')
+    .set({
+      status: outcome.status,
+      claimed_until: null,
+      last_attempt_at: log.at,
+      last_status_code: log.statusCode,
+      last_response_excerpt: log.responseExcerpt,
+      last_duration_ms: log.durationMs,
+      last_error: log.error,
+      ...(outcome.status === 'DELIVERED' ? { delivered_at: log.at } : {}),
+      ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),
+    })
+    .where('id', '=', claim.id)
+    .where('status', '=', 'PENDING')
+    .where('attempts', '=', claim.attempts)
+    .executeTakeFirst()
+  return updated.numUpdatedRows > 0n
+}
+
+/** A success ends the endpoint's run of failures. */
+export async function clearEndpointFailures(db: Db, endpointId: string): Promise<void> {
+  await db
+    .updateTable('webhook_endpoint')
+    .set({ consecutive_failures: 0, failing_since: null })
+    .where('id', '=', endpointId)
+    .where('consecutive_failures', '>', 0)
+    .execute()
+}
+
+/** Counts one more failure in a row; answers the run so far. */
+export function countEndpointFailure(trx: Trx, endpointId: string, now: Date) {
+  return trx
+    .updateTable('webhook_endpoint')
+    .set({
+      consecutive_failures: sql`consecutive_failures + 1`,
+      failing_since: sql`coalesce(failing_since, ${now})`,
+    })
+    .where('id', '=', endpointId)
+    .returning(['consecutive_failures', 'failing_since', 'disabled_at'])
+    .executeTakeFirst()
+}
+
+export async function disableEndpoint(trx: Trx, endpointId: string, now: Date, reason: string): Promise<void> {
+  await trx
+    .updateTable('webhook_endpoint')
+    .set({ disabled_at: now, disabled_reason: reason, updated_at: now })
+    .where('id', '=', endpointId)
+    .where('disabled_at', 'is', null)
+    .execute()
+}
+
+export function findDeliveriesByIds(db: Db, ids: readonly string[]): Promise<WebhookDeliveryRow[]> {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('webhook_delivery').selectAll().where('id', 'in', ids).execute()
+}
+
+/** An endpoint's deliveries, newest event first, after the event `beforeEventId` when given. */
+export function findDeliveryPage(
+  db: Db,
+  page: { endpointId: string; beforeEventId: string | null; limit: number },
+): Promise<WebhookDeliveryRow[]> {
+  let query = db.selectFrom('webhook_delivery').selectAll().where('endpoint_id', '=', page.endpointId)
+  if (page.beforeEventId !== null) query = query.where('event_id', '<', page.beforeEventId)
+  return query.orderBy('event_id', 'desc').limit(page.limit).execute()
+}
+
+/**
+ * Queues a delivered or failed delivery once more, from its first attempt; one still pending is
+ * left as it is (answers undefined), since it is already on its way.
+ */
+export function requeueDelivery(trx: Trx, id: string, now: Date): Promise<WebhookDeliveryRow | undefined> {
+  return trx
+    .updateTable('webhook_delivery')
+    .set({ status: 'PENDING', attempts: 0, next_attempt_at: now, claimed_until: null })
+    .where('id', '=', id)
+    .where('status', '<>', 'PENDING')
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** Deletes the customer.created messages about a customer: their bodies hold the email and name. */
+export async function deleteCustomerMessages(trx: Trx, customerId: string): Promise<void> {
+  await trx
+    .deleteFrom('webhook_delivery')
+    .where('event_type', '=', 'customer.created')
+    .where(sql<string>`(body::jsonb -> 'data' ->> 'customerId')`, '=', customerId)
+    .execute()
+}
+
+/** Deliveries still to send, for /metrics and the bench. */
+export async function countPendingDeliveries(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_delivery')
+    .where('status', '=', 'PENDING')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}

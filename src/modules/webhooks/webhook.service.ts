@@ -1,0 +1,143 @@
+import type { Db } from '../../db/create-db.js'
+import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/database.js'
+import { inTransaction } from '../../db/transaction.js'
+import { type AuditAuthor, recordAudit } from '../audit/audit.service.js'
+import { NotFoundError } from '../shared/not-found.js'
+import { InvalidWebhookUrlError, WebhookDeliveryPendingError } from './webhook.errors.js'
+import * as webhookRepository from './webhook.repository.js'
+import type { WebhookEvent } from './webhook-events.js'
+import { newWebhookSecret } from './webhook-signature.js'
+import { webhookUrlProblem } from './webhook-url.js'
+
+type Env = Parameters<typeof webhookUrlProblem>[1]
+
+export interface EndpointDraft {
+  url: string
+  events: WebhookEvent[]
+  description: string
+}
+
+/** Registers an endpoint; its signing secret is answered once, never shown again. */
+export async function createWebhookEndpoint(
+  db: Db,
+  author: AuditAuthor,
+  env: Env,
+  draft: EndpointDraft,
+): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+  assertUrl(draft.url, env)
+  const secret = newWebhookSecret()
+  return inTransaction(db, async (trx) => {
+    const endpoint = await webhookRepository.insertEndpoint(trx, {
+      url: draft.url,
+      events: [...new Set(draft.events)],
+      description: draft.description,
+      secret,
+      created_by: author.actor.type === 'STAFF' ? author.actor.id : null,
+    })
+    await recordAudit(trx, author, change(endpoint.id, 'CREATE', null, endpoint))
+    return { endpoint, secret }
+  })
+}
+
+/**
+ * Changes an endpoint's URL, events or description, or turns it on or off. Turning a disabled
+ * endpoint on clears its failure record; the deliveries it kept queued go out again.
+ */
+export async function updateWebhookEndpoint(
+  db: Db,
+  author: AuditAuthor,
+  env: Env,
+  id: string,
+  changes: Partial<EndpointDraft> & { enabled?: boolean },
+): Promise<WebhookEndpointRow> {
+  if (changes.url !== undefined) assertUrl(changes.url, env)
+  const updated = await inTransaction(db, async (trx) => {
+    const before = await webhookRepository.lockEndpoint(trx, id)
+    if (!before) return undefined
+    const enabling = changes.enabled === true && before.disabled_at !== null
+    const after = await webhookRepository.updateEndpoint(trx, id, {
+      ...(changes.url !== undefined ? { url: changes.url } : {}),
+      ...(changes.events !== undefined ? { events: [...new Set(changes.events)] } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+      ...(enabling ? { disabled_at: null, disabled_reason: null, consecutive_failures: 0, failing_since: null } : {}),
+      ...(changes.enabled === false && before.disabled_at === null
+        ? { disabled_at: new Date(), disabled_reason: 'disabled by an admin' }
+        : {}),
+    })
+    if (after) await recordAudit(trx, author, change(id, 'UPDATE', before, after))
+    return after
+  })
+  if (!updated) throw new NotFoundError('WebhookEndpoint', id)
+  return updated
+}
+
+/** Deletes an endpoint with its delivery log; what was still queued for it is never sent. */
+export async function deleteWebhookEndpoint(db: Db, author: AuditAuthor, id: string): Promise<void> {
+  const deleted = await inTransaction(db, async (trx) => {
+    const before = await webhookRepository.lockEndpoint(trx, id)
+    if (!before) return false
+    await webhookRepository.deleteEndpoint(trx, id)
+    await recordAudit(trx, author, change(id, 'DELETE', before, null))
+    return true
+  })
+  if (!deleted) throw new NotFoundError('WebhookEndpoint', id)
+}
+
+/** Sends a delivered or failed message again, as a fresh delivery with its own retries. */
+export async function replayWebhookDelivery(
+  db: Db,
+  author: AuditAuthor,
+  deliveryId: string,
+  now: Date,
+): Promise<WebhookDeliveryRow> {
+  return inTransaction(db, async (trx) => {
+    const [current] = await webhookRepository.findDeliveriesByIds(trx, [deliveryId])
+    if (!current) throw new NotFoundError('WebhookDelivery', deliveryId)
+    const replayed = await webhookRepository.requeueDelivery(trx, deliveryId, now)
+    if (!replayed) throw new WebhookDeliveryPendingError()
+    await recordAudit(trx, author, {
+      entity: 'webhook_delivery',
+      entityId: deliveryId,
+      action: 'REPLAY',
+      before: { status: current.status, attempts: current.attempts },
+      after: { status: replayed.status, endpointId: replayed.endpoint_id, eventId: replayed.event_id },
+    })
+    return replayed
+  })
+}
+
+export function listWebhookEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
+  return webhookRepository.listEndpoints(db)
+}
+
+export function findWebhookEndpointsByIds(db: Db, ids: readonly string[]): Promise<WebhookEndpointRow[]> {
+  return webhookRepository.findEndpointsByIds(db, ids)
+}
+
+export function findWebhookDeliveriesByIds(db: Db, ids: readonly string[]): Promise<WebhookDeliveryRow[]> {
+  return webhookRepository.findDeliveriesByIds(db, ids)
+}
+
+/** A page of an endpoint's delivery log, newest event first. */
+export function findWebhookDeliveries(
+  db: Db,
+  page: { endpointId: string; beforeEventId: string | null; limit: number },
+): Promise<WebhookDeliveryRow[]> {
+  return webhookRepository.findDeliveryPage(db, page)
+}
+
+function assertUrl(url: string, env: Env) {
+  const problem = webhookUrlProblem(url, env)
+  if (problem) throw new InvalidWebhookUrlError(problem)
+}
+
+/** The audit entry of an endpoint change; the signing secret is never written to the log. */
+function change(id: string, action: string, before: WebhookEndpointRow | null, after: WebhookEndpointRow | null) {
+  return { entity: 'webhook_endpoint', entityId: id, action, before: audited(before), after: audited(after) }
+}
+
+function audited(endpoint: WebhookEndpointRow | null): Record<string, unknown> | null {
+  if (!endpoint) return null
+  const { secret: _secret, ...shown } = endpoint
+  return shown
+}
