@@ -32,6 +32,7 @@ import * as checkoutPromotions from './20261206000034_checkout_promotions.js'
 import * as posGiftCardSales from './20261206000035_pos_gift_card_sales.js'
 import * as giftCardPurchases from './20261206000036_gift_card_purchases.js'
 import * as promotionLocks from './20261206000037_promotion_locks.js'
+import * as insights from './20261207000070_insights.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '20261206000035_pos_gift_card_sales': posGiftCardSales,
   '20261206000036_gift_card_purchases': giftCardPurchases,
   '20261206000037_promotion_locks': promotionLocks,
+  '20261207000070_insights': insights,
 }

@@ -318,6 +318,27 @@ const DECLARED = {
   ],
   auth_session: ['id', 'staff_id', 'customer_id', 'created_at', 'revoked_at'],
   refresh_token: ['token_hash', 'session_id', 'created_at', 'expires_at', 'used_at'],
+  insight_cart_seen: ['cart_id', 'day', 'store_id', 'channel'],
+  insight_order_seen: ['order_id', 'counted'],
+  insight_cart_daily: ['day', 'store_id', 'channel', 'carts_started'],
+  insight_order_daily: [
+    'day',
+    'store_id',
+    'channel',
+    'currency_code',
+    'orders_placed',
+    'cross_device',
+    'pos_sales',
+    'basket_minor',
+    'ready',
+    'ready_before_slot',
+    'collected',
+    'revenue_minor',
+    'expired',
+    'cancelled',
+    'returned',
+  ],
+  insight_duration_daily: ['day', 'store_id', 'channel', 'metric', 'bucket', 'samples'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

@@ -4,6 +4,7 @@ import type { OrderReturnRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { restockReturn, type StockActor } from '../inventory/inventory.service.js'
 import { findOrderViews, lockOrder } from '../orders/order.service.js'
+import { recordOrderEvent } from '../orders/order-events.js'
 import { refundToGiftCards } from '../payments/gift-card-payment.service.js'
 import { findPaymentsOfOrders, recordCashRefund, refundOnline } from '../payments/payment.service.js'
 import type { OnlinePaymentProvider } from '../payments/payment-provider.js'
@@ -115,7 +116,14 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     picked.map(({ line, quantity }) => ({ lineNumber: line.line_number, quantity })),
   )
   if (refundTo === 'CASH' && restMinor > 0) await recordCashRefund(trx, order, restMinor, request.now)
+  // The order keeps its status; the event tells the rollups and the order's screens of the return.
+  await recordOrderEvent(trx, { orderId: order.id, storeId: order.store_id, status: order.status, type: 'returned' })
   return created
+}
+
+/** The orders among these with at least one return. */
+export async function findOrdersWithReturns(db: Db, orderIds: readonly string[]): Promise<Set<string>> {
+  return new Set((await returnRepository.findReturnsOfOrders(db, orderIds)).map((row) => row.order_id))
 }
 
 /** What a return sends back to the card: its amount less the gift cards' share, already given back. */
