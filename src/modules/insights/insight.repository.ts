@@ -148,12 +148,23 @@ export async function clearRollups(trx: Trx): Promise<void> {
 
 export type InsightGrouping = 'DAY' | 'WEEK' | 'STORE' | 'CHANNEL'
 
-/** The group's key as text; null only for carts started before any store was chosen. */
+/**
+ * The group's key, computed per rollup row: kept to plain column reads and integer date
+ * arithmetic (a year is some 240,000 bucket rows), and printed as text only once grouped.
+ */
 const GROUP_KEY: Record<InsightGrouping, string> = {
-  DAY: `to_char(day, 'YYYY-MM-DD')`,
-  WEEK: `to_char(date_trunc('week', day), 'YYYY-MM-DD')`,
-  STORE: 'store_id::text',
+  DAY: 'day',
+  WEEK: '(day - (extract(isodow FROM day)::integer - 1))',
+  STORE: 'store_id',
   CHANNEL: 'channel',
+}
+
+/** The grouped key as text; null only for carts started before any store was chosen. */
+const KEY_TEXT: Record<InsightGrouping, string> = {
+  DAY: `to_char(key, 'YYYY-MM-DD')`,
+  WEEK: `to_char(key, 'YYYY-MM-DD')`,
+  STORE: 'key::text',
+  CHANNEL: 'key',
 }
 
 export interface RollupScope {
@@ -171,9 +182,11 @@ function scopeFilter(scope: RollupScope) {
 
 export async function sumCartStarts(db: Db, scope: RollupScope) {
   const result = await sql<{ key: string | null; carts_started: number }>`
-    SELECT ${sql.raw(GROUP_KEY[scope.groupBy])} AS key, sum(carts_started)::integer AS carts_started
-    FROM insight_cart_daily WHERE ${scopeFilter(scope)}
-    GROUP BY 1`.execute(db)
+    SELECT ${sql.raw(KEY_TEXT[scope.groupBy])} AS key, carts_started FROM (
+      SELECT ${sql.raw(GROUP_KEY[scope.groupBy])} AS key, sum(carts_started)::integer AS carts_started
+      FROM insight_cart_daily WHERE ${scopeFilter(scope)}
+      GROUP BY 1
+    ) grouped`.execute(db)
   return result.rows
 }
 
@@ -182,6 +195,9 @@ export type OrderSumsRow = Omit<OrderCountsRow, 'day' | 'store_id'> & { key: str
 /** Order figures per group, channel and currency (money never adds across currencies). */
 export async function sumOrders(db: Db, scope: RollupScope): Promise<OrderSumsRow[]> {
   const result = await sql<OrderSumsRow>`
+    SELECT ${sql.raw(KEY_TEXT[scope.groupBy])} AS key, channel, currency_code, orders_placed, cross_device,
+      pos_sales, basket_minor, ready, ready_before_slot, collected, revenue_minor, expired, cancelled, returned
+    FROM (
     SELECT ${sql.raw(GROUP_KEY[scope.groupBy])} AS key, channel, currency_code,
       sum(orders_placed)::integer AS orders_placed, sum(cross_device)::integer AS cross_device,
       sum(pos_sales)::integer AS pos_sales, sum(basket_minor)::float8 AS basket_minor,
@@ -189,7 +205,8 @@ export async function sumOrders(db: Db, scope: RollupScope): Promise<OrderSumsRo
       sum(collected)::integer AS collected, sum(revenue_minor)::float8 AS revenue_minor,
       sum(expired)::integer AS expired, sum(cancelled)::integer AS cancelled, sum(returned)::integer AS returned
     FROM insight_order_daily WHERE ${scopeFilter(scope)}
-    GROUP BY 1, 2, 3`.execute(db)
+    GROUP BY 1, 2, 3
+    ) grouped`.execute(db)
   return result.rows
 }
 
@@ -217,7 +234,7 @@ export async function durationPercentiles(db: Db, scope: RollupScope): Promise<P
         sum(n) OVER (PARTITION BY key, metric) AS total
       FROM summed
     )
-    SELECT key, metric, max(total)::integer AS samples,
+    SELECT ${sql.raw(KEY_TEXT[scope.groupBy])} AS key, metric, max(total)::integer AS samples,
       min(bucket) FILTER (WHERE below >= 0.5 * total) AS p50_bucket,
       min(bucket) FILTER (WHERE below >= 0.9 * total) AS p90_bucket
     FROM running GROUP BY 1, 2`.execute(db)
