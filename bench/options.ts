@@ -25,6 +25,7 @@ export const SCENARIO_KEYS = [
   'import',
   'startup',
   'pgbouncer',
+  'insights',
 ] as const
 
 export type ScenarioKey = (typeof SCENARIO_KEYS)[number]

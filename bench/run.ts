@@ -37,6 +37,7 @@ import { type FanoutReport, measureFanout } from './fanout.js'
 import { type InstancesFanoutReport, measureInstancesFanout, renderInstancesFanout } from './fanout-instances.js'
 import { hasFanoutFailures, renderFanout } from './fanout-report.js'
 import { measureImport, renderImport } from './import-bench.js'
+import { measureInsights, renderInsights } from './insights-bench.js'
 import { fetchOnce, firstRequest, type HttpRequest, type Load, measure, type RunStats } from './measure.js'
 import { type BenchOptions, isSelected, parseBenchOptions } from './options.js'
 import { measureHotRowCeiling } from './pgbench.js'
@@ -164,6 +165,19 @@ async function main(): Promise<void> {
   const baseUrl = await listen(root)
   // Before the server closes (cleanups run in reverse): open event streams would hold it.
   cleanups.push(async () => pubsub.close())
+
+  // Its own data (a year of generated rollups) and report; none of the fixtures below.
+  if (options.only?.length === 1 && options.only[0] === 'insights') {
+    const report = await measureInsights(db, baseUrl, { rounds: ROUNDS, durationSeconds: DURATION_SECONDS, log })
+    const markdown = renderInsights(report, [
+      `${isoDate(new Date())}, Node ${process.version}, ${availableParallelism()} CPUs (shared), ${postgresVersion},`,
+      `over ${transportOf(url)}. Command: \`${command()}\`.`,
+    ])
+    const path = fileURLToPath(new URL(`./results/${isoDate(new Date())}-insights.md`, import.meta.url))
+    writeReport(path, markdown)
+    process.stdout.write(`\n${markdown}\nwritten to ${path}\n`)
+    return
+  }
 
   const fixture = await findFixture(db, fakeStripe)
   log(`check checkout carts: ${await checkCartsMatchService(db, fixture.checkout.store.hotVariantId)}`)

@@ -37,6 +37,7 @@ import * as giftCardPurchaseRefunds from './20261207000031_gift_card_purchase_re
 import * as trustedChannels from './20261207000040_trusted_channels.js'
 import * as webhooks from './20261207000050_webhooks.js'
 import * as orderMessages from './20261207000060_order_messages.js'
+import * as insights from './20261207000070_insights.js'
 import * as storePrepStats from './20261207000080_store_prep_stats.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
@@ -79,5 +80,6 @@ export const migrations: Record<string, Migration> = {
   '20261207000040_trusted_channels': trustedChannels,
   '20261207000050_webhooks': webhooks,
   '20261207000060_order_messages': orderMessages,
+  '20261207000070_insights': insights,
   '20261207000080_store_prep_stats': storePrepStats,
 }

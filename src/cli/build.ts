@@ -20,6 +20,7 @@ const BUILD_ENTRIES = {
   'cli/seed': 'src/cli/seed.ts',
   'cli/jobs': 'src/cli/jobs.ts',
   'cli/import': 'src/cli/import.ts',
+  'cli/insights-backfill': 'src/cli/insights-backfill.ts',
 }
 
 /**

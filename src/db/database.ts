@@ -754,6 +754,54 @@ export interface StorePrepStatsTable {
   learned_at: Date | string
 }
 
+/** The insights' ledger: carts and order milestones already in the rollups (modules/insights). */
+export interface InsightCartSeenTable {
+  cart_id: string
+  day: string
+  store_id: string | null
+  channel: Channel
+}
+
+export interface InsightOrderSeenTable {
+  order_id: string
+  /** A bit per milestone already counted (insights/insight-milestones.ts). */
+  counted: Generated<number>
+}
+
+export interface InsightCartDailyTable {
+  day: string
+  store_id: string | null
+  channel: Channel
+  carts_started: number
+}
+
+export interface InsightOrderDailyTable {
+  day: string
+  store_id: string
+  channel: Channel
+  currency_code: string
+  orders_placed: number
+  cross_device: number
+  pos_sales: number
+  basket_minor: ColumnType<string, number, number>
+  ready: number
+  ready_before_slot: number
+  collected: number
+  revenue_minor: ColumnType<string, number, number>
+  expired: number
+  cancelled: number
+  returned: number
+}
+
+export interface InsightDurationDailyTable {
+  day: string
+  store_id: string
+  channel: Channel
+  metric: number
+  bucket: number
+  samples: number
+}
+
 export interface Database {
   store: StoreTable
   store_prep_stats: StorePrepStatsTable
@@ -807,6 +855,11 @@ export interface Database {
   webhook_delivery: WebhookDeliveryTable
   auth_session: AuthSessionTable
   refresh_token: RefreshTokenTable
+  insight_cart_seen: InsightCartSeenTable
+  insight_order_seen: InsightOrderSeenTable
+  insight_cart_daily: InsightCartDailyTable
+  insight_order_daily: InsightOrderDailyTable
+  insight_duration_daily: InsightDurationDailyTable
 }
 
 export type StoreRow = Selectable<StoreTable>

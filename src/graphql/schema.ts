@@ -47,6 +47,7 @@ import '../modules/inventory/stock-transfer-mutations.schema.js'
 import '../modules/inventory/stock-count.schema.js'
 import '../modules/imports/import.schema.js'
 import '../modules/webhooks/webhook.schema.js'
+import '../modules/insights/insight.schema.js'
 import { builder } from './builder.js'
 
 export const schema = builder.toSchema()

@@ -358,6 +358,27 @@ const DECLARED = {
     'delivered_at',
     'created_at',
   ],
+  insight_cart_seen: ['cart_id', 'day', 'store_id', 'channel'],
+  insight_order_seen: ['order_id', 'counted'],
+  insight_cart_daily: ['day', 'store_id', 'channel', 'carts_started'],
+  insight_order_daily: [
+    'day',
+    'store_id',
+    'channel',
+    'currency_code',
+    'orders_placed',
+    'cross_device',
+    'pos_sales',
+    'basket_minor',
+    'ready',
+    'ready_before_slot',
+    'collected',
+    'revenue_minor',
+    'expired',
+    'cancelled',
+    'returned',
+  ],
+  insight_duration_daily: ['day', 'store_id', 'channel', 'metric', 'bucket', 'samples'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

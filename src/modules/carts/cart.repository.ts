@@ -134,3 +134,52 @@ export interface NewCartEvent {
   device: string | null
   storefrontId: string | null
 }
+
+export interface CartStartRow {
+  event_id: string
+  cart_id: string
+  channel: Channel
+  started_at: Date
+  store_id: string | null
+}
+
+/**
+ * When and on which channel carts were started (their `created` journey event, which outlives
+ * the cart), with the store chosen so far (none once the cart is deleted).
+ */
+export function findCartStarts(
+  db: Db,
+  filter: { cartIds: readonly string[] } | { afterEventId: string; limit: number },
+): Promise<CartStartRow[]> {
+  let query = db
+    .selectFrom('cart_event')
+    .leftJoin('cart', 'cart.id', 'cart_event.cart_id')
+    .select([
+      'cart_event.id as event_id',
+      'cart_event.cart_id',
+      'cart_event.channel',
+      'cart_event.created_at as started_at',
+      'cart.pickup_store_id as store_id',
+    ])
+    .where('cart_event.type', '=', 'created')
+  if ('cartIds' in filter) {
+    if (filter.cartIds.length === 0) return Promise.resolve([])
+    query = query.where('cart_event.cart_id', 'in', filter.cartIds)
+  } else {
+    query = query.where('cart_event.id', '>', filter.afterEventId).orderBy('cart_event.id').limit(filter.limit)
+  }
+  return query.execute()
+}
+
+/** The carts among these whose journey events came from more than one channel. */
+export async function findCartsOnSeveralChannels(db: Db, cartIds: readonly string[]): Promise<string[]> {
+  if (cartIds.length === 0) return []
+  const rows = await db
+    .selectFrom('cart_event')
+    .select('cart_id')
+    .where('cart_id', 'in', cartIds)
+    .groupBy('cart_id')
+    .having(sql<boolean>`count(DISTINCT channel) > 1`)
+    .execute()
+  return rows.map((row) => row.cart_id)
+}

@@ -212,3 +212,16 @@ export async function findCartRow(db: Db, cartId: string): Promise<CartRow | und
   const [cart] = await cartRepository.findCartsByIds(db, [cartId])
   return cart
 }
+
+/** When, where and on which channel carts were started, by cart id or as a page in event order. */
+export function findCartStarts(
+  db: Db,
+  filter: { cartIds: readonly string[] } | { afterEventId: string; limit: number },
+): Promise<cartRepository.CartStartRow[]> {
+  return cartRepository.findCartStarts(db, filter)
+}
+
+/** The carts among these that were used on more than one channel (journey events of several). */
+export function findCartsOnSeveralChannels(db: Db, cartIds: readonly string[]): Promise<string[]> {
+  return cartRepository.findCartsOnSeveralChannels(db, cartIds)
+}

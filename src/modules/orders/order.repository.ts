@@ -16,6 +16,11 @@ export function findOrdersByIds(db: Db, ids: readonly string[]): Promise<SalesOr
   return db.selectFrom('sales_order').selectAll().where('id', 'in', ids).execute()
 }
 
+export function findOrdersByCarts(db: Db, cartIds: readonly string[]) {
+  if (cartIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('sales_order').select(['cart_id', 'store_id']).where('cart_id', 'in', cartIds).execute()
+}
+
 export function findOrderByCart(db: Db, cartId: string): Promise<SalesOrderRow | undefined> {
   return db.selectFrom('sales_order').selectAll().where('cart_id', '=', cartId).executeTakeFirst()
 }
@@ -285,4 +290,11 @@ export function findPickList(db: Db, storeId: string, statuses: readonly OrderSt
     .orderBy('first_slot_start')
     .orderBy('order_line.sku')
     .execute()
+}
+
+/** Order ids after `afterId` in id order: a page of a walk over every order. */
+export async function findOrderIdsAfter(db: Db, afterId: string | null, limit: number): Promise<string[]> {
+  let query = db.selectFrom('sales_order').select('id').orderBy('id').limit(limit)
+  if (afterId !== null) query = query.where('id', '>', afterId)
+  return (await query.execute()).map((row) => row.id)
 }

@@ -41,6 +41,22 @@ export async function findOrderViews(db: Db, ids: readonly string[]): Promise<Or
   return orders.map((order) => ({ ...order, lines: linesByOrder.get(order.id) ?? [] }))
 }
 
+/** Orders as stored, without their lines. */
+export function findOrderRows(db: Db, ids: readonly string[]): Promise<SalesOrderRow[]> {
+  return orderRepository.findOrdersByIds(db, ids)
+}
+
+/** The store each of these carts was checked out in, for those that were. */
+export async function findCheckoutStoresOfCarts(db: Db, cartIds: readonly string[]): Promise<Map<string, string>> {
+  const rows = await orderRepository.findOrdersByCarts(db, cartIds)
+  return new Map(rows.flatMap((row) => (row.cart_id === null ? [] : [[row.cart_id, row.store_id] as const])))
+}
+
+/** Order ids after `afterId` in id order (null: from the first): a page of a walk over every order. */
+export function findOrderIdsAfter(db: Db, afterId: string | null, limit: number): Promise<string[]> {
+  return orderRepository.findOrderIdsAfter(db, afterId, limit)
+}
+
 export function findOrderLines(db: Db, orderId: string): Promise<OrderLineRow[]> {
   return orderRepository.findLinesOfOrders(db, [orderId])
 }

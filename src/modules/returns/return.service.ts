@@ -116,6 +116,7 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     picked.map(({ line, quantity }) => ({ lineNumber: line.line_number, quantity })),
   )
   if (refundTo === 'CASH' && restMinor > 0) await recordCashRefund(trx, order, restMinor, request.now)
+  // The order keeps its status; the event tells the rollups, the webhooks and the order's screens of the return.
   await recordOrderEvent(trx, {
     orderId: order.id,
     storeId: order.store_id,
@@ -124,6 +125,11 @@ export async function createReturn(trx: Trx, request: ReturnRequest): Promise<Or
     details: { returnId: created.id, returnAmountMinor: amountMinor },
   })
   return created
+}
+
+/** The orders among these with at least one return. */
+export async function findOrdersWithReturns(db: Db, orderIds: readonly string[]): Promise<Set<string>> {
+  return new Set((await returnRepository.findReturnsOfOrders(db, orderIds)).map((row) => row.order_id))
 }
 
 /** What a return sends back to the card: its amount less the gift cards' share, already given back. */
