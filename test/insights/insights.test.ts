@@ -109,24 +109,27 @@ beforeAll(async () => {
   await dispatch()
   const line = (store: StockedStore) => [{ variantId: store.variantGid, quantity: 1 }]
 
-  // An abandoned cart that never gets a store, and one started on the phone, finished on the web.
+  // An abandoned cart that never gets a store, and one started on the phone, finished on a laptop.
+  const onPhone = { 'x-device-id': 'phone-1' }
+  const onLaptop = { 'x-device-id': 'laptop-1' }
   await createCart(api, { channel: 'WEB', lines: line(rivoli) })
-  const phone = await createCart(api, { channel: 'APP', lines: line(rivoli) })
+  const phone = await createCart(api, { channel: 'APP', lines: line(rivoli) }, undefined, onPhone)
   const handoff = await api.gql<{ cartHandoffCreate: { code: string } }>(
     'mutation($input: CartHandoffCreateInput!) { cartHandoffCreate(input: $input) { code } }',
     { input: { cartId: phone.cart.id } },
-    { headers: cartHeaders(phone.cartToken) },
+    { headers: { ...cartHeaders(phone.cartToken), ...onPhone } },
   )
   const claim = await api.gql<{ cartHandoffClaim: { cartToken: string } }>(
     'mutation($input: CartHandoffClaimInput!) { cartHandoffClaim(input: $input) { cartToken } }',
     { input: { code: handoff.data!.cartHandoffCreate.code, channel: 'WEB' } },
+    { headers: onLaptop },
   )
   // Both carts are counted now, under no store; the checkout moves the second to its store.
   await dispatch()
   const crossed = await checkout(
     api,
     { cartId: phone.cart.id, storeId: rivoli.storeGid, pickupSlotStart: await firstSlot(api, rivoli.storeGid) },
-    cartHeaders(claim.data!.cartHandoffClaim.cartToken),
+    { ...cartHeaders(claim.data!.cartHandoffClaim.cartToken), ...onLaptop },
   )
   await createCart(api, { channel: 'APP', lines: line(rivoli), storeId: rivoli.storeGid })
 

@@ -170,16 +170,3 @@ export function findCartStarts(
   }
   return query.execute()
 }
-
-/** The carts among these whose journey events came from more than one channel. */
-export async function findCartsOnSeveralChannels(db: Db, cartIds: readonly string[]): Promise<string[]> {
-  if (cartIds.length === 0) return []
-  const rows = await db
-    .selectFrom('cart_event')
-    .select('cart_id')
-    .where('cart_id', 'in', cartIds)
-    .groupBy('cart_id')
-    .having(sql<boolean>`count(DISTINCT channel) > 1`)
-    .execute()
-  return rows.map((row) => row.cart_id)
-}

@@ -220,8 +220,3 @@ export function findCartStarts(
 ): Promise<cartRepository.CartStartRow[]> {
   return cartRepository.findCartStarts(db, filter)
 }
-
-/** The carts among these that were used on more than one channel (journey events of several). */
-export function findCartsOnSeveralChannels(db: Db, cartIds: readonly string[]): Promise<string[]> {
-  return cartRepository.findCartsOnSeveralChannels(db, cartIds)
-}
