@@ -91,7 +91,17 @@ function signatureIsValid(secret: string, hook: ReceivedHook): boolean {
   return given.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected))
 }
 
-const hooksAt = (path: string) => receiver.received.filter((hook) => hook.path === path)
+/** What reached a path, in the order of the events (a batch is sent at once, so arrival order is loose). */
+const hooksAt = (path: string) =>
+  receiver.received
+    .map((hook, arrival) => ({
+      hook,
+      arrival,
+      eventId: BigInt(String(hook.headers['webhook-id']).replace(/^msg_/, '')),
+    }))
+    .filter(({ hook }) => hook.path === path)
+    .sort((a, b) => (a.eventId === b.eventId ? a.arrival - b.arrival : a.eventId < b.eventId ? -1 : 1))
+    .map(({ hook }) => hook)
 const deliveriesOf = (endpointId: string) =>
   testDb.db
     .selectFrom('webhook_delivery')
@@ -99,6 +109,22 @@ const deliveriesOf = (endpointId: string) =>
     .where('endpoint_id', '=', endpointId)
     .orderBy('event_id')
     .execute()
+
+/** Messages queued straight into the delivery table, due at T0. */
+async function insertMessages(endpointId: string, count: number, firstEventId: number) {
+  await testDb.db
+    .insertInto('webhook_delivery')
+    .values(
+      Array.from({ length: count }, (_, index) => ({
+        endpoint_id: endpointId,
+        event_id: String(firstEventId + index),
+        event_type: 'customer.created',
+        body: JSON.stringify({ type: 'customer.created', data: { index } }),
+        next_attempt_at: T0,
+      })),
+    )
+    .execute()
+}
 
 describe('webhook deliveries', () => {
   it('delivers the subscribed events of an order, signed per Standard Webhooks, and nothing else', async () => {
@@ -177,15 +203,16 @@ describe('webhook deliveries', () => {
     const endpoint = await createEndpoint('/dead', ['ORDER_PLACED', 'ORDER_READY'])
     await readyOrder(api, manager, store)
     await publishOutbox()
-    // Two messages, one slot per endpoint: one attempt per message and dispatch round.
-    for (let hour = 0; hour < 3; hour++) {
+    // Two messages, sent together: two attempts per dispatch round. The third failure in a row
+    // disables the endpoint; the fourth, already in flight beside it, is counted but changes nothing.
+    for (let hour = 0; hour < 2; hour++) {
       await dispatcherAt(new Date(T0.getTime() + hour * HOUR), { disableAfterFailures: 3 }).dispatchOnce()
     }
     const [row] = await testDb.db.selectFrom('webhook_endpoint').selectAll().where('id', '=', endpoint.id).execute()
     expect(row!.disabled_at).not.toBeNull()
     expect(row!.disabled_reason).toMatch(/^3 failed attempts in a row since .*; last: HTTP 503$/)
     const sent = hooksAt('/dead').length
-    expect(sent).toBe(3)
+    expect(sent).toBe(4)
     await dispatcherAt(new Date(T0.getTime() + 9 * HOUR), { disableAfterFailures: 3 }).dispatchOnce()
     expect(hooksAt('/dead')).toHaveLength(sent)
 
@@ -194,7 +221,7 @@ describe('webhook deliveries', () => {
       { id: endpoint.gid },
       { token: admin },
     )
-    expect(shown.data?.node).toMatchObject({ enabled: false, consecutiveFailures: 3 })
+    expect(shown.data?.node).toMatchObject({ enabled: false, consecutiveFailures: 4 })
     expect(shown.data?.node.disabledReason).toContain('HTTP 503')
   })
 
@@ -267,26 +294,43 @@ describe('webhook deliveries', () => {
     expect(await deliveriesOf(endpoint.id)).toHaveLength(0)
   })
 
+  it('sends a batch to one endpoint at once and records each message of it on its own', async () => {
+    // Every other message fails: one batch, one write for the successes, a retry for each failure.
+    receiver.on('/half', (n) => ({ status: n % 2 === 0 ? 204 : 502, delayMs: 500 }))
+    const endpoint = await createEndpoint('/half', ['CUSTOMER_CREATED'])
+    await insertMessages(endpoint.id, 6, 910_000)
+    expect(await dispatcherAt(T0).dispatchOnce()).toEqual({ delivered: 3, retrying: 3, failed: 0 })
+    expect(receiver.peakOpen('/half')).toBe(6)
+    const rows = await deliveriesOf(endpoint.id)
+    expect(rows.map((row) => row.attempts)).toEqual([1, 1, 1, 1, 1, 1])
+    expect(rows.filter((row) => row.status === 'DELIVERED').map((row) => row.last_status_code)).toEqual([204, 204, 204])
+    const waiting = rows.filter((row) => row.status === 'PENDING')
+    expect(waiting.map((row) => [row.last_error, row.delivered_at, row.claimed_until])).toEqual([
+      ['HTTP 502', null, null],
+      ['HTTP 502', null, null],
+      ['HTTP 502', null, null],
+    ])
+    const [counted] = await testDb.db.selectFrom('webhook_endpoint').selectAll().where('id', '=', endpoint.id).execute()
+    expect(counted!.consecutive_failures).toBe(3)
+    // The retries succeed together, and the endpoint's run of failures ends.
+    receiver.on('/half', () => ({ status: 204 }))
+    expect(await dispatcherAt(new Date(T0.getTime() + HOUR)).dispatchOnce()).toEqual({
+      delivered: 3,
+      retrying: 0,
+      failed: 0,
+    })
+    expect((await deliveriesOf(endpoint.id)).every((row) => row.status === 'DELIVERED')).toBe(true)
+    const [cleared] = await testDb.db.selectFrom('webhook_endpoint').selectAll().where('id', '=', endpoint.id).execute()
+    expect(cleared!.consecutive_failures).toBe(0)
+  })
+
   it('two dispatchers working at once deliver each message exactly once', async () => {
     const endpoints = [
       await createEndpoint('/twin-a', ['CUSTOMER_CREATED']),
       await createEndpoint('/twin-b', ['CUSTOMER_CREATED']),
     ]
     const messages = 15
-    await testDb.db
-      .insertInto('webhook_delivery')
-      .values(
-        endpoints.flatMap((endpoint) =>
-          Array.from({ length: messages }, (_, index) => ({
-            endpoint_id: endpoint.id,
-            event_id: String(900_000 + index),
-            event_type: 'customer.created',
-            body: JSON.stringify({ type: 'customer.created', data: { index } }),
-            next_attempt_at: T0,
-          })),
-        ),
-      )
-      .execute()
+    for (const endpoint of endpoints) await insertMessages(endpoint.id, messages, 900_000)
     // On PostgreSQL the second dispatcher has its own pool, as another instance would.
     const otherDb = testDb.url ? await createDb({ kind: 'postgres', url: testDb.url, poolMax: 4 }) : testDb.db
     try {

@@ -28,36 +28,53 @@ export const DEFAULT_WEBHOOK_RETRY_POLICY: WebhookRetryPolicy = {
 
 export type ClaimedEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'secret' | 'consecutive_failures'>
 
-/** Leases up to `limit` due deliveries (one per endpoint outside `busy`), with their endpoints. */
+export interface ClaimedBatch {
+  endpoint: ClaimedEndpoint
+  deliveries: WebhookDeliveryRow[]
+}
+
+/**
+ * Leases up to `perEndpoint` due deliveries of each of up to `limit` endpoints outside `busy`,
+ * grouped by endpoint. A batch is sent at once, so receivers see no order within it (nor across
+ * retries): each message carries its event's timestamp for that.
+ */
 export async function claimDueDeliveries(
   db: Db,
-  claim: { now: Date; leaseMs: number; busy: readonly string[]; limit: number },
-): Promise<{ delivery: WebhookDeliveryRow; endpoint: ClaimedEndpoint }[]> {
+  claim: { now: Date; leaseMs: number; busy: readonly string[]; limit: number; perEndpoint: number },
+): Promise<ClaimedBatch[]> {
   const rows = await webhookRepository.claimDueDeliveries(db, {
     now: claim.now,
     leaseUntil: new Date(claim.now.getTime() + claim.leaseMs),
     busy: claim.busy,
     limit: claim.limit,
+    perEndpoint: claim.perEndpoint,
   })
-  return rows.map(({ url, secret, consecutive_failures, ...delivery }) => ({
-    delivery,
-    endpoint: { id: delivery.endpoint_id, url, secret, consecutive_failures },
-  }))
+  const batches = new Map<string, ClaimedBatch>()
+  for (const { url, secret, consecutive_failures, ...delivery } of rows) {
+    const batch = batches.get(delivery.endpoint_id) ?? {
+      endpoint: { id: delivery.endpoint_id, url, secret, consecutive_failures },
+      deliveries: [],
+    }
+    batch.deliveries.push(delivery)
+    batches.set(delivery.endpoint_id, batch)
+  }
+  return [...batches.values()]
 }
 
-/** A success; it ends the endpoint's run of failures, if it had one when the delivery was claimed. */
+/**
+ * The successes of one endpoint's batch, in one write; they end the endpoint's run of failures,
+ * if it had one when the batch was claimed.
+ */
 export async function recordDelivered(
   db: Db,
-  claimed: { delivery: WebhookDeliveryRow; endpoint: ClaimedEndpoint },
-  log: webhookRepository.AttemptLog,
-) {
-  const { delivery, endpoint } = claimed
-  const recorded = await webhookRepository.recordAttempt(db, delivery, {
-    status: 'DELIVERED',
-    nextAttemptAt: null,
-    log,
-  })
-  if (recorded && endpoint.consecutive_failures > 0) await webhookRepository.clearEndpointFailures(db, endpoint.id)
+  endpoint: ClaimedEndpoint,
+  delivered: readonly { delivery: WebhookDeliveryRow; log: webhookRepository.AttemptLog }[],
+): Promise<void> {
+  const recorded = await webhookRepository.recordDeliveredBatch(
+    db,
+    delivered.map(({ delivery, log }) => ({ claim: delivery, log })),
+  )
+  if (recorded > 0 && endpoint.consecutive_failures > 0) await webhookRepository.clearEndpointFailures(db, endpoint.id)
 }
 
 export type FailureOutcome = { delivery: 'RETRYING' | 'FAILED'; endpointDisabled: string | null }

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.js'
 import { createRunLoop } from '../events/run-loop.js'
 import {
   type AttemptLog,
+  type ClaimedBatch,
   type ClaimedEndpoint,
   claimDueDeliveries,
   DEFAULT_WEBHOOK_RETRY_POLICY,
@@ -21,8 +22,10 @@ export interface WebhookDispatcherOptions {
   pollIntervalMs?: number
   /** A receiver answering later than this has failed the attempt. */
   timeoutMs?: number
-  /** Sends in flight at once in this process, each to a different endpoint. */
+  /** Endpoints being sent to at once in this process. */
   concurrency?: number
+  /** Messages sent at once to one endpoint: one claim and one write for the lot. */
+  perEndpoint?: number
   retry?: WebhookRetryPolicy
   random?: () => number
   /** Why this URL may not be called now (production's DNS check on Node), or null. */
@@ -47,62 +50,99 @@ export interface WebhookDispatcher {
 const MAX_PER_PASS = 200
 
 /**
- * Sends queued deliveries: claim (a short transaction: lease and attempt), POST outside any
- * transaction, record the outcome (another short one). Each endpoint has at most one send in
- * flight per process, and the process at most `concurrency`: a slow endpoint holds one slot and
- * delays only its own queue, and a freed slot is claimed again at once instead of waiting for the
- * slowest send of a round. A sender that dies mid-send leaves the row leased; once the lease
- * ends, another sends it again under the same webhook-id, which receivers deduplicate on.
+ * Sends queued deliveries: claim a batch per endpoint (one statement: lease and attempt), POST
+ * them at once outside any transaction, record the successes in one write and each failure in
+ * its own short transaction. Each endpoint has at most one batch in flight per process, and the
+ * process at most `concurrency` endpoints: a slow endpoint holds one slot and delays only its own
+ * queue, and a freed slot is claimed again at once instead of waiting for the slowest batch of a
+ * round. Batches keep the database's share of a delivery small, since the sends run in the
+ * checkout's process. A sender that dies mid-send leaves its rows leased; once the lease ends,
+ * another sends them again under the same webhook-id, which receivers deduplicate on.
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const { db, logger } = options
   const clock = options.now ?? (() => new Date())
   const timeoutMs = options.timeoutMs ?? 10_000
   const concurrency = options.concurrency ?? 8
+  const perEndpoint = options.perEndpoint ?? 8
   const policy = options.retry ?? DEFAULT_WEBHOOK_RETRY_POLICY
   // Well above a send's timeout, so a live sender never loses its row to another.
   const leaseMs = timeoutMs * 3 + 30_000
-  const inFlight = new Map<string, Promise<WebhookOutcome>>()
+  const inFlight = new Map<string, Promise<WebhookOutcome[]>>()
   let tally: WebhookDispatchResult = { delivered: 0, retrying: 0, failed: 0 }
   let background = false
 
   async function launch(): Promise<number> {
     const free = concurrency - inFlight.size
     if (free <= 0) return 0
-    const claimed = await claimDueDeliveries(db, { now: clock(), leaseMs, busy: [...inFlight.keys()], limit: free })
-    for (const { delivery, endpoint } of claimed) {
-      const send = deliver(delivery, endpoint)
-        .catch((error: unknown) => {
-          // The outcome could not be recorded: the lease runs out and the row is sent again.
+    const claim = { now: clock(), leaseMs, busy: [...inFlight.keys()], limit: free, perEndpoint }
+    const batches = await claimDueDeliveries(db, claim)
+    for (const batch of batches) {
+      const send = deliverBatch(batch)
+        .catch((error: unknown): WebhookOutcome[] => {
+          // Nothing recorded: the leases run out and the rows are sent again.
+          logger.error({ err: error, endpointId: batch.endpoint.id }, 'webhook batch not recorded')
+          return batch.deliveries.map(() => 'retrying')
+        })
+        .then((outcomes) => {
+          inFlight.delete(batch.endpoint.id)
+          for (const outcome of outcomes) tally[outcome]++
+          if (background) loop.wake()
+          return outcomes
+        })
+      inFlight.set(batch.endpoint.id, send)
+    }
+    return batches.reduce((sum, batch) => sum + batch.deliveries.length, 0)
+  }
+
+  async function deliverBatch({ endpoint, deliveries }: ClaimedBatch): Promise<WebhookOutcome[]> {
+    const attempts = await Promise.all(deliveries.map((delivery) => attempt(delivery, endpoint)))
+    const delivered = deliveries.flatMap((delivery, index) => {
+      const log = attempts[index]
+      return log && log.error === null ? [{ delivery, log }] : []
+    })
+    const recorded = await recordDelivered(db, endpoint, delivered).then(
+      () => true,
+      (error: unknown) => {
+        // The outcome could not be recorded: the leases run out and the rows are sent again.
+        logger.error(
+          { err: error, endpointId: endpoint.id, deliveries: delivered.length },
+          'webhook outcome not recorded',
+        )
+        return false
+      },
+    )
+    return Promise.all(
+      deliveries.map(async (delivery, index): Promise<WebhookOutcome> => {
+        const log = attempts[index]
+        if (log && log.error === null) return recorded ? 'delivered' : 'retrying'
+        return failure(delivery, endpoint, log ?? noOutcome()).catch((error: unknown) => {
           logger.error({ err: error, deliveryId: delivery.id }, 'webhook outcome not recorded')
           return 'retrying' as const
         })
-        .then((outcome) => {
-          inFlight.delete(endpoint.id)
-          tally[outcome]++
-          if (background) loop.wake()
-          return outcome
-        })
-      inFlight.set(endpoint.id, send)
-    }
-    return claimed.length
+      }),
+    )
   }
 
-  async function deliver(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint): Promise<WebhookOutcome> {
-    if (delivery.attempts > policy.maxAttempts) {
-      // Claimed again and again without an outcome: the sender keeps dying on this one.
-      const log = { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: 'no outcome recorded' }
-      return failure(delivery, endpoint, log)
-    }
-    const refusal = options.checkTarget ? await options.checkTarget(new URL(endpoint.url)) : null
-    const log: AttemptLog = refusal
-      ? { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: refusal }
-      : await sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, fetch: options.fetch })
-    if (log.error === null) {
-      await recordDelivered(db, { delivery, endpoint }, log)
-      return 'delivered'
-    }
-    return failure(delivery, endpoint, log)
+  const noOutcome = (): AttemptLog => ({
+    at: clock(),
+    statusCode: null,
+    responseExcerpt: null,
+    durationMs: 0,
+    error: 'no outcome recorded',
+  })
+
+  /** One POST, or the reason it was not made. */
+  async function attempt(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint): Promise<AttemptLog> {
+    // Claimed again and again without an outcome: the sender keeps dying on this one.
+    if (delivery.attempts > policy.maxAttempts) return noOutcome()
+    const refusal = options.checkTarget
+      ? await options
+          .checkTarget(new URL(endpoint.url))
+          .catch((error: unknown) => `target not checked: ${String(error)}`)
+      : null
+    if (refusal) return { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: refusal }
+    return sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, fetch: options.fetch })
   }
 
   async function failure(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint, log: AttemptLog) {

@@ -67,16 +67,16 @@ export async function insertDeliveries(trx: Trx, rows: Insertable<WebhookDeliver
 }
 
 /**
- * Leases the next due delivery of each enabled endpoint outside `busy`, up to `limit` endpoints:
- * one at a time per endpoint and sender, so a slow endpoint holds one slot and its own queue,
- * never the others'. SKIP LOCKED inside the per-endpoint lookup lets senders on other instances
- * take other rows; the lease, not the row lock, keeps the row theirs once this commits. One
- * statement, so it needs no transaction of its own, and it answers what the send needs of the
- * endpoint too: two round trips per delivery in all, this and the outcome.
+ * Leases up to `perEndpoint` due deliveries of each enabled endpoint outside `busy`, for up to
+ * `limit` endpoints that have any: a slow endpoint holds its own slot and queue, never the
+ * others', and a fast one is sent a handful at a time rather than one round trip per message.
+ * SKIP LOCKED inside the per-endpoint lookup lets senders on other instances take other rows; the
+ * lease, not the row lock, keeps the rows theirs once this commits. One statement, so it needs no
+ * transaction of its own, and it answers what the sends need of the endpoint too.
  */
 export async function claimDueDeliveries(
   db: Db,
-  claim: { now: Date; leaseUntil: Date; busy: readonly string[]; limit: number },
+  claim: { now: Date; leaseUntil: Date; busy: readonly string[]; limit: number; perEndpoint: number },
 ): Promise<ClaimedRow[]> {
   const busy = sql.val(claim.busy)
   const result = await sql<ClaimedRow>`
@@ -84,17 +84,23 @@ export async function claimDueDeliveries(
        SET claimed_until = ${claim.leaseUntil}, attempts = d.attempts + 1
       FROM (
         SELECT next.id, e.url, e.secret, e.consecutive_failures
-          FROM webhook_endpoint e
+          FROM (
+            SELECT e.id, e.url, e.secret, e.consecutive_failures FROM webhook_endpoint e
+             WHERE e.disabled_at IS NULL AND NOT (e.id = ANY(${busy}::uuid[]))
+               AND EXISTS (
+                 SELECT 1 FROM webhook_delivery w
+                  WHERE w.endpoint_id = e.id AND w.status = 'PENDING' AND w.next_attempt_at <= ${claim.now}
+                    AND (w.claimed_until IS NULL OR w.claimed_until <= ${claim.now}))
+             LIMIT ${claim.limit}
+          ) e
           CROSS JOIN LATERAL (
             SELECT w.id FROM webhook_delivery w
              WHERE w.endpoint_id = e.id AND w.status = 'PENDING' AND w.next_attempt_at <= ${claim.now}
                AND (w.claimed_until IS NULL OR w.claimed_until <= ${claim.now})
              ORDER BY w.next_attempt_at, w.event_id
-             LIMIT 1
+             LIMIT ${claim.perEndpoint}
              FOR UPDATE SKIP LOCKED
           ) next
-         WHERE e.disabled_at IS NULL AND NOT (e.id = ANY(${busy}::uuid[]))
-         LIMIT ${claim.limit}
       ) picked
      WHERE d.id = picked.id
     RETURNING d.*, picked.url, picked.secret, picked.consecutive_failures`.execute(db)
@@ -112,13 +118,13 @@ export interface AttemptLog {
 }
 
 /**
- * Records an attempt's outcome. `attempts` fences the write: a sender whose lease ran out, and
+ * Records a failed attempt's outcome (successes go in batches). `attempts` fences the write: a sender whose lease ran out, and
  * whose row was claimed again since, changes nothing. Answers whether the write took.
  */
 export async function recordAttempt(
   db: Db,
   claim: Pick<WebhookDeliveryRow, 'id' | 'attempts'>,
-  outcome: { status: 'PENDING' | 'DELIVERED' | 'FAILED'; nextAttemptAt: Date | null; log: AttemptLog },
+  outcome: { status: 'PENDING' | 'FAILED'; nextAttemptAt: Date | null; log: AttemptLog },
 ): Promise<boolean> {
   const { log } = outcome
   const updated = await db
@@ -131,7 +137,6 @@ export async function recordAttempt(
       last_response_excerpt: log.responseExcerpt,
       last_duration_ms: log.durationMs,
       last_error: log.error,
-      ...(outcome.status === 'DELIVERED' ? { delivered_at: log.at } : {}),
       ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),
     })
     .where('id', '=', claim.id)
@@ -139,6 +144,34 @@ export async function recordAttempt(
     .where('attempts', '=', claim.attempts)
     .executeTakeFirst()
   return updated.numUpdatedRows > 0n
+}
+
+/**
+ * Records the successes of one endpoint's batch in one statement, each fenced by its `attempts`
+ * as recordAttempt fences one. Answers how many writes took.
+ */
+export async function recordDeliveredBatch(
+  db: Db,
+  delivered: readonly { claim: Pick<WebhookDeliveryRow, 'id' | 'attempts'>; log: AttemptLog }[],
+): Promise<number> {
+  if (delivered.length === 0) return 0
+  const rows = delivered.map(({ claim, log }) => ({
+    id: claim.id,
+    attempts: claim.attempts,
+    at: log.at.toISOString(),
+    status_code: log.statusCode,
+    excerpt: log.responseExcerpt,
+    duration_ms: log.durationMs,
+  }))
+  const result = await sql`
+    UPDATE webhook_delivery AS d
+       SET status = 'DELIVERED', claimed_until = NULL, last_attempt_at = v.at, delivered_at = v.at,
+           last_status_code = v.status_code, last_response_excerpt = v.excerpt,
+           last_duration_ms = v.duration_ms, last_error = NULL
+      FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        AS v(id uuid, attempts int, at timestamptz, status_code int, excerpt text, duration_ms int)
+     WHERE d.id = v.id AND d.status = 'PENDING' AND d.attempts = v.attempts`.execute(db)
+  return Number(result.numAffectedRows ?? 0n)
 }
 
 /** A success ends the endpoint's run of failures. */
