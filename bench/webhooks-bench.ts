@@ -1,6 +1,5 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
 import type { Db } from '../src/db/create-db.js'
 import type { Logger } from '../src/logger.js'
 import { outboxBacklog } from '../src/modules/events/event.service.js'
@@ -56,8 +55,8 @@ const SETTLE_MS = 5_000
 /**
  * GraphQL checkouts of the hot SKU, with the server's background work running as in production
  * (outbox dispatcher with its consumers, webhook dispatcher), in rounds alternating no endpoint
- * and three endpoints subscribed to order.placed on a loopback receiver: two answer at once, one
- * after 2 s. The endpoints stay registered throughout and are disabled while the "none" side
+ * and three endpoints subscribed to order.placed on a loopback receiver in its own thread: two
+ * answer at once, one after 2 s. The endpoints stay registered throughout and are disabled while the "none" side
  * runs, which the consumer treats exactly as no endpoint (one indexed read that finds nothing).
  */
 export async function measureWebhooks(parts: WebhooksBenchParts): Promise<WebhooksReport> {
@@ -179,24 +178,20 @@ async function deliveriesSince(db: Db, endpointIds: readonly string[], sinceEven
   return { queued, delivered }
 }
 
-/** Answers 204 at once on the fast paths, after SLOW_MS on the slow one. */
+/** Answers 204 at once on the fast paths, after SLOW_MS on the slow one, from its own thread. */
 async function startBenchReceiver() {
-  const server = createServer((request, response) => {
-    request.resume()
-    request.on('end', () => {
-      const wait = request.url === '/slow' ? SLOW_MS : 0
-      const timer = setTimeout(() => response.writeHead(204).end(), wait)
-      response.on('close', () => clearTimeout(timer))
-    })
+  const worker = new Worker(new URL('./webhook-receiver.mjs', import.meta.url), { workerData: { slowMs: SLOW_MS } })
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port: number }) => resolve(message.port))
+    worker.once('error', reject)
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
   return {
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    async close() {
+      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()))
+      worker.postMessage('close')
+      await closed
+      await worker.terminate()
+    },
   }
 }

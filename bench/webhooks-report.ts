@@ -15,7 +15,7 @@ export function renderWebhooks(report: WebhooksReport | null): string[] {
     '',
     '## Checkout with webhook endpoints vs none',
     '',
-    `GraphQL checkoutPlaceOrder of the hot SKU (paid at pickup), the outbox dispatcher (with its consumers) and the webhook dispatcher running in the server's process as in production, in rounds alternating the two sides. Three: three endpoints subscribed to order.placed on a loopback receiver, two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
+    `GraphQL checkoutPlaceOrder of the hot SKU (paid at pickup), the outbox dispatcher (with its consumers) and the webhook dispatcher running in the server's process as in production, in rounds alternating the two sides. Three: three endpoints subscribed to order.placed on a loopback receiver (in a worker thread of the bench, as the ERP would be another machine), two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
     '',
     '| side | req/s (median) | p50 ms | p99 ms |',
     '| --- | ---: | ---: | ---: |',

@@ -26,6 +26,11 @@ export interface WebhookDispatcherOptions {
   concurrency?: number
   /** Messages sent at once to one endpoint: one claim and one write for the lot. */
   perEndpoint?: number
+  /**
+   * How long a wake waits before claiming, so that the messages of the next checkouts go in the
+   * same batch instead of a claim each; a full batch is followed at once.
+   */
+  lingerMs?: number
   retry?: WebhookRetryPolicy
   random?: () => number
   /** Why this URL may not be called now (production's DNS check on Node), or null. */
@@ -41,6 +46,7 @@ export interface WebhookDispatcher {
   start(): void
   /** No new claims; the sends in flight finish (each within the timeout). */
   stop(): Promise<void>
+  /** New messages are queued: a claim within lingerMs. */
   wake(): void
   /** One bounded pass that waits for its sends: the Workers' cron tick, and the tests. */
   dispatchOnce(): Promise<WebhookDispatchResult>
@@ -65,12 +71,23 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const timeoutMs = options.timeoutMs ?? 10_000
   const concurrency = options.concurrency ?? 8
   const perEndpoint = options.perEndpoint ?? 8
+  const lingerMs = options.lingerMs ?? 100
   const policy = options.retry ?? DEFAULT_WEBHOOK_RETRY_POLICY
   // Well above a send's timeout, so a live sender never loses its row to another.
   const leaseMs = timeoutMs * 3 + 30_000
   const inFlight = new Map<string, Promise<WebhookOutcome[]>>()
   let tally: WebhookDispatchResult = { delivered: 0, retrying: 0, failed: 0 }
   let background = false
+  let lingering: NodeJS.Timeout | undefined
+
+  function wakeSoon() {
+    if (!background || lingering) return
+    lingering = setTimeout(() => {
+      lingering = undefined
+      loop.wake()
+    }, lingerMs)
+    lingering.unref()
+  }
 
   async function launch(): Promise<number> {
     const free = concurrency - inFlight.size
@@ -87,7 +104,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         .then((outcomes) => {
           inFlight.delete(batch.endpoint.id)
           for (const outcome of outcomes) tally[outcome]++
-          if (background) loop.wake()
+          // A full batch says more are waiting: the endpoint's next batch goes at once.
+          if (!background) return outcomes
+          if (outcomes.length >= perEndpoint) loop.wake()
+          else wakeSoon()
           return outcomes
         })
       inFlight.set(batch.endpoint.id, send)
@@ -170,10 +190,12 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     },
     async stop() {
       background = false
+      clearTimeout(lingering)
+      lingering = undefined
       await loop.stop()
       await Promise.allSettled(inFlight.values())
     },
-    wake: () => loop.wake(),
+    wake: wakeSoon,
     async dispatchOnce() {
       tally = { delivered: 0, retrying: 0, failed: 0 }
       let launched = 0
