@@ -30,6 +30,13 @@ export interface OrderTiming {
   /** performance.now() of the worker when the request started and when its body was read. */
   startedAt: number
   answeredAt: number
+  /**
+   * The order's createdAt (the checkout transaction's start on the database clock, this same
+   * machine's), on the worker's performance.now() scale; null until an event carried it. The
+   * order commits after it and before the answer, so arrival − placedAt bounds the delivery from
+   * above and arrival − answeredAt from below.
+   */
+  placedAt: number | null
   /** Per subscriber: first arrival of this order on the stream, or null if it never came. */
   arrivals: (number | null)[]
 }
@@ -48,6 +55,8 @@ const work = workerData as FanoutWork
 const url = (request: HttpRequest, base = work.baseUrl) => new URL(request.path, base)
 /** order id → per subscriber: first arrival, and what the event said. */
 const seen = new Map<string, Map<number, { at: number; status: unknown; number: unknown }>>()
+/** order id → its createdAt on the worker's performance.now() scale. */
+const placedAt = new Map<string, number>()
 const outcome: FanoutOutcome = { probesPlaced: 0, orders: [], duplicates: 0, unexpected: [], problems: [] }
 let onArrival: (() => void) | null = null
 
@@ -58,6 +67,8 @@ function record(subscriber: number, data: string, at: number) {
   if (typeof id !== 'string') return void outcome.unexpected.push(data.slice(0, 200))
   const bySubscriber = seen.get(id) ?? new Map()
   seen.set(id, bySubscriber)
+  const createdAt = property(order, 'createdAt')
+  if (typeof createdAt === 'string') placedAt.set(id, Date.parse(createdAt) - performance.timeOrigin)
   if (bySubscriber.has(subscriber)) outcome.duplicates++
   else bySubscriber.set(subscriber, { at, status: property(order, 'status'), number: property(order, 'number') })
   onArrival?.()
@@ -97,6 +108,7 @@ async function place(request: HttpRequest, phase: OrderTiming['phase']): Promise
     number: typeof number === 'string' ? number : null,
     startedAt,
     answeredAt,
+    placedAt: null,
     arrivals: [],
   }
 }
@@ -152,6 +164,7 @@ async function main(): Promise<void> {
   for (const order of placed) {
     const bySubscriber = order.orderId ? seen.get(order.orderId) : undefined
     if (order.orderId) expectedIds.add(order.orderId)
+    order.placedAt = order.orderId ? (placedAt.get(order.orderId) ?? null) : null
     order.arrivals = Array.from({ length: work.subscribers }, (_, index) => bySubscriber?.get(index)?.at ?? null)
     for (const event of bySubscriber?.values() ?? [])
       if (event.status !== 'PLACED' || event.number !== order.number)

@@ -12,6 +12,8 @@ export interface PhaseStats {
   afterResponse: { p50: number; p99: number; max: number }
   /** Arrival − the moment the checkout request started. */
   afterStart: { p50: number; p99: number; max: number }
+  /** Arrival − the order's createdAt: from the checkout transaction's start, so at least its commit. */
+  afterPlaced: { p50: number; p99: number; max: number }
   beforeResponse: number
   /** Deliveries later than one poll interval after the answer, when the wake seems not to have helped. */
   overPoll: number
@@ -21,6 +23,7 @@ export function phaseStats(run: FanoutRun, phase: OrderTiming['phase'], pollMs: 
   const orders = run.outcome.orders.filter((order) => order.phase === phase)
   const afterResponse: number[] = []
   const afterStart: number[] = []
+  const afterPlaced: number[] = []
   let missed = 0
   for (const order of orders) {
     for (const arrival of order.arrivals) {
@@ -28,6 +31,7 @@ export function phaseStats(run: FanoutRun, phase: OrderTiming['phase'], pollMs: 
       else {
         afterResponse.push(arrival - order.answeredAt)
         afterStart.push(arrival - order.startedAt)
+        if (order.placedAt !== null) afterPlaced.push(arrival - order.placedAt)
       }
     }
   }
@@ -48,6 +52,7 @@ export function phaseStats(run: FanoutRun, phase: OrderTiming['phase'], pollMs: 
     ),
     afterResponse: spread(afterResponse),
     afterStart: spread(afterStart),
+    afterPlaced: spread(afterPlaced),
     beforeResponse: afterResponse.filter((ms) => ms < 0).length,
     overPoll: afterResponse.filter((ms) => ms > pollMs).length,
   }

@@ -124,7 +124,7 @@ async function publishBacklog(db: Db, pubsub: AppPubSub, logger: Logger): Promis
 }
 
 function subscriptionRequest(storeId: string, staffToken: string): HttpRequest {
-  const query = `subscription Board($storeId: ID!) { storeQueueUpdated(storeId: $storeId) { ${BOARD_ORDER_FIELDS} } }`
+  const query = `subscription Board($storeId: ID!) { storeQueueUpdated(storeId: $storeId) { ${BOARD_ORDER_FIELDS} createdAt } }`
   return {
     ...graphqlRequest(query, { storeId: globalId('Store', storeId) }),
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${staffToken}` },
