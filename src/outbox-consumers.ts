@@ -1,5 +1,6 @@
 import type { OutboxConsumer } from './modules/events/outbox-consumer.js'
 import { insightRollupConsumer } from './modules/insights/insight-rollup.consumer.js'
+import { stockLowConsumer } from './modules/inventory/stock-low.consumer.js'
 import { orderPlacedMessagesConsumer } from './modules/notifications/order-placed.consumer.js'
 import { prepStatsConsumer } from './modules/readiness/prep-stats.consumer.js'
 import { webhookOutboxConsumer } from './modules/webhooks/webhook-consumer.js'
@@ -9,5 +10,11 @@ import { webhookOutboxConsumer } from './modules/webhooks/webhook-consumer.js'
  * and on Workers (`worker/scheduled-pass.ts`) alike, so both deployments keep the same records.
  */
 export function allOutboxConsumers(): OutboxConsumer[] {
-  return [prepStatsConsumer, orderPlacedMessagesConsumer(), webhookOutboxConsumer, insightRollupConsumer]
+  return [
+    prepStatsConsumer,
+    orderPlacedMessagesConsumer(),
+    stockLowConsumer,
+    webhookOutboxConsumer,
+    insightRollupConsumer,
+  ]
 }

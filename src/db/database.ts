@@ -117,6 +117,13 @@ export interface InventoryLevelTable {
   updated_at: UpdatedAt
 }
 
+/** A level announced as low and not back above its store's threshold since (one per crossing). */
+export interface StockLowAlertTable {
+  store_id: string
+  variant_id: string
+  since: Date | string
+}
+
 export type StaffRole = 'ADMIN' | 'MANAGER' | 'ASSOCIATE'
 
 export interface StaffTable {
@@ -416,6 +423,8 @@ export interface SalesOrderTable {
   contact_email: string | null
   /** When the reminder before the hold ends was queued (order-timers job); null: not yet. */
   reminded_at: Date | string | null
+  /** When its payments first covered its total; set once, and announced then as `order.paid`. */
+  paid_at: Generated<Date | string | null>
   created_at: CreatedAt
   updated_at: UpdatedAt
 }
@@ -815,6 +824,7 @@ export interface Database {
   audit_entry: AuditEntryTable
   import_job: ImportJobTable
   inventory_level: InventoryLevelTable
+  stock_low_alert: StockLowAlertTable
   staff: StaffTable
   staff_store: StaffStoreTable
   staff_password_token: StaffPasswordTokenTable

@@ -33,6 +33,7 @@ export const SALES_ORDER_COLUMNS = [
   'cancel_reason',
   'arrived_at',
   'reminded_at',
+  'paid_at',
   'created_at',
   'updated_at',
   'storefront_id',

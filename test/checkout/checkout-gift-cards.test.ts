@@ -92,6 +92,19 @@ describe('checkout paid with gift cards', () => {
     ])
     expect(await balanceOf(code)).toBe(100_000 - order.total_minor)
     expect(app.fake.intents.size).toBe(0)
+    // Paid by the card's debit, announced once and after the order reached its store.
+    expect(order.paid_at).not.toBeNull()
+    const events = await testDb.db
+      .selectFrom('outbox_event')
+      .select(['type', 'payload'])
+      .where('aggregate_id', '=', order.id)
+      .orderBy('id')
+      .execute()
+    expect(events.map((event) => [event.type, event.payload.status])).toEqual([
+      ['order.placed', 'PENDING_PAYMENT'],
+      ['order.placed', 'PLACED'],
+      ['order.paid', 'PLACED'],
+    ])
   })
 
   it('asks the card online only for what the gift card did not pay', async () => {
@@ -101,6 +114,7 @@ describe('checkout paid with gift cards', () => {
     expect(result.payment?.clientSecret).toBeTruthy()
     const order = (await orderOf(cartId))!
     expect(order.status).toBe('PENDING_PAYMENT')
+    expect(order.paid_at).toBeNull()
     const intent = [...app.fake.intents.values()].find((candidate) => candidate.metadata.order_id === order.id)
     expect(intent?.amount).toBe(order.total_minor - 300)
     expect(await balanceOf(code)).toBe(0)
@@ -168,12 +182,14 @@ describe('checkout paid with gift cards', () => {
       payment: cash(rest - 1),
     })
     expect(short).toEqual(['INSUFFICIENT_TENDER'])
+    expect((await orderOf(part.cartId))!.paid_at).toBeNull()
     const paid = await staff('orderCollect', {
       orderId: part.result.order!.id,
       pickupCode: part.result.pickupCode,
       payment: cash(rest),
     })
     expect(paid).toEqual([])
+    expect((await orderOf(part.cartId))!.paid_at).not.toBeNull()
     expect(await paymentsOf(partOrder.id)).toMatchObject([
       { provider: 'CASH', captured_minor: rest },
       { provider: 'GIFT_CARD', captured_minor: 500 },
@@ -181,6 +197,8 @@ describe('checkout paid with gift cards', () => {
 
     const wholeCode = await giftCard(100_000)
     const whole = await checkoutWith([wholeCode], 'AT_PICKUP')
+    // Nothing left for the counter to take: paid at checkout.
+    expect((await orderOf(whole.cartId))!.paid_at).not.toBeNull()
     expect(await staff('orderStartPreparing', { orderId: whole.result.order!.id })).toEqual([])
     expect(await staff('orderMarkReady', { orderId: whole.result.order!.id })).toEqual([])
     expect(

@@ -146,6 +146,7 @@ const DECLARED = {
     'updated_at',
   ],
   inventory_level: ['store_id', 'variant_id', 'on_hand', 'reserved', 'safety_stock', 'updated_at'],
+  stock_low_alert: ['store_id', 'variant_id', 'since'],
   staff: ['id', 'email', 'name', 'password_hash', 'role', 'active', 'created_at', 'locale'],
   staff_store: ['staff_id', 'store_id'],
   staff_password_token: ['id', 'staff_id', 'purpose', 'secret_hash', 'expires_at', 'used_at', 'created_at'],

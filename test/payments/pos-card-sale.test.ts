@@ -44,6 +44,15 @@ async function sell(input: Record<string, unknown>, token = till) {
 }
 
 const rawId = (gid: string) => Buffer.from(gid, 'base64').toString().split(':')[1]!
+const paidEvents = async (orderGid: string) =>
+  (
+    await testDb.db
+      .selectFrom('outbox_event')
+      .select('type')
+      .where('aggregate_id', '=', rawId(orderGid))
+      .where('type', '=', 'order.paid')
+      .execute()
+  ).map((event) => event.type)
 
 async function level() {
   return testDb.db
@@ -114,6 +123,7 @@ describe('a card sale at the till with Stripe Terminal', () => {
     // The shopper taps: Stripe reports the authorisation. A till sale does not become a pickup order.
     const accepted = await deliver('payment_intent.amount_capturable_updated', fake.confirm(pending.provider_ref!))
     expect(accepted.status).toBe(200)
+    expect(await paidEvents(first.order!.id)).toEqual([])
     const stillPending = (await sell(input)).data!.posSaleCreate
     expect(stillPending.userErrors).toEqual([])
     expect(stillPending.order).toMatchObject({
@@ -130,6 +140,8 @@ describe('a card sale at the till with Stripe Terminal', () => {
     const again = (await sell(input)).data!.posSaleCreate
     expect(again.order?.id).toBe(first.order!.id)
     expect(captures()).toBe(capturedOnce)
+    // Paid once the card was captured, whatever the till asks again.
+    expect(await paidEvents(first.order!.id)).toEqual(['order.paid'])
     const reasons = await testDb.db
       .selectFrom('stock_movement')
       .select(['reason', 'on_hand_delta', 'reserved_delta'])

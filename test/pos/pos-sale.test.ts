@@ -165,8 +165,10 @@ describe('posSaleCreate', () => {
       .selectFrom('outbox_event')
       .select('type')
       .where('aggregate_id', '=', rawId(order!.id))
+      .orderBy('id')
       .execute()
-    expect(events.map((event) => event.type)).toEqual(['order.pos_sale'])
+    // Sold, then paid in the same transaction (the cash covers it).
+    expect(events.map((event) => event.type)).toEqual(['order.pos_sale', 'order.paid'])
 
     // The till retries after a dropped connection: the same sale and change, nothing sold twice.
     const retry = await sell({

@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createDb, type Db } from '../../src/db/create-db.js'
 import { createLogger } from '../../src/logger.js'
@@ -12,7 +11,8 @@ import { rawId, readyOrder } from '../fixtures/notifications.js'
 import { stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
-import { type ReceivedHook, startReceiver } from './receiver.js'
+import { startReceiver } from './receiver.js'
+import { signatureIsValid } from './webhook-harness.js'
 
 // Far ahead of the clock that stamps new deliveries (now()), so every queued one is due at T0.
 const T0 = new Date('2100-01-01T08:00:00Z')
@@ -77,18 +77,6 @@ async function createEndpoint(path: string, events: string[]) {
   const payload = result.data?.webhookEndpointCreate
   if (!payload?.endpoint || !payload.secret) throw new Error(`endpoint not created: ${JSON.stringify(result)}`)
   return { gid: payload.endpoint.id, id: rawId(payload.endpoint.id), secret: payload.secret }
-}
-
-/** The Standard Webhooks check, written here from the specification rather than taken from the code. */
-function signatureIsValid(secret: string, hook: ReceivedHook): boolean {
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
-  const signed = `${hook.headers['webhook-id']}.${hook.headers['webhook-timestamp']}.${hook.body}`
-  const expected = createHmac('sha256', key).update(signed).digest()
-  const given = String(hook.headers['webhook-signature'] ?? '')
-    .split(' ')
-    .filter((part) => part.startsWith('v1,'))
-    .map((part) => Buffer.from(part.slice(3), 'base64'))
-  return given.some((signature) => signature.length === expected.length && timingSafeEqual(signature, expected))
 }
 
 /** What reached a path, in the order of the events (a batch is sent at once, so arrival order is loose). */

@@ -22,9 +22,10 @@ export function payWithGiftCards(request: { codes: readonly string[]; now: Date 
       now: request.now,
     })
     const paidMinor = redeemed.reduce((sum, card) => sum + card.amountMinor, 0)
+    const paysInFull = paidMinor >= order.total_minor && order.status === 'PENDING_PAYMENT'
+    // Placed before the payment is recorded, so that the order's placed event comes before its paid one.
+    if (paysInFull) await confirmPayment(trx, order, request.now)
     await recordGiftCardPayment(trx, order, paidMinor, request.now)
-    if (paidMinor < order.total_minor || order.status !== 'PENDING_PAYMENT') return order
-    await confirmPayment(trx, order, request.now)
-    return { ...order, status: 'PLACED', payment_due_at: null }
+    return paysInFull ? { ...order, status: 'PLACED', payment_due_at: null } : order
   }
 }

@@ -298,3 +298,15 @@ export async function findOrderIdsAfter(db: Db, afterId: string | null, limit: n
   if (afterId !== null) query = query.where('id', '>', afterId)
   return (await query.execute()).map((row) => row.id)
 }
+
+/** Sets paid_at unless it is set already: true only for the call that set it. */
+export async function setPaidAtOnce(trx: Trx, orderId: string, at: Date): Promise<boolean> {
+  const row = await trx
+    .updateTable('sales_order')
+    .set({ paid_at: at, updated_at: sql`now()` })
+    .where('id', '=', orderId)
+    .where('paid_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
+}

@@ -190,6 +190,12 @@ Order.implement({
     readyAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.ready_at) }),
     holdUntil: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.hold_until) }),
     collectedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.collected_at) }),
+    paidAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When what was taken (cash, a captured card, gift cards) first covered the total; null until then.',
+      resolve: (order) => optionalDate(order.paid_at),
+    }),
     cancelledAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.cancelled_at) }),
     arrivedAt: t.field({ type: 'DateTime', nullable: true, resolve: (order) => optionalDate(order.arrived_at) }),
     waitingMinutes: t.int({

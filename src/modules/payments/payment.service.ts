@@ -1,10 +1,11 @@
 import type { Logger } from 'pino'
 import type { Db } from '../../db/create-db.js'
-import type { PaymentRow, SalesOrderRow } from '../../db/database.js'
+import type { PaymentRow, PaymentStatus, SalesOrderRow } from '../../db/database.js'
 import { inTransaction, type Trx } from '../../db/transaction.js'
 import { cancelOrder, confirmPayment, lockOrder } from '../orders/order.service.js'
 import { canTransition } from '../orders/order-state.js'
 import { amountDueMinor } from './amount-due.js'
+import { recordPaidInFull } from './paid-in-full.service.js'
 import {
   InsufficientTenderError,
   PaymentFailedError,
@@ -116,8 +117,12 @@ export async function applyIntentStateInTransaction(
   const current = await paymentRepository.lockPayment(trx, paymentId)
   if (!current) return
   await mergeIntoPayment(trx, current, state, now)
-  const status = statusOfIntent(state)
-  if (!order || order.status !== 'PENDING_PAYMENT') return
+  if (order?.status === 'PENDING_PAYMENT') await followWaitingOrder(trx, order, statusOfIntent(state), now)
+  // After the order followed, so that an order's placed event comes before its paid one.
+  if (state.amountReceivedMinor > 0) await recordPaidInFull(trx, current.order_id, now)
+}
+
+async function followWaitingOrder(trx: Trx, order: SalesOrderRow, status: PaymentStatus, now: Date) {
   // A till sale stays pending until the till captures the card and hands the goods over.
   if (
     (status === 'AUTHORIZED' || status === 'CAPTURED') &&
@@ -200,18 +205,21 @@ export async function takeCashPayment(
 ) {
   if (tenderedMinor < dueMinor) throw new InsufficientTenderError(dueMinor, tenderedMinor)
   const changeMinor = tenderedMinor - dueMinor
-  if (dueMinor === 0) return { changeMinor }
-  await paymentRepository.insertPayment(trx, {
-    orderId: order.id,
-    provider: 'CASH',
-    status: 'CAPTURED',
-    amountMinor: dueMinor,
-    currencyCode: order.currency_code,
-    capturedMinor: dueMinor,
-    tenderedMinor,
-    changeMinor,
-    at: now,
-  })
+  if (dueMinor > 0) {
+    await paymentRepository.insertPayment(trx, {
+      orderId: order.id,
+      provider: 'CASH',
+      status: 'CAPTURED',
+      amountMinor: dueMinor,
+      currencyCode: order.currency_code,
+      capturedMinor: dueMinor,
+      tenderedMinor,
+      changeMinor,
+      at: now,
+    })
+  }
+  // Nothing due (gift cards paid it all) settles the order as much as cash does.
+  await recordPaidInFull(trx, order.id, now)
   return { changeMinor }
 }
 
@@ -227,6 +235,7 @@ export async function recordGiftCardPayment(trx: Trx, order: SalesOrderRow, amou
     capturedMinor: amountMinor,
     at: now,
   })
+  await recordPaidInFull(trx, order.id, now)
 }
 
 /**

@@ -4,11 +4,13 @@
  */
 export const WEBHOOK_EVENTS = [
   'order.placed',
+  'order.paid',
   'order.ready',
   'order.collected',
   'order.cancelled',
   'order.expired',
   'order.returned',
+  'stock.low',
   'customer.created',
 ] as const
 
@@ -20,11 +22,13 @@ export function isWebhookEvent(name: string): name is WebhookEvent {
 
 /** The internal outbox event types behind each public name that maps one to one. */
 const FROM_OUTBOX: Readonly<Record<string, WebhookEvent>> = {
+  'order.paid': 'order.paid',
   'order.ready_for_pickup': 'order.ready',
   'order.collected': 'order.collected',
   'order.cancelled': 'order.cancelled',
   'order.expired': 'order.expired',
   'order.returned': 'order.returned',
+  'stock.low': 'stock.low',
   'customer.created': 'customer.created',
 }
 

@@ -36,7 +36,9 @@ export async function webhookMessages(
   return events.flatMap(({ event, type }) => {
     const data = type.startsWith('order.')
       ? orderData(orderById.get(event.aggregate_id), event)
-      : customerData(customerById.get(event.aggregate_id))
+      : type === 'stock.low'
+        ? stockData(event)
+        : customerData(customerById.get(event.aggregate_id))
     if (!data) return []
     const body = JSON.stringify({ type, timestamp: new Date(event.created_at).toISOString(), data })
     return [{ event, type, body }]
@@ -60,6 +62,7 @@ function orderData(order: OrderView | undefined, event: OutboxEventRow): Record<
     totalMinor: order.total_minor,
     pickupSlotStart: isoOrNull(order.pickup_slot_start),
     pickupSlotEnd: isoOrNull(order.pickup_slot_end),
+    paidAt: isoOrNull(order.paid_at),
     lines: order.lines.map((line) => ({
       sku: line.sku,
       title: line.title,
@@ -69,6 +72,15 @@ function orderData(order: OrderView | undefined, event: OutboxEventRow): Record<
     })),
     ...(typeof returnId === 'string' ? { returnId, returnAmountMinor } : {}),
   }
+}
+
+/**
+ * A level's crossing is told as it was seen by the consumer that recorded it (stock-low.consumer.ts):
+ * the event carries its figures, since the level has moved on by the time anyone reads it.
+ */
+function stockData(event: OutboxEventRow): Record<string, unknown> {
+  const { storeId, storeCode, variantId, sku, availableQuantity, lowStockThreshold } = event.payload
+  return { storeId, storeCode, variantId, sku, availableQuantity, lowStockThreshold }
 }
 
 function customerData(customer: CustomerRow | undefined): Record<string, unknown> | null {

@@ -25,11 +25,20 @@ const WebhookEventType = builder.enumType('WebhookEventType', {
       value: 'order.placed',
       description: 'An order reached its store (paid online, or to pay at pickup).',
     },
+    ORDER_PAID: {
+      value: 'order.paid',
+      description: 'What was taken (cash, captured card, gift cards) covers the order: once per order.',
+    },
     ORDER_READY: { value: 'order.ready', description: 'An order is ready for pickup.' },
     ORDER_COLLECTED: { value: 'order.collected', description: 'An order was handed over (or sold at the till).' },
     ORDER_CANCELLED: { value: 'order.cancelled' },
     ORDER_EXPIRED: { value: 'order.expired', description: 'Not collected before the end of its hold.' },
     ORDER_RETURNED: { value: 'order.returned', description: 'A return was accepted for some of its lines.' },
+    STOCK_LOW: {
+      value: 'stock.low',
+      description:
+        "A variant's available units in a store fell to its low-stock threshold: once until restocked above.",
+    },
     CUSTOMER_CREATED: { value: 'customer.created', description: 'A shopper created an account.' },
   } satisfies Record<string, { value: WebhookEvent; description?: string }>,
 })
