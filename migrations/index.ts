@@ -39,6 +39,7 @@ import * as webhooks from './20261207000050_webhooks.js'
 import * as orderMessages from './20261207000060_order_messages.js'
 import * as insights from './20261207000070_insights.js'
 import * as storePrepStats from './20261207000080_store_prep_stats.js'
+import * as insightHistograms from './20261207000090_insight_histograms.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -82,4 +83,5 @@ export const migrations: Record<string, Migration> = {
   '20261207000060_order_messages': orderMessages,
   '20261207000070_insights': insights,
   '20261207000080_store_prep_stats': storePrepStats,
+  '20261207000090_insight_histograms': insightHistograms,
 }
