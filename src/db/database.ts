@@ -807,8 +807,8 @@ export interface InsightDurationDailyTable {
   store_id: string
   channel: Channel
   metric: number
-  bucket: number
-  samples: number
+  /** The buckets' counts packed in one numeric, read as text (insights/insight-histogram.ts). */
+  histogram: string
 }
 
 export interface Database {

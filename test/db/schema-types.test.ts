@@ -379,7 +379,7 @@ const DECLARED = {
     'cancelled',
     'returned',
   ],
-  insight_duration_daily: ['day', 'store_id', 'channel', 'metric', 'bucket', 'samples'],
+  insight_duration_daily: ['day', 'store_id', 'channel', 'metric', 'histogram'],
 } as const satisfies { [Table in keyof Database]: readonly (keyof Database[Table])[] }
 
 type MissingColumns = {

@@ -1,15 +1,8 @@
 import type { Channel } from '../../db/database.js'
 import { CHANNELS } from '../carts/cart.js'
-import type { InsightGrouping, OrderSumsRow, PercentileRow } from './insight.repository.js'
-import { secondsOfBucket } from './insight-buckets.js'
+import type { HistogramSumsRow, InsightGrouping, OrderSumsRow } from './insight.repository.js'
+import { type DurationFigure, durationFigureOf, NO_DURATION, unpackHistogram } from './insight-histogram.js'
 import { METRIC, type Metric } from './insight-milestones.js'
-
-export interface DurationFigure {
-  samples: number
-  /** Estimated from the summed histograms: see insight-buckets.ts for the error bound. */
-  p50Seconds: number | null
-  p90Seconds: number | null
-}
 
 export interface CurrencyFigure {
   currencyCode: string
@@ -49,14 +42,12 @@ export interface InsightRow {
   returnsRate: number | null
 }
 
-const NO_DURATION: DurationFigure = { samples: 0, p50Seconds: null, p90Seconds: null }
-
 /** The rows of a report from the three rollup reads, in the group's natural order. */
 export function buildInsightRows(
   groupBy: InsightGrouping,
   carts: readonly { key: string | null; carts_started: number }[],
   orders: readonly OrderSumsRow[],
-  percentiles: readonly PercentileRow[],
+  histograms: readonly HistogramSumsRow[],
 ): InsightRow[] {
   const rows = new Map<string | null, InsightRow>()
   const rowOf = (key: string | null) => {
@@ -68,14 +59,10 @@ export function buildInsightRows(
   }
   for (const cart of carts) rowOf(cart.key).cartsStarted += cart.carts_started
   for (const sums of orders) addOrderSums(rowOf(sums.key), sums)
-  for (const percentile of percentiles) {
-    const figure: DurationFigure = {
-      samples: percentile.samples,
-      p50Seconds: secondsOfBucket(percentile.p50_bucket),
-      p90Seconds: secondsOfBucket(percentile.p90_bucket),
-    }
-    const row = rowOf(percentile.key)
-    if ((percentile.metric as Metric) === METRIC.PLACED_TO_READY) row.placedToReady = figure
+  for (const summed of histograms) {
+    const figure = durationFigureOf(unpackHistogram(summed.histogram))
+    const row = rowOf(summed.key)
+    if ((summed.metric as Metric) === METRIC.PLACED_TO_READY) row.placedToReady = figure
     else row.counterWait = figure
   }
   return [...rows.values()].map(withRatios).sort(compareRows)

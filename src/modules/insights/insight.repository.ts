@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { Channel } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { packedSamplesSql } from './insight-histogram.js'
 
 export interface CartStartCount {
   cart_id: string
@@ -96,7 +97,8 @@ export interface DurationSamplesRow {
 /**
  * Adds what the milestones counted to their days' rows and marks them counted in the ledger, in
  * one statement. Each key appears once in `counts` and `samples` (the caller sums them), sorted,
- * so concurrent claims take the rollup rows' locks in one order.
+ * so concurrent claims take the rollup rows' locks in one order; a day's buckets become one
+ * histogram (insight-histogram.ts) added to the day's.
  */
 export async function addOrderMilestones(
   trx: Trx,
@@ -132,10 +134,13 @@ export async function addOrderMilestones(
         cancelled = d.cancelled + excluded.cancelled,
         returned = d.returned + excluded.returned
     )
-    INSERT INTO insight_duration_daily AS h (day, store_id, channel, metric, bucket, samples)
-    SELECT * FROM jsonb_to_recordset(${JSON.stringify(change.samples)}::jsonb) AS x(day date, store_id uuid,
+    INSERT INTO insight_duration_daily AS h (day, store_id, channel, metric, histogram)
+    SELECT day, store_id, channel, metric, sum(${packedSamplesSql(sql`bucket`, sql`samples`)})
+    FROM jsonb_to_recordset(${JSON.stringify(change.samples)}::jsonb) AS x(day date, store_id uuid,
       channel text, metric smallint, bucket smallint, samples integer)
-    ON CONFLICT (day, store_id, channel, metric, bucket) DO UPDATE SET samples = h.samples + excluded.samples`.execute(
+    GROUP BY day, store_id, channel, metric
+    ORDER BY day, store_id, channel, metric
+    ON CONFLICT (day, store_id, channel, metric) DO UPDATE SET histogram = h.histogram + excluded.histogram`.execute(
     trx,
   )
 }
@@ -150,7 +155,7 @@ export type InsightGrouping = 'DAY' | 'WEEK' | 'STORE' | 'CHANNEL'
 
 /**
  * The group's key, computed per rollup row: kept to plain column reads and integer date
- * arithmetic (a year is some 240,000 bucket rows), and printed as text only once grouped.
+ * arithmetic (a year is some 13,000 histogram rows), and printed as text only once grouped.
  */
 const GROUP_KEY: Record<InsightGrouping, string> = {
   DAY: 'day',
@@ -210,33 +215,20 @@ export async function sumOrders(db: Db, scope: RollupScope): Promise<OrderSumsRo
   return result.rows
 }
 
-export interface PercentileRow {
+export interface HistogramSumsRow {
   key: string
   metric: number
-  samples: number
-  p50_bucket: number
-  p90_bucket: number
+  /** Decoded by insight-histogram.ts `unpackHistogram`. */
+  histogram: string
 }
 
-/**
- * The buckets holding the 50th and 90th percentiles of each metric per group: the days'
- * histograms summed, then the first bucket whose running count reaches the rank.
- */
-export async function durationPercentiles(db: Db, scope: RollupScope): Promise<PercentileRow[]> {
-  const result = await sql<PercentileRow>`
-    WITH summed AS (
-      SELECT ${sql.raw(GROUP_KEY[scope.groupBy])} AS key, metric, bucket, sum(samples) AS n
+/** Each metric's histogram per group: the days' histograms added up (insight-histogram.ts). */
+export async function sumDurationHistograms(db: Db, scope: RollupScope): Promise<HistogramSumsRow[]> {
+  const result = await sql<HistogramSumsRow>`
+    SELECT ${sql.raw(KEY_TEXT[scope.groupBy])} AS key, metric, histogram::text AS histogram FROM (
+      SELECT ${sql.raw(GROUP_KEY[scope.groupBy])} AS key, metric, sum(histogram) AS histogram
       FROM insight_duration_daily WHERE ${scopeFilter(scope)}
-      GROUP BY 1, 2, 3
-    ), running AS (
-      SELECT key, metric, bucket,
-        sum(n) OVER (PARTITION BY key, metric ORDER BY bucket) AS below,
-        sum(n) OVER (PARTITION BY key, metric) AS total
-      FROM summed
-    )
-    SELECT ${sql.raw(KEY_TEXT[scope.groupBy])} AS key, metric, max(total)::integer AS samples,
-      min(bucket) FILTER (WHERE below >= 0.5 * total) AS p50_bucket,
-      min(bucket) FILTER (WHERE below >= 0.9 * total) AS p90_bucket
-    FROM running GROUP BY 1, 2`.execute(db)
+      GROUP BY 1, 2
+    ) grouped`.execute(db)
   return result.rows
 }

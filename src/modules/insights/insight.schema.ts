@@ -14,7 +14,8 @@ import {
   type InsightRow as Row,
 } from './insight.service.js'
 import { BUCKET_RATIO } from './insight-buckets.js'
-import { averageBasketMinor, type DurationFigure } from './insight-report.js'
+import type { DurationFigure } from './insight-histogram.js'
+import { averageBasketMinor } from './insight-report.js'
 
 const InsightGrouping = builder.enumType('InsightGrouping', {
   description: 'How insights rows are cut: per store-local day, per week (from Monday), per store or per channel.',

@@ -3,7 +3,7 @@ import { canManageStore } from '../../auth/viewer.js'
 import type { Db } from '../../db/create-db.js'
 import { findStoresByIds } from '../stores/store.service.js'
 import { InsightPeriodError, InsightStoresForbiddenError } from './insight.errors.js'
-import { durationPercentiles, type InsightGrouping, sumCartStarts, sumOrders } from './insight.repository.js'
+import { type InsightGrouping, sumCartStarts, sumDurationHistograms, sumOrders } from './insight.repository.js'
 import { insightsCsv } from './insight-csv.js'
 import { buildInsightRows, type InsightRow } from './insight-report.js'
 
@@ -31,12 +31,12 @@ export async function findInsights(db: Db, viewer: Viewer, query: InsightQuery):
   checkPeriod(query.from, query.to)
   const storeIds = storesInScope(viewer, query.storeIds)
   const scope = { from: query.from, to: query.to, storeIds, groupBy: query.groupBy }
-  const [carts, orders, percentiles] = await Promise.all([
+  const [carts, orders, histograms] = await Promise.all([
     sumCartStarts(db, scope),
     sumOrders(db, scope),
-    durationPercentiles(db, scope),
+    sumDurationHistograms(db, scope),
   ])
-  return buildInsightRows(query.groupBy, carts, orders, percentiles)
+  return buildInsightRows(query.groupBy, carts, orders, histograms)
 }
 
 function storesInScope(viewer: Viewer, asked: readonly string[] | null): readonly string[] | null {
