@@ -13,7 +13,8 @@ import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { createWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js'
 import { webhookEventOf } from './modules/webhooks/webhook-events.js'
-import { refusePrivateTarget } from './modules/webhooks/webhook-target-guard.js'
+import { createNodeWebhookTransport } from './modules/webhooks/webhook-node-transport.js'
+import { publicAddressLookup } from './modules/webhooks/webhook-target-guard.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
 /**
@@ -59,12 +60,11 @@ export function startBackgroundWork(deps: {
     textProvider: textMessageProviderFor(config.messages, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
-  const webhooks = createWebhookDispatcher({
-    db,
-    logger,
-    // In production a name that resolves to a private address is refused at each attempt (SSRF).
-    checkTarget: config.env === 'production' ? refusePrivateTarget : undefined,
+  // In production a name that resolves to a private address is refused as it connects (SSRF).
+  const webhookTransport = createNodeWebhookTransport({
+    lookup: config.env === 'production' ? publicAddressLookup : undefined,
   })
+  const webhooks = createWebhookDispatcher({ db, logger, transport: webhookTransport.send })
   const dispatcher = createOutboxDispatcher({
     db,
     pubsub,
@@ -102,6 +102,7 @@ export function startBackgroundWork(deps: {
   return {
     async stop() {
       await Promise.all([dispatcher.stop(), notifications.stop(), webhooks.stop(), scheduler?.stop()])
+      webhookTransport.close()
     },
   }
 }

@@ -12,7 +12,7 @@ import { stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { startReceiver } from './receiver.js'
-import { signatureIsValid } from './webhook-harness.js'
+import { nodeTransport, signatureIsValid } from './webhook-harness.js'
 
 // Far ahead of the clock that stamps new deliveries (now()), so every queued one is due at T0.
 const T0 = new Date('2100-01-01T08:00:00Z')
@@ -55,6 +55,7 @@ function dispatcherAt(now: Date, options: { db?: Db; timeoutMs?: number; disable
     db: options.db ?? testDb.db,
     logger,
     now: () => now,
+    transport: nodeTransport,
     timeoutMs: options.timeoutMs ?? 5_000,
     retry: {
       ...DEFAULT_WEBHOOK_RETRY_POLICY,
@@ -310,6 +311,16 @@ describe('webhook deliveries', () => {
     expect((await deliveriesOf(endpoint.id)).every((row) => row.status === 'DELIVERED')).toBe(true)
     const [cleared] = await testDb.db.selectFrom('webhook_endpoint').selectAll().where('id', '=', endpoint.id).execute()
     expect(cleared!.consecutive_failures).toBe(0)
+  })
+
+  it('keeps at most eight requests open to one endpoint, however many messages it claimed', async () => {
+    receiver.on('/narrow', () => ({ status: 204, delayMs: 100 }))
+    const endpoint = await createEndpoint('/narrow', ['CUSTOMER_CREATED'])
+    await insertMessages(endpoint.id, 20, 920_000)
+    expect(await dispatcherAt(T0).dispatchOnce()).toEqual({ delivered: 20, retrying: 0, failed: 0 })
+    expect(receiver.peakOpen('/narrow')).toBe(8)
+    const rows = await deliveriesOf(endpoint.id)
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual(Array.from({ length: 20 }, () => ['DELIVERED', 1]))
   })
 
   it('two dispatchers working at once deliver each message exactly once', async () => {

@@ -4,6 +4,7 @@ import { createOutboxDispatcher } from '../../src/modules/events/outbox-dispatch
 import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { DEFAULT_WEBHOOK_RETRY_POLICY } from '../../src/modules/webhooks/webhook-delivery.service.js'
 import { createWebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher.js'
+import { createNodeWebhookTransport } from '../../src/modules/webhooks/webhook-node-transport.js'
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
 import { rawId } from '../fixtures/notifications.js'
 import type { TestApp } from '../helpers/test-app.js'
@@ -13,6 +14,11 @@ import type { ReceivedHook } from './receiver.js'
 /** Far ahead of the clock that stamps new deliveries (now()), so every queued one is due at T0. */
 export const T0 = new Date('2100-01-01T08:00:00Z')
 const logger = createLogger('silent')
+/**
+ * The Node server's transport (background.ts), so the tests send as production does. Its idle
+ * connections hold no process open, and a receiver's close ends them.
+ */
+export const nodeTransport = createNodeWebhookTransport().send
 
 /** The Standard Webhooks check, written here from the specification rather than taken from the code. */
 export function signatureIsValid(secret: string, hook: ReceivedHook): boolean {
@@ -45,6 +51,7 @@ export async function deliverWebhooks(testDb: TestDb) {
     now: () => T0,
     timeoutMs: 5_000,
     retry: DEFAULT_WEBHOOK_RETRY_POLICY,
+    transport: nodeTransport,
   }).dispatchOnce()
 }
 

@@ -12,7 +12,8 @@ import {
   recordFailedAttempt,
   type WebhookRetryPolicy,
 } from './webhook-delivery.service.js'
-import { sendWebhook } from './webhook-http.js'
+import { fetchTransport } from './webhook-fetch-transport.js'
+import { sendWebhook, type WebhookTransport } from './webhook-http.js'
 
 export interface WebhookDispatcherOptions {
   db: Db
@@ -24,8 +25,10 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number
   /** Endpoints being sent to at once in this process. */
   concurrency?: number
-  /** Messages sent at once to one endpoint: one claim and one write for the lot. */
+  /** Messages claimed for one endpoint at a time: one claim and one write of successes for the lot. */
   perEndpoint?: number
+  /** Requests open at once to one endpoint, a receiver's courtesy (the README promises eight). */
+  openPerEndpoint?: number
   /**
    * How long a wake waits before claiming, so that the messages of the next checkouts go in the
    * same batch instead of a claim each; a full batch is followed at once.
@@ -33,9 +36,8 @@ export interface WebhookDispatcherOptions {
   lingerMs?: number
   retry?: WebhookRetryPolicy
   random?: () => number
-  /** Why this URL may not be called now (production's DNS check on Node), or null. */
-  checkTarget?: (url: URL) => Promise<string | null>
-  fetch?: typeof fetch
+  /** How the POSTs are made: Node's server passes its own (webhook-node-transport.ts); fetch otherwise. */
+  transport?: WebhookTransport
 }
 
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed'
@@ -57,7 +59,7 @@ const MAX_PER_PASS = 200
 
 /**
  * Sends queued deliveries: claim a batch per endpoint (one statement: lease and attempt), POST
- * them at once outside any transaction, record the successes in one write and each failure in
+ * them outside any transaction, at most `openPerEndpoint` open at once, record the successes in one write and each failure in
  * its own short transaction. Each endpoint has at most one batch in flight per process, and the
  * process at most `concurrency` endpoints: a slow endpoint holds one slot and delays only its own
  * queue, and a freed slot is claimed again at once instead of waiting for the slowest batch of a
@@ -70,11 +72,16 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const clock = options.now ?? (() => new Date())
   const timeoutMs = options.timeoutMs ?? 10_000
   const concurrency = options.concurrency ?? 8
-  const perEndpoint = options.perEndpoint ?? 8
+  // A claim and a record cost about as much for 32 rows as for 8: claiming 32 halved the
+  // database's time per delivery for the two (0.11 → 0.06 ms in pg_stat_statements, bench).
+  const perEndpoint = options.perEndpoint ?? 32
+  const openPerEndpoint = options.openPerEndpoint ?? 8
   const lingerMs = options.lingerMs ?? 100
   const policy = options.retry ?? DEFAULT_WEBHOOK_RETRY_POLICY
-  // Well above a send's timeout, so a live sender never loses its row to another.
-  const leaseMs = timeoutMs * 3 + 30_000
+  const transport = options.transport ?? fetchTransport()
+  // Well above a batch's sends (its waves of openPerEndpoint, each within the timeout), so a live
+  // sender never loses its rows to another.
+  const leaseMs = timeoutMs * (Math.ceil(perEndpoint / openPerEndpoint) + 2) + 30_000
   const inFlight = new Map<string, Promise<WebhookOutcome[]>>()
   let tally: WebhookDispatchResult = { delivered: 0, retrying: 0, failed: 0 }
   let background = false
@@ -116,7 +123,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   }
 
   async function deliverBatch({ endpoint, deliveries }: ClaimedBatch): Promise<WebhookOutcome[]> {
-    const attempts = await Promise.all(deliveries.map((delivery) => attempt(delivery, endpoint)))
+    const attempts = await attemptAll(deliveries, endpoint)
     const delivered = deliveries.flatMap((delivery, index) => {
       const log = attempts[index]
       return log && log.error === null ? [{ delivery, log }] : []
@@ -152,17 +159,25 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     error: 'no outcome recorded',
   })
 
+  /** The batch's POSTs, at most openPerEndpoint open at once, their logs in the batch's order. */
+  async function attemptAll(deliveries: WebhookDeliveryRow[], endpoint: ClaimedEndpoint): Promise<AttemptLog[]> {
+    const logs: AttemptLog[] = []
+    let next = 0
+    const sender = async () => {
+      for (let index = next++; index < deliveries.length; index = next++) {
+        const delivery = deliveries[index]
+        if (delivery) logs[index] = await attempt(delivery, endpoint)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(openPerEndpoint, deliveries.length) }, sender))
+    return logs
+  }
+
   /** One POST, or the reason it was not made. */
   async function attempt(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint): Promise<AttemptLog> {
     // Claimed again and again without an outcome: the sender keeps dying on this one.
     if (delivery.attempts > policy.maxAttempts) return noOutcome()
-    const refusal = options.checkTarget
-      ? await options
-          .checkTarget(new URL(endpoint.url))
-          .catch((error: unknown) => `target not checked: ${String(error)}`)
-      : null
-    if (refusal) return { at: clock(), statusCode: null, responseExcerpt: null, durationMs: 0, error: refusal }
-    return sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, fetch: options.fetch })
+    return sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, transport })
   }
 
   async function failure(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint, log: AttemptLog) {
