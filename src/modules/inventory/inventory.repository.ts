@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type { InventoryLevelRow, NewStockMovement } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
+import { availableUnitsSql } from './available-units.sql.js'
 
 export function findLevels(
   db: Db,
@@ -72,7 +73,7 @@ export function moveIfFree(
   level: { storeId: string; variantId: string; quantity: number },
 ): Promise<InventoryLevelRow | undefined> {
   const { quantity } = level
-  const free = move === 'RESERVE' ? sql`on_hand - reserved - safety_stock` : sql`on_hand - reserved`
+  const free = move === 'RESERVE' ? availableUnitsSql('inventory_level') : sql`on_hand - reserved`
   const change =
     move === 'SELL_AT_COUNTER' || move === 'SHIP_TRANSFER'
       ? { on_hand: sql<number>`on_hand - ${quantity}` }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
+import { availableUnitsSql } from './available-units.sql.js'
 
 /**
  * Among these products, those on sale with a variant on sale that a shopper could order now:
@@ -24,7 +25,7 @@ export async function findProductsInStock(
           .select(sql`1`.as('one'))
           .whereRef('variant.product_id', '=', 'product.id')
           .where('variant.active', '=', true)
-          .where(sql<boolean>`inventory_level.on_hand - inventory_level.reserved - inventory_level.safety_stock > 0`)
+          .where(availableUnitsSql('inventory_level'), '>', 0)
           .$if(storeId !== null, (query) => query.where('inventory_level.store_id', '=', storeId!)),
       ),
     )

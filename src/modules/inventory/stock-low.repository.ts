@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Trx } from '../../db/transaction.js'
+import { availableUnitsSql } from './available-units.sql.js'
 
 export interface StockLowCrossingRow {
   store_id: string
@@ -31,7 +32,7 @@ export async function recordStockLowCrossings(
         AS t(store_id, variant_id)
     ), seen AS (
       SELECT l.store_id, s.code AS store_code, l.variant_id, v.sku,
-        greatest(0, l.on_hand - l.reserved - l.safety_stock) AS available, s.low_stock_threshold AS threshold
+        greatest(0, ${availableUnitsSql('l')}) AS available, s.low_stock_threshold AS threshold
       FROM touched t
       JOIN inventory_level l ON l.store_id = t.store_id AND l.variant_id = t.variant_id
       JOIN store s ON s.id = l.store_id
