@@ -5,8 +5,8 @@ import { isIP } from 'node:net'
  * never cross the network in clear; plain HTTP only to this machine outside production, for a
  * developer's receiver and the tests. In production no address of a private, loopback,
  * link-local or otherwise non-public network: an admin's URL must not let Comptoir be aimed at
- * the services beside it (SSRF). A name that resolves to such an address is refused at delivery
- * time by the Node server (webhook-target-guard.ts), since DNS may change after registration.
+ * the services beside it (SSRF). A name that resolves to such an address is refused as the Node
+ * server connects (webhook-target-guard.ts), since DNS may change after registration.
  */
 export function webhookUrlProblem(raw: string, env: 'development' | 'production' | 'test'): string | null {
   let url: URL
