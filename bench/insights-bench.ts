@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../src/db/create-db.js'
-import { BUCKET_RATIO, LAST_BUCKET } from '../src/modules/insights/insight-buckets.js'
+import { bucketOfSecondsSql } from '../src/modules/insights/insight-buckets.js'
 import { packedSamplesSql } from '../src/modules/insights/insight-histogram.js'
 import { fetchOnce, type HttpRequest, measure, type RunStats } from './measure.js'
 
@@ -55,8 +55,7 @@ export async function generateInsightRollups(db: Db): Promise<Omit<InsightsRepor
         count(*) FILTER (WHERE channel <> 'POS' AND outcome < 0.05),
         count(*) FILTER (WHERE (channel = 'POS' OR outcome >= 0.1) AND extra > 0.97)
       FROM generated_order GROUP BY 1, 2, 3`.execute(trx)
-    const bucket = (column: string) =>
-      sql.raw(`least(${LAST_BUCKET}, greatest(0, floor(ln(greatest(${column}, 1)) / ln(${BUCKET_RATIO}))))`)
+    const bucket = (column: string) => bucketOfSecondsSql(sql.ref(column))
     // Each bucket's count packed as the projection packs it, then added up per day's histogram.
     await sql`
       INSERT INTO insight_duration_daily (day, store_id, channel, metric, histogram)

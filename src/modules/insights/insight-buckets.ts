@@ -1,3 +1,5 @@
+import { type RawBuilder, sql } from 'kysely'
+
 /**
  * Durations are kept as histograms over fixed log-spaced buckets, so a year of days sums into
  * one histogram per row without the samples. Bucket b holds [RATIO^b, RATIO^(b+1)) seconds
@@ -12,9 +14,28 @@ export const LAST_BUCKET = 90
 
 const LOG_RATIO = Math.log(BUCKET_RATIO)
 
+/**
+ * A duration on a bucket's lower edge belongs to that bucket. V8's log and PostgreSQL's ln can
+ * differ in the last bit there (1.2³: 3 against 2.9999999999999996), so the quotient gets this
+ * slack before it is floored, in both.
+ */
+const EDGE_SLACK = 1e-9
+
 export function bucketOfSeconds(seconds: number): number {
   if (!(seconds >= BUCKET_RATIO)) return 0
-  return Math.min(LAST_BUCKET, Math.floor(Math.log(seconds) / LOG_RATIO))
+  return Math.min(LAST_BUCKET, Math.floor(Math.log(seconds) / LOG_RATIO + EDGE_SLACK))
+}
+
+/**
+ * `bucketOfSeconds` in SQL, for writing rollups in the database (the insights bench's generated
+ * year). In float8 as JavaScript's numbers are, so that a duration on a bucket's edge falls in the
+ * same bucket both ways.
+ */
+export function bucketOfSecondsSql(seconds: RawBuilder<unknown>): RawBuilder<number> {
+  const ratio = sql`${sql.lit(BUCKET_RATIO)}::float8`
+  return sql<number>`CASE WHEN (${seconds})::float8 >= ${ratio}
+    THEN least(${sql.lit(LAST_BUCKET)}, floor(ln((${seconds})::float8) / ln(${ratio}) + ${sql.lit(EDGE_SLACK)}))::int
+    ELSE 0 END`
 }
 
 /** The duration a bucket stands for: the geometric middle of its bounds, in whole seconds. */
