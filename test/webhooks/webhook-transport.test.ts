@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchTransport } from '../../src/modules/webhooks/webhook-fetch-transport.js'
-import type { WebhookTransport } from '../../src/modules/webhooks/webhook-http.js'
+import { sendWebhook, type WebhookTransport } from '../../src/modules/webhooks/webhook-http.js'
 import { createNodeWebhookTransport } from '../../src/modules/webhooks/webhook-node-transport.js'
 import { publicAddressLookup } from '../../src/modules/webhooks/webhook-target-guard.js'
 import { startReceiver } from './receiver.js'
@@ -43,9 +43,23 @@ describe.each([
     await expect(post(transport, receiver.url('/late'), 100)).rejects.toMatchObject({ name: 'TimeoutError' })
   })
 
-  it('rejects with the reason when nothing listens', async () => {
+  it('gives up as a TimeoutError too when the receiver sends its headers and then stalls', async () => {
+    const server = await rawHttpServer((_request, reply) =>
+      reply('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly the start'),
+    )
+    await expect(post(transport, server.url, 200)).rejects.toMatchObject({ name: 'TimeoutError' })
+    await server.close()
+  })
+
+  it('logs why nothing was delivered when nothing listens', async () => {
     const port = await closedPort()
-    await expect(post(transport, `http://127.0.0.1:${port}/hooks`)).rejects.toThrow()
+    const log = await sendWebhook(
+      { url: `http://127.0.0.1:${port}/hooks`, secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0' },
+      { event_id: '1', body: '{"a":1}' },
+      { at: new Date(), timeoutMs: 2_000, transport },
+    )
+    expect(log).toMatchObject({ statusCode: null, responseExcerpt: null })
+    expect(log.error).toMatch(/ECONNREFUSED/)
   })
 
   it('does not follow a redirect and keeps only the start of a long body', async () => {
