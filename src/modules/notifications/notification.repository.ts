@@ -3,32 +3,38 @@ import type { Db } from '../../db/create-db.js'
 import type { Locale, NotificationChannel, NotificationKind, NotificationRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 
-/** Inserts unless the order already has a notification of this kind on this channel; true when inserted. */
-export async function insertNotification(
+/**
+ * Inserts each unless its order already has a notification of this kind on this channel;
+ * answers how many were inserted.
+ */
+export async function insertNotifications(
   trx: Trx,
-  notification: {
+  notifications: readonly {
     orderId: string
     kind: NotificationKind
     channel: NotificationChannel
     recipient: string
     locale: Locale
     now: Date
-  },
-): Promise<boolean> {
+  }[],
+): Promise<number> {
+  if (notifications.length === 0) return 0
   const inserted = await trx
     .insertInto('notification')
-    .values({
-      order_id: notification.orderId,
-      kind: notification.kind,
-      channel: notification.channel,
-      recipient: notification.recipient,
-      locale: notification.locale,
-      next_attempt_at: notification.now,
-    })
+    .values(
+      notifications.map((notification) => ({
+        order_id: notification.orderId,
+        kind: notification.kind,
+        channel: notification.channel,
+        recipient: notification.recipient,
+        locale: notification.locale,
+        next_attempt_at: notification.now,
+      })),
+    )
     .onConflict((oc) => oc.columns(['order_id', 'kind', 'channel']).doNothing())
     .returning('id')
-    .executeTakeFirst()
-  return inserted !== undefined
+    .execute()
+  return inserted.length
 }
 
 /** Queues a message carrying a password link; its clear secret stays only until the outcome. */

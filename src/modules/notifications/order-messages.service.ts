@@ -2,7 +2,7 @@ import type { CustomerRow, Locale, NotificationChannel, OrderMessageKind, SalesO
 import type { Trx } from '../../db/transaction.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
 import { isE164 } from '../shared/phone.js'
-import { findStore } from '../stores/store.service.js'
+import { findStoresByIds } from '../stores/store.service.js'
 import * as notificationRepository from './notification.repository.js'
 
 export type OrderToTell = Pick<SalesOrderRow, 'id' | 'customer_id' | 'contact_email' | 'store_id' | 'channel'>
@@ -14,28 +14,37 @@ export type OrderToTell = Pick<SalesOrderRow, 'id' | 'customer_id' | 'contact_em
  * never waits on anything and never refuses the change. A till sale is told nothing: the
  * shopper is at the counter. Returns how many messages were queued.
  */
-export async function queueOrderMessage(
+export function queueOrderMessage(trx: Trx, order: OrderToTell, kind: OrderMessageKind, now: Date): Promise<number> {
+  return queueOrderMessages(trx, [{ order, kind, now }])
+}
+
+/**
+ * queueOrderMessage for many orders at once, in three statements whatever their number: the
+ * outbox queues the confirmations of a whole batch of checkouts this way.
+ */
+export async function queueOrderMessages(
   trx: Trx,
-  order: OrderToTell,
-  kind: OrderMessageKind,
-  now: Date,
+  messages: readonly { order: OrderToTell; kind: OrderMessageKind; now: Date }[],
 ): Promise<number> {
-  if (order.channel === 'POS') return 0
-  const [customer, store] = await Promise.all([liveCustomer(trx, order.customer_id), findStore(trx, order.store_id)])
-  const locale: Locale = customer?.locale ?? store?.locale ?? 'en'
-  let queued = 0
-  for (const { channel, recipient } of recipientsOf(order, customer)) {
-    const inserted = await notificationRepository.insertNotification(trx, {
+  const told = messages.filter(({ order }) => order.channel !== 'POS')
+  if (told.length === 0) return 0
+  const customerIds = [...new Set(told.flatMap(({ order }) => (order.customer_id ? [order.customer_id] : [])))]
+  const storeIds = [...new Set(told.map(({ order }) => order.store_id))]
+  const [customers, stores] = await Promise.all([liveCustomers(trx, customerIds), findStoresByIds(trx, storeIds)])
+  const storeLocale = new Map(stores.map((store) => [store.id, store.locale]))
+  const rows = told.flatMap(({ order, kind, now }) => {
+    const customer = order.customer_id ? (customers.get(order.customer_id) ?? null) : null
+    const locale: Locale = customer?.locale ?? storeLocale.get(order.store_id) ?? 'en'
+    return recipientsOf(order, customer).map(({ channel, recipient }) => ({
       orderId: order.id,
       kind,
       channel,
       recipient,
       locale,
       now,
-    })
-    if (inserted) queued++
-  }
-  return queued
+    }))
+  })
+  return notificationRepository.insertNotifications(trx, rows)
 }
 
 /**
@@ -57,9 +66,9 @@ export function recipientsOf(
   ]
 }
 
-async function liveCustomer(trx: Trx, customerId: string | null): Promise<CustomerRow | null> {
-  if (!customerId) return null
-  const [customer] = await findCustomersByIds(trx, [customerId])
-  // An erased customer's address is a placeholder that must not be written to.
-  return customer && !customer.erased_at ? customer : null
+/** The customers still on file: an erased customer's address is a placeholder that must not be written to. */
+async function liveCustomers(trx: Trx, ids: readonly string[]): Promise<Map<string, CustomerRow>> {
+  if (ids.length === 0) return new Map()
+  const customers = await findCustomersByIds(trx, ids)
+  return new Map(customers.filter((customer) => !customer.erased_at).map((customer) => [customer.id, customer]))
 }
