@@ -80,7 +80,7 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
     db,
     pubsub: createAppPubSub(),
     logger,
-    consumers: allOutboxConsumers(),
+    consumers: allOutboxConsumers({ webhookHandover: webhooks.handover }),
     onPublished: (events) => {
       if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
     },

@@ -69,7 +69,7 @@ export function startBackgroundWork(deps: {
     db,
     pubsub,
     logger,
-    consumers: allOutboxConsumers(),
+    consumers: allOutboxConsumers({ webhookHandover: webhooks.handover }),
     pollIntervalMs: config.outboxPollMs,
     // Only an order's messages are queued by changes: waking on every mutation instead would cost
     // a claim transaction per cart change for nothing. onPublished runs after the claim (and the

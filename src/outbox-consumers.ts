@@ -3,18 +3,20 @@ import { insightRollupConsumer } from './modules/insights/insight-rollup.consume
 import { stockLowConsumer } from './modules/inventory/stock-low.consumer.js'
 import { orderPlacedMessagesConsumer } from './modules/notifications/order-placed.consumer.js'
 import { prepStatsConsumer } from './modules/readiness/prep-stats.consumer.js'
-import { webhookOutboxConsumer } from './modules/webhooks/webhook-consumer.js'
+import { createWebhookOutboxConsumer } from './modules/webhooks/webhook-consumer.js'
+import type { WebhookHandover } from './modules/webhooks/webhook-dispatcher.js'
 
 /**
  * What every claimed outbox batch feeds, in its claim's transaction, on Node (`background.ts`)
  * and on Workers (`worker/scheduled-pass.ts`) alike, so both deployments keep the same records.
+ * Only where a webhook sender runs beside the outbox (the Node server) are deliveries handed to it.
  */
-export function allOutboxConsumers(): OutboxConsumer[] {
+export function allOutboxConsumers(options: { webhookHandover?: WebhookHandover } = {}): OutboxConsumer[] {
   return [
     prepStatsConsumer,
     orderPlacedMessagesConsumer(),
     stockLowConsumer,
-    webhookOutboxConsumer,
+    createWebhookOutboxConsumer(options.webhookHandover),
     insightRollupConsumer,
   ]
 }

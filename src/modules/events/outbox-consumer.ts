@@ -14,5 +14,19 @@ export type { OutboxEventRow }
  */
 export interface OutboxConsumer {
   readonly name: string
-  consume(trx: Trx, events: readonly OutboxEventRow[]): Promise<void>
+  consume(trx: Trx, events: readonly OutboxEventRow[], afterClaim: AfterClaim): Promise<void>
+}
+
+/** Registers what to do once the claim's transaction has ended, either way. */
+export type AfterClaim = (sequel: ClaimSequel) => void
+
+/**
+ * Work outside the database that may only follow a commit: the webhook consumer hands the
+ * deliveries it queued to this process's sender, which must neither send a message that was
+ * rolled back nor keep a slot reserved for one. Called once, after the claim's transaction ends;
+ * neither may throw.
+ */
+export interface ClaimSequel {
+  committed(): void
+  abandoned(): void
 }

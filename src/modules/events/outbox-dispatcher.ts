@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js'
 import { inSpan } from '../../observability/tracing.js'
 import { onEventRecorded } from './event-signal.js'
 import * as outboxRepository from './outbox.repository.js'
-import type { OutboxConsumer } from './outbox-consumer.js'
+import type { ClaimSequel, OutboxConsumer } from './outbox-consumer.js'
 import type { AppPubSub } from './pubsub.js'
 import { createRunLoop, type RunLoop } from './run-loop.js'
 
@@ -43,11 +43,16 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
       // Published only after the claim commits, so a crash in between loses these notifications.
       // Acceptable for live screens: subscribers refetch, and a reconnecting screen catches up.
       const events = await inSpan('outbox dispatch', { 'comptoir.outbox.batch_size': batchSize }, async (span) => {
+        const sequels: ClaimSequel[] = []
         const claimed = await inTransaction(db, async (trx) => {
           const batch = await outboxRepository.claimUnpublishedEvents(trx, batchSize)
-          if (batch.length > 0) await consumeInClaim(trx, batch)
+          if (batch.length > 0) await consumeInClaim(trx, batch, sequels)
           return batch
+        }).catch((error: unknown) => {
+          for (const sequel of sequels) sequel.abandoned()
+          throw error
         })
+        for (const sequel of sequels) sequel.committed()
         for (const event of claimed) publishSafely(event)
         span.setAttribute('comptoir.outbox.published', claimed.length)
         return claimed
@@ -62,10 +67,11 @@ export function createOutboxDispatcher(options: OutboxDispatcherOptions): Outbox
   async function consumeInClaim(
     trx: Parameters<OutboxConsumer['consume']>[0],
     batch: readonly outboxRepository.OutboxEventRow[],
+    sequels: ClaimSequel[],
   ) {
     for (const consumer of consumers) {
       try {
-        await consumer.consume(trx, batch)
+        await consumer.consume(trx, batch, (sequel) => sequels.push(sequel))
       } catch (error) {
         logger.error(
           { err: error, consumer: consumer.name, firstEventId: batch[0]?.id },

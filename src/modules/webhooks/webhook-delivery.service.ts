@@ -28,9 +28,12 @@ export const DEFAULT_WEBHOOK_RETRY_POLICY: WebhookRetryPolicy = {
 
 export type ClaimedEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'secret' | 'consecutive_failures'>
 
+/** What sending a delivery and recording its outcome need of it. */
+export type OutgoingDelivery = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts' | 'body'>
+
 export interface ClaimedBatch {
   endpoint: ClaimedEndpoint
-  deliveries: WebhookDeliveryRow[]
+  deliveries: OutgoingDelivery[]
 }
 
 /**
@@ -68,7 +71,7 @@ export async function claimDueDeliveries(
 export async function recordDelivered(
   db: Db,
   endpoint: ClaimedEndpoint,
-  delivered: readonly { delivery: WebhookDeliveryRow; log: webhookRepository.AttemptLog }[],
+  delivered: readonly { delivery: OutgoingDelivery; log: webhookRepository.AttemptLog }[],
 ): Promise<void> {
   const recorded = await webhookRepository.recordDeliveredBatch(
     db,
@@ -87,7 +90,7 @@ export type FailureOutcome = { delivery: 'RETRYING' | 'FAILED'; endpointDisabled
  */
 export function recordFailedAttempt(
   db: Db,
-  delivery: WebhookDeliveryRow,
+  delivery: OutgoingDelivery,
   log: webhookRepository.AttemptLog,
   context: { policy: WebhookRetryPolicy; random?: () => number },
 ): Promise<FailureOutcome> {

@@ -1,5 +1,4 @@
 import type { Db } from '../../db/create-db.js'
-import type { WebhookDeliveryRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
 import { createRunLoop } from '../events/run-loop.js'
 import {
@@ -8,6 +7,7 @@ import {
   type ClaimedEndpoint,
   claimDueDeliveries,
   DEFAULT_WEBHOOK_RETRY_POLICY,
+  type OutgoingDelivery,
   recordDelivered,
   recordFailedAttempt,
   type WebhookRetryPolicy,
@@ -43,6 +43,28 @@ export interface WebhookDispatcherOptions {
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed'
 export type WebhookDispatchResult = Record<WebhookOutcome, number>
 
+/**
+ * The way a consumer queuing deliveries gives them to this process's sender without a claim:
+ * written already leased to it, they are sent as soon as the queuing commits. That saves a
+ * statement and a row version per delivery, and the row's body coming back from the database.
+ */
+export interface WebhookHandover {
+  /** Reserves a send slot for each of these endpoints that is free in this process now, if any. */
+  reserve(endpoints: readonly ClaimedEndpoint[]): HandoverSlots | null
+}
+
+export interface HandoverSlots {
+  /** Endpoints whose new deliveries go to this process: written with attempt 1, leased until leaseUntil. */
+  readonly endpoints: ReadonlyMap<string, ClaimedEndpoint>
+  readonly leaseUntil: Date
+  /** At most this many deliveries per endpoint; the rest are queued for a claim. */
+  readonly perEndpoint: number
+  /** The queuing committed: sends what was written; a slot given nothing is freed. */
+  send(deliveries: readonly OutgoingDelivery[]): void
+  /** The queuing was rolled back: nothing to send, every slot is freed. */
+  release(): void
+}
+
 export interface WebhookDispatcher {
   /** Keeps sending in the background: claims whenever a slot frees up, woken, or every poll. */
   start(): void
@@ -52,6 +74,8 @@ export interface WebhookDispatcher {
   wake(): void
   /** One bounded pass that waits for its sends: the Workers' cron tick, and the tests. */
   dispatchOnce(): Promise<WebhookDispatchResult>
+  /** Takes deliveries straight from the outbox's consumer while started (none while stopped). */
+  handover: WebhookHandover
 }
 
 /** A pass stops claiming after this many sends and leaves the rest to the next one. */
@@ -64,8 +88,10 @@ const MAX_PER_PASS = 200
  * process at most `concurrency` endpoints: a slow endpoint holds one slot and delays only its own
  * queue, and a freed slot is claimed again at once instead of waiting for the slowest batch of a
  * round. Batches keep the database's share of a delivery small, since the sends run in the
- * checkout's process. A sender that dies mid-send leaves its rows leased; once the lease ends,
- * another sends them again under the same webhook-id, which receivers deduplicate on.
+ * checkout's process. Deliveries queued by this process's outbox come through `handover` instead
+ * of a claim when their endpoint's slot is free. A sender that dies mid-send leaves its rows
+ * leased; once the lease ends, another sends them again under the same webhook-id, which
+ * receivers deduplicate on.
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const { db, logger } = options
@@ -101,25 +127,66 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     if (free <= 0) return 0
     const claim = { now: clock(), leaseMs, busy: [...inFlight.keys()], limit: free, perEndpoint }
     const batches = await claimDueDeliveries(db, claim)
-    for (const batch of batches) {
-      const send = deliverBatch(batch)
-        .catch((error: unknown): WebhookOutcome[] => {
-          // Nothing recorded: the leases run out and the rows are sent again.
-          logger.error({ err: error, endpointId: batch.endpoint.id }, 'webhook batch not recorded')
-          return batch.deliveries.map(() => 'retrying')
-        })
-        .then((outcomes) => {
-          inFlight.delete(batch.endpoint.id)
-          for (const outcome of outcomes) tally[outcome]++
-          // A full batch says more are waiting: the endpoint's next batch goes at once.
-          if (!background) return outcomes
-          if (outcomes.length >= perEndpoint) loop.wake()
-          else wakeSoon()
-          return outcomes
-        })
-      inFlight.set(batch.endpoint.id, send)
-    }
+    for (const batch of batches) startBatch(batch)
     return batches.reduce((sum, batch) => sum + batch.deliveries.length, 0)
+  }
+
+  /** Sends a leased batch in the background, holding its endpoint's slot until it is recorded. */
+  function startBatch(batch: ClaimedBatch): Promise<WebhookOutcome[]> {
+    const send = deliverBatch(batch)
+      .catch((error: unknown): WebhookOutcome[] => {
+        // Nothing recorded: the leases run out and the rows are sent again.
+        logger.error({ err: error, endpointId: batch.endpoint.id }, 'webhook batch not recorded')
+        return batch.deliveries.map(() => 'retrying')
+      })
+      .then((outcomes) => {
+        inFlight.delete(batch.endpoint.id)
+        for (const outcome of outcomes) tally[outcome]++
+        // A full batch says more are waiting: the endpoint's next batch goes at once.
+        if (!background) return outcomes
+        if (outcomes.length >= perEndpoint) loop.wake()
+        else wakeSoon()
+        return outcomes
+      })
+    inFlight.set(batch.endpoint.id, send)
+    return send
+  }
+
+  /**
+   * Holds a slot for each free endpoint, as a claim would, until the consumer's transaction ends:
+   * a placeholder in inFlight keeps claims off the endpoint and lets stop() wait for the sends.
+   */
+  function reserve(endpoints: readonly ClaimedEndpoint[]): HandoverSlots | null {
+    if (!background) return null
+    const free = endpoints.filter((endpoint) => !inFlight.has(endpoint.id))
+    const granted = free.slice(0, Math.max(0, concurrency - inFlight.size))
+    if (granted.length === 0) return null
+    const settle = new Map<string, (outcomes: Promise<WebhookOutcome[]>) => void>()
+    for (const endpoint of granted) {
+      inFlight.set(endpoint.id, new Promise((resolve) => settle.set(endpoint.id, resolve)))
+    }
+    let ended = false
+    const end = (deliveries: readonly OutgoingDelivery[]) => {
+      if (ended) return
+      ended = true
+      for (const endpoint of granted) {
+        const mine = deliveries.filter((delivery) => delivery.endpoint_id === endpoint.id)
+        const resolve = settle.get(endpoint.id)
+        if (mine.length > 0) {
+          resolve?.(startBatch({ endpoint, deliveries: mine }))
+        } else {
+          inFlight.delete(endpoint.id)
+          resolve?.(Promise.resolve([]))
+        }
+      }
+    }
+    return {
+      endpoints: new Map(granted.map((endpoint) => [endpoint.id, endpoint])),
+      leaseUntil: new Date(clock().getTime() + leaseMs),
+      perEndpoint,
+      send: end,
+      release: () => end([]),
+    }
   }
 
   async function deliverBatch({ endpoint, deliveries }: ClaimedBatch): Promise<WebhookOutcome[]> {
@@ -160,7 +227,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   })
 
   /** The batch's POSTs, at most openPerEndpoint open at once, their logs in the batch's order. */
-  async function attemptAll(deliveries: WebhookDeliveryRow[], endpoint: ClaimedEndpoint): Promise<AttemptLog[]> {
+  async function attemptAll(deliveries: OutgoingDelivery[], endpoint: ClaimedEndpoint): Promise<AttemptLog[]> {
     const logs: AttemptLog[] = []
     let next = 0
     const sender = async () => {
@@ -174,13 +241,13 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   }
 
   /** One POST, or the reason it was not made. */
-  async function attempt(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint): Promise<AttemptLog> {
+  async function attempt(delivery: OutgoingDelivery, endpoint: ClaimedEndpoint): Promise<AttemptLog> {
     // Claimed again and again without an outcome: the sender keeps dying on this one.
     if (delivery.attempts > policy.maxAttempts) return noOutcome()
     return sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, transport })
   }
 
-  async function failure(delivery: WebhookDeliveryRow, endpoint: ClaimedEndpoint, log: AttemptLog) {
+  async function failure(delivery: OutgoingDelivery, endpoint: ClaimedEndpoint, log: AttemptLog) {
     const outcome = await recordFailedAttempt(db, delivery, log, { policy, random: options.random })
     const context = { deliveryId: delivery.id, endpointId: endpoint.id, attempts: delivery.attempts, error: log.error }
     if (outcome.endpointDisabled)
@@ -223,5 +290,6 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       await Promise.allSettled(inFlight.values())
       return tally
     },
+    handover: { reserve },
   }
 }

@@ -45,24 +45,32 @@ export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
   return db.selectFrom('webhook_endpoint').selectAll().orderBy('created_at').orderBy('id').execute()
 }
 
-/** Enabled endpoints subscribed to any of these public events, with what each subscribes to. */
+/**
+ * Enabled endpoints subscribed to any of these public events, with what each subscribes to and
+ * what sending to it needs, for deliveries handed straight to this process's sender.
+ */
 export function findSubscribedEndpoints(trx: Trx, types: readonly string[]) {
   return trx
     .selectFrom('webhook_endpoint')
-    .select(['id', 'events'])
+    .select(['id', 'events', 'url', 'secret', 'consecutive_failures'])
     .where('disabled_at', 'is', null)
     .where(sql<boolean>`events && ${sql.val(types)}::text[]`)
     .execute()
 }
 
-export async function insertDeliveries(trx: Trx, rows: Insertable<WebhookDeliveryTable>[]): Promise<void> {
-  if (rows.length === 0) return
+/** Answers the rows written, which is how a leased delivery learns its id. */
+export async function insertDeliveries(
+  trx: Trx,
+  rows: Insertable<WebhookDeliveryTable>[],
+): Promise<Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>[]> {
+  if (rows.length === 0) return []
   // A batch consumed twice cannot happen (the claim commits with the inserts); the constraint is
   // the proof, and a replayed event is then a no-op rather than a second message.
-  await trx
+  return trx
     .insertInto('webhook_delivery')
     .values(rows)
     .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+    .returning(['id', 'endpoint_id', 'event_id', 'attempts'])
     .execute()
 }
 
