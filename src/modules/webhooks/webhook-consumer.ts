@@ -1,6 +1,5 @@
-import type { Insertable } from 'kysely'
-import type { WebhookDeliveryTable } from '../../db/database.js'
 import type { OutboxConsumer } from '../events/outbox-consumer.js'
+import type { NewDelivery } from './webhook.repository.js'
 import * as webhookRepository from './webhook.repository.js'
 import type { OutgoingDelivery } from './webhook-delivery.service.js'
 import type { HandoverSlots, WebhookHandover } from './webhook-dispatcher.js'
@@ -51,9 +50,9 @@ function deliveryRows(
   messages: readonly WebhookMessage[],
   endpoints: readonly Addressed[],
   slots: HandoverSlots | null,
-): Insertable<WebhookDeliveryTable>[] {
+): NewDelivery[] {
   const leasedPerEndpoint = new Map<string, number>()
-  const rows: Insertable<WebhookDeliveryTable>[] = []
+  const rows: NewDelivery[] = []
   for (const message of messages) {
     for (const endpoint of endpoints) {
       if (!endpoint.events.includes(message.type)) continue
@@ -63,7 +62,7 @@ function deliveryRows(
         leasedPerEndpoint.set(endpoint.id, leasedSoFar + 1)
         rows.push({ ...row, attempts: 1, claimed_until: slots.leaseUntil })
       } else {
-        rows.push(row)
+        rows.push({ ...row, attempts: 0, claimed_until: null })
       }
     }
   }
@@ -72,7 +71,7 @@ function deliveryRows(
 
 /** The leased rows that were written, with the bodies they were written with. */
 function handedOver(
-  rows: readonly Insertable<WebhookDeliveryTable>[],
+  rows: readonly NewDelivery[],
   written: readonly Pick<OutgoingDelivery, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>[],
 ): OutgoingDelivery[] {
   const bodies = new Map(rows.map((row) => [`${row.endpoint_id}:${row.event_id}`, row.body]))

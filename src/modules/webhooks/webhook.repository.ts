@@ -1,11 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely'
 import type { Db } from '../../db/create-db.js'
-import type {
-  WebhookDeliveryRow,
-  WebhookDeliveryTable,
-  WebhookEndpointRow,
-  WebhookEndpointTable,
-} from '../../db/database.js'
+import type { WebhookDeliveryRow, WebhookEndpointRow, WebhookEndpointTable } from '../../db/database.js'
+import { PREPARED } from '../../db/prepared.js'
 import type { Trx } from '../../db/transaction.js'
 
 export async function insertEndpoint(
@@ -58,20 +54,39 @@ export function findSubscribedEndpoints(trx: Trx, types: readonly string[]) {
     .execute()
 }
 
-/** Answers the rows written, which is how a leased delivery learns its id. */
+/** A delivery to queue: leased (attempt 1, claimed_until set) when handed straight to this process's sender. */
+export interface NewDelivery {
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  body: string
+  attempts: number
+  claimed_until: Date | null
+}
+
+/**
+ * Answers the rows written, which is how a leased delivery learns its id. Runs in every outbox
+ * claim that has a public event, so it is one prepared statement of fixed text whatever the
+ * number of rows (arrays, not a VALUES list to parse and plan anew for each batch size).
+ */
 export async function insertDeliveries(
   trx: Trx,
-  rows: Insertable<WebhookDeliveryTable>[],
+  rows: readonly NewDelivery[],
 ): Promise<Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>[]> {
   if (rows.length === 0) return []
   // A batch consumed twice cannot happen (the claim commits with the inserts); the constraint is
   // the proof, and a replayed event is then a no-op rather than a second message.
-  return trx
-    .insertInto('webhook_delivery')
-    .values(rows)
-    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
-    .returning(['id', 'endpoint_id', 'event_id', 'attempts'])
-    .execute()
+  const result = await sql<
+    Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>
+  >`${sql.raw(PREPARED)}
+    INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, body, attempts, claimed_until)
+    SELECT * FROM unnest(
+      ${rows.map((row) => row.endpoint_id)}::uuid[], ${rows.map((row) => row.event_id)}::bigint[],
+      ${rows.map((row) => row.event_type)}::text[], ${rows.map((row) => row.body)}::text[],
+      ${rows.map((row) => row.attempts)}::integer[], ${rows.map((row) => row.claimed_until)}::timestamptz[])
+    ON CONFLICT (endpoint_id, event_id) DO NOTHING
+    RETURNING id, endpoint_id, event_id::text AS event_id, attempts`.execute(trx)
+  return result.rows
 }
 
 /**
