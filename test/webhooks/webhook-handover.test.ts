@@ -19,7 +19,9 @@ import { createEndpoint, nodeTransport, signatureIsValid, T0 } from './webhook-h
 // Whatever reaches the receiver was handed over by the outbox's consumer.
 const NEVER = 3_600_000
 // The default lease: timeout × (waves of a batch + 2) + 30 s.
-const T0_PLUS_LEASE = new Date(T0.getTime() + 10_000 * (32 / 8 + 2) + 30_000)
+const LEASE_MS = 10_000 * (32 / 8 + 2) + 30_000
+const T0_PLUS_LEASE = new Date(T0.getTime() + LEASE_MS)
+const T0_PLUS_TWO_LEASES = new Date(T0.getTime() + 2 * LEASE_MS)
 const logger = createLogger('silent')
 let testDb: TestDb
 let api: TestApp
@@ -79,7 +81,7 @@ async function placeOrders(count: number): Promise<void> {
 }
 
 async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 5_000
+  const deadline = Date.now() + 10_000
   for (;;) {
     const value = await read()
     if (done(value) || Date.now() > deadline) return value
@@ -171,30 +173,36 @@ describe('deliveries handed to the sender of the process that queued them', () =
     expect(hooksAt('/rolled-back')).toHaveLength(1)
   })
 
-  it('leave a delivery to the claim while the endpoint is busy in this process', async () => {
-    receiver.on('/busy', () => ({ status: 204, delayMs: 1_500 }))
+  it('wait behind the batch being sent to their endpoint, one batch deep; beyond that, for a claim', async () => {
+    receiver.on('/busy', () => ({ status: 204, delayMs: 2_500 }))
     const endpoint = await createEndpoint(testDb, api, admin, receiver.url('/busy'), ['ORDER_PLACED'])
     const webhooks = startSender()
     const outbox = outboxFeeding(webhooks)
-    await placeOrders(1)
-    await outbox.dispatchOnce()
-    // The first message is on its way (1.5 s): the next one is queued for a claim, not leased.
-    await placeOrders(1)
-    await outbox.dispatchOnce()
+    for (let message = 0; message < 3; message++) {
+      await placeOrders(1)
+      await outbox.dispatchOnce()
+    }
+    // The first is on its way (2.5 s), the second waits behind it leased for two batches' time,
+    // the third is queued for a claim.
     expect((await deliveriesOf(endpoint.id)).map((row) => [row.status, row.attempts, row.claimed_until])).toEqual([
       ['PENDING', 1, T0_PLUS_LEASE],
+      ['PENDING', 1, T0_PLUS_TWO_LEASES],
       ['PENDING', 0, null],
     ])
-    await until(
+    // No claim runs here: the second goes once the first is recorded.
+    const rows = await until(
       () => deliveriesOf(endpoint.id),
-      (found) => found[0]?.status === 'DELIVERED',
+      (found) => found[1]?.status === 'DELIVERED',
     )
+    expect(rows.map((row) => row.status)).toEqual(['DELIVERED', 'DELIVERED', 'PENDING'])
+    expect(hooksAt('/busy')).toHaveLength(2)
     expect(await claimAt(T0)).toEqual({ delivered: 1, retrying: 0, failed: 0 })
     expect((await deliveriesOf(endpoint.id)).map((row) => [row.status, row.attempts])).toEqual([
       ['DELIVERED', 1],
       ['DELIVERED', 1],
+      ['DELIVERED', 1],
     ])
-    expect(hooksAt('/busy')).toHaveLength(2)
+    expect(hooksAt('/busy')).toHaveLength(3)
   })
 
   it('are claimed by any instance once the lease of a process that died before sending runs out', async () => {

@@ -109,6 +109,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   // sender never loses its rows to another.
   const leaseMs = timeoutMs * (Math.ceil(perEndpoint / openPerEndpoint) + 2) + 30_000
   const inFlight = new Map<string, Promise<WebhookOutcome[]>>()
+  // A batch handed over while its endpoint's previous one is still being sent: at most one per
+  // endpoint, started as that one is recorded (batch null until the handing over commits).
+  const waiting = new Map<string, { batch: ClaimedBatch | null; start: (send: Promise<WebhookOutcome[]>) => void }>()
+  const held = new Set<Promise<WebhookOutcome[]>>()
   let tally: WebhookDispatchResult = { delivered: 0, retrying: 0, failed: 0 }
   let background = false
   let lingering: NodeJS.Timeout | undefined
@@ -140,7 +144,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         return batch.deliveries.map(() => 'retrying')
       })
       .then((outcomes) => {
-        inFlight.delete(batch.endpoint.id)
+        freeSlot(batch.endpoint.id)
         for (const outcome of outcomes) tally[outcome]++
         // A full batch says more are waiting: the endpoint's next batch goes at once.
         if (!background) return outcomes
@@ -152,37 +156,73 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return send
   }
 
+  /** An endpoint's batch is done: the one waiting behind it goes at once, or the slot frees. */
+  function freeSlot(endpointId: string) {
+    const next = waiting.get(endpointId)
+    if (next?.batch) {
+      waiting.delete(endpointId)
+      next.start(startBatch(next.batch))
+    } else {
+      inFlight.delete(endpointId)
+    }
+  }
+
   /**
-   * Holds a slot for each free endpoint, as a claim would, until the consumer's transaction ends:
-   * a placeholder in inFlight keeps claims off the endpoint and lets stop() wait for the sends.
+   * Holds a slot for each endpoint free in this process, as a claim would, until the consumer's
+   * transaction ends: a placeholder in inFlight keeps claims off the endpoint and lets stop() wait
+   * for the sends. An endpoint being sent to gets a place behind its batch instead, if it has none
+   * yet, so that a steady stream of checkouts never waits for a claim; its rows are leased for
+   * two batches' time.
    */
   function reserve(endpoints: readonly ClaimedEndpoint[]): HandoverSlots | null {
     if (!background) return null
-    const free = endpoints.filter((endpoint) => !inFlight.has(endpoint.id))
-    const granted = free.slice(0, Math.max(0, concurrency - inFlight.size))
-    if (granted.length === 0) return null
-    const settle = new Map<string, (outcomes: Promise<WebhookOutcome[]>) => void>()
-    for (const endpoint of granted) {
-      inFlight.set(endpoint.id, new Promise((resolve) => settle.set(endpoint.id, resolve)))
+    const settle = new Map<string, (send: Promise<WebhookOutcome[]>) => void>()
+    const granted: ClaimedEndpoint[] = []
+    const behind = new Set<string>()
+    for (const endpoint of endpoints) {
+      if (!inFlight.has(endpoint.id)) {
+        if (inFlight.size >= concurrency) continue
+        inFlight.set(endpoint.id, new Promise((resolve) => settle.set(endpoint.id, resolve)))
+      } else if (!waiting.has(endpoint.id)) {
+        const queued = new Promise<WebhookOutcome[]>((resolve) =>
+          waiting.set(endpoint.id, { batch: null, start: resolve }),
+        )
+        held.add(queued)
+        void queued.finally(() => held.delete(queued))
+        behind.add(endpoint.id)
+      } else {
+        continue
+      }
+      granted.push(endpoint)
     }
+    if (granted.length === 0) return null
     let ended = false
     const end = (deliveries: readonly OutgoingDelivery[]) => {
       if (ended) return
       ended = true
       for (const endpoint of granted) {
         const mine = deliveries.filter((delivery) => delivery.endpoint_id === endpoint.id)
-        const resolve = settle.get(endpoint.id)
-        if (mine.length > 0) {
-          resolve?.(startBatch({ endpoint, deliveries: mine }))
+        const batch = mine.length > 0 ? { endpoint, deliveries: mine } : null
+        if (behind.has(endpoint.id)) {
+          const place = waiting.get(endpoint.id)
+          if (!place) continue
+          if (batch && inFlight.has(endpoint.id)) {
+            place.batch = batch
+          } else {
+            waiting.delete(endpoint.id)
+            place.start(batch ? startBatch(batch) : Promise.resolve([]))
+          }
+        } else if (batch) {
+          settle.get(endpoint.id)?.(startBatch(batch))
         } else {
-          inFlight.delete(endpoint.id)
-          resolve?.(Promise.resolve([]))
+          freeSlot(endpoint.id)
+          settle.get(endpoint.id)?.(Promise.resolve([]))
         }
       }
     }
     return {
       endpoints: new Map(granted.map((endpoint) => [endpoint.id, endpoint])),
-      leaseUntil: new Date(clock().getTime() + leaseMs),
+      leaseUntil: new Date(clock().getTime() + (behind.size > 0 ? 2 : 1) * leaseMs),
       perEndpoint,
       send: end,
       release: () => end([]),
@@ -275,7 +315,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       clearTimeout(lingering)
       lingering = undefined
       await loop.stop()
-      await Promise.allSettled(inFlight.values())
+      await Promise.allSettled([...inFlight.values(), ...held])
     },
     wake: wakeSoon,
     async dispatchOnce() {
