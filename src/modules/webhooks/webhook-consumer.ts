@@ -13,9 +13,10 @@ import { type WebhookMessage, webhookMessages } from './webhook-payload.js'
  * event, and one indexed read when no endpoint wants them.
  *
  * With a `handover` (the Node server's own sender), the deliveries of endpoints that sender has
- * a free slot for are written already leased to it and given to it once the claim commits, so
- * they skip the claim; the rest (an endpoint busy here, more than a batch) wait for a claim as
- * on Workers. If this process dies before sending, the lease runs out and any instance claims them.
+ * a slot or a place in line for are written already leased to it and given to it once the claim
+ * commits, so they skip the claim; the rest (an endpoint with a batch already waiting here, more
+ * than a batch) wait for a claim as on Workers. If this process dies before sending, the lease
+ * runs out and any instance claims them.
  */
 export function createWebhookOutboxConsumer(handover?: WebhookHandover): OutboxConsumer {
   return {
