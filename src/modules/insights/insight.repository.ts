@@ -29,14 +29,18 @@ export async function countCartStarts(trx: Trx, starts: readonly CartStartCount[
       RETURNING day, store_id, channel
     ), moved AS (
       -- Sees only rows committed before this statement: a cart inserted just above is not moved.
-      UPDATE insight_cart_seen seen SET store_id = started.store_id
-      FROM started
-      WHERE seen.cart_id = started.cart_id AND seen.store_id IS NULL AND started.store_id IS NOT NULL
-      RETURNING seen.day, seen.channel, started.store_id
+      -- Its day moves too: counted under no store on the UTC day, it counts on its store's local
+      -- day (started.day), which differs for a cart started late in the evening in Paris (before,
+      -- the row as it was, gives the day to take it from).
+      UPDATE insight_cart_seen seen SET store_id = started.store_id, day = started.day
+      FROM started, insight_cart_seen before
+      WHERE seen.cart_id = started.cart_id AND before.cart_id = seen.cart_id
+        AND seen.store_id IS NULL AND started.store_id IS NOT NULL
+      RETURNING before.day AS old_day, seen.day AS new_day, seen.channel, started.store_id
     ), deltas AS (
       SELECT day, store_id, channel, 1 AS delta FROM fresh
-      UNION ALL SELECT day, NULL::uuid, channel, -1 FROM moved
-      UNION ALL SELECT day, store_id, channel, 1 FROM moved
+      UNION ALL SELECT old_day, NULL::uuid, channel, -1 FROM moved
+      UNION ALL SELECT new_day, store_id, channel, 1 FROM moved
     )
     INSERT INTO insight_cart_daily AS d (day, store_id, channel, carts_started)
     SELECT day, store_id, channel, sum(delta) FROM deltas
