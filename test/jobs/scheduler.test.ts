@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger.js'
 import { insertOutboxEvent } from '../../src/modules/events/outbox.repository.js'
 import { testServerUrl } from '../helpers/database-url.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
+import { within } from '../helpers/within.js'
 
 let testDb: TestDb
 const logger = createLogger('silent')
@@ -45,13 +46,8 @@ function deferred() {
   return { promise, resolve }
 }
 
-async function until(condition: () => boolean, ms = 5000) {
-  const deadline = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-}
+/** Waits until the condition holds (within 5 s). */
+const until = (condition: () => boolean) => within(5_000, () => (condition() ? true : undefined))
 
 describe('scheduler', () => {
   it('runOnce runs every job once, with the injected clock', async () => {

@@ -13,6 +13,7 @@ import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { SMTP_PASSWORD, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
+import { within } from '../helpers/within.js'
 
 const NOW = new Date('2026-11-24T08:00:00Z')
 let testDb: TestDb
@@ -29,17 +30,6 @@ afterAll(async () => {
   await smtp.close()
   await testDb.destroy()
 })
-
-function within<T>(ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  return (async function poll(): Promise<T> {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`nothing within ${ms} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    return poll()
-  })()
-}
 
 function configErrorOf(env: Record<string, string>): string {
   try {

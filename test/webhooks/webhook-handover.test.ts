@@ -12,6 +12,7 @@ import { allOutboxConsumers } from '../../src/outbox-consumers.js'
 import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
+import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
 import { createEndpoint, nodeTransport, signatureIsValid, T0 } from './webhook-harness.js'
 
@@ -80,13 +81,12 @@ async function placeOrders(count: number): Promise<void> {
   }
 }
 
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const value = await read()
-    if (done(value) || Date.now() > deadline) return value
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
+/** The endpoint's deliveries once `done` holds of them. */
+function deliveriesWhen(endpointId: string, done: (rows: Awaited<ReturnType<typeof deliveriesOf>>) => boolean) {
+  return within(10_000, async () => {
+    const rows = await deliveriesOf(endpointId)
+    return done(rows) ? rows : undefined
+  })
 }
 
 const deliveriesOf = (endpointId: string) =>
@@ -108,8 +108,8 @@ describe('deliveries handed to the sender of the process that queued them', () =
     await placeOrders(2)
     await outboxFeeding(webhooks).dispatchOnce()
 
-    const rows = await until(
-      () => deliveriesOf(endpoint.id),
+    const rows = await deliveriesWhen(
+      endpoint.id,
       (found) => found.length === 2 && found.every((row) => row.status === 'DELIVERED'),
     )
     expect(rows).toEqual([
@@ -136,10 +136,7 @@ describe('deliveries handed to the sender of the process that queued them', () =
       [0, false],
       [0, false],
     ])
-    const rows = await until(
-      () => deliveriesOf(endpoint.id),
-      (found) => found.every((row) => row.status === 'DELIVERED'),
-    )
+    const rows = await deliveriesWhen(endpoint.id, (found) => found.every((row) => row.status === 'DELIVERED'))
     expect(rows.map((row) => [row.status, row.attempts])).toEqual(Array.from({ length: 5 }, () => ['DELIVERED', 1]))
     const ids = hooksAt('/batched').map((hook) => hook.headers['webhook-id'])
     expect(new Set(ids).size).toBe(5)
@@ -165,10 +162,7 @@ describe('deliveries handed to the sender of the process that queued them', () =
     await outbox.dispatchOnce()
     // Had the rolled-back claim kept the endpoint's slot, this delivery would wait for a claim
     // that never comes here.
-    const rows = await until(
-      () => deliveriesOf(endpoint.id),
-      (found) => found.length === 1 && found[0]?.status === 'DELIVERED',
-    )
+    const rows = await deliveriesWhen(endpoint.id, (found) => found.length === 1 && found[0]?.status === 'DELIVERED')
     expect(rows).toEqual([{ status: 'DELIVERED', attempts: 1, claimed_until: null }])
     expect(hooksAt('/rolled-back')).toHaveLength(1)
   })
@@ -190,10 +184,7 @@ describe('deliveries handed to the sender of the process that queued them', () =
       ['PENDING', 0, null],
     ])
     // No claim runs here: the second goes once the first is recorded.
-    const rows = await until(
-      () => deliveriesOf(endpoint.id),
-      (found) => found[1]?.status === 'DELIVERED',
-    )
+    const rows = await deliveriesWhen(endpoint.id, (found) => found[1]?.status === 'DELIVERED')
     expect(rows.map((row) => row.status)).toEqual(['DELIVERED', 'DELIVERED', 'PENDING'])
     expect(hooksAt('/busy')).toHaveLength(2)
     expect(await claimAt(T0)).toEqual({ delivered: 1, retrying: 0, failed: 0 })
