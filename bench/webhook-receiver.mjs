@@ -15,6 +15,8 @@ const server = createServer((request, response) => {
   })
 })
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
+// A bench that dies without closing it must not leave it listening.
+process.on('disconnect', () => process.exit(0))
 process.on('message', (message) => {
   if (message === 'usage') {
     const { user, system } = process.cpuUsage()
