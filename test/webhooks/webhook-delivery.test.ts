@@ -12,10 +12,8 @@ import { stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { startReceiver } from './receiver.js'
-import { nodeTransport, signatureIsValid } from './webhook-harness.js'
+import { nodeTransport, signatureIsValid, T0 } from './webhook-harness.js'
 
-// Far ahead of the clock that stamps new deliveries (now()), so every queued one is due at T0.
-const T0 = new Date('2100-01-01T08:00:00Z')
 const HOUR = 3_600_000
 const logger = createLogger('silent')
 let testDb: TestDb
