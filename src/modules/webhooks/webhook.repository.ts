@@ -67,23 +67,36 @@ export interface NewDelivery {
 /**
  * Answers the rows written, which is how a leased delivery learns its id. Runs in every outbox
  * claim that has a public event, so it is one prepared statement of fixed text whatever the
- * number of rows (arrays, not a VALUES list to parse and plan anew for each batch size).
+ * number of rows, and its parameters are two JSON documents: the messages, each body once however
+ * many endpoints receive it, and the rows that name them. JSON.stringify escapes a body natively,
+ * where an array parameter escaped it element by element in pg's JavaScript (about a third of
+ * this function's time, bench profile).
  */
 export async function insertDeliveries(
   trx: Trx,
   rows: readonly NewDelivery[],
 ): Promise<Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>[]> {
   if (rows.length === 0) return []
+  const messages = new Map(
+    rows.map((row) => [row.event_id, { event_id: row.event_id, event_type: row.event_type, body: row.body }]),
+  )
+  const deliveries = rows.map(({ endpoint_id, event_id, attempts, claimed_until }) => ({
+    endpoint_id,
+    event_id,
+    attempts,
+    claimed_until,
+  }))
   // A batch consumed twice cannot happen (the claim commits with the inserts); the constraint is
   // the proof, and a replayed event is then a no-op rather than a second message.
   const result = await sql<
     Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts'>
   >`${sql.raw(PREPARED)}
     INSERT INTO webhook_delivery (endpoint_id, event_id, event_type, body, attempts, claimed_until)
-    SELECT * FROM unnest(
-      ${rows.map((row) => row.endpoint_id)}::uuid[], ${rows.map((row) => row.event_id)}::bigint[],
-      ${rows.map((row) => row.event_type)}::text[], ${rows.map((row) => row.body)}::text[],
-      ${rows.map((row) => row.attempts)}::integer[], ${rows.map((row) => row.claimed_until)}::timestamptz[])
+    SELECT d.endpoint_id, d.event_id, m.event_type, m.body, d.attempts, d.claimed_until
+      FROM json_to_recordset(${JSON.stringify(deliveries)}::json)
+             AS d(endpoint_id uuid, event_id bigint, attempts integer, claimed_until timestamptz)
+      JOIN json_to_recordset(${JSON.stringify([...messages.values()])}::json)
+             AS m(event_id bigint, event_type text, body text) USING (event_id)
     ON CONFLICT (endpoint_id, event_id) DO NOTHING
     RETURNING id, endpoint_id, event_id::text AS event_id, attempts`.execute(trx)
   return result.rows
