@@ -167,6 +167,7 @@ const envSchema = z.object({
     .max(3650)
     .default(90),
   CART_EVENT_RETENTION_DAYS: positiveInt(3650).default(365),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt(3650).default(30),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
   SMS_WEBHOOK_URL: httpUrl.optional(),
@@ -288,6 +289,8 @@ export interface RetentionPeriods {
   stripeEventDays: number
   /** Cart journey events (analytics and the customer timeline). */
   cartEventDays: number
+  /** Outgoing webhook deliveries, counted from their last attempt; pending ones are never deleted. */
+  webhookDeliveryDays: number
 }
 
 /**
@@ -421,6 +424,7 @@ export function loadConfig(
       deliveredOutboxDays: e.OUTBOX_RETENTION_DAYS,
       stripeEventDays: e.STRIPE_EVENT_RETENTION_DAYS,
       cartEventDays: e.CART_EVENT_RETENTION_DAYS,
+      webhookDeliveryDays: e.WEBHOOK_DELIVERY_RETENTION_DAYS,
     },
     notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
     messages: {

@@ -8,8 +8,9 @@ const DEFAULT_BATCH_SIZE = 5000
 
 /**
  * Forgets rows kept only for a while: delivered outbox events (subscribers catch up from them
- * for a time), processed Stripe event ids (deduplication of redelivered webhooks) and cart
- * journey events (analytics and the customer timeline), each after its configured period.
+ * for a time), processed Stripe event ids (deduplication of redelivered webhooks), cart journey
+ * events (analytics and the customer timeline) and the outgoing webhooks' delivery log (each
+ * delivery keeps its body), each after its configured period.
  */
 export function retentionJob(periods: RetentionPeriods, options: { batchSize?: number } = {}): Job {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
@@ -26,6 +27,11 @@ export function retentionJob(periods: RetentionPeriods, options: { batchSize?: n
         ),
         stripeEvents: await retentionRepository.deleteStripeEvents(trx, daysAgo(periods.stripeEventDays), batchSize),
         cartEvents: await retentionRepository.deleteCartEvents(trx, daysAgo(periods.cartEventDays), batchSize),
+        webhookDeliveries: await retentionRepository.deleteFinishedWebhookDeliveries(
+          trx,
+          daysAgo(periods.webhookDeliveryDays),
+          batchSize,
+        ),
       }
       const affected = Object.values(details).reduce((sum, count) => sum + count, 0)
       return { affected, details }

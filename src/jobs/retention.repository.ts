@@ -48,3 +48,25 @@ export async function deleteCartEvents(trx: Trx, createdBefore: Date, limit: num
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
+
+/**
+ * Webhook deliveries sent or given up on before `finishedBefore`, with the body each kept for a
+ * replay; one still pending is always kept, and so is one replayed since.
+ */
+export async function deleteFinishedWebhookDeliveries(trx: Trx, finishedBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('webhook_delivery')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_delivery')
+        .select('id')
+        // A delivery is created before its last attempt, so this bound loses no row.
+        .where('created_at', '<', finishedBefore)
+        .where('status', '<>', 'PENDING')
+        .where((w) => w(w.fn.coalesce('last_attempt_at', 'created_at'), '<', finishedBefore))
+        .orderBy('created_at')
+        .limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

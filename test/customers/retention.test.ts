@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2027-06-15T12:00:00Z')
 const DAY = 24 * 60 * 60_000
-const PERIODS = { deliveredOutboxDays: 30, stripeEventDays: 90, cartEventDays: 365 }
+const PERIODS = { deliveredOutboxDays: 30, stripeEventDays: 90, cartEventDays: 365, webhookDeliveryDays: 30 }
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY)
 
 let testDb: TestDb
@@ -19,6 +19,7 @@ beforeAll(async () => {
   await testDb.db.deleteFrom('outbox_event').execute()
   await testDb.db.deleteFrom('cart_event').execute()
   await testDb.db.deleteFrom('stripe_event').execute()
+  await testDb.db.deleteFrom('webhook_delivery').execute()
 })
 afterAll(() => testDb.destroy())
 
@@ -57,16 +58,54 @@ async function stripeEvent(id: string, receivedDaysAgo: number) {
     .execute()
 }
 
+let endpointId: string | undefined
+let nextEventId = 1
+
+async function webhookDelivery(
+  tag: string,
+  status: 'PENDING' | 'DELIVERED' | 'FAILED',
+  createdDaysAgo: number,
+  lastAttemptDaysAgo: number | null,
+) {
+  endpointId ??= (
+    await testDb.db
+      .insertInto('webhook_endpoint')
+      .values({
+        url: 'https://erp.example/hooks',
+        events: ['order.placed'],
+        description: 'retention',
+        secret: 'whsec_x',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  await testDb.db
+    .insertInto('webhook_delivery')
+    .values({
+      endpoint_id: endpointId,
+      event_id: String(nextEventId++),
+      event_type: 'order.placed',
+      body: JSON.stringify({ tag }),
+      status,
+      created_at: ago(createdDaysAgo),
+      last_attempt_at: lastAttemptDaysAgo === null ? null : ago(lastAttemptDaysAgo),
+    })
+    .execute()
+}
+
 const remaining = async () => ({
   outbox: (await testDb.db.selectFrom('outbox_event').select('aggregate_id').orderBy('id').execute()).map(
     (r) => r.aggregate_id,
   ),
   cart: (await testDb.db.selectFrom('cart_event').select('type').orderBy('id').execute()).map((r) => r.type),
   stripe: (await testDb.db.selectFrom('stripe_event').select('id').orderBy('id').execute()).map((r) => r.id),
+  webhooks: (await testDb.db.selectFrom('webhook_delivery').select('body').orderBy('event_id').execute()).map(
+    (r) => (JSON.parse(r.body) as { tag: string }).tag,
+  ),
 })
 
 describe('the retention job', () => {
-  it('deletes exactly the delivered outbox events, Stripe event ids and cart events older than their periods', async () => {
+  it('deletes exactly the delivered outbox events, Stripe event ids, cart events and finished webhook deliveries older than their periods', async () => {
     await outboxEvent('delivered-long-ago', 40, 40)
     await outboxEvent('created-long-ago-delivered-lately', 40, 10)
     await outboxEvent('never-delivered', 400, null)
@@ -76,14 +115,24 @@ describe('the retention job', () => {
     await cartEvent('cart-within', 364)
     await stripeEvent('evt_old', 91)
     await stripeEvent('evt_within', 89)
+    await webhookDelivery('sent-long-ago', 'DELIVERED', 40, 40)
+    await webhookDelivery('given-up-long-ago', 'FAILED', 45, 35)
+    await webhookDelivery('still-retrying', 'PENDING', 400, 1)
+    await webhookDelivery('never-tried', 'PENDING', 400, null)
+    await webhookDelivery('replayed-lately', 'DELIVERED', 40, 5)
+    await webhookDelivery('sent-just-inside', 'DELIVERED', 29, 29)
 
     const outcome = await runJob(testDb.db, retentionJob(PERIODS), NOW)
 
-    expect(outcome).toEqual({ affected: 3, details: { outboxEvents: 1, stripeEvents: 1, cartEvents: 1 } })
+    expect(outcome).toEqual({
+      affected: 5,
+      details: { outboxEvents: 1, stripeEvents: 1, cartEvents: 1, webhookDeliveries: 2 },
+    })
     expect(await remaining()).toEqual({
       outbox: ['created-long-ago-delivered-lately', 'never-delivered', 'recent', 'delivered-just-inside'],
       cart: ['cart-within'],
       stripe: ['evt_within'],
+      webhooks: ['still-retrying', 'never-tried', 'replayed-lately', 'sent-just-inside'],
     })
   })
 
