@@ -60,10 +60,11 @@ export async function deleteFinishedWebhookDeliveries(trx: Trx, finishedBefore: 
       eb
         .selectFrom('webhook_delivery')
         .select('id')
-        // A delivery is created before its last attempt, so this bound loses no row.
+        // A delivery is created before its last attempt, so this bound loses no row; DELIVERED and
+        // FAILED both come from an attempt, so last_attempt_at is set on every row that can go.
         .where('created_at', '<', finishedBefore)
         .where('status', '<>', 'PENDING')
-        .where((w) => w(w.fn.coalesce('last_attempt_at', 'created_at'), '<', finishedBefore))
+        .where('last_attempt_at', '<', finishedBefore)
         .orderBy('created_at')
         .limit(limit),
     )
