@@ -227,8 +227,13 @@ async function main(): Promise<void> {
         log,
       })
     : null
-  const webhooks: WebhooksReport | null = isSelected(options, 'checkout-webhooks')
-    ? await measureWebhooks({
+  const webhooks: WebhooksReport[] = []
+  for (const sender of ['server', 'process'] as const) {
+    if (!isSelected(options, `checkout-webhooks-${sender}`)) continue
+    webhooks.push(
+      await measureWebhooks({
+        sender,
+        databaseUrl: url,
         db,
         logger,
         checkout: fixture.checkout,
@@ -237,8 +242,9 @@ async function main(): Promise<void> {
         rounds: Math.max(8, ROUNDS + (ROUNDS % 2)),
         runFresh: (load, label, runOptions) => run(db, baseUrl, load, label, runOptions),
         log,
-      })
-    : null
+      }),
+    )
+  }
   const fanout: FanoutReport | null =
     board && isSelected(options, 'fanout')
       ? await measureFanout(
@@ -298,7 +304,7 @@ async function main(): Promise<void> {
       ...renderFanout(fanout),
       ...renderInstancesFanout(instancesFanout),
       ...renderPromotions(promotions),
-      ...renderWebhooks(webhooks),
+      ...webhooks.flatMap(renderWebhooks),
       ...renderPooler(pooler, CONNECTIONS),
       ...renderImport(importReport),
       ...renderStartup(startup),
@@ -326,11 +332,11 @@ async function main(): Promise<void> {
     if ([...promotions.checks, promotions.hot.check].some((check) => !check.ok))
       throw new BenchError('a checkout-with-promotions run failed its check; see its section above')
   }
-  if (webhooks) {
-    const webhookFailures = totalFailures([...webhooks.runs.none, ...webhooks.runs.three])
+  for (const report of webhooks) {
+    const webhookFailures = totalFailures([...report.runs.none, ...report.runs.three])
     if (webhookFailures > 0)
       throw new BenchError(`${webhookFailures} requests failed in the checkout-with-webhooks runs`)
-    if (webhooks.checks.some((check) => !check.ok))
+    if (report.checks.some((check) => !check.ok))
       throw new BenchError('a checkout-with-webhooks run failed its check; see its section above')
   }
   const failedChecks = [...results, ...(pooler ?? [])].flatMap((result) => result.checks.filter((check) => !check.ok))

@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process'
+import { fork, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +35,8 @@ export interface WebhookRunDrain {
   drainMs: number
   /** CPU time the receiver's process spent from the start of the warm-up to the end of the drain. */
   receiverCpuMs: number
+  /** The same for the sender's process, when the webhooks are sent from one. */
+  senderCpuMs: number | null
   /** Orders placed in the warm-up and the run, over the time from the first of them to the end of the drain. */
   sustained: { orders: number; seconds: number; perSecond: number }
   /** Deliveries queued in the run, per endpoint path, and how many were delivered by the end of the drain. */
@@ -41,7 +44,16 @@ export interface WebhookRunDrain {
   delivered: Record<string, number>
 }
 
+/**
+ * server: the server's process sends the webhooks (WEBHOOKS_IN_SERVER=true, the default);
+ * process: `npm run webhooks` sends them from a process of its own at a lower CPU priority.
+ */
+export type WebhookSender = 'server' | 'process'
+
 export interface WebhooksReport {
+  sender: WebhookSender
+  /** The sender process's nice value (process only). */
+  senderNice: number | null
   runs: Record<WebhookSide, RunStats[]>
   checks: WebhookRunCheck[]
   drains: WebhookRunDrain[]
@@ -49,6 +61,9 @@ export interface WebhooksReport {
 }
 
 export interface WebhooksBenchParts {
+  sender: WebhookSender
+  /** For the process sender: where it connects. */
+  databaseUrl: string
   db: Db
   logger: Logger
   checkout: CheckoutFixture
@@ -61,6 +76,9 @@ const PATHS = ['/fast-a', '/fast-b', '/slow'] as const
 const FAST_PATHS: readonly string[] = ['/fast-a', '/fast-b']
 const SLOW_MS = 2_000
 const DRAIN_LIMIT_MS = 60_000
+// A single machine's way of giving the checkouts precedence: the sender gets about a tenth of a
+// busy core's time (CFS weight 110 against 1024) and the rest of what the server leaves idle.
+const SENDER_NICE = 10
 
 /**
  * GraphQL checkouts of the hot SKU, with the server's background work running as in production
@@ -80,18 +98,19 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
   const endpointIds = await createEndpoints(db, receiver.url)
   // The server's own transport (background.ts), as production sends.
   const transport = createNodeWebhookTransport()
-  const webhooks = createWebhookDispatcher({ db, logger, transport: transport.send })
+  const webhooks = parts.sender === 'server' ? createWebhookDispatcher({ db, logger, transport: transport.send }) : null
   const outbox = createOutboxDispatcher({
     db,
     pubsub: createAppPubSub(),
     logger,
-    consumers: allOutboxConsumers({ webhookHandover: webhooks.handover }),
+    consumers: allOutboxConsumers({ webhookHandover: webhooks?.handover }),
     onPublished: (events) => {
-      if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
+      if (webhooks && events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
     },
   })
+  const senderProcess = parts.sender === 'process' ? await startSenderProcess(parts.databaseUrl) : null
   outbox.start()
-  webhooks.start()
+  webhooks?.start()
   try {
     const runs: Record<WebhookSide, RunStats[]> = { none: [], three: [] }
     const checks: WebhookRunCheck[] = []
@@ -112,6 +131,7 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
         await setEnabled(db, endpointIds, side === 'three')
         const since = await lastEventId(db)
         const receiverCpuBefore = await receiver.cpuMs()
+        const senderCpuBefore = senderProcess?.cpuMs() ?? null
         const label = `round ${round}/${parts.rounds} checkout hot SKU, ${side === 'none' ? 'no' : 'three'} webhook endpoints`
         const { stats, check } = await parts.runFresh(hotLoad(parts), label, { warmUp: true })
         runs[side].push(stats)
@@ -123,6 +143,7 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
           side,
           round,
           receiverCpuMs: (await receiver.cpuMs()) - receiverCpuBefore,
+          senderCpuMs: senderProcess && senderCpuBefore !== null ? senderProcess.cpuMs() - senderCpuBefore : null,
           backlogAtEnd,
           drainMs,
           sustained,
@@ -131,10 +152,17 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
         parts.log(`${label}: ${JSON.stringify(drains.at(-1))}`)
       }
     }
-    return { runs, checks, drains, slowMs: SLOW_MS }
+    return {
+      sender: parts.sender,
+      senderNice: senderProcess ? SENDER_NICE : null,
+      runs,
+      checks,
+      drains,
+      slowMs: SLOW_MS,
+    }
   } finally {
     await setEnabled(db, endpointIds, false)
-    await Promise.all([outbox.stop(), webhooks.stop()])
+    await Promise.all([outbox.stop(), webhooks?.stop(), senderProcess?.stop()])
     transport.close()
     await db.deleteFrom('webhook_endpoint').where('id', 'in', endpointIds).execute()
     await receiver.close()
@@ -271,6 +299,7 @@ async function startBenchReceiver() {
       const onMessage = (message: Record<string, unknown>) => {
         if (!(key in message)) return
         child.off('message', onMessage)
+        child.off('error', reject)
         resolve(message[key] as T)
       }
       child.on('message', onMessage)
@@ -289,6 +318,51 @@ async function startBenchReceiver() {
       const closed = next<boolean>('closed')
       child.send('close')
       await closed
+    },
+  }
+}
+
+/**
+ * `npm run webhooks` from the sources, on the bench's database, at SENDER_NICE; resolves once it
+ * is sending. Its CPU is read from /proc (Linux), as it is a plain CLI with no channel to ask.
+ */
+async function startSenderProcess(databaseUrl: string) {
+  const root = fileURLToPath(new URL('../', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/webhooks.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: 'info',
+      MIGRATE_ON_START: 'false',
+      PAYMENT_PROVIDER: 'offline',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const pid = child.pid
+  if (pid === undefined) throw new Error('the webhook sender did not start')
+  setPriority(pid, SENDER_NICE)
+  await new Promise<void>((resolve, reject) => {
+    let seen = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes('webhook sender running')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`the webhook sender exited (${code}) before sending`)))
+  })
+  child.stdout.resume()
+  const ticksPerMs = 100 / 1000 // USER_HZ, 100 on Linux
+  return {
+    cpuMs() {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after "comm) ".
+      return (Number(fields[11]) + Number(fields[12])) / ticksPerMs
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
     },
   }
 }

@@ -4,8 +4,7 @@ import type { WebhookSide, WebhooksReport } from './webhooks-bench.js'
 /** The checkout with three endpoints, one slow, should keep this share of the rate without. */
 export const WEBHOOKS_RATIO_TARGET = 0.9
 
-export function renderWebhooks(report: WebhooksReport | null): string[] {
-  if (!report) return []
+export function renderWebhooks(report: WebhooksReport): string[] {
   const rate = (side: WebhookSide) => median(report.runs[side].map((stats) => stats.requestsPerSecond))
   const ratio = rate('three') / rate('none')
   const sustained = (side: WebhookSide) =>
@@ -18,9 +17,15 @@ export function renderWebhooks(report: WebhooksReport | null): string[] {
     `| ${name} | ${rate(name === 'none' ? 'none' : 'three').toFixed(0)} | ${median(runs.map((s) => s.p50Ms)).toFixed(1)} | ${median(runs.map((s) => s.p99Ms)).toFixed(1)} |`
   return [
     '',
-    '## Checkout with webhook endpoints vs none',
+    report.sender === 'server'
+      ? '## Checkout with webhook endpoints vs none, sent from the server (WEBHOOKS_IN_SERVER=true)'
+      : '## Checkout with webhook endpoints vs none, sent by `npm run webhooks` (WEBHOOKS_IN_SERVER=false)',
     '',
-    `GraphQL checkoutPlaceOrder of the hot SKU (paid at pickup), the outbox dispatcher (with its consumers) and the webhook dispatcher running in the server's process as in production (Node's webhook transport), in rounds alternating the two sides, the side that goes first alternating by round, after one unmeasured run of each side (a process's first runs are slower). Three: three endpoints subscribed to order.placed on a loopback receiver (in a process of its own at the lowest CPU priority, since the ERP is another machine in production: it uses what the server leaves idle, and its CPU is reported below), two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
+    `GraphQL checkoutPlaceOrder of the hot SKU (paid at pickup), the outbox dispatcher (with its consumers) running in the server's process as in production, ${
+      report.sender === 'server'
+        ? "and the webhook dispatcher beside it (Node's webhook transport, deliveries handed over from the outbox's consumer)"
+        : `and the webhooks sent by \`npm run webhooks\` in a process of its own at nice ${report.senderNice} (the outbox's consumer only queues the deliveries; that process claims and sends them; its CPU is reported below)`
+    }, in rounds alternating the two sides, the side that goes first alternating by round, after one unmeasured run of each side (a process's first runs are slower). Three: three endpoints subscribed to order.placed on a loopback receiver (in a process of its own at the lowest CPU priority, since the ERP is another machine in production: it uses what the server leaves idle, and its CPU is reported below), two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
     '',
     'The checkouts outrun the outbox on two cores: each run leaves part of its background work for after its requests, and how much varies from run to run, which moves req/s by ±25 % on either side. So each run is also timed until its work is done (outbox empty, the fast endpoints served): sustained orders/s = orders of the warm-up and the run ÷ the time from the first of them to the end of that drain.',
     '',
@@ -34,6 +39,14 @@ export function renderWebhooks(report: WebhooksReport | null): string[] {
       .filter((drain) => drain.side === 'three')
       .map((drain) => (drain.receiverCpuMs / Math.max(1, drain.sustained.orders)).toFixed(2))
       .join(', ')} ms`,
+    ...(report.sender === 'process'
+      ? [
+          `- The sender's own CPU per order on the three side (its process, from the warm-up to the end of the drain): ${report.drains
+            .filter((drain) => drain.side === 'three')
+            .map((drain) => ((drain.senderCpuMs ?? 0) / Math.max(1, drain.sustained.orders)).toFixed(2))
+            .join(', ')} ms`,
+        ]
+      : []),
     `- Per round, three / none: ${report.runs.three
       .map((stats, index) => {
         const none = report.runs.none[index]?.requestsPerSecond ?? Number.NaN

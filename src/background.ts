@@ -11,10 +11,8 @@ import { createNotificationDispatcher } from './modules/notifications/notificati
 import { notificationProviderFor, textMessageProviderFor } from './modules/notifications/notification-setup.js'
 import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
-import { createWebhookDispatcher } from './modules/webhooks/webhook-dispatcher.js'
 import { webhookEventOf } from './modules/webhooks/webhook-events.js'
-import { createNodeWebhookTransport } from './modules/webhooks/webhook-node-transport.js'
-import { publicAddressLookup } from './modules/webhooks/webhook-target-guard.js'
+import { createNodeWebhookSender } from './modules/webhooks/webhook-sender.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
 /**
@@ -30,8 +28,8 @@ export interface BackgroundWork {
 }
 
 /**
- * What a server runs beside its requests: the outbox, notification and webhook dispatchers and,
- * unless disabled, the jobs.
+ * What a server runs beside its requests: the outbox and notification dispatchers and, unless
+ * they run in processes of their own, the webhook sender and the jobs.
  */
 export function startBackgroundWork(deps: {
   config: Config
@@ -60,28 +58,26 @@ export function startBackgroundWork(deps: {
     textProvider: textMessageProviderFor(config.messages, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
-  // In production a name that resolves to a private address is refused as it connects (SSRF).
-  const webhookTransport = createNodeWebhookTransport({
-    lookup: config.env === 'production' ? publicAddressLookup : undefined,
-  })
-  const webhooks = createWebhookDispatcher({ db, logger, transport: webhookTransport.send })
+  // Where `npm run webhooks` sends them, the outbox only queues the deliveries and that process
+  // claims them: no POST, signature or send's record in the checkouts' process.
+  const webhooks = config.webhooks.inServer ? createNodeWebhookSender({ config, db, logger }) : null
   const dispatcher = createOutboxDispatcher({
     db,
     pubsub,
     logger,
-    consumers: allOutboxConsumers({ webhookHandover: webhooks.handover }),
+    consumers: allOutboxConsumers({ webhookHandover: webhooks?.dispatcher.handover }),
     pollIntervalMs: config.outboxPollMs,
     // Only an order's messages are queued by changes: waking on every mutation instead would cost
     // a claim transaction per cart change for nothing. onPublished runs after the claim (and the
     // consumers' queued confirmations) committed.
     onPublished: (events) => {
       if (events.some((event) => ORDER_MESSAGE_EVENTS.has(event.type))) notifications.wake()
-      if (events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
+      if (webhooks && events.some((event) => webhookEventOf(event) !== null)) webhooks.dispatcher.wake()
     },
   })
   dispatcher.start()
   notifications.start()
-  webhooks.start()
+  webhooks?.dispatcher.start()
   const scheduler = config.schedulerEnabled
     ? createScheduler({
         db,
@@ -101,8 +97,7 @@ export function startBackgroundWork(deps: {
   scheduler?.start()
   return {
     async stop() {
-      await Promise.all([dispatcher.stop(), notifications.stop(), webhooks.stop(), scheduler?.stop()])
-      webhookTransport.close()
+      await Promise.all([dispatcher.stop(), notifications.stop(), webhooks?.stop(), scheduler?.stop()])
     },
   }
 }

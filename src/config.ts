@@ -153,6 +153,8 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: positiveInt(600_000).default(10_000),
   OUTBOX_POLL_MS: positiveInt(3_600_000).default(500),
   SCHEDULER_ENABLED: booleanFlag.default(true),
+  WEBHOOKS_IN_SERVER: booleanFlag.default(true),
+  WEBHOOK_POLL_MS: positiveInt(3_600_000).default(1_000),
   CART_EMPTY_TTL_HOURS: positiveInt(24 * 365).default(6),
   CART_ANONYMOUS_TTL_DAYS: positiveInt(3650).default(30),
   CART_CUSTOMER_TTL_DAYS: positiveInt(3650).default(90),
@@ -237,6 +239,12 @@ export interface Config {
   outboxPollMs: number
   /** Run the background jobs in the server; false when `npm run jobs` runs them elsewhere. */
   schedulerEnabled: boolean
+  /**
+   * inServer: the server sends the webhooks its outbox queues; false where `npm run webhooks`
+   * sends them from a process of its own. pollMs: how often a sender looks for deliveries it was
+   * not handed (retries fallen due, deliveries another process queued).
+   */
+  webhooks: { inServer: boolean; pollMs: number }
   /** How long an idle cart is kept, by kind; checked-out carts are kept with their order. */
   carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
   /** How long rows kept only for bookkeeping live before the retention job deletes them. */
@@ -403,6 +411,7 @@ export function loadConfig(
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
+    webhooks: { inServer: e.WEBHOOKS_IN_SERVER, pollMs: e.WEBHOOK_POLL_MS },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? {

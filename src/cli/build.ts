@@ -19,6 +19,7 @@ const BUILD_ENTRIES = {
   'cli/migrate': 'src/cli/migrate.ts',
   'cli/seed': 'src/cli/seed.ts',
   'cli/jobs': 'src/cli/jobs.ts',
+  'cli/webhooks': 'src/cli/webhooks.ts',
   'cli/import': 'src/cli/import.ts',
   'cli/insights-backfill': 'src/cli/insights-backfill.ts',
 }

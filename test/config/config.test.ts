@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(config.graphql.introspection).toBe(true)
     expect(config.outboxPollMs).toBe(500)
     expect(config.schedulerEnabled).toBe(true)
+    expect(config.webhooks).toEqual({ inServer: true, pollMs: 1000 })
     expect(config.carts).toEqual({ emptyTtlHours: 6, anonymousTtlDays: 30, customerTtlDays: 90 })
     expect(config.accessTokenTtlMinutes).toBe(15)
     expect(config.refreshTokenTtlDays).toBe(30)
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ GRAPHIQL: 'maybe' }, /GRAPHIQL/],
     [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
+    [{ WEBHOOKS_IN_SERVER: 'no' }, /WEBHOOKS_IN_SERVER/],
+    [{ WEBHOOK_POLL_MS: '0' }, /WEBHOOK_POLL_MS/],
     [{ CART_EMPTY_TTL_HOURS: '0' }, /CART_EMPTY_TTL_HOURS/],
     [{ TRUST_PROXY: 'proxy.internal' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
@@ -52,6 +55,13 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain(secret)
     }
+  })
+
+  it('reads where the webhooks are sent from', () => {
+    expect(loadConfig({ WEBHOOKS_IN_SERVER: 'false', WEBHOOK_POLL_MS: '250' }).webhooks).toEqual({
+      inServer: false,
+      pollMs: 250,
+    })
   })
 
   it('reads the limits: the per-client budget is on by default but off under test (no sockets there), 0 turns it off', () => {
