@@ -4,6 +4,7 @@ import { createScheduler } from '../jobs/scheduler.js'
 import { createLogger } from '../logger.js'
 import { paymentsFor } from '../modules/payments/payment-setup.js'
 import { openDatabase } from '../runtime.js'
+import { runUntilStopped } from './run-until-stopped.js'
 
 // `npm run jobs -- --once`: run every job once and exit (for cron). Without --once: run them on
 // their intervals until SIGTERM or SIGINT. Safe beside servers that schedule the same jobs.
@@ -29,17 +30,7 @@ if (process.argv.includes('--once')) {
 
 scheduler.start()
 logger.info('job scheduler running')
-const keepAlive = setInterval(() => {}, 2 ** 30)
-let stopping = false
-const shutdown = async (signal: string) => {
-  if (stopping) return
-  stopping = true
-  logger.info({ signal }, 'stopping jobs')
-  clearInterval(keepAlive)
+runUntilStopped(logger, 'jobs', async () => {
   await scheduler.stop()
   await db.destroy()
-  logger.info('stopped')
-  process.exit(0)
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
-process.on('SIGINT', () => void shutdown('SIGINT'))
+})

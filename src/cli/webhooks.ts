@@ -2,6 +2,7 @@ import { loadConfig } from '../config.js'
 import { createLogger } from '../logger.js'
 import { createNodeWebhookSender } from '../modules/webhooks/webhook-sender.js'
 import { openDatabase } from '../runtime.js'
+import { runUntilStopped } from './run-until-stopped.js'
 
 // `npm run webhooks`: send the queued webhook deliveries from a process of their own, beside
 // servers started with WEBHOOKS_IN_SERVER=false, so the POSTs take no CPU from the checkouts'
@@ -28,17 +29,7 @@ if (process.argv.includes('--once')) {
 
 sender.dispatcher.start()
 logger.info({ pollMs: config.webhooks.pollMs }, 'webhook sender running')
-const keepAlive = setInterval(() => {}, 2 ** 30)
-let stopping = false
-const shutdown = async (signal: string) => {
-  if (stopping) return
-  stopping = true
-  logger.info({ signal }, 'stopping webhook sender')
-  clearInterval(keepAlive)
+runUntilStopped(logger, 'webhook sender', async () => {
   await sender.stop()
   await db.destroy()
-  logger.info('stopped')
-  process.exit(0)
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
-process.on('SIGINT', () => void shutdown('SIGINT'))
+})

@@ -14,7 +14,13 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
-import { createEndpoint, nodeTransport, signatureIsValid, T0 } from './webhook-harness.js'
+import {
+  createEndpoint,
+  deliveriesOf as deliveriesOfEndpoint,
+  nodeTransport,
+  signatureIsValid,
+  T0,
+} from './webhook-harness.js'
 
 // The sender under test never claims on its own within a test: no poll, no wake, an hour's linger.
 // Whatever reaches the receiver was handed over by the outbox's consumer.
@@ -89,13 +95,7 @@ function deliveriesWhen(endpointId: string, done: (rows: Awaited<ReturnType<type
   })
 }
 
-const deliveriesOf = (endpointId: string) =>
-  testDb.db
-    .selectFrom('webhook_delivery')
-    .select(['status', 'attempts', 'claimed_until'])
-    .where('endpoint_id', '=', endpointId)
-    .orderBy('event_id')
-    .execute()
+const deliveriesOf = (endpointId: string) => deliveriesOfEndpoint(testDb, endpointId)
 /** A pass of a sender with no handover, as another instance or a Workers tick. */
 const claimAt = (now: Date) =>
   createWebhookDispatcher({ db: testDb.db, logger, now: () => now, transport: nodeTransport }).dispatchOnce()

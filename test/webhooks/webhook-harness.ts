@@ -77,3 +77,12 @@ export async function createEndpoint(
   if (!payload?.endpoint || !payload.secret) throw new Error(`endpoint not created: ${JSON.stringify(result)}`)
   return { id: rawId(payload.endpoint.id), secret: payload.secret }
 }
+
+/** An endpoint's deliveries in the order of their events: what the log shows of their progress. */
+export const deliveriesOf = (testDb: TestDb, endpointId: string) =>
+  testDb.db
+    .selectFrom('webhook_delivery')
+    .select(['status', 'attempts', 'claimed_until'])
+    .where('endpoint_id', '=', endpointId)
+    .orderBy('event_id')
+    .execute()

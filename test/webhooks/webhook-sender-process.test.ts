@@ -12,7 +12,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
-import { createEndpoint, signatureIsValid } from './webhook-harness.js'
+import { createEndpoint, deliveriesOf as deliveriesOfEndpoint, signatureIsValid } from './webhook-harness.js'
 
 // `npm run webhooks` is another process on the same database: the embedded one has a single
 // process, so those cases need PostgreSQL.
@@ -48,13 +48,7 @@ async function placeOneOrder(): Promise<string> {
   return result.order.number
 }
 
-const deliveriesOf = (endpointId: string) =>
-  testDb.db
-    .selectFrom('webhook_delivery')
-    .select(['status', 'attempts', 'claimed_until'])
-    .where('endpoint_id', '=', endpointId)
-    .orderBy('event_id')
-    .execute()
+const deliveriesOf = (endpointId: string) => deliveriesOfEndpoint(testDb, endpointId)
 
 const hooksAt = (path: string) => receiver.received.filter((hook) => hook.path === path)
 
