@@ -6,8 +6,10 @@ import { runUntilStopped } from './run-until-stopped.js'
 
 // `npm run webhooks`: send the queued webhook deliveries from a process of their own, beside
 // servers started with WEBHOOKS_IN_SERVER=false, so the POSTs take no CPU from the checkouts'
-// process (give it a lower priority, `nice`, on a shared machine). `-- --once`: one bounded pass,
-// then exit (for cron). Several senders are safe together: each delivery is leased to one.
+// machine. Only worth it on another machine: on the same one it spends more CPU per delivery
+// than the server's own sending, which needs no claim (bench/results/2026-12-07-webhooks-sender.md).
+// `-- --once`: one bounded pass, then exit (for cron). Several senders are safe together: each
+// delivery is leased to one.
 const config = loadConfig()
 const logger = createLogger(config.logLevel)
 const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
