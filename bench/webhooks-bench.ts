@@ -336,7 +336,6 @@ async function startSenderProcess(databaseUrl: string) {
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: 'info',
       MIGRATE_ON_START: 'false',
-      PAYMENT_PROVIDER: 'offline',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

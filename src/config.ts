@@ -354,6 +354,13 @@ export function loadConfig(
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
   }
   if (purpose === 'server') checkServerSecrets(e)
+  // Nothing else may open the embedded database while the server has it (PGlite takes no lock),
+  // so `npm run webhooks` cannot run beside it and the deliveries would wait forever.
+  if (!e.WEBHOOKS_IN_SERVER && !e.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: WEBHOOKS_IN_SERVER=false needs DATABASE_URL (`npm run webhooks` cannot share the embedded database with the server)',
+    )
+  }
   if (e.METRICS_PORT && e.METRICS_PORT === e.PORT) {
     throw new ConfigError(
       'Invalid configuration: METRICS_PORT must differ from PORT (metrics get a listener of their own)',

@@ -10,7 +10,15 @@ import { runUntilStopped } from './run-until-stopped.js'
 // than the server's own sending, which needs no claim (bench/results/2026-12-07-webhooks-sender.md).
 // `-- --once`: one bounded pass, then exit (for cron). Several senders are safe together: each
 // delivery is leased to one.
-const config = loadConfig()
+// The sender takes no payment and signs no token: it needs the database, not the server's secrets.
+const config = loadConfig(process.env, 'database-tool')
+if (config.database.kind === 'embedded') {
+  // PGlite takes no lock: a second process on the server's data directory would corrupt it.
+  process.stderr.write(
+    'npm run webhooks needs DATABASE_URL: the embedded database belongs to the server, which sends its webhooks itself.\n',
+  )
+  process.exit(2)
+}
 const logger = createLogger(config.logLevel)
 const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
 const sender = createNodeWebhookSender({ config, db, logger })

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
     [{ SCHEDULER_ENABLED: 'yes' }, /SCHEDULER_ENABLED/],
     [{ WEBHOOKS_IN_SERVER: 'no' }, /WEBHOOKS_IN_SERVER/],
     [{ WEBHOOK_POLL_MS: '0' }, /WEBHOOK_POLL_MS/],
+    [{ WEBHOOKS_IN_SERVER: 'false' }, /WEBHOOKS_IN_SERVER=false needs DATABASE_URL/],
     [{ CART_EMPTY_TTL_HOURS: '0' }, /CART_EMPTY_TTL_HOURS/],
     [{ TRUST_PROXY: 'proxy.internal' }, /TRUST_PROXY/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
@@ -58,7 +59,14 @@ describe('loadConfig', () => {
   })
 
   it('reads where the webhooks are sent from', () => {
-    expect(loadConfig({ WEBHOOKS_IN_SERVER: 'false', WEBHOOK_POLL_MS: '250' }).webhooks).toEqual({
+    expect(
+      loadConfig({
+        WEBHOOKS_IN_SERVER: 'false',
+        WEBHOOK_POLL_MS: '250',
+        DATABASE_URL: 'postgres://app@db/comptoir',
+        PAYMENT_PROVIDER: 'offline',
+      }).webhooks,
+    ).toEqual({
       inServer: false,
       pollMs: 250,
     })

@@ -14,8 +14,8 @@ import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
 import { createEndpoint, deliveriesOf as deliveriesOfEndpoint, signatureIsValid } from './webhook-harness.js'
 
-// `npm run webhooks` is another process on the same database: the embedded one has a single
-// process, so those cases need PostgreSQL.
+// `npm run webhooks` is another process on the same database, and WEBHOOKS_IN_SERVER=false is
+// refused without one (the embedded database belongs to the server): those cases need PostgreSQL.
 const embedded = testServerUrl() === null
 let testDb: TestDb
 let api: TestApp
@@ -54,8 +54,10 @@ const hooksAt = (path: string) => receiver.received.filter((hook) => hook.path =
 
 /** The server's background work (outbox, notifications) as `npm start` runs it with these variables. */
 function startServerBackground(env: Record<string, string>) {
+  if (!testDb.url) throw new Error('needs PostgreSQL')
+  const server = { NODE_ENV: 'test', DATABASE_URL: testDb.url, PAYMENT_PROVIDER: 'offline', SCHEDULER_ENABLED: 'false' }
   return startBackgroundWork({
-    config: loadConfig({ NODE_ENV: 'test', SCHEDULER_ENABLED: 'false', ...env }),
+    config: loadConfig({ ...server, ...env }),
     db: testDb.db,
     logger: createLogger('silent'),
     pubsub: createAppPubSub(),
@@ -68,9 +70,9 @@ function startServerBackground(env: Record<string, string>) {
  * src/cli/webhooks.ts on this file's database, as `npm run webhooks` starts it. Never spawnSync:
  * the receiver it sends to answers on this process's event loop.
  */
-function startSender(args: string[] = []) {
+function startSender(args: string[] = [], env: NodeJS.ProcessEnv = senderEnv()) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/webhooks.ts', ...args], {
-    env: senderEnv(),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return { child, outcome: outcomeOf(child) }
@@ -88,19 +90,29 @@ function outcomeOf(child: ChildProcess): Promise<{ code: number | null; stdout: 
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })))
 }
 
+function without(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)))
+}
+
+/** No payment provider: the sender needs the database, not the server's secrets. */
 function senderEnv(): NodeJS.ProcessEnv {
   if (!testDb.url) throw new Error('needs PostgreSQL')
-  return {
-    ...process.env,
-    DATABASE_URL: testDb.url,
-    LOG_LEVEL: 'info',
-    PAYMENT_PROVIDER: 'offline',
-    WEBHOOK_POLL_MS: '200',
-  }
+  const inherited = without(process.env, ['PAYMENT_PROVIDER', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
+  return { ...inherited, NODE_ENV: 'production', DATABASE_URL: testDb.url, LOG_LEVEL: 'info', WEBHOOK_POLL_MS: '200' }
 }
 
 describe('WEBHOOKS_IN_SERVER=false', () => {
-  it('the server queues the deliveries in its outbox claim and sends none of them', async () => {
+  it('`npm run webhooks` refuses the embedded database, which belongs to the server', { timeout: 60_000 }, async () => {
+    const inherited = without(process.env, ['DATABASE_URL', 'TEST_DATABASE_URL'])
+    const { code, stdout, stderr } = await startSender([], { ...inherited, DATA_DIR: '.data-never-opened' }).outcome
+    expect(code).toBe(2)
+    expect(stderr).toBe(
+      'npm run webhooks needs DATABASE_URL: the embedded database belongs to the server, which sends its webhooks itself.\n',
+    )
+    expect(stdout).toBe('')
+  })
+
+  it.skipIf(embedded)('the server queues the deliveries in its outbox claim and sends none of them', async () => {
     const endpoint = await createEndpoint(testDb, api, admin, receiver.url('/queued'), ['ORDER_PLACED'])
     const background = startServerBackground({ WEBHOOKS_IN_SERVER: 'false', OUTBOX_POLL_MS: '50' })
     try {
