@@ -289,7 +289,7 @@ async function deliveriesSince(db: Db, endpointIds: readonly string[], sinceEven
  * Answers 204 at once on the fast paths, after SLOW_MS on the slow one, from its own process at
  * the lowest priority (webhook-receiver.mjs): the ERP's CPU is another machine's in production.
  */
-async function startBenchReceiver() {
+export async function startBenchReceiver() {
   const child = fork(fileURLToPath(new URL('./webhook-receiver.mjs', import.meta.url)), [], {
     env: { ...process.env, SLOW_MS: String(SLOW_MS) },
     execArgv: [],

@@ -78,12 +78,14 @@ describe.each([
 })
 
 describe('the Node transport', () => {
-  it('sends a receiver one request after another on one kept-alive connection', async () => {
+  it('sends a receiver one request after another on kept-alive connections', async () => {
     const server = await rawHttpServer((_request, reply) => reply('HTTP/1.1 204 No Content\r\n\r\n'))
     const transport = createNodeWebhookTransport()
-    for (let i = 0; i < 3; i++) expect((await post(transport.send, server.url)).status).toBe(204)
-    expect(server.connections()).toBe(1)
-    expect(server.requests()).toBe(3)
+    for (let i = 0; i < 10; i++) expect((await post(transport.send, server.url)).status).toBe(204)
+    // undici's pool takes a second connection when the next request comes before the first
+    // connection is free again, then alternates: two, not one per request.
+    expect(server.connections()).toBeLessThanOrEqual(2)
+    expect(server.requests()).toBe(10)
     transport.close()
     await server.close()
   })

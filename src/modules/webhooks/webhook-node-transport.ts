@@ -1,6 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
+import { Agent, type Dispatcher, errors } from 'undici'
 import { EXCERPT_CHARS, type WebhookRequest, type WebhookResponse, type WebhookTransport } from './webhook-http.js'
 
 export interface NodeWebhookTransport {
@@ -10,42 +9,46 @@ export interface NodeWebhookTransport {
 }
 
 /**
- * Webhook POSTs through Node's own HTTP client, connections kept alive per receiver. The sends run
- * in the checkout's process, several per order: fetch (undici's WHATWG layer) spent about 0.4 ms
- * of CPU per POST on a loopback receiver against 0.08 ms here, which at a few hundred orders a
- * second is a quarter of a core taken from the checkouts. `lookup` is where production refuses
- * names that resolve to private addresses (webhook-target-guard.ts).
+ * Webhook POSTs through undici's dispatcher API, connections kept alive per receiver. The sends
+ * run in the checkout's process, several per order, so their CPU is the checkouts' loss. Per POST
+ * on a loopback receiver (bench/results/2026-12-07-webhooks-undici.md): fetch, undici's WHATWG
+ * layer, about 0.4 ms; node:http 0.055–0.11 ms; this 0.026–0.042 ms, and the receiver's side is
+ * cheaper too, as headers and body go out in one write. The deadline is a timer, not an
+ * AbortSignal, which alone cost 0.015–0.02 ms per POST. `lookup` is where production refuses names
+ * that resolve to private addresses (webhook-target-guard.ts). undici never follows a redirect
+ * unless told to.
  */
 export function createNodeWebhookTransport(options: { lookup?: LookupFunction } = {}): NodeWebhookTransport {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) }
+  const agent = new Agent({ connect: options.lookup ? { lookup: options.lookup } : {} })
 
-  function post(request: WebhookRequest, url: URL): Promise<WebhookResponse> {
-    const secure = url.protocol === 'https:'
-    const body = Buffer.from(request.body)
-    return new Promise((resolve, reject) => {
-      const outgoing = (secure ? httpsRequest : httpRequest)(
-        url,
-        {
-          method: 'POST',
-          agent: secure ? agents.https : agents.http,
-          headers: { ...request.headers, 'content-length': String(body.length) },
-          lookup: options.lookup,
-        },
-        (response) =>
-          readExcerpt(response).then((answer) => {
-            clearTimeout(timer)
-            resolve(answer)
-          }, reject),
-      )
-      const timer = setTimeout(() => outgoing.destroy(timeoutError(request.timeoutMs)), request.timeoutMs)
-      outgoing.on('error', (error: Error) => {
-        clearTimeout(timer)
-        // A kept-alive connection the receiver closed as this request went out: Node's documented
-        // case for sending once more on a new one (the webhook-id lets the receiver deduplicate).
-        reject(outgoing.reusedSocket && isConnectionReset(error) ? new StaleConnection(error) : error)
+  async function post(request: WebhookRequest, url: URL): Promise<WebhookResponse> {
+    let body: Dispatcher.ResponseData['body'] | null = null
+    let timedOut = false
+    // The headers' wait is undici's own timeout; the body's is this timer, over the whole request.
+    const timer = setTimeout(() => {
+      timedOut = true
+      body?.destroy(timeoutError(request.timeoutMs))
+    }, request.timeoutMs)
+    try {
+      const response = await agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
       })
-      outgoing.end(body)
-    })
+      body = response.body
+      if (timedOut) body.destroy()
+      return { status: response.statusCode, excerpt: await readExcerpt(response.body) }
+    } catch (error) {
+      if (timedOut || error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError)
+        throw timeoutError(request.timeoutMs)
+      throw error
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   return {
@@ -54,49 +57,44 @@ export function createNodeWebhookTransport(options: { lookup?: LookupFunction } 
       try {
         return await post(request, url)
       } catch (error) {
-        if (error instanceof StaleConnection) return post(request, url)
+        // A kept-alive connection the receiver closed as this request went out: sent once more on a
+        // new one (the webhook-id lets the receiver deduplicate, should the first have arrived).
+        if (isDroppedConnection(error)) return post(request, url)
         throw error
       }
     },
     close() {
-      agents.http.destroy()
-      agents.https.destroy()
+      void agent.destroy().catch(() => {})
     },
   }
 }
 
 /** A body longer than this is not drained: its connection is dropped instead of kept. */
-const DRAIN_LIMIT_CHARS = 64 * 1024
+const DRAIN_LIMIT_BYTES = 64 * 1024
 
-/** The status and the start of the body; a short rest is drained so the connection stays reusable. */
-function readExcerpt(response: IncomingMessage): Promise<WebhookResponse> {
+/** The start of the body; a short rest is drained so the connection stays reusable. */
+function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<string | null> {
   return new Promise((resolve, reject) => {
     let text = ''
     let seen = 0
-    const answer = () =>
-      resolve({ status: response.statusCode ?? 0, excerpt: text.length > 0 ? text.slice(0, EXCERPT_CHARS) : null })
-    response.setEncoding('utf8')
-    response.on('data', (chunk: string) => {
+    const answer = () => resolve(text.length > 0 ? text.slice(0, EXCERPT_CHARS) : null)
+    body.setEncoding('utf8')
+    body.on('data', (chunk: string) => {
       seen += chunk.length
       if (text.length < EXCERPT_CHARS) text += chunk
-      if (seen > DRAIN_LIMIT_CHARS) {
+      if (seen > DRAIN_LIMIT_BYTES) {
         answer()
-        response.destroy()
+        body.destroy()
       }
     })
-    response.on('end', answer)
-    response.on('error', reject)
+    body.on('end', answer)
+    body.on('error', reject)
   })
 }
 
-class StaleConnection extends Error {
-  constructor(cause: Error) {
-    super(cause.message, { cause })
-  }
-}
-
-function isConnectionReset(error: Error): boolean {
-  const code = (error as NodeJS.ErrnoException).code
+function isDroppedConnection(error: unknown): boolean {
+  if (error instanceof errors.SocketError) return true
+  const code = (error as NodeJS.ErrnoException | null)?.code
   return code === 'ECONNRESET' || code === 'EPIPE'
 }
 

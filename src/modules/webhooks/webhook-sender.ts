@@ -13,7 +13,7 @@ export interface NodeWebhookSender {
 
 /**
  * The Node webhook sender, as the server runs it beside its requests and `npm run webhooks` runs
- * it alone: Node's own HTTP client, and in production a name that resolves to a private address
+ * it alone: undici's HTTP client, and in production a name that resolves to a private address
  * is refused as it connects (SSRF).
  */
 export function createNodeWebhookSender(deps: { config: Config; db: Db; logger: Logger }): NodeWebhookSender {
