@@ -71,7 +71,11 @@ async function postAll(transport: WebhookTransport, count: number): Promise<void
   let next = 0
   const sender = async () => {
     while (next++ < count) {
-      const log = await sendWebhook(endpoint, { event_id: String(next), body }, { at: new Date(), timeoutMs: 10_000, transport })
+      const log = await sendWebhook(
+        endpoint,
+        { event_id: String(next), body },
+        { at: new Date(), timeoutMs: 10_000, transport },
+      )
       if (log.error !== null) throw new Error(`a POST failed: ${log.error}`)
     }
   }
@@ -103,7 +107,9 @@ const baseline = median(perPost['node:http, kept-alive agent']?.client ?? [])
 process.stdout.write(
   `Node ${process.version}; ${POSTS} signed POSTs per run, ${OPEN_AT_ONCE} open at once, ${ROUNDS} rounds; CPU ms per POST (median)\n`,
 )
-process.stdout.write('| client | sender (signing included) | receiver | sender ÷ node:http |\n| --- | ---: | ---: | ---: |\n')
+process.stdout.write(
+  '| client | sender (signing included) | receiver | sender ÷ node:http |\n| --- | ---: | ---: | ---: |\n',
+)
 for (const [name, series] of Object.entries(perPost)) {
   const client = median(series.client)
   process.stdout.write(
