@@ -10,11 +10,12 @@ export interface NodeWebhookTransport {
 
 /**
  * Webhook POSTs through undici's dispatcher API, connections kept alive per receiver. The sends
- * run in the checkout's process, several per order, so their CPU is the checkouts' loss. Per POST
- * on a loopback receiver (bench/results/2026-12-07-webhooks-undici.md): fetch, undici's WHATWG
- * layer, about 0.4 ms; node:http 0.055–0.11 ms; this 0.026–0.042 ms, and the receiver's side is
- * cheaper too, as headers and body go out in one write. The deadline is a timer, not an
- * AbortSignal, which alone cost 0.015–0.02 ms per POST. `lookup` is where production refuses names
+ * run in the checkout's process, several per order, so their CPU is the checkouts' loss. CPU per
+ * signed POST on the bench's loopback receiver (bench/webhook-post-cpu.ts, results in
+ * bench/results/2026-12-07-webhooks-undici.md): fetch, undici's WHATWG layer, 0.40–0.48 ms;
+ * node:http with a kept-alive agent 0.126–0.157 ms; this 0.093–0.118 ms, as headers and body go
+ * out in one write. The deadline is a timer, not an AbortSignal, which alone cost 0.015–0.02 ms
+ * per POST. `lookup` is where production refuses names
  * that resolve to private addresses (webhook-target-guard.ts). undici never follows a redirect
  * unless told to.
  */
