@@ -3,15 +3,24 @@ import { loadOrCreateDevSecret } from './auth/dev-secret.js'
 import { createPickupSecrets } from './auth/pickup-secrets.js'
 import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
+import { EmbeddedDatabaseBusyError } from './db/embedded-lock.js'
 import { migrateToLatest } from './db/migrator.js'
 import type { Logger } from './logger.js'
 import { seedDemoData } from './seed/seed.js'
 
-/** Opens the configured database and brings it up to date; shared by the server and the CLIs. */
+/**
+ * Opens the configured database and brings it up to date; shared by the server and the CLIs. An
+ * embedded database another process has open ends this process (exit code 2) with one line saying
+ * which process and what to do.
+ */
 export async function openDatabase(config: Config, logger: Logger, options: { migrate: boolean }): Promise<Db> {
   const db = await createDb(
     config.database.kind === 'postgres' ? config.database : { kind: 'embedded', dataDir: config.database.dataDir },
-  )
+  ).catch((error: unknown) => {
+    if (!(error instanceof EmbeddedDatabaseBusyError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(2)
+  })
   if (options.migrate) {
     const { results } = await migrateToLatest(db)
     for (const result of results ?? []) logger.info({ migration: result.migrationName }, 'migration applied')

@@ -13,7 +13,7 @@ import { runUntilStopped } from './run-until-stopped.js'
 // The sender takes no payment and signs no token: it needs the database, not the server's secrets.
 const config = loadConfig(process.env, 'database-tool')
 if (config.database.kind === 'embedded') {
-  // PGlite takes no lock: a second process on the server's data directory would corrupt it.
+  // The embedded database is the server's alone (db/embedded-lock.ts), and that server sends.
   process.stderr.write(
     'npm run webhooks needs DATABASE_URL: the embedded database belongs to the server, which sends its webhooks itself.\n',
   )

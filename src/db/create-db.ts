@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Kysely } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
+import { claimDataDir } from './embedded-lock.js'
 import { LOCK_TIMEOUT_MS, LockTimeoutPostgresDialect } from './lock-timeout-dialect.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { registerPoolStats } from './pool-stats.js'
@@ -68,9 +69,18 @@ function postgresDialect(target: Extract<DatabaseTarget, { kind: 'postgres' }>) 
 async function embeddedDialect(target: { dataDir: string | null }) {
   const { PGlite, types } = await import('@electric-sql/pglite')
   const path = target.dataDir ? join(target.dataDir, 'pgdata') : undefined
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true })
-  // pg returns int8 as a string; the embedded database must answer in the same shape.
-  const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
-  const dialect = new PGliteDialect(pglite)
-  return { dialect, poolStats: () => dialect.stats() }
+  let release = () => {}
+  if (target.dataDir) {
+    mkdirSync(target.dataDir, { recursive: true })
+    release = claimDataDir(target.dataDir)
+  }
+  try {
+    // pg returns int8 as a string; the embedded database must answer in the same shape.
+    const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
+    const dialect = new PGliteDialect(pglite, release)
+    return { dialect, poolStats: () => dialect.stats() }
+  } catch (error) {
+    release()
+    throw error
+  }
 }

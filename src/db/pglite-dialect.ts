@@ -25,7 +25,10 @@ class PGliteDriver implements Driver {
   /** Holders: the one using the connection and those queued behind it. */
   #holders = 0
 
-  constructor(pglite: PGlite) {
+  constructor(
+    pglite: PGlite,
+    private readonly onDestroy: () => void,
+  ) {
     this.#connection = new PGliteConnection(pglite)
   }
 
@@ -68,7 +71,11 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await this.#connection.close()
+    try {
+      await this.#connection.close()
+    } finally {
+      this.onDestroy()
+    }
   }
 }
 
@@ -95,8 +102,9 @@ class PGliteConnection implements DatabaseConnection {
 
 export class PGliteDialect implements Dialect {
   readonly #driver: PGliteDriver
-  constructor(pglite: PGlite) {
-    this.#driver = new PGliteDriver(pglite)
+  /** `onDestroy` runs once the database is closed (the data directory's lock is given back there). */
+  constructor(pglite: PGlite, onDestroy: () => void = () => {}) {
+    this.#driver = new PGliteDriver(pglite, onDestroy)
   }
   /** One connection: in use while lent, the other holders waiting. */
   stats(): PoolStats {
