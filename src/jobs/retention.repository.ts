@@ -56,6 +56,10 @@ export async function deleteCartEvents(trx: Trx, createdBefore: Date, limit: num
 export async function deleteFinishedWebhookDeliveries(trx: Trx, finishedBefore: Date, limit: number): Promise<number> {
   const result = await trx
     .deleteFrom('webhook_delivery')
+    // Asked again of the row itself: a replay that committed while this waited for the row's lock
+    // is seen by PostgreSQL's recheck of these, not by the list the subquery chose from its snapshot.
+    .where('status', '<>', 'PENDING')
+    .where('last_attempt_at', '<', finishedBefore)
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('webhook_delivery')

@@ -1,9 +1,16 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
+import { createDb, type Db } from '../../src/db/create-db.js'
 import { allJobs } from '../../src/jobs/all-jobs.js'
 import { retentionJob } from '../../src/jobs/retention.job.js'
+import { deleteFinishedWebhookDeliveries } from '../../src/jobs/retention.repository.js'
 import { runJob } from '../../src/jobs/scheduler.js'
 import { createLogger } from '../../src/logger.js'
+import { CLI_AUTHOR } from '../../src/modules/audit/audit.service.js'
+import { NotFoundError } from '../../src/modules/shared/not-found.js'
+import { replayWebhookDelivery } from '../../src/modules/webhooks/webhook.service.js'
+import { testServerUrl } from '../helpers/database-url.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2027-06-15T12:00:00Z')
@@ -66,7 +73,7 @@ async function webhookDelivery(
   status: 'PENDING' | 'DELIVERED' | 'FAILED',
   createdDaysAgo: number,
   lastAttemptDaysAgo: number | null,
-) {
+): Promise<string> {
   endpointId ??= (
     await testDb.db
       .insertInto('webhook_endpoint')
@@ -79,7 +86,7 @@ async function webhookDelivery(
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id
-  await testDb.db
+  const row = await testDb.db
     .insertInto('webhook_delivery')
     .values({
       endpoint_id: endpointId,
@@ -90,7 +97,9 @@ async function webhookDelivery(
       created_at: ago(createdDaysAgo),
       last_attempt_at: lastAttemptDaysAgo === null ? null : ago(lastAttemptDaysAgo),
     })
-    .execute()
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
 }
 
 const remaining = async () => ({
@@ -155,5 +164,52 @@ describe('the retention job', () => {
   it('is one of the jobs the server schedules, with the configured periods', () => {
     const jobs = allJobs(loadConfig({}), { payments: { online: null } as never, logger: createLogger('silent') })
     expect(jobs.map((job) => job.name)).toContain('retention')
+  })
+})
+
+// A replay and the retention delete on the same delivery, each from its own connection, the one
+// holding the row while the other waits for it. Two connections: PostgreSQL only.
+describe.skipIf(testServerUrl() === null)('a replay racing the retention delete', () => {
+  let other: Db
+  beforeAll(async () => {
+    other = await createDb({ kind: 'postgres', url: testDb.url!, poolMax: 2 })
+  })
+  afterAll(() => other.destroy())
+
+  /** Resolves once a statement of this database waits for a row lock. */
+  async function untilWaitingForLock() {
+    for (;;) {
+      const { rows } = await sql<{ waiting: number }>`
+        SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(testDb.db)
+      if ((rows[0]?.waiting ?? 0) > 0) return
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+
+  it('keeps a delivery replayed while the delete waited for it: the replay is not lost', async () => {
+    const id = await webhookDelivery('replayed-during-delete', 'DELIVERED', 60, 60)
+    let job: ReturnType<typeof runJob> | undefined
+    await other.transaction().execute(async (trx) => {
+      // What a replay does: the row locked, then queued again, committed after the delete started.
+      await trx.selectFrom('webhook_delivery').select('id').where('id', '=', id).forUpdate().execute()
+      job = runJob(testDb.db, retentionJob(PERIODS), NOW)
+      await untilWaitingForLock()
+      await trx.updateTable('webhook_delivery').set({ status: 'PENDING', attempts: 0 }).where('id', '=', id).execute()
+    })
+    expect(await job).toMatchObject({ details: { webhookDeliveries: 0 } })
+    const kept = await testDb.db.selectFrom('webhook_delivery').select('status').where('id', '=', id).execute()
+    expect(kept).toEqual([{ status: 'PENDING' }])
+  })
+
+  it('answers "not found" to a replay of a delivery the delete removed while the replay waited', async () => {
+    const id = await webhookDelivery('deleted-during-replay', 'DELIVERED', 60, 60)
+    let replay: Promise<unknown> | undefined
+    await other.transaction().execute(async (trx) => {
+      expect(await deleteFinishedWebhookDeliveries(trx, ago(30), 1000)).toBeGreaterThan(0)
+      replay = replayWebhookDelivery(testDb.db, CLI_AUTHOR, id, NOW).catch((error: unknown) => error)
+      await untilWaitingForLock()
+    })
+    expect(await replay).toBeInstanceOf(NotFoundError)
   })
 })

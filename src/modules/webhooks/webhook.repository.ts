@@ -257,18 +257,19 @@ export function findDeliveryPage(
   return query.orderBy('event_id', 'desc').limit(page.limit).execute()
 }
 
-/**
- * Queues a delivered or failed delivery once more, from its first attempt; one still pending is
- * left as it is (answers undefined), since it is already on its way.
- */
-export function requeueDelivery(trx: Trx, id: string, now: Date): Promise<WebhookDeliveryRow | undefined> {
+/** A delivery, locked until the transaction ends: a replay decides on it and changes it. */
+export function lockDelivery(trx: Trx, id: string): Promise<WebhookDeliveryRow | undefined> {
+  return trx.selectFrom('webhook_delivery').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** Queues a delivered or failed delivery once more, from its first attempt. */
+export function requeueDelivery(trx: Trx, id: string, now: Date): Promise<WebhookDeliveryRow> {
   return trx
     .updateTable('webhook_delivery')
     .set({ status: 'PENDING', attempts: 0, next_attempt_at: now, claimed_until: null })
     .where('id', '=', id)
-    .where('status', '<>', 'PENDING')
     .returningAll()
-    .executeTakeFirst()
+    .executeTakeFirstOrThrow()
 }
 
 /** Deletes the customer.created messages about a customer: their bodies hold the email and name. */

@@ -91,10 +91,11 @@ export async function replayWebhookDelivery(
   now: Date,
 ): Promise<WebhookDeliveryRow> {
   return inTransaction(db, async (trx) => {
-    const [current] = await webhookRepository.findDeliveriesByIds(trx, [deliveryId])
+    // Locked, so a retention delete in flight ends first (then: not found) or waits for this.
+    const current = await webhookRepository.lockDelivery(trx, deliveryId)
     if (!current) throw new NotFoundError('WebhookDelivery', deliveryId)
+    if (current.status === 'PENDING') throw new WebhookDeliveryPendingError()
     const replayed = await webhookRepository.requeueDelivery(trx, deliveryId, now)
-    if (!replayed) throw new WebhookDeliveryPendingError()
     await recordAudit(trx, author, {
       entity: 'webhook_delivery',
       entityId: deliveryId,
