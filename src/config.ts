@@ -354,7 +354,7 @@ export function loadConfig(
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
   }
   if (purpose === 'server') checkServerSecrets(e)
-  // Nothing else may open the embedded database while the server has it (PGlite takes no lock),
+  // Nothing else may open the embedded database while the server has it (db/embedded-lock.ts),
   // so `npm run webhooks` cannot run beside it and the deliveries would wait forever.
   if (!e.WEBHOOKS_IN_SERVER && !e.DATABASE_URL) {
     throw new ConfigError(

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely } from 'kysely'
 import pg from 'pg'
 import type { Database } from './database.js'
@@ -22,7 +23,13 @@ export type DatabaseTarget =
       /** Whether statements marked PREPARED are prepared by name; default: only in session mode. */
       preparedStatements?: boolean
     }
-  | { kind: 'embedded'; dataDir: string | null }
+  | {
+      kind: 'embedded'
+      /** null: in memory, gone when closed. */
+      dataDir: string | null
+      /** A data directory dumped by PGlite's dumpDataDir to start from (in memory only). */
+      template?: Blob
+    }
 
 export interface CreateDbOptions {
   /** Called once per SQL statement sent; tests count statements with it, metrics time them. */
@@ -66,8 +73,8 @@ function postgresDialect(target: Extract<DatabaseTarget, { kind: 'postgres' }>) 
   }
 }
 
-async function embeddedDialect(target: { dataDir: string | null }) {
-  const { PGlite, types } = await import('@electric-sql/pglite')
+async function embeddedDialect(target: { dataDir: string | null; template?: Blob }) {
+  if (target.template && target.dataDir) throw new Error('a template starts an in-memory embedded database only')
   const path = target.dataDir ? join(target.dataDir, 'pgdata') : undefined
   let release = () => {}
   if (target.dataDir) {
@@ -75,12 +82,21 @@ async function embeddedDialect(target: { dataDir: string | null }) {
     release = claimDataDir(target.dataDir)
   }
   try {
-    // pg returns int8 as a string; the embedded database must answer in the same shape.
-    const pglite = await PGlite.create(path, { parsers: { [types.INT8]: (value: string) => value } })
+    const pglite = await openPGlite(path, target.template)
     const dialect = new PGliteDialect(pglite, release)
     return { dialect, poolStats: () => dialect.stats() }
   } catch (error) {
     release()
     throw error
   }
+}
+
+/** The embedded database's engine: on disk at `path` or in memory, from `template` when given. */
+export async function openPGlite(path: string | undefined, template?: Blob): Promise<PGlite> {
+  const { PGlite, types } = await import('@electric-sql/pglite')
+  return PGlite.create(path, {
+    // pg returns int8 as a string; the embedded database must answer in the same shape.
+    parsers: { [types.INT8]: (value: string) => value },
+    ...(template ? { loadDataDir: template } : {}),
+  })
 }

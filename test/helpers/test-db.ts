@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { inject } from 'vitest'
 import { createDb, type Db } from '../../src/db/create-db.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
@@ -50,9 +51,15 @@ export async function createTestDb(): Promise<TestDb> {
       },
     }
   }
-  const db = await createDb({ kind: 'embedded', dataDir: null }, { onQuery })
-  await migrateToLatest(db)
-  await seedDemoData(db)
+  const templateFile = inject('embeddedTemplate')
+  const db = await createDb(
+    { kind: 'embedded', dataDir: null, ...(templateFile ? { template: new Blob([readFileSync(templateFile)]) } : {}) },
+    { onQuery },
+  )
+  if (!templateFile) {
+    await migrateToLatest(db)
+    await seedDemoData(db)
+  }
   statements.length = 0
   return { db, kind: 'embedded', statements, url: null, pooled: false, destroy: () => db.destroy() }
 }
