@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { inject } from 'vitest'
 import { createDb, type Db } from '../../src/db/create-db.js'
-import { migrateToLatest } from '../../src/db/migrator.js'
-import { seedDemoData } from '../../src/seed/seed.js'
 import { testServerUrl, withDatabase } from './database-url.js'
 import { adminQuery } from './global-setup.js'
 
@@ -52,14 +50,9 @@ export async function createTestDb(): Promise<TestDb> {
     }
   }
   const templateFile = inject('embeddedTemplate')
-  const db = await createDb(
-    { kind: 'embedded', dataDir: null, ...(templateFile ? { template: new Blob([readFileSync(templateFile)]) } : {}) },
-    { onQuery },
-  )
-  if (!templateFile) {
-    await migrateToLatest(db)
-    await seedDemoData(db)
-  }
+  if (!templateFile) throw new Error('no embedded template: the global setup (vitest.config.ts) makes it')
+  const dumped = new Blob([readFileSync(templateFile)])
+  const db = await createDb({ kind: 'embedded', dataDir: null, template: dumped }, { onQuery })
   statements.length = 0
   return { db, kind: 'embedded', statements, url: null, pooled: false, destroy: () => db.destroy() }
 }

@@ -15,9 +15,8 @@ export interface NodeWebhookTransport {
  * bench/results/2026-12-07-webhooks-undici.md): fetch, undici's WHATWG layer, 0.40–0.48 ms;
  * node:http with a kept-alive agent 0.126–0.157 ms; this 0.093–0.118 ms, as headers and body go
  * out in one write. The deadline is a timer, not an AbortSignal, which alone cost 0.015–0.02 ms
- * per POST. `lookup` is where production refuses names
- * that resolve to private addresses (webhook-target-guard.ts). undici never follows a redirect
- * unless told to.
+ * per POST. `lookup` is where production refuses names that resolve to private addresses
+ * (webhook-target-guard.ts). undici never follows a redirect unless told to.
  */
 export function createNodeWebhookTransport(options: { lookup?: LookupFunction } = {}): NodeWebhookTransport {
   const agent = new Agent({ connect: options.lookup ? { lookup: options.lookup } : {} })
