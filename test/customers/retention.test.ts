@@ -176,27 +176,31 @@ describe.skipIf(testServerUrl() === null)('a replay racing the retention delete'
   })
   afterAll(() => other.destroy())
 
-  /** Resolves once a statement of this database waits for a row lock. */
-  async function untilWaitingForLock() {
+  /** Resolves once `count` statements of this database wait for a lock. */
+  async function untilWaitingForLock(count = 1) {
     for (;;) {
       const { rows } = await sql<{ waiting: number }>`
         SELECT count(*)::int AS waiting FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(testDb.db)
-      if ((rows[0]?.waiting ?? 0) > 0) return
+      if ((rows[0]?.waiting ?? 0) >= count) return
       await new Promise((resolve) => setTimeout(resolve, 10))
     }
   }
 
   it('keeps a delivery replayed while the delete waited for it: the replay is not lost', async () => {
     const id = await webhookDelivery('replayed-during-delete', 'DELIVERED', 60, 60)
+    let replay: ReturnType<typeof replayWebhookDelivery> | undefined
     let job: ReturnType<typeof runJob> | undefined
+    // A third session holds the row, so the replay queues for it first and the delete behind it:
+    // the replay commits while the delete waits, which then meets a delivery queued again.
     await other.transaction().execute(async (trx) => {
-      // What a replay does: the row locked, then queued again, committed after the delete started.
       await trx.selectFrom('webhook_delivery').select('id').where('id', '=', id).forUpdate().execute()
+      replay = replayWebhookDelivery(testDb.db, CLI_AUTHOR, id, NOW)
+      await untilWaitingForLock(1)
       job = runJob(testDb.db, retentionJob(PERIODS), NOW)
-      await untilWaitingForLock()
-      await trx.updateTable('webhook_delivery').set({ status: 'PENDING', attempts: 0 }).where('id', '=', id).execute()
+      await untilWaitingForLock(2)
     })
+    expect(await replay).toMatchObject({ id, status: 'PENDING', attempts: 0 })
     expect(await job).toMatchObject({ details: { webhookDeliveries: 0 } })
     const kept = await testDb.db.selectFrom('webhook_delivery').select('status').where('id', '=', id).execute()
     expect(kept).toEqual([{ status: 'PENDING' }])
