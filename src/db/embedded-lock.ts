@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /**
@@ -12,10 +12,11 @@ export const LOCK_FILE = 'embedded-db.lock'
 export class EmbeddedDatabaseBusyError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly holderPid: number,
+    /** null: another process is taking the directory at this very moment. */
+    readonly holderPid: number | null,
   ) {
     super(
-      `The embedded database in ${dataDir} is open in process ${holderPid} (a running server?). Stop it first, ` +
+      `The embedded database in ${dataDir} is open in ${holderPid === null ? 'another process' : `process ${holderPid}`} (a running server?). Stop it first, ` +
         `or set DATABASE_URL so several processes share one PostgreSQL database. If no such process runs, ` +
         `delete ${join(dataDir, LOCK_FILE)}.`,
     )
@@ -35,8 +36,9 @@ export function claimDataDir(dataDir: string): () => void {
     const holder = readHolder(path)
     if (holder !== null && holder !== process.pid && isAlive(holder)) throw new EmbeddedDatabaseBusyError(dir, holder)
     // Left by a process that died (or by this pid's earlier life, as a container's pid 1 restarts).
-    unlinkSync(path)
-    if (!tryCreate(path)) throw new EmbeddedDatabaseBusyError(dir, readHolder(path) ?? 0)
+    // Another process may be taking it over too: whoever creates the file next has it.
+    rmSync(path, { force: true })
+    if (!tryCreate(path)) throw new EmbeddedDatabaseBusyError(dir, readHolder(path))
   }
   heldHere.add(dir)
   const release = () => {
