@@ -7,6 +7,7 @@ import type { Logger } from '../src/logger.js'
 import { createOutboxDispatcher } from '../src/modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from '../src/modules/events/pubsub.js'
 import type { AppPayments } from '../src/modules/payments/payment-setup.js'
+import type { WebhookSecretBox } from '../src/modules/webhooks/webhook-secret-box.js'
 import { type CheckoutCart, type CheckoutStore, countOrdersOfCarts, createCheckoutCarts } from './checkout-fixture.js'
 import type { FanoutOutcome, FanoutWork } from './fanout-client.js'
 import type { HttpRequest } from './measure.js'
@@ -44,6 +45,7 @@ export interface FanoutDeps {
   logger: Logger
   pubsub: AppPubSub
   payments: AppPayments
+  webhookSecrets: WebhookSecretBox
   baseUrl: string
   store: CheckoutStore
   staffToken: string
@@ -71,6 +73,7 @@ export async function measureFanout(deps: FanoutDeps, plan: FanoutPlan): Promise
     pubsub,
     payments: deps.payments,
     metrics: createHttpMetrics({ processMetrics: false }),
+    webhookSecrets: deps.webhookSecrets,
   })
   const runs: FanoutRun[] = []
   try {

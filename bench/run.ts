@@ -19,6 +19,7 @@ import { createAppPubSub } from '../src/modules/events/pubsub.js'
 import type { AppPayments } from '../src/modules/payments/payment-setup.js'
 import { createStripeProvider } from '../src/modules/payments/stripe.provider.js'
 import { findStoresPage } from '../src/modules/stores/store.service.js'
+import { createWebhookSecretBox } from '../src/modules/webhooks/webhook-secret-box.js'
 import { seedDemoData } from '../src/seed/seed.js'
 import { type FakeStripe, startFakeStripe } from '../test/helpers/fake-stripe.js'
 import { startPgBouncer } from '../test/helpers/pgbouncer.js'
@@ -143,12 +144,13 @@ async function main(): Promise<void> {
   const fakeStripe = await startStripe()
   const payments = stripePayments(fakeStripe)
   const pickupSecrets = createPickupSecrets(BENCH_SECRET)
+  const webhookSecrets = createWebhookSecretBox({ current: BENCH_SECRET })
   // The busy store's board token is issued once and must outlive every round (a server caps it at 15 minutes).
   const accessTokens = createAccessTokenIssuer(BENCH_SECRET, { accessTokenTtlMinutes: 24 * 60, refreshTokenTtlDays: 1 })
   const logger = createLogger('silent')
   // Shared with the outbox dispatcher the fan-out starts, as src/server.ts shares its own.
   const pubsub = createAppPubSub()
-  const app = createApp({ config, db, logger, accessTokens, pickupSecrets, payments, pubsub })
+  const app = createApp({ config, db, logger, accessTokens, pickupSecrets, webhookSecrets, payments, pubsub })
   const root = new Hono()
   root.route(
     '/bare',
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
         sender,
         databaseUrl: url,
         db,
+        webhookSecretsKey: BENCH_SECRET,
         logger,
         checkout: fixture.checkout,
         // An even count, so each side goes first as often as the other; at least eight, since the
@@ -248,7 +251,18 @@ async function main(): Promise<void> {
   const fanout: FanoutReport | null =
     board && isSelected(options, 'fanout')
       ? await measureFanout(
-          { db, config, logger, pubsub, payments, baseUrl, store: board.busy.store, staffToken: board.staffToken, log },
+          {
+            db,
+            config,
+            logger,
+            pubsub,
+            payments,
+            webhookSecrets,
+            baseUrl,
+            store: board.busy.store,
+            staffToken: board.staffToken,
+            log,
+          },
           {
             orders: FANOUT_ORDERS,
             burst: FANOUT_BURST,
@@ -275,7 +289,14 @@ async function main(): Promise<void> {
     ? await measureStartup(url, productsListing(fixture), DURATION_SECONDS, log)
     : null
   const pooler = isSelected(options, 'pgbouncer')
-    ? await poolerComparison(url, fixture, baseUrl, { logger, accessTokens, pickupSecrets, payments, pubsub })
+    ? await poolerComparison(url, fixture, baseUrl, {
+        logger,
+        accessTokens,
+        pickupSecrets,
+        webhookSecrets,
+        payments,
+        pubsub,
+      })
     : null
   // Last: it adds a hundred thousand variants, which the other scenarios must not see.
   const importReport = isSelected(options, 'import') ? await measureImport(db, url, log) : null
@@ -358,7 +379,10 @@ async function poolerComparison(
   url: string,
   fixture: Fixture,
   directUrl: string,
-  parts: Pick<Parameters<typeof createApp>[0], 'logger' | 'accessTokens' | 'pickupSecrets' | 'payments' | 'pubsub'>,
+  parts: Pick<
+    Parameters<typeof createApp>[0],
+    'logger' | 'accessTokens' | 'pickupSecrets' | 'webhookSecrets' | 'payments' | 'pubsub'
+  >,
 ): Promise<PoolerRuns[]> {
   const pgbouncer = await startPgBouncer(url, { poolSize: CONNECTIONS })
   cleanups.push(() => pgbouncer.stop())

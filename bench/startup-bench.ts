@@ -101,6 +101,7 @@ async function startServer(runtime: Runtime, url: string, port: number): Promise
       DATABASE_URL: url,
       LOG_LEVEL: 'warn',
       JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+      WEBHOOK_SECRETS_KEY: 'bench-key-that-seals-webhook-signing-secrets',
       STRIPE_SECRET_KEY: 'sk_test_startup_bench',
       STRIPE_WEBHOOK_SECRET: 'whsec_startup_bench',
       RATE_LIMIT_REQUESTS_PER_MINUTE: '0',

@@ -12,6 +12,7 @@ import { createAppPubSub } from '../src/modules/events/pubsub.js'
 import { createWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js'
 import { webhookEventOf } from '../src/modules/webhooks/webhook-events.js'
 import { createNodeWebhookTransport } from '../src/modules/webhooks/webhook-node-transport.js'
+import { createWebhookSecretBox } from '../src/modules/webhooks/webhook-secret-box.js'
 import { newWebhookSecret } from '../src/modules/webhooks/webhook-signature.js'
 import { allOutboxConsumers } from '../src/outbox-consumers.js'
 import type { RunStats } from './measure.js'
@@ -65,6 +66,8 @@ export interface WebhooksBenchParts {
   /** For the process sender: where it connects. */
   databaseUrl: string
   db: Db
+  /** WEBHOOK_SECRETS_KEY of the server and of the sender process. */
+  webhookSecretsKey: string
   logger: Logger
   checkout: CheckoutFixture
   rounds: number
@@ -98,7 +101,15 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
   const endpointIds = await createEndpoints(db, receiver.url)
   // The server's own transport (background.ts), as production sends.
   const transport = createNodeWebhookTransport()
-  const webhooks = parts.sender === 'server' ? createWebhookDispatcher({ db, logger, transport: transport.send }) : null
+  const webhooks =
+    parts.sender === 'server'
+      ? createWebhookDispatcher({
+          db,
+          logger,
+          transport: transport.send,
+          secrets: createWebhookSecretBox({ current: parts.webhookSecretsKey }),
+        })
+      : null
   const outbox = createOutboxDispatcher({
     db,
     pubsub: createAppPubSub(),
@@ -108,7 +119,8 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
       if (webhooks && events.some((event) => webhookEventOf(event) !== null)) webhooks.wake()
     },
   })
-  const senderProcess = parts.sender === 'process' ? await startSenderProcess(parts.databaseUrl) : null
+  const senderProcess =
+    parts.sender === 'process' ? await startSenderProcess(parts.databaseUrl, parts.webhookSecretsKey) : null
   outbox.start()
   webhooks?.start()
   try {
@@ -326,7 +338,7 @@ export async function startBenchReceiver() {
  * `npm run webhooks` from the sources, on the bench's database, at SENDER_NICE; resolves once it
  * is sending. Its CPU is read from /proc (Linux), as it is a plain CLI with no channel to ask.
  */
-async function startSenderProcess(databaseUrl: string) {
+async function startSenderProcess(databaseUrl: string, webhookSecretsKey: string) {
   const root = fileURLToPath(new URL('../', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/webhooks.ts'], {
     cwd: root,
@@ -334,6 +346,7 @@ async function startSenderProcess(databaseUrl: string) {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
+      WEBHOOK_SECRETS_KEY: webhookSecretsKey,
       LOG_LEVEL: 'info',
       MIGRATE_ON_START: 'false',
     },

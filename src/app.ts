@@ -22,6 +22,7 @@ import type { Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { stripeWebhookRoutes } from './modules/payments/stripe-webhook.routes.js'
+import type { WebhookSecretBox } from './modules/webhooks/webhook-secret-box.js'
 import { registerDatabaseMetrics } from './observability/database-metrics.js'
 import { traceRequests } from './observability/request-tracing.js'
 
@@ -31,6 +32,8 @@ export interface AppDependencies {
   logger: Logger
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  /** Seals the signing secret of each webhook endpoint an admin registers. */
+  webhookSecrets: WebhookSecretBox
   /** Online payments: paymentsFor(config.stripe), which config allows offline only where it is safe. */
   payments: AppPayments
   metrics?: HttpMetrics

@@ -12,6 +12,7 @@ import { notificationProviderFor, textMessageProviderFor } from './modules/notif
 import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { webhookEventOf } from './modules/webhooks/webhook-events.js'
+import type { WebhookSecretBox } from './modules/webhooks/webhook-secret-box.js'
 import { createNodeWebhookSender } from './modules/webhooks/webhook-sender.js'
 import { allOutboxConsumers } from './outbox-consumers.js'
 
@@ -38,6 +39,7 @@ export function startBackgroundWork(deps: {
   pubsub: AppPubSub
   payments: AppPayments
   metrics: HttpMetrics
+  webhookSecrets: WebhookSecretBox
 }): BackgroundWork {
   const { config, db, logger, pubsub } = deps
   const mismatches = new Gauge({
@@ -60,7 +62,9 @@ export function startBackgroundWork(deps: {
   })
   // Where `npm run webhooks` sends them, the outbox only queues the deliveries and that process
   // claims them: no POST, signature or send's record in the checkouts' process.
-  const webhooks = config.webhooks.inServer ? createNodeWebhookSender({ config, db, logger }) : null
+  const webhooks = config.webhooks.inServer
+    ? createNodeWebhookSender({ config, db, logger, secrets: deps.webhookSecrets })
+    : null
   const dispatcher = createOutboxDispatcher({
     db,
     pubsub,

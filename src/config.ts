@@ -155,6 +155,18 @@ const envSchema = z.object({
   SCHEDULER_ENABLED: booleanFlag.default(true),
   WEBHOOKS_IN_SERVER: booleanFlag.default(true),
   WEBHOOK_POLL_MS: positiveInt(3_600_000).default(1_000),
+  WEBHOOK_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Comma-separated: the keys a rotation replaced, kept until every secret is sealed again.
+  WEBHOOK_SECRETS_PREVIOUS_KEYS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key.length > 0),
+    )
+    .pipe(z.array(z.string().min(32, 'must hold keys of at least 32 characters')))
+    .optional(),
   CART_EMPTY_TTL_HOURS: positiveInt(24 * 365).default(6),
   CART_ANONYMOUS_TTL_DAYS: positiveInt(3650).default(30),
   CART_CUSTOMER_TTL_DAYS: positiveInt(3650).default(90),
@@ -187,6 +199,8 @@ const SECRET_VARIABLES = new Set([
   'SMS_WEBHOOK_SECRET',
   'DATABASE_URL',
   'JWT_SECRET',
+  'WEBHOOK_SECRETS_KEY',
+  'WEBHOOK_SECRETS_PREVIOUS_KEYS',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
   'REDIS_URL',
@@ -242,9 +256,11 @@ export interface Config {
   /**
    * inServer: the server sends the webhooks its outbox queues; false where `npm run webhooks`
    * sends them from a process of its own. pollMs: how often a sender looks for deliveries it was
-   * not handed (retries fallen due, deliveries another process queued).
+   * not handed (retries fallen due, deliveries another process queued). secretsKey seals the
+   * endpoints' signing secrets in the database (null: a development key generated into DATA_DIR);
+   * previousSecretsKeys still open what they sealed, while a rotation is under way.
    */
-  webhooks: { inServer: boolean; pollMs: number }
+  webhooks: { inServer: boolean; pollMs: number; secretsKey: string | null; previousSecretsKeys: string[] }
   /** How long an idle cart is kept, by kind; checked-out carts are kept with their order. */
   carts: { emptyTtlHours: number; anonymousTtlDays: number; customerTtlDays: number }
   /** How long rows kept only for bookkeeping live before the retention job deletes them. */
@@ -418,7 +434,12 @@ export function loadConfig(
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     outboxPollMs: e.OUTBOX_POLL_MS,
     schedulerEnabled: e.SCHEDULER_ENABLED,
-    webhooks: { inServer: e.WEBHOOKS_IN_SERVER, pollMs: e.WEBHOOK_POLL_MS },
+    webhooks: {
+      inServer: e.WEBHOOKS_IN_SERVER,
+      pollMs: e.WEBHOOK_POLL_MS,
+      secretsKey: e.WEBHOOK_SECRETS_KEY ?? null,
+      previousSecretsKeys: e.WEBHOOK_SECRETS_PREVIOUS_KEYS ?? [],
+    },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? {
@@ -467,6 +488,11 @@ function checkServerSecrets(e: ParsedEnv): void {
   const production = e.NODE_ENV === 'production'
   if (production && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+  }
+  if (production && !e.WEBHOOK_SECRETS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: WEBHOOK_SECRETS_KEY is required when NODE_ENV=production (it seals the signing secrets of webhook endpoints in the database)',
+    )
   }
   if (production && !e.STRIPE_SECRET_KEY) {
     throw new ConfigError(

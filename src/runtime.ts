@@ -1,11 +1,12 @@
 import { createAccessTokenIssuer } from './auth/access-token.js'
 import { loadOrCreateDevSecret } from './auth/dev-secret.js'
 import { createPickupSecrets } from './auth/pickup-secrets.js'
-import type { Config } from './config.js'
+import { type Config, ConfigError } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { EmbeddedDatabaseBusyError } from './db/embedded-lock.js'
 import { migrateToLatest } from './db/migrator.js'
 import type { Logger } from './logger.js'
+import { createWebhookSecretBox, type WebhookSecretBox } from './modules/webhooks/webhook-secret-box.js'
 import { seedDemoData } from './seed/seed.js'
 
 /**
@@ -34,10 +35,21 @@ export async function seedIfWanted(config: Config, db: Db, logger: Logger): Prom
   if (!summary.skipped) logger.info({ seeded: summary }, 'demo data seeded')
 }
 
+const devSecretDirOf = (config: Config) => (config.database.kind === 'embedded' ? config.database.dataDir : '.data')
+
 function serverSecretFor(config: Config): string {
-  return (
-    config.jwtSecret ?? loadOrCreateDevSecret(config.database.kind === 'embedded' ? config.database.dataDir : '.data')
-  )
+  return config.jwtSecret ?? loadOrCreateDevSecret(devSecretDirOf(config))
+}
+
+/** Seals and opens the webhook endpoints' signing secrets: the server's and `npm run webhooks`'s. */
+export function webhookSecretBoxFor(config: Config): WebhookSecretBox {
+  if (config.env === 'production' && !config.webhooks.secretsKey) {
+    throw new ConfigError('Invalid configuration: WEBHOOK_SECRETS_KEY is required when NODE_ENV=production')
+  }
+  return createWebhookSecretBox({
+    current: config.webhooks.secretsKey ?? loadOrCreateDevSecret(devSecretDirOf(config), 'webhook-secrets-key'),
+    previous: config.webhooks.previousSecretsKeys,
+  })
 }
 
 export function accessTokenIssuerFor(config: Config) {

@@ -11,7 +11,8 @@ import { type LogDestination, nonBlockingDestination } from './log-destination.j
 import { createLogger, type Logger } from './logger.js'
 import { type AppPubSub, createAppPubSub } from './modules/events/pubsub.js'
 import { paymentsFor } from './modules/payments/payment-setup.js'
-import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted } from './runtime.js'
+import { resealWebhookSecrets } from './modules/webhooks/webhook-secret-reseal.js'
+import { accessTokenIssuerFor, openDatabase, pickupSecretsFor, seedIfWanted, webhookSecretBoxFor } from './runtime.js'
 import { DEMO_ACCOUNTS, DEMO_CLIENT_KEYS, DEMO_CUSTOMER } from './seed/seed.js'
 import { armShutdownWatchdog } from './shutdown-watchdog.js'
 
@@ -29,6 +30,8 @@ async function main() {
   if (tracing) logger.info('tracing to OTEL_EXPORTER_OTLP_ENDPOINT')
   const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
   await seedIfWanted(config, db, logger)
+  const webhookSecrets = webhookSecretBoxFor(config)
+  await resealWebhookSecrets(db, webhookSecrets, logger)
 
   const live = await liveUpdatesFor(config, db, logger)
   const pubsub = live.pubsub
@@ -44,6 +47,7 @@ async function main() {
     redis,
     accessTokens: accessTokenIssuerFor(config),
     pickupSecrets: pickupSecretsFor(config),
+    webhookSecrets,
     payments,
     metrics,
     readiness,
@@ -60,7 +64,7 @@ async function main() {
     process.exit(1)
   })
   const metricsServer = serveMetrics(config, metrics, logger)
-  const background = startBackgroundWork({ config, db, logger, pubsub, payments, metrics })
+  const background = startBackgroundWork({ config, db, logger, pubsub, payments, metrics, webhookSecrets })
 
   let stopping = false
   const shutdown = (signal: string) => {

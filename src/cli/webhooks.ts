@@ -1,7 +1,8 @@
 import { loadConfig } from '../config.js'
 import { createLogger } from '../logger.js'
+import { resealWebhookSecrets } from '../modules/webhooks/webhook-secret-reseal.js'
 import { createNodeWebhookSender } from '../modules/webhooks/webhook-sender.js'
-import { openDatabase } from '../runtime.js'
+import { openDatabase, webhookSecretBoxFor } from '../runtime.js'
 import { runUntilStopped } from './run-until-stopped.js'
 
 // `npm run webhooks`: send the queued webhook deliveries from a process of their own, beside
@@ -10,7 +11,8 @@ import { runUntilStopped } from './run-until-stopped.js'
 // than the server's own sending, which needs no claim (bench/results/2026-12-07-webhooks-sender.md).
 // `-- --once`: one bounded pass, then exit (for cron). Several senders are safe together: each
 // delivery is leased to one.
-// The sender takes no payment and signs no token: it needs the database, not the server's secrets.
+// The sender takes no payment and signs no token: it needs the database and WEBHOOK_SECRETS_KEY,
+// not the server's other secrets.
 const config = loadConfig(process.env, 'database-tool')
 if (config.database.kind === 'embedded') {
   // The embedded database is the server's alone (db/embedded-lock.ts), and that server sends.
@@ -21,7 +23,9 @@ if (config.database.kind === 'embedded') {
 }
 const logger = createLogger(config.logLevel)
 const db = await openDatabase(config, logger, { migrate: config.migrateOnStart })
-const sender = createNodeWebhookSender({ config, db, logger })
+const secrets = webhookSecretBoxFor(config)
+await resealWebhookSecrets(db, secrets, logger)
+const sender = createNodeWebhookSender({ config, db, logger, secrets })
 
 if (process.argv.includes('--once')) {
   let code = 0

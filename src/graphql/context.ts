@@ -9,6 +9,7 @@ import type { RequestOrigin } from '../modules/channels/request-origin.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import type { Credential } from '../modules/sessions/credential.js'
+import type { WebhookSecretBox } from '../modules/webhooks/webhook-secret-box.js'
 
 /** What every resolver receives. Built per request in graphql/yoga.ts. */
 export interface GraphQLContext {
@@ -28,6 +29,8 @@ export interface GraphQLContext {
   storefrontUrl: string
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  /** Seals a new webhook endpoint's signing secret before it is stored. */
+  webhookSecrets: WebhookSecretBox
   payments: AppPayments
   orders: Config['orders']
   /** The deployment: where webhook endpoints may point depends on it (production refuses local URLs). */

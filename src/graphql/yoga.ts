@@ -16,6 +16,7 @@ import { signalEventRecorded } from '../modules/events/event-signal.js'
 import type { AppPubSub } from '../modules/events/pubsub.js'
 import type { AppPayments } from '../modules/payments/payment-setup.js'
 import { type Credential, credentialOf, viewerOfCredential } from '../modules/sessions/credential.js'
+import type { WebhookSecretBox } from '../modules/webhooks/webhook-secret-box.js'
 import { limitBodies } from './body-limits.js'
 import type { GraphQLContext } from './context.js'
 import { corsFor } from './cors.js'
@@ -47,6 +48,7 @@ export interface YogaDependencies {
   db: Db
   accessTokens: AccessTokenIssuer
   pickupSecrets: PickupSecrets
+  webhookSecrets: WebhookSecretBox
   payments: AppPayments
   orders: Config['orders']
   env: Config['env']
@@ -121,6 +123,7 @@ export function createGraphQLHandler(deps: YogaDependencies) {
         storefrontUrl: deps.storefrontUrl,
         accessTokens: deps.accessTokens,
         pickupSecrets: deps.pickupSecrets,
+        webhookSecrets: deps.webhookSecrets,
         payments: deps.payments,
         orders: deps.orders,
         env: deps.env,

@@ -3,6 +3,7 @@ import { createAccessTokenIssuer } from '../auth/access-token.js'
 import { createPickupSecrets } from '../auth/pickup-secrets.js'
 import { createLogger, type Logger } from '../logger.js'
 import { paymentsFor } from '../modules/payments/payment-setup.js'
+import { createWebhookSecretBox } from '../modules/webhooks/webhook-secret-box.js'
 import { cloudflarePeerAddress } from './cloudflare-peer.js'
 import { type WorkerConfig, type WorkerEnv, workerConfigOf } from './worker-env.js'
 
@@ -33,7 +34,7 @@ export function isolateServicesFor(env: WorkerEnv): IsolateServices {
 }
 
 function buildServices(workerConfig: WorkerConfig): IsolateServices {
-  const { config, jwtSecret } = workerConfig
+  const { config, jwtSecret, webhookSecretsKey } = workerConfig
   // Workers collect what a worker writes to the console, one line per entry.
   const logger = createLogger(config.logLevel, { write: (line: string) => console.log(line.trimEnd()) })
   return {
@@ -44,6 +45,10 @@ function buildServices(workerConfig: WorkerConfig): IsolateServices {
       logger,
       accessTokens: createAccessTokenIssuer(jwtSecret, config),
       pickupSecrets: createPickupSecrets(jwtSecret),
+      webhookSecrets: createWebhookSecretBox({
+        current: webhookSecretsKey,
+        previous: config.webhooks.previousSecretsKeys,
+      }),
       payments: paymentsFor(config.stripe),
       compileQueries: false,
       subscriptionsElsewhere: { nodeUrl: workerConfig.liveUpdatesUrl },

@@ -5,6 +5,7 @@ import { createAppPubSub } from '../modules/events/pubsub.js'
 import { createNotificationDispatcher, type DispatchResult } from '../modules/notifications/notification-dispatcher.js'
 import { notificationProviderFor, textMessageProviderFor } from '../modules/notifications/notification-setup.js'
 import { createWebhookDispatcher, type WebhookDispatchResult } from '../modules/webhooks/webhook-dispatcher.js'
+import { resealWebhookSecrets } from '../modules/webhooks/webhook-secret-reseal.js'
 import { allOutboxConsumers } from '../outbox-consumers.js'
 import { type Lifetime, withInvocationDb } from './invocation-db.js'
 import type { IsolateServices } from './isolate-services.js'
@@ -51,7 +52,9 @@ export async function runScheduledPass(
       staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
     }).dispatchOnce()
     // Cloudflare's fetch reaches only the public internet: no DNS check needed against SSRF here.
-    const webhooks = await createWebhookDispatcher({ db, logger }).dispatchOnce()
+    const secrets = services.app.webhookSecrets
+    await resealWebhookSecrets(db, secrets, logger)
+    const webhooks = await createWebhookDispatcher({ db, logger, secrets }).dispatchOnce()
     const result = { jobs: jobRun.outcomes, outboxPublished, notifications, webhooks }
     logger.info({ scheduledTime: new Date(scheduledTime).toISOString(), ...result }, 'scheduled pass')
     if (jobRun.error) throw jobRun.error

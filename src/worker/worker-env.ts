@@ -13,6 +13,8 @@ export interface WorkerConfig {
   /** Where this invocation's database client connects: Hyperdrive, else DATABASE_URL. */
   databaseUrl: string
   jwtSecret: string
+  /** WEBHOOK_SECRETS_KEY: seals the webhook endpoints' signing secrets. */
+  webhookSecretsKey: string
   /** LIVE_UPDATES_URL: the Node deployment that serves subscriptions, named in the refusal here. */
   liveUpdatesUrl: string | null
 }
@@ -20,7 +22,7 @@ export interface WorkerConfig {
 /**
  * The same validated configuration as the Node server, from the worker's bindings. Workers have
  * no disk for the generated development key or the embedded database, so a database (Hyperdrive
- * or DATABASE_URL) and JWT_SECRET are required in every environment.
+ * or DATABASE_URL), JWT_SECRET and WEBHOOK_SECRETS_KEY are required in every environment.
  */
 export function workerConfigOf(env: WorkerEnv): WorkerConfig {
   const vars: Record<string, string> = {}
@@ -31,6 +33,10 @@ export function workerConfigOf(env: WorkerEnv): WorkerConfig {
   }
   const config = loadConfig({ ...vars, DATABASE_URL: databaseUrl, NODE_ENV: vars.NODE_ENV ?? 'production' })
   if (!config.jwtSecret) throw new ConfigError('Workers need JWT_SECRET: `npx wrangler secret put JWT_SECRET`')
+  const webhookSecretsKey = config.webhooks.secretsKey
+  if (!webhookSecretsKey) {
+    throw new ConfigError('Workers need WEBHOOK_SECRETS_KEY: `npx wrangler secret put WEBHOOK_SECRETS_KEY`')
+  }
   if (vars.SMTP_URL) {
     // nodemailer needs raw TCP and TLS sockets, which this runtime's Node layer lacks: refused
     // here rather than failing at every send.
@@ -40,5 +46,11 @@ export function workerConfigOf(env: WorkerEnv): WorkerConfig {
   }
   const liveUpdatesUrl = z.url().optional().safeParse(vars.LIVE_UPDATES_URL)
   if (!liveUpdatesUrl.success) throw new ConfigError('Invalid configuration: LIVE_UPDATES_URL must be a URL')
-  return { config, databaseUrl, jwtSecret: config.jwtSecret, liveUpdatesUrl: liveUpdatesUrl.data ?? null }
+  return {
+    config,
+    databaseUrl,
+    jwtSecret: config.jwtSecret,
+    webhookSecretsKey,
+    liveUpdatesUrl: liveUpdatesUrl.data ?? null,
+  }
 }

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(config.graphql.introspection).toBe(true)
     expect(config.outboxPollMs).toBe(500)
     expect(config.schedulerEnabled).toBe(true)
-    expect(config.webhooks).toEqual({ inServer: true, pollMs: 1000 })
+    expect(config.webhooks).toEqual({ inServer: true, pollMs: 1000, secretsKey: null, previousSecretsKeys: [] })
     expect(config.carts).toEqual({ emptyTtlHours: 6, anonymousTtlDays: 30, customerTtlDays: 90 })
     expect(config.accessTokenTtlMinutes).toBe(15)
     expect(config.refreshTokenTtlDays).toBe(30)
@@ -48,6 +48,8 @@ describe('loadConfig', () => {
     { DATABASE_URL: 'mysql://admin:hunter2@db/x' },
     { STRIPE_SECRET_KEY: 'pk_live_wrong_kind_but_secret' },
     { REDIS_URL: 'http://default:hunter2@cache:6379' },
+    { WEBHOOK_SECRETS_KEY: 'too-short-sealing-key' },
+    { WEBHOOK_SECRETS_PREVIOUS_KEYS: `${'p'.repeat(32)},short-old-key` },
   ])('never repeats a secret it refuses: %j', (env) => {
     const secret = Object.values(env)[0]!
     expect(() => loadConfig(env)).toThrow(/value not shown/)
@@ -69,6 +71,8 @@ describe('loadConfig', () => {
     ).toEqual({
       inServer: false,
       pollMs: 250,
+      secretsKey: null,
+      previousSecretsKeys: [],
     })
   })
 
@@ -107,11 +111,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, DATABASE_PREPARED_STATEMENTS: 'maybe' })).toThrow(/DATABASE_PREPARED_STATEMENTS/)
   })
 
-  it('refuses a production start without a database, a signing key, or with the demo seed', () => {
+  it('refuses a production start without a database, a signing key, a sealing key, or with the demo seed', () => {
     const production = {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/comptoir',
       JWT_SECRET: 'x'.repeat(32),
+      WEBHOOK_SECRETS_KEY: 'k'.repeat(32),
       STRIPE_SECRET_KEY: 'sk_live_abc123',
       STRIPE_WEBHOOK_SECRET: 'whsec_abc123',
     }
@@ -119,6 +124,13 @@ describe('loadConfig', () => {
     expect(loadConfig(production).graphql.introspection).toBe(false)
     expect(() => loadConfig({ ...production, DATABASE_URL: undefined })).toThrow(/DATABASE_URL/)
     expect(() => loadConfig({ ...production, JWT_SECRET: undefined })).toThrow(/JWT_SECRET/)
+    expect(() => loadConfig({ ...production, WEBHOOK_SECRETS_KEY: undefined })).toThrow(/WEBHOOK_SECRETS_KEY/)
+    expect(
+      loadConfig({ ...production, WEBHOOK_SECRETS_PREVIOUS_KEYS: ` ${'a'.repeat(32)}, ${'b'.repeat(32)} ` }).webhooks,
+    ).toMatchObject({
+      secretsKey: 'k'.repeat(32),
+      previousSecretsKeys: ['a'.repeat(32), 'b'.repeat(32)],
+    })
     expect(() => loadConfig({ ...production, SEED_ON_START: 'true' })).toThrow(/SEED_ON_START/)
     // The offline payment provider authorises everything: it can never be chosen in production.
     expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: undefined })).toThrow(/STRIPE_SECRET_KEY/)

@@ -7,9 +7,13 @@ import type { Readiness } from '../../src/http/readiness.js'
 import { createLogger } from '../../src/logger.js'
 import type { AppPubSub } from '../../src/modules/events/pubsub.js'
 import { type AppPayments, paymentsFor } from '../../src/modules/payments/payment-setup.js'
+import { createWebhookSecretBox } from '../../src/modules/webhooks/webhook-secret-box.js'
 import type { TestDb } from './test-db.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256!'
+export const TEST_WEBHOOK_SECRETS_KEY = 'test-key-that-seals-webhook-signing-secrets'
+/** What the test apps seal endpoints' secrets with, and so what the tests' senders open them with. */
+export const testWebhookSecrets = createWebhookSecretBox({ current: TEST_WEBHOOK_SECRETS_KEY })
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null
@@ -50,6 +54,7 @@ export function createTestApp(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     accessTokens: options.accessTokens ?? createAccessTokenIssuer(TEST_JWT_SECRET, config),
     pickupSecrets: createPickupSecrets(TEST_JWT_SECRET),
+    webhookSecrets: testWebhookSecrets,
     now: options.now,
     pubsub: options.pubsub,
     payments: options.payments ?? paymentsFor(config.stripe),

@@ -11,7 +11,7 @@ import { createCart } from '../fixtures/carts.js'
 import { capturingLogger, notificationsOf, readyOrder } from '../fixtures/notifications.js'
 import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { SMTP_PASSWORD, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
-import { createTestApp } from '../helpers/test-app.js'
+import { createTestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { within } from '../helpers/within.js'
 
@@ -111,6 +111,7 @@ describe('with SMTP_URL', () => {
       pubsub,
       payments: paymentsFor(null),
       metrics: createHttpMetrics({ processMetrics: false }),
+      webhookSecrets: testWebhookSecrets,
     })
     try {
       // Its first run at start, then nothing until an order changes: a cart change, which the

@@ -13,7 +13,7 @@ import { cartHeaders, createCart } from '../fixtures/carts.js'
 import { CHECKOUT, type CheckoutResult, firstSlot, staffMutation, stockedStore } from '../fixtures/orders.js'
 import type { FakeStripe } from '../helpers/fake-stripe.js'
 import { createStripeTestApp, type StripeTestApp, WEBHOOK_SECRET } from '../helpers/stripe-test-app.js'
-import type { TestApp } from '../helpers/test-app.js'
+import { type TestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2026-11-24T08:00:00Z')
@@ -158,6 +158,7 @@ describe('payment reconciliation', () => {
       pubsub: createAppPubSub(),
       payments: { online: app.stripe, stripe: { client: app.stripe.client, webhookSecret: WEBHOOK_SECRET } },
       metrics,
+      webhookSecrets: testWebhookSecrets,
     })
     try {
       // The scheduler runs every job once at start.

@@ -9,7 +9,7 @@ import { createWebhookDispatcher } from '../../src/modules/webhooks/webhook-disp
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
 import { rawId, readyOrder } from '../fixtures/notifications.js'
 import { stockedStore } from '../fixtures/orders.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestApp, type TestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { startReceiver } from './receiver.js'
 import { nodeTransport, signatureIsValid, T0 } from './webhook-harness.js'
@@ -50,6 +50,7 @@ const publishOutbox = () =>
 
 function dispatcherAt(now: Date, options: { db?: Db; timeoutMs?: number; disableAfterFailures?: number } = {}) {
   return createWebhookDispatcher({
+    secrets: testWebhookSecrets,
     db: options.db ?? testDb.db,
     logger,
     now: () => now,

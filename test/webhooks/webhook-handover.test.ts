@@ -10,7 +10,7 @@ import {
 } from '../../src/modules/webhooks/webhook-dispatcher.js'
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
 import { placeOrder, stockedStore } from '../fixtures/orders.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestApp, type TestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
@@ -56,6 +56,7 @@ afterEach(async () => {
 
 function startSender(options: { perEndpoint?: number } = {}) {
   sender = createWebhookDispatcher({
+    secrets: testWebhookSecrets,
     db: testDb.db,
     logger,
     now: () => T0,
@@ -98,7 +99,13 @@ function deliveriesWhen(endpointId: string, done: (rows: Awaited<ReturnType<type
 const deliveriesOf = (endpointId: string) => deliveriesOfEndpoint(testDb, endpointId)
 /** A pass of a sender with no handover, as another instance or a Workers tick. */
 const claimAt = (now: Date) =>
-  createWebhookDispatcher({ db: testDb.db, logger, now: () => now, transport: nodeTransport }).dispatchOnce()
+  createWebhookDispatcher({
+    db: testDb.db,
+    logger,
+    now: () => now,
+    transport: nodeTransport,
+    secrets: testWebhookSecrets,
+  }).dispatchOnce()
 const hooksAt = (path: string) => receiver.received.filter((hook) => hook.path === path)
 
 describe('deliveries handed to the sender of the process that queued them', () => {

@@ -5,9 +5,10 @@ import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { DEFAULT_WEBHOOK_RETRY_POLICY } from '../../src/modules/webhooks/webhook-delivery.service.js'
 import { createWebhookDispatcher } from '../../src/modules/webhooks/webhook-dispatcher.js'
 import { createNodeWebhookTransport } from '../../src/modules/webhooks/webhook-node-transport.js'
+import type { WebhookSecretBox } from '../../src/modules/webhooks/webhook-secret-box.js'
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
 import { rawId } from '../fixtures/notifications.js'
-import type { TestApp } from '../helpers/test-app.js'
+import { type TestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import type { TestDb } from '../helpers/test-db.js'
 import type { ReceivedHook } from './receiver.js'
 
@@ -36,7 +37,7 @@ export function signatureIsValid(secret: string, hook: ReceivedHook): boolean {
  * The outbox's consumers and then the webhook sends, as the background would run them. The outbox
  * is drained twice: events its consumers record (stock.low) are claimed by the next run.
  */
-export async function deliverWebhooks(testDb: TestDb) {
+export async function deliverWebhooks(testDb: TestDb, secrets: WebhookSecretBox = testWebhookSecrets) {
   const outbox = createOutboxDispatcher({
     db: testDb.db,
     pubsub: createAppPubSub(),
@@ -46,6 +47,7 @@ export async function deliverWebhooks(testDb: TestDb) {
   await outbox.dispatchOnce()
   await outbox.dispatchOnce()
   return createWebhookDispatcher({
+    secrets,
     db: testDb.db,
     logger,
     now: () => T0,

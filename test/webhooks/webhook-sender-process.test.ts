@@ -8,7 +8,7 @@ import { createAppPubSub } from '../../src/modules/events/pubsub.js'
 import { paymentsFor } from '../../src/modules/payments/payment-setup.js'
 import { placeOrder, stockedStore } from '../fixtures/orders.js'
 import { testServerUrl } from '../helpers/database-url.js'
-import { createTestApp, type TestApp } from '../helpers/test-app.js'
+import { createTestApp, TEST_WEBHOOK_SECRETS_KEY, type TestApp, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { within } from '../helpers/within.js'
 import { startReceiver } from './receiver.js'
@@ -63,6 +63,7 @@ function startServerBackground(env: Record<string, string>) {
     pubsub: createAppPubSub(),
     payments: paymentsFor(null),
     metrics: createHttpMetrics({ processMetrics: false }),
+    webhookSecrets: testWebhookSecrets,
   })
 }
 
@@ -98,7 +99,14 @@ function without(env: NodeJS.ProcessEnv, names: string[]): NodeJS.ProcessEnv {
 function senderEnv(): NodeJS.ProcessEnv {
   if (!testDb.url) throw new Error('needs PostgreSQL')
   const inherited = without(process.env, ['PAYMENT_PROVIDER', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'])
-  return { ...inherited, NODE_ENV: 'production', DATABASE_URL: testDb.url, LOG_LEVEL: 'info', WEBHOOK_POLL_MS: '200' }
+  return {
+    ...inherited,
+    NODE_ENV: 'production',
+    DATABASE_URL: testDb.url,
+    LOG_LEVEL: 'info',
+    WEBHOOK_POLL_MS: '200',
+    WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
+  }
 }
 
 describe('WEBHOOKS_IN_SERVER=false', () => {

@@ -1,14 +1,17 @@
 import Stripe from 'stripe'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newWebhookSecret } from '../../src/modules/webhooks/webhook-signature.js'
 import { CART_FIELDS, type CartShape, cartHeaders } from '../fixtures/carts.js'
 import { rawId, readyOrder } from '../fixtures/notifications.js'
 import { placeOrder, type StockedStore, stockedStore } from '../fixtures/orders.js'
 import { testServerUrl } from '../helpers/database-url.js'
 import { type FakeStripe, intentEvent, signWebhook, startFakeStripe } from '../helpers/fake-stripe.js'
 import { WEBHOOK_SECRET } from '../helpers/stripe-test-app.js'
-import { TEST_JWT_SECRET } from '../helpers/test-app.js'
+import { TEST_JWT_SECRET, TEST_WEBHOOK_SECRETS_KEY, testWebhookSecrets } from '../helpers/test-app.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 import { buildWorker, startWorkerd, type WorkerdWorker } from '../helpers/workerd.js'
+import { startReceiver } from '../webhooks/receiver.js'
+import { signatureIsValid } from '../webhooks/webhook-harness.js'
 
 // The built worker (wrangler's bundle) in workerd, on a fresh migrated and seeded PostgreSQL
 // database reached through its Hyperdrive binding, paying through a fake Stripe on loopback.
@@ -38,6 +41,7 @@ describe.skipIf(!testServerUrl())('the Cloudflare worker, run in workerd', () =>
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
         RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
         JWT_SECRET: TEST_JWT_SECRET,
+        WEBHOOK_SECRETS_KEY: TEST_WEBHOOK_SECRETS_KEY,
         STRIPE_SECRET_KEY: 'sk_test_comptoir',
         STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
         STRIPE_API_BASE: `http://${fake.host}:${fake.port}`,
@@ -159,7 +163,15 @@ describe.skipIf(!testServerUrl())('the Cloudflare worker, run in workerd', () =>
     })
   })
 
-  it('on a cron tick, runs the order timers, publishes the outbox and sends the notifications', async () => {
+  it('on a cron tick, runs the order timers, publishes the outbox, sends the notifications and the webhooks', async () => {
+    // Registered before sealing existed, so kept in clear: the tick seals it, then signs with it.
+    const receiver = await startReceiver()
+    const webhookSecret = newWebhookSecret()
+    const endpoint = await testDb.db
+      .insertInto('webhook_endpoint')
+      .values({ url: receiver.url('/erp'), events: ['order.cancelled'], description: 'ERP', secret: webhookSecret })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     const signIn = await worker.gql<{ staffSignIn: { accessToken: string } }>(
       'mutation { staffSignIn(input: { email: "manager.par-rivoli@comptoir.dev", password: "comptoir-staff" }) { accessToken } }',
     )
@@ -201,5 +213,17 @@ describe.skipIf(!testServerUrl())('the Cloudflare worker, run in workerd', () =>
       .where('order_id', '=', rawId(ready.gid))
       .executeTakeFirstOrThrow()
     expect(notification).toEqual({ status: 'SENT', recipient: 'worker.ready@example.com' })
+
+    const stored = await testDb.db
+      .selectFrom('webhook_endpoint')
+      .select('secret')
+      .where('id', '=', endpoint.id)
+      .executeTakeFirstOrThrow()
+    expect(stored.secret.startsWith(await testWebhookSecrets.currentPrefix())).toBe(true)
+    expect(await testWebhookSecrets.open(stored.secret)).toBe(webhookSecret)
+    const cancelled = receiver.received.filter((hook) => hook.path === '/erp')
+    await receiver.close()
+    expect(cancelled.map((hook) => JSON.parse(hook.body).type)).toEqual(['order.cancelled'])
+    expect(signatureIsValid(webhookSecret, cancelled[0]!)).toBe(true)
   })
 })

@@ -14,6 +14,7 @@ import {
 } from './webhook-delivery.service.js'
 import { fetchTransport } from './webhook-fetch-transport.js'
 import { sendWebhook, type WebhookTransport } from './webhook-http.js'
+import { UnopenableWebhookSecretError, type WebhookSecretBox } from './webhook-secret-box.js'
 
 export interface WebhookDispatcherOptions {
   db: Db
@@ -38,6 +39,8 @@ export interface WebhookDispatcherOptions {
   random?: () => number
   /** How the POSTs are made: Node's server passes its own (webhook-node-transport.ts); fetch otherwise. */
   transport?: WebhookTransport
+  /** Opens the endpoints' sealed signing secrets. */
+  secrets: WebhookSecretBox
 }
 
 export type WebhookOutcome = 'delivered' | 'retrying' | 'failed'
@@ -280,11 +283,33 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     return logs
   }
 
+  // Opening a secret is an AES decryption: once per stored value, not per POST. Endpoints are few;
+  // the bound only keeps a process that sees many rotations from holding them all.
+  const opened = new Map<string, Promise<string>>()
+  function signingSecretOf(endpoint: ClaimedEndpoint): Promise<string> {
+    let secret = opened.get(endpoint.secret)
+    if (!secret) {
+      if (opened.size >= 1_000) opened.clear()
+      secret = options.secrets.open(endpoint.secret)
+      opened.set(endpoint.secret, secret)
+      secret.catch(() => opened.delete(endpoint.secret))
+    }
+    return secret
+  }
+
   /** One POST, or the reason it was not made. */
   async function attempt(delivery: OutgoingDelivery, endpoint: ClaimedEndpoint): Promise<AttemptLog> {
     // Claimed again and again without an outcome: the sender keeps dying on this one.
     if (delivery.attempts > policy.maxAttempts) return noOutcome()
-    return sendWebhook(endpoint, delivery, { at: clock(), timeoutMs, transport })
+    const at = clock()
+    let secret: string
+    try {
+      secret = await signingSecretOf(endpoint)
+    } catch (error) {
+      if (!(error instanceof UnopenableWebhookSecretError)) throw error
+      return { at, statusCode: null, responseExcerpt: null, durationMs: 0, error: error.message }
+    }
+    return sendWebhook({ url: endpoint.url, secret }, delivery, { at, timeoutMs, transport })
   }
 
   async function failure(delivery: OutgoingDelivery, endpoint: ClaimedEndpoint, log: AttemptLog) {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/create-db.js'
 import type { Logger } from '../../logger.js'
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js'
 import { createNodeWebhookTransport } from './webhook-node-transport.js'
+import type { WebhookSecretBox } from './webhook-secret-box.js'
 import { publicAddressLookup } from './webhook-target-guard.js'
 
 export interface NodeWebhookSender {
@@ -16,7 +17,12 @@ export interface NodeWebhookSender {
  * it alone: undici's HTTP client, and in production a name that resolves to a private address
  * is refused as it connects (SSRF).
  */
-export function createNodeWebhookSender(deps: { config: Config; db: Db; logger: Logger }): NodeWebhookSender {
+export function createNodeWebhookSender(deps: {
+  config: Config
+  db: Db
+  logger: Logger
+  secrets: WebhookSecretBox
+}): NodeWebhookSender {
   const { config } = deps
   const transport = createNodeWebhookTransport({
     lookup: config.env === 'production' ? publicAddressLookup : undefined,
@@ -25,6 +31,7 @@ export function createNodeWebhookSender(deps: { config: Config; db: Db; logger: 
     db: deps.db,
     logger: deps.logger,
     transport: transport.send,
+    secrets: deps.secrets,
     pollIntervalMs: config.webhooks.pollMs,
   })
   return {

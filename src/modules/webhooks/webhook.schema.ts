@@ -214,7 +214,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: WebhookEndpointCreateInput, required: true }) },
     resolve: (_root, { input }, context) =>
       withUserErrors(() =>
-        createWebhookEndpoint(context.db, auditAuthorOf(context), context.env, {
+        createWebhookEndpoint(context.db, auditAuthorOf(context), context.env, context.webhookSecrets, {
           url: input.url.trim(),
           events: input.events,
           description: input.description?.trim() ?? '',

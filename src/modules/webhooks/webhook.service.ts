@@ -6,6 +6,7 @@ import { NotFoundError } from '../shared/not-found.js'
 import { InvalidWebhookUrlError, WebhookDeliveryPendingError } from './webhook.errors.js'
 import * as webhookRepository from './webhook.repository.js'
 import type { WebhookEvent } from './webhook-events.js'
+import type { WebhookSecretBox } from './webhook-secret-box.js'
 import { newWebhookSecret } from './webhook-signature.js'
 import { webhookUrlProblem } from './webhook-url.js'
 
@@ -22,16 +23,18 @@ export async function createWebhookEndpoint(
   db: Db,
   author: AuditAuthor,
   env: Env,
+  secrets: WebhookSecretBox,
   draft: EndpointDraft,
 ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
   assertUrl(draft.url, env)
   const secret = newWebhookSecret()
+  const sealed = await secrets.seal(secret)
   return inTransaction(db, async (trx) => {
     const endpoint = await webhookRepository.insertEndpoint(trx, {
       url: draft.url,
       events: [...new Set(draft.events)],
       description: draft.description,
-      secret,
+      secret: sealed,
       created_by: author.actor.type === 'STAFF' ? author.actor.id : null,
     })
     await recordAudit(trx, author, change(endpoint.id, 'CREATE', null, endpoint))
