@@ -12,7 +12,7 @@ import { createAppPubSub } from '../src/modules/events/pubsub.js'
 import { createWebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher.js'
 import { webhookEventOf } from '../src/modules/webhooks/webhook-events.js'
 import { createNodeWebhookTransport } from '../src/modules/webhooks/webhook-node-transport.js'
-import { createWebhookSecretBox } from '../src/modules/webhooks/webhook-secret-box.js'
+import { createWebhookSecretBox, type WebhookSecretBox } from '../src/modules/webhooks/webhook-secret-box.js'
 import { newWebhookSecret } from '../src/modules/webhooks/webhook-signature.js'
 import { allOutboxConsumers } from '../src/outbox-consumers.js'
 import type { RunStats } from './measure.js'
@@ -98,7 +98,9 @@ const SENDER_NICE = 10
 export async function measureWebhooks(parts: WebhooksBenchParts): Promise<WebhooksReport> {
   const { db, logger } = parts
   const receiver = await startBenchReceiver()
-  const endpointIds = await createEndpoints(db, receiver.url)
+  // Sealed as the server stores them, so the sends open them as in production.
+  const secrets = createWebhookSecretBox({ current: parts.webhookSecretsKey })
+  const endpointIds = await createEndpoints(db, receiver.url, secrets)
   // The server's own transport (background.ts), as production sends.
   const transport = createNodeWebhookTransport()
   const webhooks =
@@ -107,7 +109,7 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
           db,
           logger,
           transport: transport.send,
-          secrets: createWebhookSecretBox({ current: parts.webhookSecretsKey }),
+          secrets,
         })
       : null
   const outbox = createOutboxDispatcher({
@@ -198,21 +200,18 @@ function hotLoad(parts: WebhooksBenchParts): FreshLoad {
   }
 }
 
-async function createEndpoints(db: Db, url: (path: string) => string): Promise<string[]> {
-  const rows = await db
-    .insertInto('webhook_endpoint')
-    .values(
-      PATHS.map((path) => ({
-        url: url(path),
-        events: ['order.placed'],
-        description: `bench ${path}`,
-        secret: newWebhookSecret(),
-        disabled_at: new Date(),
-        disabled_reason: 'bench: off',
-      })),
-    )
-    .returning('id')
-    .execute()
+async function createEndpoints(db: Db, url: (path: string) => string, secrets: WebhookSecretBox): Promise<string[]> {
+  const endpoints = await Promise.all(
+    PATHS.map(async (path) => ({
+      url: url(path),
+      events: ['order.placed'],
+      description: `bench ${path}`,
+      secret: await secrets.seal(newWebhookSecret()),
+      disabled_at: new Date(),
+      disabled_reason: 'bench: off',
+    })),
+  )
+  const rows = await db.insertInto('webhook_endpoint').values(endpoints).returning('id').execute()
   return rows.map((row) => row.id)
 }
 
