@@ -44,7 +44,7 @@ function nodeHttpTransport(): { send: WebhookTransport; close(): void } {
 }
 
 const receiver = await startBenchReceiver()
-const endpoint = { url: receiver.url('/fast-a'), secret: newWebhookSecret() }
+const endpoint = { url: receiver.url('/fast-a'), secrets: [newWebhookSecret()] }
 // An order.placed message's size: the order with three lines.
 const body = JSON.stringify({
   type: 'order.placed',

@@ -42,6 +42,7 @@ import * as storePrepStats from './20261207000080_store_prep_stats.js'
 import * as paidAndLowStock from './20261208000090_paid_and_low_stock.js'
 import * as insightHistograms from './20261208000100_insight_histograms.js'
 import * as webhookDeliveryRetention from './20261209000010_webhook_delivery_retention.js'
+import * as webhookSecretRotation from './20261210000010_webhook_secret_rotation.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   '20261208000090_paid_and_low_stock': paidAndLowStock,
   '20261208000100_insight_histograms': insightHistograms,
   '20261209000010_webhook_delivery_retention': webhookDeliveryRetention,
+  '20261210000010_webhook_secret_rotation': webhookSecretRotation,
 }

@@ -618,8 +618,11 @@ export interface WebhookEndpointTable {
   description: Generated<string>
   /** Public event names (webhook-events.ts), e.g. order.placed. */
   events: string[]
-  /** whsec_…: signs every delivery, so it is kept; never returned after creation. */
+  /** whsec_…, sealed (webhook-secret-box.ts): signs every delivery; never returned after creation. */
   secret: string
+  /** The secret a rotation replaced, sealed: it signs too until previous_secret_until. */
+  previous_secret: string | null
+  previous_secret_until: Date | string | null
   consecutive_failures: Generated<number>
   failing_since: Date | string | null
   disabled_at: Date | string | null

@@ -333,6 +333,8 @@ const DECLARED = {
     'description',
     'events',
     'secret',
+    'previous_secret',
+    'previous_secret_until',
     'consecutive_failures',
     'failing_since',
     'disabled_at',

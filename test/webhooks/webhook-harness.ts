@@ -37,7 +37,7 @@ export function signatureIsValid(secret: string, hook: ReceivedHook): boolean {
  * The outbox's consumers and then the webhook sends, as the background would run them. The outbox
  * is drained twice: events its consumers record (stock.low) are claimed by the next run.
  */
-export async function deliverWebhooks(testDb: TestDb, secrets: WebhookSecretBox = testWebhookSecrets) {
+export async function deliverWebhooks(testDb: TestDb, options: { secrets?: WebhookSecretBox; at?: Date } = {}) {
   const outbox = createOutboxDispatcher({
     db: testDb.db,
     pubsub: createAppPubSub(),
@@ -47,10 +47,10 @@ export async function deliverWebhooks(testDb: TestDb, secrets: WebhookSecretBox 
   await outbox.dispatchOnce()
   await outbox.dispatchOnce()
   return createWebhookDispatcher({
-    secrets,
+    secrets: options.secrets ?? testWebhookSecrets,
     db: testDb.db,
     logger,
-    now: () => T0,
+    now: () => options.at ?? T0,
     timeoutMs: 5_000,
     retry: DEFAULT_WEBHOOK_RETRY_POLICY,
     transport: nodeTransport,

@@ -89,7 +89,7 @@ describe('webhook signing secrets at rest', () => {
     expect(await resealWebhookSecrets(testDb.db, rotated, logger)).toBe(0)
 
     await signUpCustomer()
-    await deliverWebhooks(testDb, rotated)
+    await deliverWebhooks(testDb, { secrets: rotated })
     const [fromClear] = hooksAt('/was-clear')
     const [fromOldKey] = hooksAt('/old-key')
     expect(fromClear && signatureIsValid(clear, fromClear)).toBe(true)

@@ -54,7 +54,7 @@ describe.each([
   it('logs why nothing was delivered when nothing listens', async () => {
     const port = await closedPort()
     const log = await sendWebhook(
-      { url: `http://127.0.0.1:${port}/hooks`, secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0' },
+      { url: `http://127.0.0.1:${port}/hooks`, secrets: ['whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0'] },
       { event_id: '1', body: '{"a":1}' },
       { at: new Date(), timeoutMs: 2_000, transport },
     )

@@ -111,6 +111,7 @@ export const USER_ERROR_CODES = [
   'PHONE_REQUIRED',
   // Webhooks
   'INVALID_WEBHOOK_URL',
+  'INVALID_WEBHOOK_SECRET',
   'WEBHOOK_DELIVERY_PENDING',
 ] as const
 

@@ -26,7 +26,10 @@ export const DEFAULT_WEBHOOK_RETRY_POLICY: WebhookRetryPolicy = {
   disableAfterMs: 24 * 3_600_000,
 }
 
-export type ClaimedEndpoint = Pick<WebhookEndpointRow, 'id' | 'url' | 'secret' | 'consecutive_failures'>
+export type ClaimedEndpoint = Pick<
+  WebhookEndpointRow,
+  'id' | 'url' | 'secret' | 'previous_secret' | 'previous_secret_until' | 'consecutive_failures'
+>
 
 /** What sending a delivery and recording its outcome need of it. */
 export type OutgoingDelivery = Pick<WebhookDeliveryRow, 'id' | 'endpoint_id' | 'event_id' | 'attempts' | 'body'>
@@ -53,9 +56,9 @@ export async function claimDueDeliveries(
     perEndpoint: claim.perEndpoint,
   })
   const batches = new Map<string, ClaimedBatch>()
-  for (const { url, secret, consecutive_failures, ...delivery } of rows) {
+  for (const { url, secret, previous_secret, previous_secret_until, consecutive_failures, ...delivery } of rows) {
     const batch = batches.get(delivery.endpoint_id) ?? {
-      endpoint: { id: delivery.endpoint_id, url, secret, consecutive_failures },
+      endpoint: { id: delivery.endpoint_id, url, secret, previous_secret, previous_secret_until, consecutive_failures },
       deliveries: [],
     }
     batch.deliveries.push(delivery)

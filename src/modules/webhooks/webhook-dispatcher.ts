@@ -286,15 +286,22 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   // Opening a secret is an AES decryption: once per stored value, not per POST. Endpoints are few;
   // the bound only keeps a process that sees many rotations from holding them all.
   const opened = new Map<string, Promise<string>>()
-  function signingSecretOf(endpoint: ClaimedEndpoint): Promise<string> {
-    let secret = opened.get(endpoint.secret)
+  function open(stored: string): Promise<string> {
+    let secret = opened.get(stored)
     if (!secret) {
       if (opened.size >= 1_000) opened.clear()
-      secret = options.secrets.open(endpoint.secret)
-      opened.set(endpoint.secret, secret)
-      secret.catch(() => opened.delete(endpoint.secret))
+      secret = options.secrets.open(stored)
+      opened.set(stored, secret)
+      secret.catch(() => opened.delete(stored))
     }
     return secret
+  }
+
+  /** The current secret, and the one a rotation replaced while it still signs. */
+  function signingSecretsOf(endpoint: ClaimedEndpoint, at: Date): Promise<string[]> {
+    const { previous_secret: previous, previous_secret_until: until } = endpoint
+    const keepsPrevious = previous !== null && until !== null && new Date(until).getTime() > at.getTime()
+    return Promise.all(keepsPrevious ? [open(endpoint.secret), open(previous)] : [open(endpoint.secret)])
   }
 
   /** One POST, or the reason it was not made. */
@@ -302,14 +309,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     // Claimed again and again without an outcome: the sender keeps dying on this one.
     if (delivery.attempts > policy.maxAttempts) return noOutcome()
     const at = clock()
-    let secret: string
+    let secrets: string[]
     try {
-      secret = await signingSecretOf(endpoint)
+      secrets = await signingSecretsOf(endpoint, at)
     } catch (error) {
       if (!(error instanceof UnopenableWebhookSecretError)) throw error
       return { at, statusCode: null, responseExcerpt: null, durationMs: 0, error: error.message }
     }
-    return sendWebhook({ url: endpoint.url, secret }, delivery, { at, timeoutMs, transport })
+    return sendWebhook({ url: endpoint.url, secrets }, delivery, { at, timeoutMs, transport })
   }
 
   async function failure(delivery: OutgoingDelivery, endpoint: ClaimedEndpoint, log: AttemptLog) {

@@ -1,4 +1,4 @@
-import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/database.js'
+import type { WebhookDeliveryRow } from '../../db/database.js'
 import type { AttemptLog } from './webhook.repository.js'
 import { signWebhook, webhookMessageId } from './webhook-signature.js'
 
@@ -28,11 +28,11 @@ export type WebhookTransport = (request: WebhookRequest) => Promise<WebhookRespo
 
 /** POSTs one delivery, signed for this attempt. Any 2xx is a success; anything else is a failure with its reason. */
 export async function sendWebhook(
-  endpoint: Pick<WebhookEndpointRow, 'url' | 'secret'>,
+  endpoint: { url: string; secrets: readonly string[] },
   delivery: Pick<WebhookDeliveryRow, 'event_id' | 'body'>,
   attempt: { at: Date; timeoutMs: number; transport: WebhookTransport },
 ): Promise<AttemptLog> {
-  const signature = signWebhook(endpoint.secret, {
+  const signature = signWebhook(endpoint.secrets, {
     id: webhookMessageId(delivery.event_id),
     body: delivery.body,
     at: attempt.at,

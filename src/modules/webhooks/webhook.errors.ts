@@ -10,6 +10,16 @@ export class InvalidWebhookUrlError extends BusinessError {
   }
 }
 
+/** A signing secret an admin brought that cannot sign (webhook-signature.ts says why). */
+export class InvalidWebhookSecretError extends BusinessError {
+  constructor(readonly reason: string) {
+    super(reason)
+  }
+  userErrors(): UserErrorEntry[] {
+    return [{ code: 'INVALID_WEBHOOK_SECRET', field: ['secret'], message: this.reason }]
+  }
+}
+
 /** A replay of a delivery still queued or being sent would send it twice. */
 export class WebhookDeliveryPendingError extends fixedBusinessError(
   'WEBHOOK_DELIVERY_PENDING',

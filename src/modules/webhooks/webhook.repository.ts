@@ -48,7 +48,7 @@ export function listEndpoints(db: Db): Promise<WebhookEndpointRow[]> {
 export function findSubscribedEndpoints(trx: Trx, types: readonly string[]) {
   return trx
     .selectFrom('webhook_endpoint')
-    .select(['id', 'events', 'url', 'secret', 'consecutive_failures'])
+    .select(['id', 'events', 'url', 'secret', 'previous_secret', 'previous_secret_until', 'consecutive_failures'])
     .where('disabled_at', 'is', null)
     .where(sql<boolean>`events && ${sql.val(types)}::text[]`)
     .execute()
@@ -119,9 +119,10 @@ export async function claimDueDeliveries(
     UPDATE webhook_delivery AS d
        SET claimed_until = ${claim.leaseUntil}, attempts = d.attempts + 1
       FROM (
-        SELECT next.id, e.url, e.secret, e.consecutive_failures
+        SELECT next.id, e.url, e.secret, e.previous_secret, e.previous_secret_until, e.consecutive_failures
           FROM (
-            SELECT e.id, e.url, e.secret, e.consecutive_failures FROM webhook_endpoint e
+            SELECT e.id, e.url, e.secret, e.previous_secret, e.previous_secret_until, e.consecutive_failures
+              FROM webhook_endpoint e
              WHERE e.disabled_at IS NULL AND NOT (e.id = ANY(${busy}::uuid[]))
                AND EXISTS (
                  SELECT 1 FROM webhook_delivery w
@@ -139,11 +140,13 @@ export async function claimDueDeliveries(
           ) next
       ) picked
      WHERE d.id = picked.id
-    RETURNING d.*, picked.url, picked.secret, picked.consecutive_failures`.execute(db)
+    RETURNING d.*, picked.url, picked.secret, picked.previous_secret, picked.previous_secret_until,
+              picked.consecutive_failures`.execute(db)
   return result.rows
 }
 
-export type ClaimedRow = WebhookDeliveryRow & Pick<WebhookEndpointRow, 'url' | 'secret' | 'consecutive_failures'>
+export type ClaimedRow = WebhookDeliveryRow &
+  Pick<WebhookEndpointRow, 'url' | 'secret' | 'previous_secret' | 'previous_secret_until' | 'consecutive_failures'>
 
 export interface AttemptLog {
   at: Date

@@ -12,7 +12,9 @@ import {
   findWebhookDeliveriesByIds,
   findWebhookEndpointsByIds,
   listWebhookEndpoints,
+  MAX_PREVIOUS_SECRET_HOURS,
   replayWebhookDelivery,
+  rotateWebhookEndpointSecret,
   updateWebhookEndpoint,
 } from './webhook.service.js'
 import type { WebhookEvent } from './webhook-events.js'
@@ -66,6 +68,16 @@ export const WebhookEndpoint = builder.loadableNode('WebhookEndpoint', {
       description: 'Why it stopped receiving: repeated failures (with the last one) or an admin.',
     }),
     consecutiveFailures: t.exposeInt('consecutive_failures'),
+    previousSecretExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'After webhookEndpointRotateSecret: until when the replaced secret still signs beside the new one (null: it no longer does).',
+      resolve: (endpoint, _args, context) => {
+        const until = dateOrNull(endpoint.previous_secret_until)
+        return until && until.getTime() > context.now.getTime() ? until : null
+      },
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (endpoint) => new Date(endpoint.created_at) }),
   }),
 })
@@ -143,6 +155,22 @@ const WebhookEndpointCreateInput = builder.inputType('WebhookEndpointCreateInput
     url: t.string({ required: true, validate: urlField }),
     events: t.field({ type: [WebhookEventType], required: true, validate: eventsField }),
     description: t.string({ validate: z.string().max(500) }),
+    secret: t.string({
+      description:
+        'A signing secret the receiver already holds (whsec_ and the base64 of 24 to 64 bytes); without it, one is made.',
+    }),
+  }),
+})
+
+const WebhookEndpointRotateSecretInput = builder.inputType('WebhookEndpointRotateSecretInput', {
+  fields: (t) => ({
+    endpointId: t.globalID({ required: true, for: WebhookEndpoint }),
+    secret: t.string({ description: 'The new secret, if the admin brings it; without it, one is made.' }),
+    keepPreviousForHours: t.int({
+      description:
+        'How long the replaced secret goes on signing beside the new one (default 24, at most 168); 0 stops it at once, as after a leak.',
+      validate: z.number().int().min(0).max(MAX_PREVIOUS_SECRET_HOURS),
+    }),
   }),
 })
 
@@ -165,19 +193,26 @@ const WebhookDeliveryReplayInput = builder.inputType('WebhookDeliveryReplayInput
   fields: (t) => ({ deliveryId: t.globalID({ required: true, for: WebhookDelivery }) }),
 })
 
-const WebhookEndpointCreatePayload = builder
-  .objectRef<Payload<{ endpoint: WebhookEndpointRow; secret: string }>>('WebhookEndpointCreatePayload')
-  .implement({
+/** An endpoint with its signing secret, shown this once: on creation and on rotation. */
+function endpointWithSecretPayload(name: string, secretDescription: string) {
+  return builder.objectRef<Payload<{ endpoint: WebhookEndpointRow; secret: string }>>(name).implement({
     fields: (t) => ({
       endpoint: t.field({ type: WebhookEndpoint, nullable: true, resolve: (p) => p.endpoint ?? null }),
-      secret: t.string({
-        nullable: true,
-        description: 'The signing secret (whsec_…), shown once: the receiver verifies webhook-signature with it.',
-        resolve: (p) => p.secret ?? null,
-      }),
+      secret: t.string({ nullable: true, description: secretDescription, resolve: (p) => p.secret ?? null }),
       userErrors: t.field({ type: [UserError], resolve: (p) => p.userErrors }),
     }),
   })
+}
+
+const WebhookEndpointCreatePayload = endpointWithSecretPayload(
+  'WebhookEndpointCreatePayload',
+  'The signing secret (whsec_…), shown once: the receiver verifies webhook-signature with it.',
+)
+
+const WebhookEndpointRotateSecretPayload = endpointWithSecretPayload(
+  'WebhookEndpointRotateSecretPayload',
+  'The new signing secret (whsec_…), shown once.',
+)
 
 const WebhookEndpointUpdatePayload = builder
   .objectRef<Payload<{ endpoint: WebhookEndpointRow }>>('WebhookEndpointUpdatePayload')
@@ -218,6 +253,22 @@ builder.mutationFields((t) => ({
           url: input.url.trim(),
           events: input.events,
           description: input.description?.trim() ?? '',
+          ...(input.secret ? { secret: input.secret.trim() } : {}),
+        }),
+      ),
+  }),
+  webhookEndpointRotateSecret: t.field({
+    type: WebhookEndpointRotateSecretPayload,
+    description:
+      'Admins: gives an endpoint a new signing secret, answered once; the replaced one signs beside it for keepPreviousForHours.',
+    authScopes: { admin: true },
+    args: { input: t.arg({ type: WebhookEndpointRotateSecretInput, required: true }) },
+    resolve: (_root, { input }, context) =>
+      withUserErrors(() =>
+        rotateWebhookEndpointSecret(context.db, auditAuthorOf(context), context.webhookSecrets, input.endpointId.id, {
+          ...(input.secret ? { secret: input.secret.trim() } : {}),
+          keepPreviousHours: input.keepPreviousForHours ?? 24,
+          now: context.now,
         }),
       ),
   }),

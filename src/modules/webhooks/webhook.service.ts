@@ -3,11 +3,11 @@ import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/database.j
 import { inTransaction } from '../../db/transaction.js'
 import { type AuditAuthor, recordAudit } from '../audit/audit.service.js'
 import { NotFoundError } from '../shared/not-found.js'
-import { InvalidWebhookUrlError, WebhookDeliveryPendingError } from './webhook.errors.js'
+import { InvalidWebhookSecretError, InvalidWebhookUrlError, WebhookDeliveryPendingError } from './webhook.errors.js'
 import * as webhookRepository from './webhook.repository.js'
 import type { WebhookEvent } from './webhook-events.js'
 import type { WebhookSecretBox } from './webhook-secret-box.js'
-import { newWebhookSecret } from './webhook-signature.js'
+import { newWebhookSecret, webhookSecretProblem } from './webhook-signature.js'
 import { webhookUrlProblem } from './webhook-url.js'
 
 type Env = Parameters<typeof webhookUrlProblem>[1]
@@ -18,16 +18,22 @@ export interface EndpointDraft {
   description: string
 }
 
-/** Registers an endpoint; its signing secret is answered once, never shown again. */
+/** How long a rotated-out secret may go on signing beside the new one, at most: a week. */
+export const MAX_PREVIOUS_SECRET_HOURS = 7 * 24
+
+/**
+ * Registers an endpoint; its signing secret is answered once, never shown again. The admin may
+ * bring the secret (one the receiver already holds); otherwise a new one is made.
+ */
 export async function createWebhookEndpoint(
   db: Db,
   author: AuditAuthor,
   env: Env,
   secrets: WebhookSecretBox,
-  draft: EndpointDraft,
+  draft: EndpointDraft & { secret?: string },
 ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
   assertUrl(draft.url, env)
-  const secret = newWebhookSecret()
+  const secret = draft.secret === undefined ? newWebhookSecret() : usableSecret(draft.secret)
   const sealed = await secrets.seal(secret)
   return inTransaction(db, async (trx) => {
     const endpoint = await webhookRepository.insertEndpoint(trx, {
@@ -72,6 +78,39 @@ export async function updateWebhookEndpoint(
   })
   if (!updated) throw new NotFoundError('WebhookEndpoint', id)
   return updated
+}
+
+/**
+ * Gives an endpoint a new signing secret (brought by the admin, or made), answered once. The one
+ * it replaces goes on signing beside it for `keepPreviousHours` (each message then carries both
+ * signatures), so the receiver can take the new one without refusing what is already on its way;
+ * 0 stops it at once, as after a leak. Only the secret just replaced is kept, never an older one.
+ */
+export async function rotateWebhookEndpointSecret(
+  db: Db,
+  author: AuditAuthor,
+  secrets: WebhookSecretBox,
+  id: string,
+  rotation: { secret?: string; keepPreviousHours: number; now: Date },
+): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+  const secret = rotation.secret === undefined ? newWebhookSecret() : usableSecret(rotation.secret)
+  const sealed = await secrets.seal(secret)
+  const keepsPrevious = rotation.keepPreviousHours > 0
+  const rotated = await inTransaction(db, async (trx) => {
+    const before = await webhookRepository.lockEndpoint(trx, id)
+    if (!before) return undefined
+    const after = await webhookRepository.updateEndpoint(trx, id, {
+      secret: sealed,
+      previous_secret: keepsPrevious ? before.secret : null,
+      previous_secret_until: keepsPrevious
+        ? new Date(rotation.now.getTime() + rotation.keepPreviousHours * 3_600_000)
+        : null,
+    })
+    if (after) await recordAudit(trx, author, change(id, 'ROTATE_SECRET', before, after))
+    return after
+  })
+  if (!rotated) throw new NotFoundError('WebhookEndpoint', id)
+  return { endpoint: rotated, secret }
 }
 
 /** Deletes an endpoint with its delivery log; what was still queued for it is never sent. */
@@ -130,18 +169,24 @@ export function findWebhookDeliveries(
   return webhookRepository.findDeliveryPage(db, page)
 }
 
+function usableSecret(secret: string): string {
+  const problem = webhookSecretProblem(secret)
+  if (problem) throw new InvalidWebhookSecretError(problem)
+  return secret
+}
+
 function assertUrl(url: string, env: Env) {
   const problem = webhookUrlProblem(url, env)
   if (problem) throw new InvalidWebhookUrlError(problem)
 }
 
-/** The audit entry of an endpoint change; the signing secret is never written to the log. */
+/** The audit entry of an endpoint change; no signing secret, not even sealed, is written to the log. */
 function change(id: string, action: string, before: WebhookEndpointRow | null, after: WebhookEndpointRow | null) {
   return { entity: 'webhook_endpoint', entityId: id, action, before: audited(before), after: audited(after) }
 }
 
 function audited(endpoint: WebhookEndpointRow | null): Record<string, unknown> | null {
   if (!endpoint) return null
-  const { secret: _secret, ...shown } = endpoint
+  const { secret: _secret, previous_secret: _previous, ...shown } = endpoint
   return shown
 }
