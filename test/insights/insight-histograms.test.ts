@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { up as convertToHistograms } from '../../migrations/20261208000100_insight_histograms.js'
 import { LAST_BUCKET } from '../../src/modules/insights/insight-buckets.js'
 import { packedSamplesSql, unpackHistogram } from '../../src/modules/insights/insight-histogram.js'
+import { histogram } from '../fixtures/histograms.js'
 import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 let testDb: TestDb
@@ -12,12 +13,6 @@ beforeAll(async () => {
 afterAll(() => testDb.destroy())
 
 const STORE = '00000000-0000-4000-8000-000000000001'
-
-function histogram(counts: Record<number, number>): number[] {
-  const dense = new Array<number>(LAST_BUCKET + 1).fill(0)
-  for (const [bucket, count] of Object.entries(counts)) dense[Number(bucket)] = count
-  return dense
-}
 
 describe('duration histograms in the database', () => {
   it('reads back in JS what SQL packed, and adds histograms bucket by bucket', async () => {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { LAST_BUCKET, secondsOfBucket } from './insight-buckets.js'
-import { BUCKET_DIGITS, durationFigureOf, NO_DURATION, unpackHistogram } from './insight-histogram.js'
+import { LAST_BUCKET, secondsOfBucket } from '../../src/modules/insights/insight-buckets.js'
+import {
+  BUCKET_DIGITS,
+  durationFigureOf,
+  NO_DURATION,
+  unpackHistogram,
+} from '../../src/modules/insights/insight-histogram.js'
+import { histogram } from '../fixtures/histograms.js'
 
 /** Counts as the packed text PostgreSQL prints: bucket b's count 12·b digits to the left. */
 function printed(counts: Record<number, number>): string {
@@ -8,12 +14,6 @@ function printed(counts: Record<number, number>): string {
   let text = ''
   for (let bucket = top; bucket >= 0; bucket--) text += String(counts[bucket] ?? 0).padStart(BUCKET_DIGITS, '0')
   return text.replace(/^0+(?=\d)/, '')
-}
-
-function histogram(counts: Record<number, number>): number[] {
-  const dense = new Array<number>(LAST_BUCKET + 1).fill(0)
-  for (const [bucket, count] of Object.entries(counts)) dense[Number(bucket)] = count
-  return dense
 }
 
 /** The percentile by its definition: the bucket of the ⌈tenths / 10 × n⌉-th smallest sample. */
