@@ -348,9 +348,10 @@ export class ConfigError extends Error {}
 
 /**
  * What the configuration is for: the server (and the jobs) need their secrets; a database tool
- * (migrate, import) only the database, so it runs without the API's JWT and Stripe secrets.
+ * (migrate, import) only the database, so it runs without the API's JWT and Stripe secrets; the
+ * webhook sender (`npm run webhooks`) the database and the key that opens the signing secrets.
  */
-export type ConfigPurpose = 'server' | 'database-tool'
+export type ConfigPurpose = 'server' | 'webhook-sender' | 'database-tool'
 
 /** Reads the environment once; any bad value is one line naming the variable. */
 export function loadConfig(
@@ -370,6 +371,7 @@ export function loadConfig(
     throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
   }
   if (purpose === 'server') checkServerSecrets(e)
+  if (purpose !== 'database-tool') checkWebhookSecretsKey(e)
   // Nothing else may open the embedded database while the server has it (db/embedded-lock.ts),
   // so `npm run webhooks` cannot run beside it and the deliveries would wait forever.
   if (!e.WEBHOOKS_IN_SERVER && !e.DATABASE_URL) {
@@ -489,17 +491,21 @@ function checkServerSecrets(e: ParsedEnv): void {
   if (production && !e.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
   }
-  if (production && !e.WEBHOOK_SECRETS_KEY) {
-    throw new ConfigError(
-      'Invalid configuration: WEBHOOK_SECRETS_KEY is required when NODE_ENV=production (it seals the signing secrets of webhook endpoints in the database)',
-    )
-  }
   if (production && !e.STRIPE_SECRET_KEY) {
     throw new ConfigError(
       'Invalid configuration: STRIPE_SECRET_KEY is required when NODE_ENV=production (the offline payment provider is for demos and tests)',
     )
   }
   checkPaymentProvider(e)
+}
+
+/** Outside production a key is generated into DATA_DIR (runtime.ts webhookSecretBoxFor). */
+function checkWebhookSecretsKey(e: ParsedEnv): void {
+  if (e.NODE_ENV === 'production' && !e.WEBHOOK_SECRETS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: WEBHOOK_SECRETS_KEY is required when NODE_ENV=production (it seals the signing secrets of webhook endpoints in the database)',
+    )
+  }
 }
 
 /**

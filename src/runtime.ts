@@ -1,7 +1,7 @@
 import { createAccessTokenIssuer } from './auth/access-token.js'
 import { loadOrCreateDevSecret } from './auth/dev-secret.js'
 import { createPickupSecrets } from './auth/pickup-secrets.js'
-import { type Config, ConfigError } from './config.js'
+import type { Config } from './config.js'
 import { createDb, type Db } from './db/create-db.js'
 import { EmbeddedDatabaseBusyError } from './db/embedded-lock.js'
 import { migrateToLatest } from './db/migrator.js'
@@ -41,11 +41,11 @@ function serverSecretFor(config: Config): string {
   return config.jwtSecret ?? loadOrCreateDevSecret(devSecretDirOf(config))
 }
 
-/** Seals and opens the webhook endpoints' signing secrets: the server's and `npm run webhooks`'s. */
+/**
+ * Seals and opens the webhook endpoints' signing secrets: the server's and `npm run webhooks`'s.
+ * Their configurations (purposes server and webhook-sender) hold the key in production.
+ */
 export function webhookSecretBoxFor(config: Config): WebhookSecretBox {
-  if (config.env === 'production' && !config.webhooks.secretsKey) {
-    throw new ConfigError('Invalid configuration: WEBHOOK_SECRETS_KEY is required when NODE_ENV=production')
-  }
   return createWebhookSecretBox({
     current: config.webhooks.secretsKey ?? loadOrCreateDevSecret(devSecretDirOf(config), 'webhook-secrets-key'),
     previous: config.webhooks.previousSecretsKeys,

@@ -13,7 +13,7 @@ import { runUntilStopped } from './run-until-stopped.js'
 // delivery is leased to one.
 // The sender takes no payment and signs no token: it needs the database and WEBHOOK_SECRETS_KEY,
 // not the server's other secrets.
-const config = loadConfig(process.env, 'database-tool')
+const config = loadConfig(process.env, 'webhook-sender')
 if (config.database.kind === 'embedded') {
   // The embedded database is the server's alone (db/embedded-lock.ts), and that server sends.
   process.stderr.write(

@@ -147,6 +147,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(tool)).toThrow(/JWT_SECRET/)
     expect(loadConfig(tool, 'database-tool').database).toMatchObject({ kind: 'postgres', url: tool.DATABASE_URL })
     expect(() => loadConfig({ NODE_ENV: 'production' }, 'database-tool')).toThrow(/DATABASE_URL/)
+    // The webhook sender opens the signing secrets: the sealing key, none of the server's others.
+    expect(() => loadConfig(tool, 'webhook-sender')).toThrow(/WEBHOOK_SECRETS_KEY/)
+    expect(loadConfig({ ...tool, WEBHOOK_SECRETS_KEY: 'k'.repeat(32) }, 'webhook-sender').webhooks.secretsKey).toBe(
+      'k'.repeat(32),
+    )
   })
 })
 

@@ -47,7 +47,7 @@ const ROTATE = `mutation($input: WebhookEndpointRotateSecretInput!) {
 async function create(path: string, secret?: string, token = admin) {
   const result = await api.gql<{ webhookEndpointCreate: EndpointPayload }>(
     CREATE,
-    { input: { url: receiver.url(path), events: ['CUSTOMER_CREATED'], ...(secret ? { secret } : {}) } },
+    { input: { url: receiver.url(path), events: ['CUSTOMER_CREATED'], ...(secret === undefined ? {} : { secret }) } },
     { token },
   )
   return { result, payload: result.data?.webhookEndpointCreate }
@@ -103,6 +103,7 @@ describe('webhook signing secrets an admin brings or rotates', () => {
     ['too short', `whsec_${Buffer.alloc(16, 1).toString('base64')}`],
     ['too long', `whsec_${Buffer.alloc(65, 1).toString('base64')}`],
     ['not base64', 'whsec_not*base64*at*all*but*long*enough*to*pass'],
+    ['empty', ''],
   ])('refuses a brought secret that is %s, and registers nothing', async (_case, secret) => {
     const before = await endpointCount()
     const { payload } = await create('/refused', secret)
@@ -182,6 +183,8 @@ describe('webhook signing secrets an admin brings or rotates', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
     const { payload: badSecret } = await rotate(gid, { secret: 'whsec_short' })
     expect(badSecret?.userErrors).toEqual([{ code: 'INVALID_WEBHOOK_SECRET', field: ['secret'] }])
+    const { payload: emptySecret } = await rotate(gid, { secret: '' })
+    expect(emptySecret?.userErrors).toEqual([{ code: 'INVALID_WEBHOOK_SECRET', field: ['secret'] }])
     const { result: tooLong } = await rotate(gid, { keepPreviousForHours: 169 })
     expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
     expect(await secretOf()).toBe(before)

@@ -120,6 +120,19 @@ describe('WEBHOOKS_IN_SERVER=false', () => {
     expect(stdout).toBe('')
   })
 
+  it.skipIf(embedded)(
+    '`npm run webhooks` refuses to start in production without the key that opens the secrets',
+    {
+      timeout: 60_000,
+    },
+    async () => {
+      const { code, stdout, stderr } = await startSender([], without(senderEnv(), ['WEBHOOK_SECRETS_KEY'])).outcome
+      expect(code).not.toBe(0)
+      expect(stderr).toContain('WEBHOOK_SECRETS_KEY is required when NODE_ENV=production')
+      expect(stdout).not.toContain('webhook sender running')
+    },
+  )
+
   it.skipIf(embedded)('the server queues the deliveries in its outbox claim and sends none of them', async () => {
     const endpoint = await createEndpoint(testDb, api, admin, receiver.url('/queued'), ['ORDER_PLACED'])
     const background = startServerBackground({ WEBHOOKS_IN_SERVER: 'false', OUTBOX_POLL_MS: '50' })

@@ -15,6 +15,7 @@ import {
 import { fetchTransport } from './webhook-fetch-transport.js'
 import { sendWebhook, type WebhookTransport } from './webhook-http.js'
 import { UnopenableWebhookSecretError, type WebhookSecretBox } from './webhook-secret-box.js'
+import { previousSecretSignsAt } from './webhook-signature.js'
 
 export interface WebhookDispatcherOptions {
   db: Db
@@ -299,9 +300,8 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
 
   /** The current secret, and the one a rotation replaced while it still signs. */
   function signingSecretsOf(endpoint: ClaimedEndpoint, at: Date): Promise<string[]> {
-    const { previous_secret: previous, previous_secret_until: until } = endpoint
-    const keepsPrevious = previous !== null && until !== null && new Date(until).getTime() > at.getTime()
-    return Promise.all(keepsPrevious ? [open(endpoint.secret), open(previous)] : [open(endpoint.secret)])
+    const previous = previousSecretSignsAt(endpoint, at) ? endpoint.previous_secret : null
+    return Promise.all(previous === null ? [open(endpoint.secret)] : [open(endpoint.secret), open(previous)])
   }
 
   /** One POST, or the reason it was not made. */

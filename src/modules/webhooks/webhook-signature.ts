@@ -22,6 +22,18 @@ export function webhookSecretProblem(secret: string): string | null {
   return null
 }
 
+/**
+ * Whether the secret a rotation replaced still signs at `at`, beside the current one: the one rule
+ * the sends, the API's previousSecretExpiresAt and the reseal pass (which drops it after) share.
+ */
+export function previousSecretSignsAt(
+  endpoint: { previous_secret: string | null; previous_secret_until: Date | string | null },
+  at: Date,
+): boolean {
+  const until = endpoint.previous_secret_until
+  return endpoint.previous_secret !== null && until !== null && new Date(until).getTime() > at.getTime()
+}
+
 export interface SignedHeaders {
   'webhook-id': string
   'webhook-timestamp': string

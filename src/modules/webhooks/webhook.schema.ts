@@ -18,7 +18,7 @@ import {
   updateWebhookEndpoint,
 } from './webhook.service.js'
 import type { WebhookEvent } from './webhook-events.js'
-import { webhookMessageId } from './webhook-signature.js'
+import { previousSecretSignsAt, webhookMessageId } from './webhook-signature.js'
 
 const WebhookEventType = builder.enumType('WebhookEventType', {
   description: 'What an endpoint can be told; the payload names it in `type` (e.g. order.placed).',
@@ -73,10 +73,8 @@ export const WebhookEndpoint = builder.loadableNode('WebhookEndpoint', {
       nullable: true,
       description:
         'After webhookEndpointRotateSecret: until when the replaced secret still signs beside the new one (null: it no longer does).',
-      resolve: (endpoint, _args, context) => {
-        const until = dateOrNull(endpoint.previous_secret_until)
-        return until && until.getTime() > context.now.getTime() ? until : null
-      },
+      resolve: (endpoint, _args, context) =>
+        previousSecretSignsAt(endpoint, context.now) ? dateOrNull(endpoint.previous_secret_until) : null,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (endpoint) => new Date(endpoint.created_at) }),
   }),
@@ -193,6 +191,10 @@ const WebhookDeliveryReplayInput = builder.inputType('WebhookDeliveryReplayInput
   fields: (t) => ({ deliveryId: t.globalID({ required: true, for: WebhookDelivery }) }),
 })
 
+/** A secret given, even empty, is checked (an empty one is refused); none given, one is made. */
+const broughtSecret = (secret: string | null | undefined) =>
+  secret === null || secret === undefined ? {} : { secret: secret.trim() }
+
 /** An endpoint with its signing secret, shown this once: on creation and on rotation. */
 function endpointWithSecretPayload(name: string, secretDescription: string) {
   return builder.objectRef<Payload<{ endpoint: WebhookEndpointRow; secret: string }>>(name).implement({
@@ -253,7 +255,7 @@ builder.mutationFields((t) => ({
           url: input.url.trim(),
           events: input.events,
           description: input.description?.trim() ?? '',
-          ...(input.secret ? { secret: input.secret.trim() } : {}),
+          ...broughtSecret(input.secret),
         }),
       ),
   }),
@@ -266,7 +268,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(() =>
         rotateWebhookEndpointSecret(context.db, auditAuthorOf(context), context.webhookSecrets, input.endpointId.id, {
-          ...(input.secret ? { secret: input.secret.trim() } : {}),
+          ...broughtSecret(input.secret),
           keepPreviousHours: input.keepPreviousForHours ?? 24,
           now: context.now,
         }),
