@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, unlinkSync, writeSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 /**
@@ -33,19 +34,20 @@ export function claimDataDir(dataDir: string): () => void {
   const path = join(dir, LOCK_FILE)
   if (heldHere.has(dir)) throw new EmbeddedDatabaseBusyError(dir, process.pid)
   if (!tryCreate(path)) {
-    const holder = readHolder(path)
+    const seen = readLock(path)
+    const holder = holderIn(seen)
     if (holder !== null && holder !== process.pid && isAlive(holder)) throw new EmbeddedDatabaseBusyError(dir, holder)
     // Left by a process that died (or by this pid's earlier life, as a container's pid 1 restarts).
-    // Another process may be taking it over too: whoever creates the file next has it.
-    rmSync(path, { force: true })
-    if (!tryCreate(path)) throw new EmbeddedDatabaseBusyError(dir, readHolder(path))
+    // Another process may be taking it over too, and may already have written its own lock.
+    if (!setAsideStale(path, seen) || !tryCreate(path))
+      throw new EmbeddedDatabaseBusyError(dir, holderIn(readLock(path)))
   }
   heldHere.add(dir)
   const release = () => {
     if (!heldHere.delete(dir)) return
     process.off('exit', release)
     try {
-      if (readHolder(path) === process.pid) unlinkSync(path)
+      if (holderIn(readLock(path)) === process.pid) unlinkSync(path)
     } catch {
       // Already gone: nothing to give back.
     }
@@ -55,29 +57,70 @@ export function claimDataDir(dataDir: string): () => void {
   return release
 }
 
+/**
+ * Writes the lock whole under a name of its own, then links it into place, which fails if a lock
+ * is there: another process never reads a lock that exists but names no one yet, which it would
+ * take for an unreadable one and delete.
+ */
 function tryCreate(path: string): boolean {
-  let fd: number
+  const draft = uniqueBeside(path)
+  writeFileSync(draft, `${process.pid}\n`)
   try {
-    fd = openSync(path, 'wx')
+    linkSync(draft, path)
+    return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
-  }
-  try {
-    writeSync(fd, `${process.pid}\n`)
   } finally {
-    closeSync(fd)
+    unlinkSync(draft)
   }
+}
+
+/**
+ * Moves the stale lock out of the way without ever deleting a live one. Deleting by name would
+ * delete whatever lock is there now, a rival's fresh one included; a rename moves one file
+ * atomically, and if it was not the lock judged stale it is linked back. Answers whether the place
+ * is free to take. Only a third process creating a lock in that instant can still lose a lock.
+ */
+function setAsideStale(path: string, stale: string | null): boolean {
+  const aside = uniqueBeside(path)
+  try {
+    renameSync(path, aside)
+  } catch (error) {
+    // Gone already: given back, or set aside by a rival, who will link its own.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
+    throw error
+  }
+  const moved = readLock(aside)
+  if (moved !== stale) {
+    try {
+      linkSync(aside, path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    unlinkSync(aside)
+    return false
+  }
+  unlinkSync(aside)
   return true
 }
 
-function readHolder(path: string): number | null {
+function uniqueBeside(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
+}
+
+function readLock(path: string): string | null {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10)
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : null
+    return readFileSync(path, 'utf8')
   } catch {
     return null
   }
+}
+
+function holderIn(lock: string | null): number | null {
+  if (lock === null) return null
+  const pid = Number.parseInt(lock, 10)
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : null
 }
 
 function isAlive(pid: number): boolean {

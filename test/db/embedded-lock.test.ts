@@ -90,3 +90,62 @@ describe('the embedded database', () => {
     }
   }, 60_000)
 })
+
+describe('processes claiming one directory at the same instant', () => {
+  /** Starts `count` processes that each claim `dir` on the same signal; answers how many got it. */
+  async function race(count: number): Promise<{ held: number; busy: number }> {
+    const claimant = `
+      import { claimDataDir } from './src/db/embedded-lock.ts'
+      process.stdout.write('ready\\n')
+      process.stdin.once('data', () => {
+        try {
+          claimDataDir(process.argv[1])
+          process.stdout.write('held\\n')
+        } catch (error) {
+          process.stdout.write(error.name === 'EmbeddedDatabaseBusyError' ? 'busy\\n' : \`failed \${error}\\n\`)
+        }
+      })`
+    const children = Array.from({ length: count }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', claimant, dataDir]),
+    )
+    const lines = children.map((child) => {
+      const said: string[] = []
+      let next: (() => void) | null = null
+      child.stdout.setEncoding('utf8')
+      child.stdout.on('data', (text: string) => {
+        said.push(...text.split('\n').filter(Boolean))
+        next?.()
+      })
+      return async (count: number) => {
+        while (said.length < count) {
+          await new Promise<void>((resolve) => {
+            next = resolve
+          })
+        }
+        return said[count - 1]
+      }
+    })
+    try {
+      expect(await Promise.all(lines.map((line) => line(1)))).toEqual(children.map(() => 'ready'))
+      for (const child of children) child.stdin.write('go\n')
+      // Each holds what it took until every answer is in: a released lock would let a late one in.
+      const answers = await Promise.all(lines.map((line) => line(2)))
+      expect(answers.filter((answer) => answer !== 'held' && answer !== 'busy')).toEqual([])
+      return {
+        held: answers.filter((answer) => answer === 'held').length,
+        busy: answers.filter((answer) => answer === 'busy').length,
+      }
+    } finally {
+      for (const child of children) child.kill('SIGKILL')
+    }
+  }
+
+  it('gives a fresh directory to exactly one of them', async () => {
+    expect(await race(6)).toEqual({ held: 1, busy: 5 })
+  }, 60_000)
+
+  it('gives a directory whose holder died to exactly one of them', async () => {
+    writeFileSync(join(dataDir, LOCK_FILE), `${deadPid()}\n`)
+    expect(await race(6)).toEqual({ held: 1, busy: 5 })
+  }, 60_000)
+})
