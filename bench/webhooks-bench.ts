@@ -129,40 +129,41 @@ export async function measureWebhooks(parts: WebhooksBenchParts): Promise<Webhoo
     const runs: Record<WebhookSide, RunStats[]> = { none: [], three: [] }
     const checks: WebhookRunCheck[] = []
     const drains: WebhookRunDrain[] = []
+    /** One run of a side, from enabling its endpoints to the end of its drain. */
+    const runSide = async (side: WebhookSide, label: string) => {
+      await setEnabled(db, endpointIds, side === 'three')
+      const since = await lastEventId(db)
+      const receiverCpuBefore = await receiver.cpuMs()
+      const senderCpuBefore = senderProcess?.cpuMs() ?? null
+      const { stats, check } = await parts.runFresh(hotLoad(parts), label, { warmUp: true })
+      const backlogAtEnd = (await outboxBacklog(db)).count
+      const drainMs = await waitForDrain(db, since)
+      const sustained = await placedSince(db, since)
+      return {
+        stats,
+        check,
+        since,
+        backlogAtEnd,
+        drainMs,
+        sustained,
+        receiverCpuMs: (await receiver.cpuMs()) - receiverCpuBefore,
+        senderCpuMs: senderProcess && senderCpuBefore !== null ? senderProcess.cpuMs() - senderCpuBefore : null,
+      }
+    }
+    const sideName = (side: WebhookSide) => (side === 'none' ? 'no' : 'three')
     // A process's first runs are slower than its later ones (compiled code, caches): the first side
     // of round 1 would pay for it alone. Both sides run once unmeasured first.
     for (const side of ['none', 'three'] as const) {
-      await setEnabled(db, endpointIds, side === 'three')
-      const since = await lastEventId(db)
-      await parts.runFresh(hotLoad(parts), `settling run, ${side === 'none' ? 'no' : 'three'} webhook endpoints`, {
-        warmUp: true,
-      })
-      await waitForDrain(db, since)
+      await runSide(side, `settling run, ${sideName(side)} webhook endpoints`)
     }
     for (let round = 1; round <= parts.rounds; round++) {
       const order: WebhookSide[] = round % 2 === 1 ? ['none', 'three'] : ['three', 'none']
       for (const side of order) {
-        await setEnabled(db, endpointIds, side === 'three')
-        const since = await lastEventId(db)
-        const receiverCpuBefore = await receiver.cpuMs()
-        const senderCpuBefore = senderProcess?.cpuMs() ?? null
-        const label = `round ${round}/${parts.rounds} checkout hot SKU, ${side === 'none' ? 'no' : 'three'} webhook endpoints`
-        const { stats, check } = await parts.runFresh(hotLoad(parts), label, { warmUp: true })
+        const label = `round ${round}/${parts.rounds} checkout hot SKU, ${sideName(side)} webhook endpoints`
+        const { stats, check, since, ...drain } = await runSide(side, label)
         runs[side].push(stats)
         if (check) checks.push({ side, round, ...check })
-        const backlogAtEnd = (await outboxBacklog(db)).count
-        const drainMs = await waitForDrain(db, since)
-        const sustained = await placedSince(db, since)
-        drains.push({
-          side,
-          round,
-          receiverCpuMs: (await receiver.cpuMs()) - receiverCpuBefore,
-          senderCpuMs: senderProcess && senderCpuBefore !== null ? senderProcess.cpuMs() - senderCpuBefore : null,
-          backlogAtEnd,
-          drainMs,
-          sustained,
-          ...(await deliveriesSince(db, endpointIds, since)),
-        })
+        drains.push({ side, round, ...drain, ...(await deliveriesSince(db, endpointIds, since)) })
         parts.log(`${label}: ${JSON.stringify(drains.at(-1))}`)
       }
     }
@@ -298,7 +299,8 @@ async function deliveriesSince(db: Db, endpointIds: readonly string[], sinceEven
 
 /**
  * Answers 204 at once on the fast paths, after SLOW_MS on the slow one, from its own process at
- * the lowest priority (webhook-receiver.mjs): the ERP's CPU is another machine's in production.
+ * the lowest priority, over node:net (webhook-receiver.mjs): the ERP's CPU is another machine's
+ * in production.
  */
 export async function startBenchReceiver() {
   const child = fork(fileURLToPath(new URL('./webhook-receiver.mjs', import.meta.url)), [], {

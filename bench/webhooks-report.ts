@@ -30,7 +30,7 @@ export function renderWebhooks(report: WebhooksReport): string[] {
       report.sender === 'server'
         ? "and the webhook dispatcher beside it (Node's webhook transport, deliveries handed over from the outbox's consumer)"
         : `and the webhooks sent by \`npm run webhooks\` in a process of its own at nice ${report.senderNice} (the outbox's consumer only queues the deliveries; that process claims and sends them; its CPU is reported below)`
-    }, in rounds alternating the two sides, the side that goes first alternating by round, after one unmeasured run of each side (a process's first runs are slower). Three: three endpoints subscribed to order.placed on a loopback receiver (in a process of its own at the lowest CPU priority, since the ERP is another machine in production: it uses what the server leaves idle, and its CPU is reported below), two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
+    }, in rounds alternating the two sides, the side that goes first alternating by round, after one unmeasured run of each side (a process's first runs are slower). Three: three endpoints subscribed to order.placed on a loopback receiver (in a process of its own at the lowest CPU priority, answering over node:net rather than node:http, since the ERP is another machine in production: it uses what the server leaves idle, and its CPU is reported below), two answering 204 at once and one after ${report.slowMs} ms; none: the same endpoints disabled. Medians of the rounds; the ratio is three ÷ none.`,
     '',
     'The checkouts outrun the outbox on two cores: each run leaves part of its background work for after its requests, and how much varies from run to run, which moves req/s by ±25 % on either side. So each run is also timed until its work is done (outbox empty, the fast endpoints served): sustained orders/s = orders of the warm-up and the run ÷ the time from the first of them to the end of that drain.',
     '',
@@ -40,6 +40,7 @@ export function renderWebhooks(report: WebhooksReport): string[] {
     `${row('three', report.runs.three)} ${drainMs('three').toFixed(0)} | ${sustained('three').toFixed(0)} |`,
     '',
     `- Ratio three ÷ none: **${ratio.toFixed(2)}** (${verdict} the ${WEBHOOKS_RATIO_TARGET} target); sustained: **${sustainedRatio.toFixed(2)}**; median of the rounds' own ratios: **${median(roundRatios).toFixed(2)}**`,
+    ...cpuLines(report),
     `- The receiver's own CPU per order on the three side (its process, from the warm-up to the end of the drain): ${report.drains
       .filter((drain) => drain.side === 'three')
       .map((drain) => (drain.receiverCpuMs / Math.max(1, drain.sustained.orders)).toFixed(2))
@@ -71,4 +72,21 @@ export function renderWebhooks(report: WebhooksReport): string[] {
     ),
     `- Checks (orders per 2xx): ${report.checks.map((check) => `${check.side} r${check.round} ${check.ok ? 'ok' : 'FAILED'}: ${check.summary}`).join('; ')}`,
   ]
+}
+
+/**
+ * Where each side's machine time went per request (bench/cpu-usage.ts): what the webhooks cost in
+ * CPU, and whether a side was short of CPU or waiting (idle time under load).
+ */
+function cpuLines(report: WebhooksReport): string[] {
+  const cells = (side: WebhookSide) => {
+    const samples = report.runs[side].flatMap((stats) => (stats.cpu ? [stats.cpu] : []))
+    if (samples.length === 0) return null
+    const cell = (key: keyof NonNullable<RunStats['cpu']>) => median(samples.map((cpu) => cpu[key])).toFixed(2)
+    return `main thread ${cell('mainMs')}, other threads ${cell('otherThreadsMs')}, PostgreSQL ${cell('postgresMs')}, idle ${cell('idleMs')}`
+  }
+  const none = cells('none')
+  const three = cells('three')
+  if (!none || !three) return []
+  return [`- CPU per request, ms (medians of the rounds, from /proc): none: ${none}; three: ${three}`]
 }
