@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createFileOnce } from '../create-file-once.js'
 
 /**
  * The embedded default has no JWT_SECRET (nor WEBHOOK_SECRETS_KEY): generate one once and keep it
@@ -16,17 +17,9 @@ export function loadOrCreateDevSecret(
     return readFileSync(path, 'utf8').trim()
   } catch {
     mkdirSync(dataDir, { recursive: true })
-    // Written whole under another name, then linked: two processes starting together on a fresh
-    // directory (the server and `npm run webhooks`) both end up with the one key that won.
-    const draft = `${path}.${process.pid}.tmp`
-    writeFileSync(draft, randomBytes(32).toString('base64url'), { mode: 0o600 })
-    try {
-      linkSync(draft, path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    } finally {
-      rmSync(draft, { force: true })
-    }
+    // Two processes starting together on a fresh directory (the server and `npm run webhooks`)
+    // both end up with the one key that won.
+    createFileOnce(path, randomBytes(32).toString('base64url'), { mode: 0o600 })
     return readFileSync(path, 'utf8').trim()
   }
 }

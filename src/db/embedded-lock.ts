@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { createFileOnce } from '../create-file-once.js'
 
 /**
  * PGlite takes no lock on its data directory: a second process (a CLI beside `npm start`, a second
@@ -57,23 +58,9 @@ export function claimDataDir(dataDir: string): () => void {
   return release
 }
 
-/**
- * Writes the lock whole under a name of its own, then links it into place, which fails if a lock
- * is there: another process never reads a lock that exists but names no one yet, which it would
- * take for an unreadable one and delete.
- */
+/** Never half-written, so a rival never takes a lock being made for an unreadable one and deletes it. */
 function tryCreate(path: string): boolean {
-  const draft = uniqueBeside(path)
-  writeFileSync(draft, `${process.pid}\n`)
-  try {
-    linkSync(draft, path)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
-  } finally {
-    unlinkSync(draft)
-  }
+  return createFileOnce(path, `${process.pid}\n`)
 }
 
 /**
@@ -83,7 +70,7 @@ function tryCreate(path: string): boolean {
  * is free to take. Only a third process creating a lock in that instant can still lose a lock.
  */
 function setAsideStale(path: string, stale: string | null): boolean {
-  const aside = uniqueBeside(path)
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
   try {
     renameSync(path, aside)
   } catch (error) {
@@ -91,22 +78,15 @@ function setAsideStale(path: string, stale: string | null): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true
     throw error
   }
-  const moved = readLock(aside)
-  if (moved !== stale) {
-    try {
-      linkSync(aside, path)
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
+  const wasStale = readLock(aside) === stale
+  try {
+    if (!wasStale) linkSync(aside, path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  } finally {
     unlinkSync(aside)
-    return false
   }
-  unlinkSync(aside)
-  return true
-}
-
-function uniqueBeside(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
+  return wasStale
 }
 
 function readLock(path: string): string | null {
