@@ -135,3 +135,16 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
+
+/** Each CPU figure's median over the runs that could read /proc; null when none could. */
+export function medianCpu(runs: readonly RunStats[]): CpuPerRequest | null {
+  const samples = runs.flatMap((stats) => (stats.cpu ? [stats.cpu] : []))
+  if (samples.length === 0) return null
+  const of = (key: keyof CpuPerRequest) => median(samples.map((cpu) => cpu[key]))
+  return {
+    mainMs: of('mainMs'),
+    otherThreadsMs: of('otherThreadsMs'),
+    postgresMs: of('postgresMs'),
+    idleMs: of('idleMs'),
+  }
+}

@@ -1,4 +1,4 @@
-import { median, type RunStats } from './measure.js'
+import { median, medianCpu, type RunStats } from './measure.js'
 import type { PromotionSide, PromotionsReport } from './promotions-bench.js'
 
 /** Checkouts with an automatic promotion and a code should keep this share of the rate without. */
@@ -58,9 +58,8 @@ function hotVerdict({ hot }: PromotionsReport): string {
 }
 
 function row(name: string, runs: readonly RunStats[], statements: number): string {
-  const cpu = runs.flatMap((stats) => (stats.cpu ? [stats.cpu] : []))
-  const cpuCell = (key: 'mainMs' | 'postgresMs') =>
-    cpu.length === 0 ? 'n/a' : median(cpu.map((each) => each[key])).toFixed(2)
+  const cpu = medianCpu(runs)
+  const cpuCell = (key: 'mainMs' | 'postgresMs') => cpu?.[key].toFixed(2) ?? 'n/a'
   const cells = [
     name,
     median(runs.map((stats) => stats.requestsPerSecond)).toFixed(0),

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { BusyStore } from './busy-store-fixture.js'
-import { median, type RunStats } from './measure.js'
+import { median, medianCpu, type RunStats } from './measure.js'
 import type { HotRowCeilingResult } from './pgbench.js'
 
 export interface Environment {
@@ -201,12 +201,10 @@ function failures(side: string, runs: readonly RunStats[]): string {
 export function renderCpu(results: readonly ScenarioRuns[]): string[] {
   const rows = results.flatMap((scenario) =>
     (['graphql', 'bare'] as const).flatMap((side) => {
-      const samples = scenario[side].flatMap((run) => (run.cpu ? [run.cpu] : []))
-      if (samples.length === 0) return []
-      const cell = (key: keyof NonNullable<RunStats['cpu']>) => median(samples.map((cpu) => cpu[key])).toFixed(2)
-      return [
-        `| ${scenario.name} | ${side === 'graphql' ? 'GraphQL' : 'bare'} | ${cell('mainMs')} | ${cell('otherThreadsMs')} | ${cell('postgresMs')} | ${cell('idleMs')} |`,
-      ]
+      const cpu = medianCpu(scenario[side])
+      if (!cpu) return []
+      const cells = [cpu.mainMs, cpu.otherThreadsMs, cpu.postgresMs, cpu.idleMs].map((ms) => ms.toFixed(2))
+      return [`| ${scenario.name} | ${side === 'graphql' ? 'GraphQL' : 'bare'} | ${cells.join(' | ')} |`]
     }),
   )
   if (rows.length === 0) return []

@@ -24,7 +24,9 @@ function answer() {
 }
 const HEADERS_END = Buffer.from('\r\n\r\n')
 
+const sockets = new Set()
 const server = createServer((socket) => {
+  sockets.add(socket)
   let pending = Buffer.alloc(0)
   // Answers leave in the order the requests came, as HTTP/1.1 requires, even after a slow one.
   let answered = Promise.resolve()
@@ -58,14 +60,10 @@ const server = createServer((socket) => {
     }
   })
   socket.on('close', () => {
+    sockets.delete(socket)
     for (const timer of timers) clearTimeout(timer)
   })
   socket.on('error', () => socket.destroy())
-})
-const sockets = new Set()
-server.on('connection', (socket) => {
-  sockets.add(socket)
-  socket.on('close', () => sockets.delete(socket))
 })
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }))
 // A bench that dies without closing it must not leave it listening.

@@ -1,4 +1,4 @@
-import { median, type RunStats } from './measure.js'
+import { median, medianCpu, type RunStats } from './measure.js'
 import type { WebhookSide, WebhooksReport } from './webhooks-bench.js'
 
 /** The checkout with three endpoints, one slow, should keep this share of the rate without. */
@@ -80,10 +80,10 @@ export function renderWebhooks(report: WebhooksReport): string[] {
  */
 function cpuLines(report: WebhooksReport): string[] {
   const cells = (side: WebhookSide) => {
-    const samples = report.runs[side].flatMap((stats) => (stats.cpu ? [stats.cpu] : []))
-    if (samples.length === 0) return null
-    const cell = (key: keyof NonNullable<RunStats['cpu']>) => median(samples.map((cpu) => cpu[key])).toFixed(2)
-    return `main thread ${cell('mainMs')}, other threads ${cell('otherThreadsMs')}, PostgreSQL ${cell('postgresMs')}, idle ${cell('idleMs')}`
+    const cpu = medianCpu(report.runs[side])
+    return cpu
+      ? `main thread ${cpu.mainMs.toFixed(2)}, other threads ${cpu.otherThreadsMs.toFixed(2)}, PostgreSQL ${cpu.postgresMs.toFixed(2)}, idle ${cpu.idleMs.toFixed(2)}`
+      : null
   }
   const none = cells('none')
   const three = cells('three')
