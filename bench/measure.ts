@@ -143,8 +143,10 @@ export function medianCpu(runs: readonly RunStats[]): CpuPerRequest | null {
   const of = (key: keyof CpuPerRequest) => median(samples.map((cpu) => cpu[key]))
   return {
     mainMs: of('mainMs'),
+    mainKernelMs: of('mainKernelMs'),
     otherThreadsMs: of('otherThreadsMs'),
     postgresMs: of('postgresMs'),
     idleMs: of('idleMs'),
+    softirqMs: of('softirqMs'),
   }
 }

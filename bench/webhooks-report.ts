@@ -82,7 +82,7 @@ function cpuLines(report: WebhooksReport): string[] {
   const cells = (side: WebhookSide) => {
     const cpu = medianCpu(report.runs[side])
     return cpu
-      ? `main thread ${cpu.mainMs.toFixed(2)}, other threads ${cpu.otherThreadsMs.toFixed(2)}, PostgreSQL ${cpu.postgresMs.toFixed(2)}, idle ${cpu.idleMs.toFixed(2)}`
+      ? `main thread ${cpu.mainMs.toFixed(2)} (in the kernel ${cpu.mainKernelMs.toFixed(2)}), software interrupts ${cpu.softirqMs.toFixed(2)}, other threads ${cpu.otherThreadsMs.toFixed(2)}, PostgreSQL ${cpu.postgresMs.toFixed(2)}, idle ${cpu.idleMs.toFixed(2)}`
       : null
   }
   const none = cells('none')
