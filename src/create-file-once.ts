@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { linkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { linkSync, rmSync, writeFileSync } from 'node:fs'
 
 /**
  * Creates `path` with all of `content`, or answers false if a file is already there. Written whole
@@ -8,15 +8,21 @@ import { linkSync, unlinkSync, writeFileSync } from 'node:fs'
  * For the files processes starting together race to make: the dev keys, the embedded database's lock.
  */
 export function createFileOnce(path: string, content: string, options: { mode?: number } = {}): boolean {
-  const draft = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
-  writeFileSync(draft, content, options)
+  const draft = uniqueNameBeside(path)
   try {
+    writeFileSync(draft, content, options)
     linkSync(draft, path)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
   } finally {
-    unlinkSync(draft)
+    // Also after a failed write (a full disk), which may have left part of the draft.
+    rmSync(draft, { force: true })
   }
+}
+
+/** A name in the same directory (so a rename or link stays on one file system) that no other process uses. */
+export function uniqueNameBeside(path: string): string {
+  return `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { linkSync, readFileSync, renameSync, unlinkSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { createFileOnce } from '../create-file-once.js'
+import { createFileOnce, uniqueNameBeside } from '../create-file-once.js'
 
 /**
  * PGlite takes no lock on its data directory: a second process (a CLI beside `npm start`, a second
@@ -70,7 +69,7 @@ function tryCreate(path: string): boolean {
  * is free to take. Only a third process creating a lock in that instant can still lose a lock.
  */
 function setAsideStale(path: string, stale: string | null): boolean {
-  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
+  const aside = uniqueNameBeside(path)
   try {
     renameSync(path, aside)
   } catch (error) {
