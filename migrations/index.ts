@@ -43,6 +43,7 @@ import * as paidAndLowStock from './20261208000090_paid_and_low_stock.js'
 import * as insightHistograms from './20261208000100_insight_histograms.js'
 import * as webhookDeliveryRetention from './20261209000010_webhook_delivery_retention.js'
 import * as webhookSecretRotation from './20261210000010_webhook_secret_rotation.js'
+import * as pushDevices from './20261211000010_push_devices.js'
 
 // A static list rather than a folder scan, so the Workers build (no filesystem) runs the same set.
 export const migrations: Record<string, Migration> = {
@@ -90,4 +91,5 @@ export const migrations: Record<string, Migration> = {
   '20261208000100_insight_histograms': insightHistograms,
   '20261209000010_webhook_delivery_retention': webhookDeliveryRetention,
   '20261210000010_webhook_secret_rotation': webhookSecretRotation,
+  '20261211000010_push_devices': pushDevices,
 }

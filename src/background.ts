@@ -8,7 +8,11 @@ import type { Logger } from './logger.js'
 import { createOutboxDispatcher } from './modules/events/outbox-dispatcher.js'
 import type { AppPubSub } from './modules/events/pubsub.js'
 import { createNotificationDispatcher } from './modules/notifications/notification-dispatcher.js'
-import { notificationProviderFor, textMessageProviderFor } from './modules/notifications/notification-setup.js'
+import {
+  notificationProviderFor,
+  pushMessageProviderFor,
+  textMessageProviderFor,
+} from './modules/notifications/notification-setup.js'
 import { ORDER_MESSAGE_EVENTS } from './modules/orders/order-events.js'
 import type { AppPayments } from './modules/payments/payment-setup.js'
 import { webhookEventOf } from './modules/webhooks/webhook-events.js'
@@ -58,6 +62,7 @@ export function startBackgroundWork(deps: {
     logger,
     provider: notificationProviderFor(config.notifications, logger),
     textProvider: textMessageProviderFor(config.messages, logger),
+    pushProvider: pushMessageProviderFor(config.messages, logger),
     staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
   })
   // Where `npm run webhooks` sends them, the outbox only queues the deliveries and that process

@@ -187,6 +187,9 @@ const envSchema = z.object({
   SMS_WEBHOOK_URL: httpUrl.optional(),
   SMS_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
   SMS_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(5_000),
+  PUSH_WEBHOOK_URL: httpUrl.optional(),
+  PUSH_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+  PUSH_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(5_000),
   ORDER_REMINDER_LEAD_MINUTES: z.coerce.number().int().min(0).max(10_080).default(120),
   REDIS_URL: redisUrl.optional(),
   TRUST_PROXY: addressList.optional(),
@@ -197,6 +200,7 @@ const envSchema = z.object({
 const SECRET_VARIABLES = new Set([
   'SMTP_URL',
   'SMS_WEBHOOK_SECRET',
+  'PUSH_WEBHOOK_SECRET',
   'DATABASE_URL',
   'JWT_SECRET',
   'WEBHOOK_SECRETS_KEY',
@@ -283,13 +287,18 @@ export interface Config {
   limits: LimitsConfig
 }
 
-/** Order messages beyond email: text messages (SMS/push) and the reminder before a hold ends. */
+/** Order messages beyond email: text messages, pushes and the reminder before a hold ends. */
 export interface MessagesConfig {
   /**
    * SMS_WEBHOOK_URL and SMS_WEBHOOK_SECRET: text messages are POSTed there as signed JSON; null:
    * they are written to the log.
    */
   textWebhook: { url: string; secret: string; timeoutMs: number } | null
+  /**
+   * PUSH_WEBHOOK_URL and PUSH_WEBHOOK_SECRET: pushes to app installs are POSTed there as signed
+   * JSON; null: they are written to the log.
+   */
+  pushWebhook: { url: string; secret: string; timeoutMs: number } | null
   /** How long before a ready order's hold ends its shopper is reminded; 0: never. */
   reminderLeadMinutes: number
 }
@@ -394,6 +403,11 @@ export function loadConfig(
       'Invalid configuration: SMS_WEBHOOK_SECRET is required with SMS_WEBHOOK_URL (every request is signed with it)',
     )
   }
+  if (e.PUSH_WEBHOOK_URL && !e.PUSH_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: PUSH_WEBHOOK_SECRET is required with PUSH_WEBHOOK_URL (every request is signed with it)',
+    )
+  }
   if (production && e.SEED_ON_START) {
     throw new ConfigError(
       'Invalid configuration: SEED_ON_START would create demo accounts and is refused when NODE_ENV=production',
@@ -469,6 +483,9 @@ export function loadConfig(
     messages: {
       textWebhook: e.SMS_WEBHOOK_URL
         ? { url: e.SMS_WEBHOOK_URL, secret: e.SMS_WEBHOOK_SECRET ?? '', timeoutMs: e.SMS_WEBHOOK_TIMEOUT_MS }
+        : null,
+      pushWebhook: e.PUSH_WEBHOOK_URL
+        ? { url: e.PUSH_WEBHOOK_URL, secret: e.PUSH_WEBHOOK_SECRET ?? '', timeoutMs: e.PUSH_WEBHOOK_TIMEOUT_MS }
         : null,
       reminderLeadMinutes: e.ORDER_REMINDER_LEAD_MINUTES,
     },

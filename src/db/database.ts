@@ -50,7 +50,9 @@ export interface StoreTable {
 
 /** The languages messages and the staff board are written in. */
 export type Locale = 'fr' | 'en'
-export type MessageChannel = 'EMAIL' | 'SMS'
+export type MessageChannel = 'EMAIL' | 'SMS' | 'PUSH'
+/** Where an app install receives pushes: Apple's, Google's or a browser's push service. */
+export type PushPlatform = 'IOS' | 'ANDROID' | 'WEB'
 
 /** Local date "YYYY-MM-DD" → that day's hours instead of the weekly ones; [] = closed all day. */
 export type SpecialDays = Record<string, TimeRange[]>
@@ -298,8 +300,24 @@ export interface CustomerTable {
   erased_at: Date | string | null
   /** The language messages are written in; null: the store's. */
   locale: Locale | null
-  /** Where order messages go: the account email, and/or a text message when the phone is E.164. */
+  /**
+   * Where order messages go: the account email, a text message when the phone is E.164, a push to
+   * the customer's app installs.
+   */
   message_channels: ColumnType<MessageChannel[], MessageChannel[] | undefined, MessageChannel[]>
+}
+
+/** An app install a customer's order messages are pushed to; its token is the push service's. */
+export interface CustomerPushDeviceTable {
+  id: Generated<string>
+  customer_id: string
+  platform: PushPlatform
+  token: string
+  /** The retailer's app that registered it (its storefront key), when it sent one. */
+  storefront_id: string | null
+  created_at: CreatedAt
+  /** The latest registration: an install re-registers its token on every start. */
+  registered_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 /** rate-limiter-flexible's PostgreSQL layout; `expire` is epoch milliseconds (int8, read as a string). */
@@ -597,7 +615,7 @@ export interface NotificationTable {
   link_secret: string | null
   kind: NotificationKind
   channel: NotificationChannel
-  /** An email address, or an E.164 phone number for SMS. */
+  /** An email address, an E.164 phone number for SMS, or the customer's id for PUSH (their installs are read at send time). */
   recipient: string
   /** The language an order message is written in, chosen when it was queued. */
   locale: Locale | null
@@ -841,6 +859,7 @@ export interface Database {
   stock_count_line: StockCountLineTable
   outbox_event: OutboxEventTable
   customer: CustomerTable
+  customer_push_device: CustomerPushDeviceTable
   attempt_counter: AttemptCounterTable
   cart: CartTable
   cart_line: CartLineTable

@@ -3,7 +3,11 @@ import { createScheduler, type JobOutcome } from '../jobs/scheduler.js'
 import { createOutboxDispatcher } from '../modules/events/outbox-dispatcher.js'
 import { createAppPubSub } from '../modules/events/pubsub.js'
 import { createNotificationDispatcher, type DispatchResult } from '../modules/notifications/notification-dispatcher.js'
-import { notificationProviderFor, textMessageProviderFor } from '../modules/notifications/notification-setup.js'
+import {
+  notificationProviderFor,
+  pushMessageProviderFor,
+  textMessageProviderFor,
+} from '../modules/notifications/notification-setup.js'
 import { createWebhookDispatcher, type WebhookDispatchResult } from '../modules/webhooks/webhook-dispatcher.js'
 import { resealWebhookSecrets } from '../modules/webhooks/webhook-secret-reseal.js'
 import { allOutboxConsumers } from '../outbox-consumers.js'
@@ -49,6 +53,7 @@ export async function runScheduledPass(
       logger,
       provider: notificationProviderFor(config.notifications, logger),
       textProvider: textMessageProviderFor(config.messages, logger),
+      pushProvider: pushMessageProviderFor(config.messages, logger),
       staffPasswordUrl: `${config.publicUrl.replace(/\/$/, '')}/staff/password`,
     }).dispatchOnce()
     // Cloudflare's fetch reaches only the public internet: no DNS check needed against SSRF here.

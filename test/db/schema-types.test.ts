@@ -225,6 +225,7 @@ const DECLARED = {
   stock_count_line: ['count_id', 'variant_id', 'expected', 'seen_movement_id', 'counted', 'recorded_by', 'recorded_at'],
   outbox_event: ['id', 'type', 'aggregate_type', 'aggregate_id', 'payload', 'created_at', 'published_at'],
   customer: ['id', 'email', 'name', 'phone', 'password_hash', 'created_at', 'erased_at', 'locale', 'message_channels'],
+  customer_push_device: ['id', 'customer_id', 'platform', 'token', 'storefront_id', 'created_at', 'registered_at'],
   attempt_counter: ['key', 'points', 'expire'],
   cart: [
     'id',

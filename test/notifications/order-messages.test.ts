@@ -89,7 +89,8 @@ function dispatcher(at: Date, email: NotificationProvider, text?: TextMessagePro
   return createNotificationDispatcher({
     db: testDb.db,
     provider: email,
-    textProvider: text ?? textMessageProviderFor({ textWebhook: null, reminderLeadMinutes: 0 }, logger),
+    textProvider:
+      text ?? textMessageProviderFor({ textWebhook: null, pushWebhook: null, reminderLeadMinutes: 0 }, logger),
     logger,
     now: () => at,
     retry: { maxAttempts: 3, firstDelayMs: 1_000, maxDelayMs: 1_000 },
@@ -194,7 +195,11 @@ describe('order messages', () => {
   it('are sent in that language: email through the provider, text messages signed to the gateway', async () => {
     const email = inbox()
     const text = textMessageProviderFor(
-      { textWebhook: { url: gateway.url, secret: SECRET, timeoutMs: 2_000 }, reminderLeadMinutes: 0 },
+      {
+        textWebhook: { url: gateway.url, secret: SECRET, timeoutMs: 2_000 },
+        pushWebhook: null,
+        reminderLeadMinutes: 0,
+      },
       logger,
     )
     // The confirmations were queued at the outbox claim's real time, after NOW.
@@ -288,7 +293,7 @@ describe('order messages', () => {
   it('write text messages to the log without SMS_WEBHOOK_URL, and refuse a webhook without its secret', async () => {
     const { logger: capturing, lines } = capturingLogger('info')
     const config = loadConfig({ NODE_ENV: 'test' })
-    expect(config.messages).toEqual({ textWebhook: null, reminderLeadMinutes: 120 })
+    expect(config.messages).toEqual({ textWebhook: null, pushWebhook: null, reminderLeadMinutes: 120 })
     const provider = textMessageProviderFor(config.messages, capturing)
     expect(provider.name).toBe('LOG')
     await provider.send({ id: 'n1', to: '+33612345678', text: 'Commande 0001 prête' })

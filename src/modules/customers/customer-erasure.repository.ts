@@ -136,3 +136,8 @@ export async function anonymiseGiftCardPurchases(trx: Trx, customerId: string, r
     .where('id', 'in', settled)
     .execute()
 }
+
+/** The push tokens of their app installs: each names a phone or a browser of theirs. */
+export async function deletePushDevices(trx: Trx, customerId: string): Promise<void> {
+  await trx.deleteFrom('customer_push_device').where('customer_id', '=', customerId).execute()
+}

@@ -181,3 +181,13 @@ export function findNotifications(db: Db, orderIds: readonly string[]) {
     .orderBy('created_at')
     .execute()
 }
+
+/** The app installs their order messages are pushed to. */
+export function findPushDevices(db: Db, customerId: string) {
+  return db
+    .selectFrom('customer_push_device')
+    .select(['platform', 'token', 'storefront_id', 'created_at', 'registered_at'])
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .execute()
+}

@@ -16,6 +16,7 @@ export interface CustomerDataRows {
   statusChanges: Rows<typeof exportRepository.findStatusChanges>
   returns: Rows<typeof exportRepository.findReturns>
   notifications: Rows<typeof exportRepository.findNotifications>
+  pushDevices: Rows<typeof exportRepository.findPushDevices>
   timeline: TimelineRow[]
 }
 
@@ -85,6 +86,13 @@ export function customerDataDocument(rows: CustomerDataRows, exportedAt: Date) {
       attempts: notification.attempts,
       sentAt: iso(notification.sent_at),
       createdAt: iso(notification.created_at),
+    })),
+    pushDevices: rows.pushDevices.map((device) => ({
+      platform: device.platform,
+      token: device.token,
+      storefrontId: device.storefront_id,
+      createdAt: iso(device.created_at),
+      registeredAt: iso(device.registered_at),
     })),
     timeline: rows.timeline.map((entry) => ({
       at: entry.at.toISOString(),

@@ -8,8 +8,9 @@ import { Customer } from './customer.schema.js'
 import { updateMessagePreferences } from './customer-preferences.service.js'
 
 export const MessageChannel = builder.enumType('MessageChannel', {
-  description: 'How order messages reach a customer: email, or a text message (SMS/push) to their phone.',
-  values: ['EMAIL', 'SMS'] as const,
+  description:
+    'How order messages reach a customer: email, a text message to their phone, or a push to their app installs.',
+  values: ['EMAIL', 'SMS', 'PUSH'] as const,
 })
 
 builder.objectFields(Customer, (t) => ({
@@ -19,7 +20,8 @@ builder.objectFields(Customer, (t) => ({
   }),
   messageChannels: t.field({
     type: [MessageChannel],
-    description: 'Where order messages go; SMS only while the phone is in E.164 format.',
+    description:
+      'Where order messages go; SMS only while the phone is in E.164 format, PUSH while an install is registered (else email).',
     resolve: (customer) => customer.message_channels,
   }),
 }))
@@ -49,7 +51,8 @@ builder.mutationFields((t) => ({
     type: CustomerMessagePreferencesPayload,
     description:
       'The signed-in customer’s language and how their order messages reach them. A field left out ' +
-      'is kept; SMS without an E.164 phone answers PHONE_REQUIRED.',
+      'is kept; SMS without an E.164 phone answers PHONE_REQUIRED, PUSH before any customerPushDeviceRegister ' +
+      'PUSH_DEVICE_REQUIRED.',
     authScopes: { customer: true },
     args: { input: t.arg({ type: CustomerMessagePreferencesInput, required: true }) },
     resolve: (_root, { input }, context) =>

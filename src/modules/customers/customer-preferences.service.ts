@@ -4,8 +4,9 @@ import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
 import { NotFoundError } from '../shared/not-found.js'
 import { isE164 } from '../shared/phone.js'
-import { PhoneRequiredError } from './customer.errors.js'
+import { PhoneRequiredError, PushDeviceRequiredError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
+import { findPushDevicesOfCustomers } from './push-device.repository.js'
 
 export interface MessagePreferences {
   /** null: write in the store's language. */
@@ -16,10 +17,12 @@ export interface MessagePreferences {
 }
 
 /**
- * How a customer wants to be told about their orders: the language, and email and/or text
- * messages. Text messages need an E.164 phone, after the change (PHONE_REQUIRED otherwise); an
- * empty choice means email, so an order is never left untold. Under the customer's row lock, with
- * its event; messages already queued keep the language they were queued in.
+ * How a customer wants to be told about their orders: the language, and email, text messages
+ * and/or pushes to their app. Text messages need an E.164 phone, after the change (PHONE_REQUIRED
+ * otherwise); choosing pushes needs an install registered (PUSH_DEVICE_REQUIRED), though one
+ * removed later leaves the choice in place (the messages then go by email). An empty choice means
+ * email, so an order is never left untold. Under the customer's row lock, with its event; messages
+ * already queued keep the language they were queued in.
  */
 export function updateMessagePreferences(
   db: Db,
@@ -33,6 +36,9 @@ export function updateMessagePreferences(
     const channels = changes.messageChannels && [...new Set(changes.messageChannels)]
     const phone = changes.phone !== undefined ? changes.phone : current.phone
     if ((channels ?? current.message_channels).includes('SMS') && !isE164(phone)) throw new PhoneRequiredError()
+    if (channels?.includes('PUSH') && (await findPushDevicesOfCustomers(trx, [customerId])).length === 0) {
+      throw new PushDeviceRequiredError()
+    }
     const updated = await customerRepository.updateMessagePreferences(trx, customerId, {
       locale: changes.locale,
       phone: changes.phone,

@@ -39,7 +39,7 @@ async function readCustomerData(db: Db, customerId: string): Promise<CustomerDat
   ])
   const cartIds = carts.map((cart) => cart.id)
   const orderIds = orders.map((order) => order.id)
-  const [cartLines, cartEvents, orderLines, payments, statusChanges, returns, notifications, timeline] =
+  const [cartLines, cartEvents, orderLines, payments, statusChanges, returns, notifications, pushDevices, timeline] =
     await Promise.all([
       exportRepository.findCartLines(db, cartIds),
       exportRepository.findCartEvents(db, customerId, cartIds),
@@ -48,6 +48,7 @@ async function readCustomerData(db: Db, customerId: string): Promise<CustomerDat
       exportRepository.findStatusChanges(db, orderIds),
       exportRepository.findReturns(db, orderIds),
       exportRepository.findNotifications(db, orderIds),
+      exportRepository.findPushDevices(db, customerId),
       timelineRepository.findTimeline(db, customerId, EXPORT_TIMELINE_LIMIT),
     ])
   return {
@@ -61,6 +62,7 @@ async function readCustomerData(db: Db, customerId: string): Promise<CustomerDat
     statusChanges,
     returns,
     notifications,
+    pushDevices,
     timeline,
   }
 }
@@ -69,7 +71,7 @@ export type ErasureOutcome = 'ERASED' | 'ALREADY_ERASED' | 'NOT_FOUND'
 
 /**
  * Anonymises the customer's personal data (account, order contact emails, notification
- * recipients, the recipients and messages of e-gift cards they bought), revokes their cart tokens and ends their sessions, in one transaction with a
+ * recipients, the recipients and messages of e-gift cards they bought), deletes their app installs' push tokens, revokes their cart tokens and ends their sessions, in one transaction with a
  * `customer.erased` event; orders, payments and the ledger stay for accounting. The customer
  * row is locked first, so a second erasure waits and then finds nothing left to do.
  */
@@ -84,6 +86,7 @@ export function eraseCustomer(db: Db, customerId: string, now: Date): Promise<Er
     await erasureRepository.anonymiseNotifications(trx, customerId, email)
     await erasureRepository.anonymiseGiftCardPurchases(trx, customerId, email)
     await erasureRepository.revokeCartSecrets(trx, customerId)
+    await erasureRepository.deletePushDevices(trx, customerId)
     await endSessionsOfCustomer(trx, customerId)
     await forgetCustomerMessages(trx, customerId)
     await recordEvent(trx, {

@@ -42,3 +42,19 @@ export class PhoneRequiredError extends BusinessError {
     ]
   }
 }
+
+/** Pushes chosen before any app install of the customer's registered for them. */
+export class PushDeviceRequiredError extends BusinessError {
+  constructor() {
+    super('push device required')
+  }
+  userErrors(): UserErrorEntry[] {
+    return [
+      {
+        code: 'PUSH_DEVICE_REQUIRED',
+        field: ['messageChannels'],
+        message: 'Push messages need the app to register this device first (customerPushDeviceRegister).',
+      },
+    ]
+  }
+}

@@ -14,16 +14,24 @@ import {
   recordNotificationSkipped,
   recordSendFailure,
 } from './notification.service.js'
-import type { NotificationMessage, NotificationProvider, TextMessageProvider } from './notification-provider.js'
+import type {
+  NotificationMessage,
+  NotificationProvider,
+  PushMessageProvider,
+  TextMessageProvider,
+} from './notification-provider.js'
 import { type OrderMessageSource, orderMessageFor } from './order-message-source.js'
+import { createPushLogProvider } from './push-log.provider.js'
 import { renderStaffLinkMessage } from './staff-link-message.js'
 import { createTextLogProvider } from './text-log.provider.js'
 
 export interface NotificationDispatcherOptions {
   db: Db
   provider: NotificationProvider
-  /** Where text messages (SMS, push) go; the log when none is given. */
+  /** Where text messages go; the log when none is given. */
   textProvider?: TextMessageProvider
+  /** Where pushes to app installs go; the log when none is given. */
+  pushProvider?: PushMessageProvider
   logger: Logger
   now?: () => Date
   /** How often to look for due retries and for notifications another instance queued. */
@@ -56,6 +64,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
   const policy = options.retry ?? DEFAULT_RETRY_POLICY
   const staffPasswordUrl = options.staffPasswordUrl ?? 'http://localhost:4000/staff/password'
   const textProvider = options.textProvider ?? createTextLogProvider(logger)
+  const pushProvider = options.pushProvider ?? createPushLogProvider(logger)
 
   async function drain(shouldStop: () => boolean): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 }
@@ -80,6 +89,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     }
     try {
       if (message.channel === 'SMS') await textProvider.send(message.message)
+      else if (message.channel === 'PUSH') await pushProvider.send(message.message)
       else await provider.send(message.message)
     } catch (error) {
       return failure(notification, error instanceof Error ? error.message : String(error))

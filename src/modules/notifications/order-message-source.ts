@@ -1,15 +1,18 @@
+import { encodeGlobalID } from '@pothos/plugin-relay'
 import type { Db } from '../../db/create-db.js'
 import type { NotificationRow, OrderMessageKind, OrderStatus } from '../../db/database.js'
+import { pushDevicesOfCustomers } from '../customers/push-device.service.js'
 import { findOrderViews } from '../orders/order.service.js'
 import { findStore } from '../stores/store.service.js'
-import type { NotificationMessage, TextMessage } from './notification-provider.js'
+import type { NotificationMessage, PushMessage, TextMessage } from './notification-provider.js'
 import type { OrderMessageFacts } from './order-message.js'
-import { renderOrderEmailMessage, renderOrderTextMessage } from './order-message-templates.js'
+import { renderOrderEmailMessage, renderOrderPushMessage, renderOrderTextMessage } from './order-message-templates.js'
 
 /** A rendered message with the channel it leaves by. */
 export type OrderMessageSource =
   | { channel: 'EMAIL'; message: NotificationMessage }
   | { channel: 'SMS'; message: TextMessage }
+  | { channel: 'PUSH'; message: PushMessage }
 
 /** The statuses in which each kind still makes sense when its turn comes. */
 const STILL_TRUE: Record<OrderMessageKind, readonly OrderStatus[]> = {
@@ -22,7 +25,8 @@ const STILL_TRUE: Record<OrderMessageKind, readonly OrderStatus[]> = {
 /**
  * An order's message as it reads now, rendered in the language chosen when it was queued, or
  * why it is no longer to be sent: the order moved on (a ready message for an order collected
- * meanwhile, a reminder after the hold ended).
+ * meanwhile, a reminder after the hold ended), or a push's customer has no app install left. A
+ * push goes to the installs registered now, not when it was queued.
  */
 export async function orderMessageFor(
   db: Db,
@@ -63,9 +67,29 @@ export async function orderMessageFor(
     id: notification.id,
     to: notification.recipient,
   }
-  return notification.channel === 'SMS'
-    ? { channel: 'SMS', message: renderOrderTextMessage(facts, addressed) }
-    : { channel: 'EMAIL', message: renderOrderEmailMessage(facts, addressed) }
+  switch (notification.channel) {
+    case 'SMS':
+      return { channel: 'SMS', message: renderOrderTextMessage(facts, addressed) }
+    case 'EMAIL':
+      return { channel: 'EMAIL', message: renderOrderEmailMessage(facts, addressed) }
+    case 'PUSH': {
+      const customerId = order.customer_id
+      const devices = customerId ? ((await pushDevicesOfCustomers(db, [customerId])).get(customerId) ?? []) : []
+      if (devices.length === 0) return 'the customer has no app install registered for pushes'
+      return {
+        channel: 'PUSH',
+        message: renderOrderPushMessage(facts, {
+          ...addressed,
+          devices: devices.map((device) => ({
+            platform: device.platform,
+            token: device.token,
+            storefrontId: device.storefront_id,
+          })),
+          data: { kind, orderId: order.id, orderGid: encodeGlobalID('Order', order.id), orderNumber: order.number },
+        }),
+      }
+    }
+  }
 }
 
 function isOrderMessageKind(kind: NotificationRow['kind']): kind is OrderMessageKind {

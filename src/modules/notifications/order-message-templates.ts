@@ -1,6 +1,6 @@
 import type { OrderMessageKind } from '../../db/database.js'
 import type { Locale } from '../shared/locale.js'
-import type { NotificationMessage, TextMessage } from './notification-provider.js'
+import type { NotificationMessage, PushMessage, TextMessage } from './notification-provider.js'
 import { ORDER_CANCELLED_TEMPLATE } from './order-cancelled-message.js'
 import {
   GREETING,
@@ -35,4 +35,13 @@ export function renderOrderEmailMessage(facts: OrderMessageFacts, message: Addre
 export function renderOrderTextMessage(facts: OrderMessageFacts, message: Addressed): TextMessage {
   const content = TEMPLATES[message.kind][message.locale](orderMessageView(facts, message.locale))
   return renderOrderText(content, { id: message.id, to: message.to })
+}
+
+/** A push says what the text message says, under the email's subject as its title. */
+export function renderOrderPushMessage(
+  facts: OrderMessageFacts,
+  message: Omit<Addressed, 'to'> & Pick<PushMessage, 'devices' | 'data'>,
+): PushMessage {
+  const content = TEMPLATES[message.kind][message.locale](orderMessageView(facts, message.locale))
+  return { id: message.id, title: content.subject, text: content.sms, devices: message.devices, data: message.data }
 }

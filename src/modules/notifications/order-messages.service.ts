@@ -1,6 +1,7 @@
 import type { CustomerRow, Locale, NotificationChannel, OrderMessageKind, SalesOrderRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
+import { pushDevicesOfCustomers } from '../customers/push-device.service.js'
 import { isE164 } from '../shared/phone.js'
 import { findStoresByIds } from '../stores/store.service.js'
 import * as notificationRepository from './notification.repository.js'
@@ -20,7 +21,8 @@ export function queueOrderMessage(trx: Trx, order: OrderToTell, kind: OrderMessa
 
 /**
  * queueOrderMessage for many orders at once, in three statements whatever their number: the
- * outbox queues the confirmations of a whole batch of checkouts this way.
+ * outbox queues the confirmations of a whole batch of checkouts this way (a fourth when any of
+ * their customers chose pushes).
  */
 export async function queueOrderMessages(
   trx: Trx,
@@ -32,10 +34,12 @@ export async function queueOrderMessages(
   const storeIds = [...new Set(told.map(({ order }) => order.store_id))]
   const [customers, stores] = await Promise.all([liveCustomers(trx, customerIds), findStoresByIds(trx, storeIds)])
   const storeLocale = new Map(stores.map((store) => [store.id, store.locale]))
+  const withInstalls = await customersWithPushInstalls(trx, [...customers.values()])
   const rows = told.flatMap(({ order, kind, now }) => {
     const customer = order.customer_id ? (customers.get(order.customer_id) ?? null) : null
     const locale: Locale = customer?.locale ?? storeLocale.get(order.store_id) ?? 'en'
-    return recipientsOf(order, customer).map(({ channel, recipient }) => ({
+    const pushable = customer !== null && withInstalls.has(customer.id)
+    return recipientsOf(order, customer, pushable).map(({ channel, recipient }) => ({
       orderId: order.id,
       kind,
       channel,
@@ -50,20 +54,34 @@ export async function queueOrderMessages(
 /**
  * Where a customer's order messages go. The email given at checkout always gets them (the shopper
  * typed it for this order); the account email when the customer chose email; a text message when
- * they chose SMS and their phone is E.164. Someone who chose SMS without a usable phone still gets
- * email: a preference never leaves an order untold.
+ * they chose SMS and their phone is E.164; a push when they chose PUSH and have an app install
+ * registered (`pushable`; the push names the customer, whose installs are read when it is sent).
+ * Someone whose only choices cannot reach them still gets email: a preference never leaves an
+ * order untold.
  */
 export function recipientsOf(
   order: Pick<SalesOrderRow, 'contact_email'>,
-  customer: Pick<CustomerRow, 'email' | 'phone' | 'message_channels'> | null,
+  customer: Pick<CustomerRow, 'id' | 'email' | 'phone' | 'message_channels'> | null,
+  pushable: boolean,
 ): { channel: NotificationChannel; recipient: string }[] {
   const channels = customer?.message_channels ?? ['EMAIL']
   const phone = channels.includes('SMS') && isE164(customer?.phone) ? customer?.phone : null
-  const email = order.contact_email ?? (channels.includes('EMAIL') || !phone ? (customer?.email ?? null) : null)
+  const push = channels.includes('PUSH') && pushable ? (customer?.id ?? null) : null
+  const email =
+    order.contact_email ?? (channels.includes('EMAIL') || (!phone && !push) ? (customer?.email ?? null) : null)
   return [
     ...(email ? [{ channel: 'EMAIL' as const, recipient: email }] : []),
     ...(phone ? [{ channel: 'SMS' as const, recipient: phone }] : []),
+    ...(push ? [{ channel: 'PUSH' as const, recipient: push }] : []),
   ]
+}
+
+/** Of these customers, those who chose pushes and have an install to push to; no read when none chose them. */
+async function customersWithPushInstalls(trx: Trx, customers: readonly CustomerRow[]): Promise<Set<string>> {
+  const choosing = customers.filter((customer) => customer.message_channels.includes('PUSH')).map((c) => c.id)
+  if (choosing.length === 0) return new Set()
+  const devices = await pushDevicesOfCustomers(trx, choosing)
+  return new Set(choosing.filter((id) => (devices.get(id)?.length ?? 0) > 0))
 }
 
 /** The customers still on file: an erased customer's address is a placeholder that must not be written to. */

@@ -1,0 +1,67 @@
+import type { Db } from '../../db/create-db.js'
+import type { PushPlatform } from '../../db/database.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
+import { recordEvent } from '../events/event.service.js'
+import { NotFoundError } from '../shared/not-found.js'
+import * as customerRepository from './customer.repository.js'
+import type { PushDeviceRow } from './push-device.repository.js'
+import * as pushDeviceRepository from './push-device.repository.js'
+
+export type { PushDeviceRow }
+
+/**
+ * A customer's installs kept at most: a phone, a tablet, a browser or two, and the installs a
+ * reinstall leaves behind until the push service reports them gone. The oldest registration goes
+ * first, so an install that still runs (it registers on every start) is never the one dropped.
+ */
+export const MAX_PUSH_DEVICES = 10
+
+/**
+ * Registers the app install the customer is signed in on, so their order messages can be pushed
+ * to it. Under the customer's row lock (as preferences are), with its event. Idempotent: an install
+ * registers its token again on every start, which only renews it.
+ */
+export function registerPushDevice(
+  db: Db,
+  customerId: string,
+  device: { platform: PushPlatform; token: string; storefrontId: string | null; now: Date },
+): Promise<PushDeviceRow> {
+  return inTransaction(db, async (trx) => {
+    await liveCustomerLocked(trx, customerId)
+    const registered = await pushDeviceRepository.upsertPushDevice(trx, { customerId, ...device })
+    await pushDeviceRepository.deleteOldestPushDevices(trx, customerId, MAX_PUSH_DEVICES)
+    await recordEvent(trx, customerUpdated(customerId))
+    return registered
+  })
+}
+
+/** Stops pushes to an install (the app signs out). Answers whether the customer had that token. */
+export function removePushDevice(db: Db, customerId: string, token: string): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    await liveCustomerLocked(trx, customerId)
+    const removed = await pushDeviceRepository.deletePushDevice(trx, customerId, token)
+    if (removed) await recordEvent(trx, customerUpdated(customerId))
+    return removed
+  })
+}
+
+/** Each customer's installs, most recently registered first. */
+export async function pushDevicesOfCustomers(
+  db: Db,
+  customerIds: readonly string[],
+): Promise<Map<string, PushDeviceRow[]>> {
+  const devices = await pushDeviceRepository.findPushDevicesOfCustomers(db, customerIds)
+  const byCustomer = new Map<string, PushDeviceRow[]>(customerIds.map((id) => [id, []]))
+  for (const device of devices) byCustomer.get(device.customer_id)?.push(device)
+  return byCustomer
+}
+
+async function liveCustomerLocked(trx: Trx, customerId: string): Promise<void> {
+  await customerRepository.lockCustomer(trx, customerId)
+  const [customer] = await customerRepository.findCustomersByIds(trx, [customerId])
+  if (!customer || customer.erased_at) throw new NotFoundError('Customer', customerId)
+}
+
+function customerUpdated(customerId: string) {
+  return { type: 'customer.updated', aggregateType: 'customer', aggregateId: customerId, payload: { customerId } }
+}
