@@ -60,6 +60,8 @@ interface Gateway {
   url: string
   received: { body: string; signature: string; idempotencyKey: string; json: PushBody }[]
   failNext: number[]
+  /** Answer these bodies to the next 2xx requests, then none. */
+  answerNext: string[]
   close(): Promise<void>
 }
 
@@ -67,6 +69,7 @@ interface Gateway {
 async function startGateway(): Promise<Gateway> {
   const received: Gateway['received'] = []
   const failNext: number[] = []
+  const answerNext: string[] = []
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -79,7 +82,7 @@ async function startGateway(): Promise<Gateway> {
         json: JSON.parse(body) as PushBody,
       })
       response.statusCode = failNext.shift() ?? 202
-      response.end()
+      response.end(response.statusCode < 300 ? (answerNext.shift() ?? '') : '')
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -88,6 +91,7 @@ async function startGateway(): Promise<Gateway> {
     url: `http://127.0.0.1:${port}/push`,
     received,
     failNext,
+    answerNext,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 }
@@ -438,6 +442,30 @@ describe('order messages pushed', () => {
       status: 'SKIPPED',
       last_error: 'the customer has no app install registered for pushes',
     })
+  })
+
+  it('forget the installs the gateway reports unregistered, and push the next message to the others', async () => {
+    const me = await shopper('en')
+    const removedApp = 'fcm-app-uninstalled-since-0000000001'
+    const kept = 'apns-still-installed-00000000000000000001'
+    await register(me.token, { token: removedApp, platform: 'ANDROID' })
+    await register(me.token, { token: kept, platform: 'IOS' })
+    expect((await choose(me.token, ['PUSH'])).data!.customerMessagePreferencesUpdate.userErrors).toEqual([])
+    const order = await readyOrder(api, manager, { storeGid: store.gid, variantGid, token: me.token })
+    await consumeOutbox()
+    // Its ready message goes first (queued at NOW), then the confirmation (queued by the outbox
+    // claim, at the real time).
+    gateway.answerNext.push(JSON.stringify({ invalidTokens: [removedApp, 'a-token-of-someone-else'] }))
+    const before = gateway.received.length
+    const result = await dispatcher(new Date(Date.now() + MINUTE), webhookPush()).dispatchOnce()
+    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0, skipped: 0 })
+    const requests = gateway.received.slice(before)
+    expect(requests.map((request) => request.json.data.orderId)).toEqual([order.id, order.id])
+    expect(requests.map((request) => request.json.devices.map((device) => device.token).sort())).toEqual([
+      [kept, removedApp].sort(),
+      [kept],
+    ])
+    expect((await devicesOf(me.id)).map((device) => device.token)).toEqual([kept])
   })
 
   it('are written to the log without PUSH_WEBHOOK_URL, never with a whole token; a URL without its secret is refused', async () => {

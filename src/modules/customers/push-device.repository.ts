@@ -61,6 +61,13 @@ export async function deletePushDevice(trx: Trx, customerId: string, token: stri
   return result.numDeletedRows > 0n
 }
 
+/** Deletes these tokens' installs, whoever holds them now; answers how many went. */
+export async function deletePushDevicesByToken(db: Db, tokens: readonly string[]): Promise<number> {
+  if (tokens.length === 0) return 0
+  const result = await db.deleteFrom('customer_push_device').where('token', 'in', tokens).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 /** The customers' installs, most recently registered first. */
 export function findPushDevicesOfCustomers(db: Db, customerIds: readonly string[]): Promise<PushDeviceRow[]> {
   if (customerIds.length === 0) return Promise.resolve([])

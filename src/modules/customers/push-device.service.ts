@@ -11,8 +11,9 @@ export type { PushDeviceRow }
 
 /**
  * A customer's installs kept at most: a phone, a tablet, a browser or two, and the installs a
- * reinstall leaves behind until the push service reports them gone. The oldest registration goes
- * first, so an install that still runs (it registers on every start) is never the one dropped.
+ * reinstall leaves behind until the push service reports them gone (forgetPushTokens). The oldest
+ * registration goes first, so an install that still runs (it registers on every start) is never
+ * the one dropped.
  */
 export const MAX_PUSH_DEVICES = 10
 
@@ -43,6 +44,14 @@ export function removePushDevice(db: Db, customerId: string, token: string): Pro
     if (removed) await recordEvent(trx, customerUpdated(customerId))
     return removed
   })
+}
+
+/**
+ * Forgets the installs whose tokens a push service reported unregistered (the app was removed, the
+ * browser subscription expired): a dead token is dead whoever registered it. Answers how many went.
+ */
+export function forgetPushTokens(db: Db, tokens: readonly string[]): Promise<number> {
+  return pushDeviceRepository.deletePushDevicesByToken(db, tokens)
 }
 
 /** Each customer's installs, most recently registered first. */

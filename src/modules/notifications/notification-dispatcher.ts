@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { NotificationRow } from '../../db/database.js'
 import type { Logger } from '../../logger.js'
+import { forgetPushTokens } from '../customers/push-device.service.js'
 import { createRunLoop, type RunLoop } from '../events/run-loop.js'
 import { giftCardPurchaseToSend } from '../giftcards/gift-card-purchase.service.js'
 import { linkTokenOf } from '../staff/staff-link.js'
@@ -18,6 +19,7 @@ import type {
   NotificationMessage,
   NotificationProvider,
   PushMessageProvider,
+  PushOutcome,
   TextMessageProvider,
 } from './notification-provider.js'
 import { type OrderMessageSource, orderMessageFor } from './order-message-source.js'
@@ -89,7 +91,7 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     }
     try {
       if (message.channel === 'SMS') await textProvider.send(message.message)
-      else if (message.channel === 'PUSH') await pushProvider.send(message.message)
+      else if (message.channel === 'PUSH') await forgetDeadInstalls(await pushProvider.send(message.message))
       else await provider.send(message.message)
     } catch (error) {
       return failure(notification, error instanceof Error ? error.message : String(error))
@@ -97,6 +99,15 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     // A failure from here on is the database's: the row stays leased and is sent again later.
     await recordNotificationSent(db, notification, clock())
     return 'sent'
+  }
+
+  /** The message went; a failure to forget the dead tokens only means they are tried once more. */
+  async function forgetDeadInstalls(outcome: PushOutcome): Promise<void> {
+    if (outcome.invalidTokens.length === 0) return
+    await forgetPushTokens(db, outcome.invalidTokens).then(
+      (forgotten) => logger.info({ forgotten }, 'push installs reported unregistered forgotten'),
+      (error: unknown) => logger.warn({ err: error }, 'push installs reported unregistered not forgotten'),
+    )
   }
 
   async function failure(notification: NotificationRow, error: string): Promise<Outcome> {

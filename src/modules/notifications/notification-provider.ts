@@ -60,5 +60,10 @@ export interface PushMessage {
 export interface PushMessageProvider {
   readonly name: 'LOG' | 'WEBHOOK'
   /** Resolves once the gateway accepted the message; throws when it did not (the send is retried). */
-  send(message: PushMessage): Promise<void>
+  send(message: PushMessage): Promise<PushOutcome>
+}
+
+export interface PushOutcome {
+  /** Tokens of the message the push services reported unregistered: their installs are forgotten. */
+  invalidTokens: string[]
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '../../logger.js'
-import type { PushMessage, PushMessageProvider } from './notification-provider.js'
+import type { PushMessage, PushMessageProvider, PushOutcome } from './notification-provider.js'
 
 /**
  * Writes each push to the log instead of sending it: enough to follow a demo. The installs are
@@ -9,7 +9,7 @@ import type { PushMessage, PushMessageProvider } from './notification-provider.j
 export function createPushLogProvider(logger: Logger): PushMessageProvider {
   return {
     name: 'LOG',
-    async send(message: PushMessage) {
+    async send(message: PushMessage): Promise<PushOutcome> {
       logger.info(
         {
           pushMessage: {
@@ -22,6 +22,7 @@ export function createPushLogProvider(logger: Logger): PushMessageProvider {
         },
         'push not sent (no PUSH_WEBHOOK_URL): logged instead',
       )
+      return { invalidTokens: [] }
     },
   }
 }

@@ -22,16 +22,20 @@ export function signGatewayBody(secret: string, timestampSeconds: number, body: 
   return `t=${timestampSeconds},v1=${digest}`
 }
 
+/** A gateway's answer longer than this is not read: a report of dead tokens is far shorter. */
+const ANSWER_LIMIT_CHARS = 64 * 1024
+
 /**
- * POSTs one message, signed, with its notification id as `Idempotency-Key`. Anything but a 2xx
- * within the timeout throws, and the notification dispatcher retries under the same id, which the
- * gateway uses to drop a repeat. `what` names the gateway in the error, which is recorded on the
- * notification: never the URL (it may carry a credential) nor what the gateway said.
+ * POSTs one message, signed, with its notification id as `Idempotency-Key`, and answers the body
+ * of the gateway's 2xx (empty past ANSWER_LIMIT_CHARS). Anything but a 2xx within the timeout
+ * throws, and the notification dispatcher retries under the same id, which the gateway uses to drop
+ * a repeat. `what` names the gateway in the error, which is recorded on the notification: never the
+ * URL (it may carry a credential) nor what the gateway said.
  */
 export async function postToGateway(
   gateway: GatewayOptions,
   message: { id: string; body: string; what: string },
-): Promise<void> {
+): Promise<string> {
   const timestamp = Math.floor((gateway.now ?? (() => new Date()))().getTime() / 1000)
   let response: Response
   try {
@@ -50,7 +54,8 @@ export async function postToGateway(
     const reason = error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : 'unreachable'
     throw new Error(`${message.what} ${reason}`)
   }
-  // The body is drained so the connection can be reused; what it says is not ours to log.
-  await response.arrayBuffer().catch(() => undefined)
+  // The body is read whatever the status, so the connection can be reused; it is never logged.
+  const answer = await response.text().catch(() => '')
   if (!response.ok) throw new Error(`${message.what} answered ${response.status}`)
+  return answer.length > ANSWER_LIMIT_CHARS ? '' : answer
 }
