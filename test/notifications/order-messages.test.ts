@@ -1,6 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { inTransaction } from '../../src/db/transaction.js'
@@ -18,6 +15,7 @@ import { queueOrderMessage } from '../../src/modules/notifications/order-message
 import { lockOrder } from '../../src/modules/orders/order.service.js'
 import { orderTimersJob } from '../../src/modules/orders/order-timers.job.js'
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
+import { gatewaySignatureHolds, type MessageGateway, startMessageGateway } from '../fixtures/message-gateway.js'
 import { capturingLogger, notificationsOf, type ReadyOrder, readyOrder } from '../fixtures/notifications.js'
 import { stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -34,45 +32,7 @@ let variantGid: string
 let manager: string
 let gateway: Gateway
 
-interface Gateway {
-  url: string
-  received: { body: string; signature: string; json: { id: string; to: string; text: string } }[]
-  /** Answer this status to the next requests, then 200. */
-  failNext: number[]
-  close(): Promise<void>
-}
-
-/** A loopback SMS gateway that checks nothing itself: the test reads what it got. */
-async function startGateway(): Promise<Gateway> {
-  const received: Gateway['received'] = []
-  const failNext: number[] = []
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      received.push({ body, signature: String(request.headers['x-comptoir-signature']), json: JSON.parse(body) })
-      response.statusCode = failNext.shift() ?? 200
-      response.end()
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/sms`,
-    received,
-    failNext,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
-
-/** What a receiver does: recompute the HMAC over "<t>.<body>" and compare in constant time. */
-function signatureHolds(signature: string, body: string, secret: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature)
-  if (!match) return false
-  const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest()
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))
-}
+type Gateway = MessageGateway<{ id: string; to: string; text: string }>
 
 function inbox(): NotificationProvider & { sent: NotificationMessage[] } {
   const sent: NotificationMessage[] = []
@@ -132,7 +92,7 @@ let guest: ReadyOrder
 beforeAll(async () => {
   testDb = await createTestDb()
   api = createTestApp(testDb, { now: () => NOW })
-  gateway = await startGateway()
+  gateway = await startMessageGateway('/sms')
   const stocked = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 100, slotCapacity: 100 })
   store = { id: stocked.storeId, gid: stocked.storeGid }
   variantGid = stocked.variantGid
@@ -225,8 +185,8 @@ describe('order messages', () => {
     // Two texts, one of them twice (the 503, then its retry under the same id), all signed.
     expect(gateway.received).toHaveLength(3)
     for (const request of gateway.received) {
-      expect(signatureHolds(request.signature, request.body, SECRET)).toBe(true)
-      expect(signatureHolds(request.signature, request.body, 'another secret entirely, also long')).toBe(false)
+      expect(gatewaySignatureHolds(request.signature, request.body, SECRET)).toBe(true)
+      expect(gatewaySignatureHolds(request.signature, request.body, 'another secret entirely, also long')).toBe(false)
       expect(request.json.to).toBe('+447700900123')
     }
     expect(gateway.received[0]!.json.id).toBe(gateway.received[2]!.json.id)

@@ -1,6 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
@@ -14,6 +11,7 @@ import type {
 } from '../../src/modules/notifications/notification-provider.js'
 import { pushMessageProviderFor } from '../../src/modules/notifications/notification-setup.js'
 import { allOutboxConsumers } from '../../src/outbox-consumers.js'
+import { gatewaySignatureHolds, type MessageGateway, startMessageGateway } from '../fixtures/message-gateway.js'
 import { capturingLogger, notificationsOf, type ReadyOrder, rawId, readyOrder } from '../fixtures/notifications.js'
 import { stockedStore } from '../fixtures/orders.js'
 import { createTestApp, type TestApp } from '../helpers/test-app.js'
@@ -56,52 +54,7 @@ interface PushBody {
   data: { kind: string; orderId: string; orderGid: string; orderNumber: string }
 }
 
-interface Gateway {
-  url: string
-  received: { body: string; signature: string; idempotencyKey: string; json: PushBody }[]
-  failNext: number[]
-  /** Answer these bodies to the next 2xx requests, then none. */
-  answerNext: string[]
-  close(): Promise<void>
-}
-
-/** A loopback push gateway (the retailer's FCM/APNs relay) that records what it got. */
-async function startGateway(): Promise<Gateway> {
-  const received: Gateway['received'] = []
-  const failNext: number[] = []
-  const answerNext: string[] = []
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = []
-    request.on('data', (chunk: Buffer) => chunks.push(chunk))
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8')
-      received.push({
-        body,
-        signature: String(request.headers['x-comptoir-signature']),
-        idempotencyKey: String(request.headers['idempotency-key']),
-        json: JSON.parse(body) as PushBody,
-      })
-      response.statusCode = failNext.shift() ?? 202
-      response.end(response.statusCode < 300 ? (answerNext.shift() ?? '') : '')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/push`,
-    received,
-    failNext,
-    answerNext,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
-
-function signatureHolds(signature: string, body: string, secret: string): boolean {
-  const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature)
-  if (!match) return false
-  const expected = createHmac('sha256', secret).update(`${match[1]}.${body}`).digest()
-  return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'))
-}
+type Gateway = MessageGateway<PushBody>
 
 const noEmail: NotificationProvider = {
   name: 'LOG',
@@ -191,7 +144,7 @@ function devicesOf(customerId: string) {
 beforeAll(async () => {
   testDb = await createTestDb()
   api = createTestApp(testDb, { now: () => NOW })
-  gateway = await startGateway()
+  gateway = await startMessageGateway<PushBody>('/push', 202)
   const stocked = await stockedStore(testDb.db, 'PAR-RIVOLI', { onHand: 100, slotCapacity: 100 })
   store = { id: stocked.storeId, gid: stocked.storeGid }
   variantGid = stocked.variantGid
@@ -397,8 +350,10 @@ describe('order messages pushed', () => {
 
     expect(gateway.received).toHaveLength(3)
     for (const request of gateway.received) {
-      expect(signatureHolds(request.signature, request.body, SECRET)).toBe(true)
-      expect(signatureHolds(request.signature, request.body, 'another secret entirely, also long enough')).toBe(false)
+      expect(gatewaySignatureHolds(request.signature, request.body, SECRET)).toBe(true)
+      expect(gatewaySignatureHolds(request.signature, request.body, 'another secret entirely, also long enough')).toBe(
+        false,
+      )
       expect(request.idempotencyKey).toBe(request.json.id)
       expect(request.json.devices.map((device) => `${device.platform} ${device.token}`).sort()).toEqual([
         `ANDROID ${PIXEL}`,
