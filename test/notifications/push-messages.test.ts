@@ -26,7 +26,7 @@ const PIXEL = 'fcm-dGhpcyBpcyBub3QgYSByZWFsIHRva2VuIGJ1dCBpdCBsb29rcyBsaWtlIG9uZ
 
 const REGISTER = `mutation($input: CustomerPushDeviceRegisterInput!) {
   customerPushDeviceRegister(input: $input) {
-    device { id platform tokenEnding registeredAt }
+    device { platform tokenEnding registeredAt }
     customer { pushDevices { platform tokenEnding registeredAt } }
     userErrors { code }
   }
@@ -116,7 +116,7 @@ function register(
 ) {
   return (options.app ?? api).gql<{
     customerPushDeviceRegister: {
-      device: { id: string; platform: string; tokenEnding: string; registeredAt: string } | null
+      device: { platform: string; tokenEnding: string; registeredAt: string } | null
       customer: { pushDevices: { platform: string; tokenEnding: string; registeredAt: string }[] } | null
       userErrors: { code: string }[]
     }

@@ -24,9 +24,9 @@ export const PushPlatform = builder.enumType('PushPlatform', {
 const TOKEN_ENDING_CHARS = 6
 
 const PushDevice = builder.objectRef<PushDeviceRow>('PushDevice').implement({
-  description: 'An app install the customer’s order messages are pushed to.',
+  description:
+    'An app install the customer’s order messages are pushed to. The app names it by its token, so it has no ID of its own here.',
   fields: (t) => ({
-    id: t.exposeID('id'),
     platform: t.field({ type: PushPlatform, resolve: (device) => device.platform }),
     tokenEnding: t.string({
       description: 'The last characters of the token, to recognise the install; the token itself is not shown.',
