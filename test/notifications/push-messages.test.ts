@@ -375,28 +375,41 @@ describe('order messages pushed', () => {
     expect(rows.map((row) => row.status)).toEqual(['SENT', 'SENT', 'SENT', 'SENT'])
   })
 
-  it('are skipped when every install was removed between queueing and sending', async () => {
+  it('go by email instead when every install was removed between queueing and sending', async () => {
     const job = await import('../../src/modules/orders/order-timers.job.js')
     const { inTransaction } = await import('../../src/db/transaction.js')
     // Held 72 h from NOW: the reminder is queued from 70 h on.
     const due = new Date(NOW.getTime() + 70 * 60 * MINUTE + MINUTE)
     await inTransaction(testDb.db, (trx) => job.orderTimersJob({ reminderLeadMinutes: 120 }).run(trx, due))
-    const reminders = (await notificationsOf(testDb.db, [pushed.id])).filter((row) => row.kind === 'ORDER_REMINDER')
-    expect(reminders.map((row) => `${row.channel} ${row.status}`)).toEqual(['PUSH PENDING'])
+    const remindersOf = async () =>
+      (await notificationsOf(testDb.db, [pushed.id]))
+        .filter((row) => row.kind === 'ORDER_REMINDER')
+        .map((row) => `${row.channel} ${row.status} ${row.locale} ${row.recipient} ${row.last_error ?? ''}`.trim())
+        .sort()
+    expect(await remindersOf()).toEqual([`PUSH PENDING fr ${pushedShopper.id}`])
+    // The shopper signs out of both apps before the reminder's turn comes.
     await api.gql(REMOVE, { input: { token: IPHONE } }, { token: pushedShopper.token })
     await api.gql(REMOVE, { input: { token: PIXEL } }, { token: pushedShopper.token })
     const before = gateway.received.length
+    const mailed: string[] = []
     const result = await dispatcher(due, webhookPush(), {
       name: 'LOG',
-      async send() {},
+      async send(message) {
+        mailed.push(`${message.to} ${message.subject}`)
+      },
     }).dispatchOnce()
-    expect(result).toMatchObject({ sent: 1, skipped: 1 })
     expect(gateway.received).toHaveLength(before)
-    const [reminder] = (await notificationsOf(testDb.db, [pushed.id])).filter((row) => row.kind === 'ORDER_REMINDER')
-    expect(reminder).toMatchObject({
-      status: 'SKIPPED',
-      last_error: 'the customer has no app install registered for pushes',
-    })
+    expect(result).toEqual({ sent: 2, retrying: 0, failed: 0, skipped: 1 })
+    expect(mailed.sort()).toEqual(
+      [
+        `${fallbackShopper.email} Reminder: order ${fallback.number} is waiting for you at Comptoir Rivoli`,
+        `${pushedShopper.email} Rappel : votre commande ${pushed.number} vous attend au magasin Comptoir Rivoli`,
+      ].sort(),
+    )
+    expect(await remindersOf()).toEqual([
+      `EMAIL SENT fr ${pushedShopper.email}`,
+      `PUSH SKIPPED fr ${pushedShopper.id} no app install left to push to; told on the other channels`,
+    ])
   })
 
   it('forget the installs the gateway reports unregistered, and push the next message to the others', async () => {

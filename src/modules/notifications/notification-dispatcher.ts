@@ -23,6 +23,7 @@ import type {
   TextMessageProvider,
 } from './notification-provider.js'
 import { type OrderMessageSource, orderMessageFor } from './order-message-source.js'
+import { tellInsteadOfPush } from './order-messages.service.js'
 import { createPushLogProvider } from './push-log.provider.js'
 import { renderStaffLinkMessage } from './staff-link-message.js'
 import { createTextLogProvider } from './text-log.provider.js'
@@ -87,6 +88,15 @@ export function createNotificationDispatcher(options: NotificationDispatcherOpti
     if (typeof message === 'string') {
       await recordNotificationSkipped(db, notification, message)
       logger.info({ notificationId: notification.id, reason: message }, 'notification skipped')
+      return 'skipped'
+    }
+    if (message.message === null) {
+      const queued = await tellInsteadOfPush(db, notification, {
+        order: message.order,
+        kind: message.kind,
+        now: clock(),
+      })
+      logger.info({ notificationId: notification.id, queued }, 'push skipped: no app install left')
       return 'skipped'
     }
     try {

@@ -7,12 +7,17 @@ import { findStore } from '../stores/store.service.js'
 import type { NotificationMessage, PushMessage, TextMessage } from './notification-provider.js'
 import type { OrderMessageFacts } from './order-message.js'
 import { renderOrderEmailMessage, renderOrderPushMessage, renderOrderTextMessage } from './order-message-templates.js'
+import type { OrderToTell } from './order-messages.service.js'
 
-/** A rendered message with the channel it leaves by. */
+/**
+ * A rendered message with the channel it leaves by; or a push whose customer has no app install
+ * left (the app signed out since it was queued), to be told on their other channels instead.
+ */
 export type OrderMessageSource =
   | { channel: 'EMAIL'; message: NotificationMessage }
   | { channel: 'SMS'; message: TextMessage }
   | { channel: 'PUSH'; message: PushMessage }
+  | { channel: 'PUSH'; message: null; order: OrderToTell; kind: OrderMessageKind }
 
 /** The statuses in which each kind still makes sense when its turn comes. */
 const STILL_TRUE: Record<OrderMessageKind, readonly OrderStatus[]> = {
@@ -25,8 +30,8 @@ const STILL_TRUE: Record<OrderMessageKind, readonly OrderStatus[]> = {
 /**
  * An order's message as it reads now, rendered in the language chosen when it was queued, or
  * why it is no longer to be sent: the order moved on (a ready message for an order collected
- * meanwhile, a reminder after the hold ended), or a push's customer has no app install left. A
- * push goes to the installs registered now, not when it was queued.
+ * meanwhile, a reminder after the hold ended). A push goes to the installs registered now, not
+ * when it was queued.
  */
 export async function orderMessageFor(
   db: Db,
@@ -75,7 +80,7 @@ export async function orderMessageFor(
     case 'PUSH': {
       const customerId = order.customer_id
       const devices = customerId ? ((await pushDevicesOfCustomers(db, [customerId])).get(customerId) ?? []) : []
-      if (devices.length === 0) return 'the customer has no app install registered for pushes'
+      if (devices.length === 0) return { channel: 'PUSH', message: null, order, kind }
       return {
         channel: 'PUSH',
         message: renderOrderPushMessage(facts, {

@@ -1,5 +1,13 @@
-import type { CustomerRow, Locale, NotificationChannel, OrderMessageKind, SalesOrderRow } from '../../db/database.js'
-import type { Trx } from '../../db/transaction.js'
+import type { Db } from '../../db/create-db.js'
+import type {
+  CustomerRow,
+  Locale,
+  NotificationChannel,
+  NotificationRow,
+  OrderMessageKind,
+  SalesOrderRow,
+} from '../../db/database.js'
+import { inTransaction, type Trx } from '../../db/transaction.js'
 import { findCustomersByIds } from '../customers/customer.service.js'
 import { pushDevicesOfCustomers } from '../customers/push-device.service.js'
 import { isE164 } from '../shared/phone.js'
@@ -49,6 +57,27 @@ export async function queueOrderMessages(
     }))
   })
   return notificationRepository.insertNotifications(trx, rows)
+}
+
+/**
+ * A push that found no app install left when its turn came (the app signed out since it was
+ * queued): it is skipped, and the message queued again on the customer's channels as they stand
+ * now, email at least, so the order is still told. In one transaction; a channel that already has
+ * this message queues nothing (UNIQUE order_id, kind, channel), so doing it twice changes nothing.
+ */
+export function tellInsteadOfPush(
+  db: Db,
+  push: Pick<NotificationRow, 'id' | 'attempts'>,
+  message: { order: OrderToTell; kind: OrderMessageKind; now: Date },
+): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    await notificationRepository.markAttemptFailed(trx, push, {
+      status: 'SKIPPED',
+      nextAttemptAt: null,
+      error: 'no app install left to push to; told on the other channels',
+    })
+    return queueOrderMessages(trx, [message])
+  })
 }
 
 /**
