@@ -132,6 +132,17 @@ function choose(token: string, messageChannels: string[]) {
   }>(PREFERENCES, { input: { messageChannels } }, { token })
 }
 
+/** The customer.updated events recorded for a customer so far. */
+async function updatesOf(customerId: string): Promise<number> {
+  const rows = await testDb.db
+    .selectFrom('outbox_event')
+    .select('id')
+    .where('type', '=', 'customer.updated')
+    .where('aggregate_id', '=', customerId)
+    .execute()
+  return rows.length
+}
+
 function devicesOf(customerId: string) {
   return testDb.db
     .selectFrom('customer_push_device')
@@ -167,6 +178,7 @@ describe('push devices', () => {
     )
     const app = created.data!.storefrontKeyCreate
     const me = await shopper()
+    const updatesBefore = await updatesOf(me.id)
     const result = await register(
       me.token,
       { token: IPHONE, platform: 'IOS' },
@@ -198,6 +210,8 @@ describe('push devices', () => {
     expect(await devicesOf(me.id)).toEqual([
       { platform: 'IOS', token: IPHONE, storefront_id: null, registered_at: later },
     ])
+    // An event for the new install, none for its renewal.
+    expect(await updatesOf(me.id)).toBe(updatesBefore + 1)
   })
 
   it('refuse anyone but a customer, and tokens no push service issues, changing nothing', async () => {
@@ -232,8 +246,10 @@ describe('push devices', () => {
     const second = await shopper()
     const shared = 'fcm-shared-family-tablet-token-0001'
     await register(first.token, { token: shared, platform: 'ANDROID' })
-    // Someone else signs in on the same tablet: its pushes are theirs now.
+    const updatesBefore = [await updatesOf(first.id), await updatesOf(second.id)]
+    // Someone else signs in on the same tablet: its pushes are theirs now, and both customers changed.
     await register(second.token, { token: shared, platform: 'ANDROID' })
+    expect([await updatesOf(first.id), await updatesOf(second.id)]).toEqual(updatesBefore.map((count) => count + 1))
     expect(await devicesOf(first.id)).toEqual([])
     expect((await devicesOf(second.id)).map((device) => device.token)).toEqual([shared])
 

@@ -5,6 +5,17 @@ import type { Trx } from '../../db/transaction.js'
 
 export type PushDeviceRow = Selectable<CustomerPushDeviceTable>
 
+/** Who holds this token now, its row locked until the transaction ends; null when nobody does. */
+export async function lockPushToken(trx: Trx, token: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom('customer_push_device')
+    .select('customer_id')
+    .where('token', '=', token)
+    .forUpdate()
+    .executeTakeFirst()
+  return row?.customer_id ?? null
+}
+
 /**
  * Registers an install's token for a customer: a token already known moves to this customer (the
  * install's last sign-in wins) and its registration time is renewed.

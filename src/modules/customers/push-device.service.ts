@@ -19,8 +19,9 @@ export const MAX_PUSH_DEVICES = 10
 
 /**
  * Registers the app install the customer is signed in on, so their order messages can be pushed
- * to it. Under the customer's row lock (as preferences are), with its event. Idempotent: an install
- * registers its token again on every start, which only renews it.
+ * to it. Under the customer's row lock (as preferences are). An install registers its token again
+ * on every start, which only renews it: the `customer.updated` event is recorded when the install
+ * is new to the customer, for them and for the customer it moved from, not on every start.
  */
 export function registerPushDevice(
   db: Db,
@@ -29,9 +30,13 @@ export function registerPushDevice(
 ): Promise<PushDeviceRow> {
   return inTransaction(db, async (trx) => {
     await liveCustomerLocked(trx, customerId)
+    const holder = await pushDeviceRepository.lockPushToken(trx, device.token)
     const registered = await pushDeviceRepository.upsertPushDevice(trx, { customerId, ...device })
     await pushDeviceRepository.deleteOldestPushDevices(trx, customerId, MAX_PUSH_DEVICES)
-    await recordEvent(trx, customerUpdated(customerId))
+    if (holder !== customerId) {
+      await recordEvent(trx, customerUpdated(customerId))
+      if (holder !== null) await recordEvent(trx, customerUpdated(holder))
+    }
     return registered
   })
 }
