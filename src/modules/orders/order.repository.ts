@@ -1,7 +1,8 @@
-import { sql } from 'kysely'
+import { type ExpressionBuilder, sql } from 'kysely'
 import type { Db } from '../../db/create-db.js'
 import type {
   Channel,
+  Database,
   OrderLineRow,
   OrderStatus,
   OrderStatusChangeRow,
@@ -256,17 +257,30 @@ export function findOverdue(
  * Ready orders whose hold ends within `leadMs` from now and who have not been reminded, soonest
  * first; only those held at least `leadMs` (sales_order_reminder_due_idx).
  */
-export function findOrdersToRemind(db: Db, now: Date, leadMs: number, limit: number) {
-  return db
-    .selectFrom('sales_order')
-    .select('id')
-    .where('status', '=', 'READY_FOR_PICKUP')
-    .where('reminded_at', 'is', null)
-    .where('hold_until', '>', now)
-    .where('hold_until', '<=', new Date(now.getTime() + leadMs))
-    .where(sql<boolean>`hold_until - ready_at >= make_interval(secs => ${leadMs / 1000})`)
-    .orderBy('hold_until')
-    .limit(limit)
+/**
+ * Stamps `reminded_at` on up to `limit` ready orders whose hold ends within `leadMs` (and were held
+ * at least that long), and answers what telling their shoppers needs. The rows are locked in one
+ * order (hold end, then id) before the stamp, and the conditions are checked again on the locked
+ * rows: a hand-over or cancellation that came first leaves its order out, one that comes later
+ * waits, and a second run at once finds them stamped.
+ */
+export async function markOrdersReminded(trx: Trx, now: Date, leadMs: number, limit: number) {
+  const due = (eb: ExpressionBuilder<Database, 'sales_order'>) =>
+    eb.and([
+      eb('status', '=', 'READY_FOR_PICKUP'),
+      eb('reminded_at', 'is', null),
+      eb('hold_until', '>', now),
+      eb('hold_until', '<=', new Date(now.getTime() + leadMs)),
+      sql<boolean>`hold_until - ready_at >= make_interval(secs => ${leadMs / 1000})`,
+    ])
+  return trx
+    .updateTable('sales_order')
+    .set({ reminded_at: now })
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('sales_order').select('id').where(due).orderBy('hold_until').orderBy('id').limit(limit).forUpdate(),
+    )
+    .where(due)
+    .returning(['id', 'customer_id', 'contact_email', 'store_id', 'channel'])
     .execute()
 }
 
