@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX customer_push_device_customer_idx ON customer_push_device (customer_id, registered_at)`.execute(
     db,
   )
+  // The retention job forgets installs that stopped registering (the app no longer starts).
+  await sql`CREATE INDEX customer_push_device_registered_idx ON customer_push_device (registered_at)`.execute(db)
   // Order messages may now also be pushed to the customer's app installs.
   await sql`
     ALTER TABLE customer

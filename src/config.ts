@@ -182,6 +182,7 @@ const envSchema = z.object({
     .default(90),
   CART_EVENT_RETENTION_DAYS: positiveInt(3650).default(365),
   WEBHOOK_DELIVERY_RETENTION_DAYS: positiveInt(3650).default(30),
+  PUSH_DEVICE_RETENTION_DAYS: positiveInt(3650).default(270),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.default('Comptoir <no-reply@comptoir.dev>'),
   SMS_WEBHOOK_URL: httpUrl.optional(),
@@ -324,6 +325,8 @@ export interface RetentionPeriods {
   cartEventDays: number
   /** Outgoing webhook deliveries, counted from their last attempt; pending ones are never deleted. */
   webhookDeliveryDays: number
+  /** App installs pushes go to, counted from their latest registration (an app registers on every start). */
+  pushDeviceDays: number
 }
 
 /**
@@ -478,6 +481,7 @@ export function loadConfig(
       stripeEventDays: e.STRIPE_EVENT_RETENTION_DAYS,
       cartEventDays: e.CART_EVENT_RETENTION_DAYS,
       webhookDeliveryDays: e.WEBHOOK_DELIVERY_RETENTION_DAYS,
+      pushDeviceDays: e.PUSH_DEVICE_RETENTION_DAYS,
     },
     notifications: { smtpUrl: e.SMTP_URL ?? null, mailFrom: e.MAIL_FROM },
     messages: {

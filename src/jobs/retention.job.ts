@@ -9,8 +9,9 @@ const DEFAULT_BATCH_SIZE = 5000
 /**
  * Forgets rows kept only for a while: delivered outbox events (subscribers catch up from them
  * for a time), processed Stripe event ids (deduplication of redelivered webhooks), cart journey
- * events (analytics and the customer timeline) and the outgoing webhooks' delivery log (each
- * delivery keeps its body), each after its configured period.
+ * events (analytics and the customer timeline), the outgoing webhooks' delivery log (each
+ * delivery keeps its body) and app installs that stopped registering for pushes, each after its
+ * configured period.
  */
 export function retentionJob(periods: RetentionPeriods, options: { batchSize?: number } = {}): Job {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
@@ -32,6 +33,7 @@ export function retentionJob(periods: RetentionPeriods, options: { batchSize?: n
           daysAgo(periods.webhookDeliveryDays),
           batchSize,
         ),
+        pushDevices: await retentionRepository.deleteStalePushDevices(trx, daysAgo(periods.pushDeviceDays), batchSize),
       }
       const affected = Object.values(details).reduce((sum, count) => sum + count, 0)
       return { affected, details }

@@ -75,3 +75,22 @@ export async function deleteFinishedWebhookDeliveries(trx: Trx, finishedBefore: 
     .executeTakeFirst()
   return Number(result.numDeletedRows)
 }
+
+/**
+ * App installs not registered again since `registeredBefore`: an app registers its token on every
+ * start, so such an install has been removed or left unused, and push services expire its token.
+ */
+export async function deleteStalePushDevices(trx: Trx, registeredBefore: Date, limit: number): Promise<number> {
+  const result = await trx
+    .deleteFrom('customer_push_device')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('customer_push_device')
+        .select('id')
+        .where('registered_at', '<', registeredBefore)
+        .orderBy('registered_at')
+        .limit(limit),
+    )
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

@@ -15,7 +15,13 @@ import { createTestDb, type TestDb } from '../helpers/test-db.js'
 
 const NOW = new Date('2027-06-15T12:00:00Z')
 const DAY = 24 * 60 * 60_000
-const PERIODS = { deliveredOutboxDays: 30, stripeEventDays: 90, cartEventDays: 365, webhookDeliveryDays: 30 }
+const PERIODS = {
+  deliveredOutboxDays: 30,
+  stripeEventDays: 90,
+  cartEventDays: 365,
+  webhookDeliveryDays: 30,
+  pushDeviceDays: 270,
+}
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY)
 
 let testDb: TestDb
@@ -102,6 +108,22 @@ async function webhookDelivery(
   return row.id
 }
 
+let customerId: string | undefined
+
+async function pushDevice(token: string, registeredDaysAgo: number) {
+  customerId ??= (
+    await testDb.db
+      .insertInto('customer')
+      .values({ email: 'retention.push@example.com', name: 'Push', password_hash: 'x' })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  ).id
+  await testDb.db
+    .insertInto('customer_push_device')
+    .values({ customer_id: customerId, platform: 'ANDROID', token, registered_at: ago(registeredDaysAgo) })
+    .execute()
+}
+
 const remaining = async () => ({
   outbox: (await testDb.db.selectFrom('outbox_event').select('aggregate_id').orderBy('id').execute()).map(
     (r) => r.aggregate_id,
@@ -111,10 +133,13 @@ const remaining = async () => ({
   webhooks: (await testDb.db.selectFrom('webhook_delivery').select('body').orderBy('event_id').execute()).map(
     (r) => (JSON.parse(r.body) as { tag: string }).tag,
   ),
+  pushDevices: (await testDb.db.selectFrom('customer_push_device').select('token').orderBy('token').execute()).map(
+    (r) => r.token,
+  ),
 })
 
 describe('the retention job', () => {
-  it('deletes exactly the delivered outbox events, Stripe event ids, cart events and finished webhook deliveries older than their periods', async () => {
+  it('deletes exactly the delivered outbox events, Stripe event ids, cart events, finished webhook deliveries and silent app installs older than their periods', async () => {
     await outboxEvent('delivered-long-ago', 40, 40)
     await outboxEvent('created-long-ago-delivered-lately', 40, 10)
     await outboxEvent('never-delivered', 400, null)
@@ -130,18 +155,22 @@ describe('the retention job', () => {
     await webhookDelivery('never-tried', 'PENDING', 400, null)
     await webhookDelivery('replayed-lately', 'DELIVERED', 40, 5)
     await webhookDelivery('sent-just-inside', 'DELIVERED', 29, 29)
+    await pushDevice('install-silent-since-last-year', 271)
+    await pushDevice('install-started-this-morning', 0)
+    await pushDevice('install-just-inside', 269)
 
     const outcome = await runJob(testDb.db, retentionJob(PERIODS), NOW)
 
     expect(outcome).toEqual({
-      affected: 5,
-      details: { outboxEvents: 1, stripeEvents: 1, cartEvents: 1, webhookDeliveries: 2 },
+      affected: 6,
+      details: { outboxEvents: 1, stripeEvents: 1, cartEvents: 1, webhookDeliveries: 2, pushDevices: 1 },
     })
     expect(await remaining()).toEqual({
       outbox: ['created-long-ago-delivered-lately', 'never-delivered', 'recent', 'delivered-just-inside'],
       cart: ['cart-within'],
       stripe: ['evt_within'],
       webhooks: ['still-retrying', 'never-tried', 'replayed-lately', 'sent-just-inside'],
+      pushDevices: ['install-just-inside', 'install-started-this-morning'],
     })
   })
 
