@@ -6,6 +6,7 @@ import { NotFoundError } from '../shared/not-found.js'
 import { isE164 } from '../shared/phone.js'
 import { PhoneRequiredError, PushDeviceRequiredError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
+import { lockLiveCustomer } from './customer.service.js'
 import { findPushDevicesOfCustomers } from './push-device.repository.js'
 
 export interface MessagePreferences {
@@ -30,9 +31,7 @@ export function updateMessagePreferences(
   changes: MessagePreferences,
 ): Promise<CustomerRow> {
   return inTransaction(db, async (trx) => {
-    await customerRepository.lockCustomer(trx, customerId)
-    const [current] = await customerRepository.findCustomersByIds(trx, [customerId])
-    if (!current || current.erased_at) throw new NotFoundError('Customer', customerId)
+    const current = await lockLiveCustomer(trx, customerId)
     const channels = changes.messageChannels && [...new Set(changes.messageChannels)]
     const phone = changes.phone !== undefined ? changes.phone : current.phone
     if ((channels ?? current.message_channels).includes('SMS') && !isE164(phone)) throw new PhoneRequiredError()

@@ -6,6 +6,7 @@ import type { CustomerRow } from '../../db/database.js'
 import type { Trx } from '../../db/transaction.js'
 import type { ClientAttempts } from '../../limits/attempt-limits.js'
 import { recordEvent } from '../events/event.service.js'
+import { NotFoundError } from '../shared/not-found.js'
 import { EmailTakenError, InvalidEmailError, WeakPasswordError } from './customer.errors.js'
 import * as customerRepository from './customer.repository.js'
 import { passwordWeakness } from './password-policy.js'
@@ -74,6 +75,17 @@ export async function authenticateCustomer(
 
 export function lockCustomer(trx: Trx, customerId: string): Promise<void> {
   return customerRepository.lockCustomer(trx, customerId)
+}
+
+/**
+ * Locks a customer's row for a change of their own settings and answers it; NotFoundError when
+ * they are unknown or erased. Changes to one customer then run one after the other.
+ */
+export async function lockLiveCustomer(trx: Trx, customerId: string): Promise<CustomerRow> {
+  await customerRepository.lockCustomer(trx, customerId)
+  const [customer] = await customerRepository.findCustomersByIds(trx, [customerId])
+  if (!customer || customer.erased_at) throw new NotFoundError('Customer', customerId)
+  return customer
 }
 
 export function findCustomersByIds(db: Db, ids: readonly string[]): Promise<CustomerRow[]> {

@@ -1,9 +1,8 @@
 import type { Db } from '../../db/create-db.js'
 import type { PushPlatform } from '../../db/database.js'
-import { inTransaction, type Trx } from '../../db/transaction.js'
+import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
-import { NotFoundError } from '../shared/not-found.js'
-import * as customerRepository from './customer.repository.js'
+import { lockLiveCustomer } from './customer.service.js'
 import type { PushDeviceRow } from './push-device.repository.js'
 import * as pushDeviceRepository from './push-device.repository.js'
 
@@ -29,7 +28,7 @@ export function registerPushDevice(
   device: { platform: PushPlatform; token: string; storefrontId: string | null; now: Date },
 ): Promise<PushDeviceRow> {
   return inTransaction(db, async (trx) => {
-    await liveCustomerLocked(trx, customerId)
+    await lockLiveCustomer(trx, customerId)
     const holder = await pushDeviceRepository.lockPushToken(trx, device.token)
     const registered = await pushDeviceRepository.upsertPushDevice(trx, { customerId, ...device })
     await pushDeviceRepository.deleteOldestPushDevices(trx, customerId, MAX_PUSH_DEVICES)
@@ -44,7 +43,7 @@ export function registerPushDevice(
 /** Stops pushes to an install (the app signs out). Answers whether the customer had that token. */
 export function removePushDevice(db: Db, customerId: string, token: string): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    await liveCustomerLocked(trx, customerId)
+    await lockLiveCustomer(trx, customerId)
     const removed = await pushDeviceRepository.deletePushDevice(trx, customerId, token)
     if (removed) await recordEvent(trx, customerUpdated(customerId))
     return removed
@@ -68,12 +67,6 @@ export async function pushDevicesOfCustomers(
   const byCustomer = new Map<string, PushDeviceRow[]>(customerIds.map((id) => [id, []]))
   for (const device of devices) byCustomer.get(device.customer_id)?.push(device)
   return byCustomer
-}
-
-async function liveCustomerLocked(trx: Trx, customerId: string): Promise<void> {
-  await customerRepository.lockCustomer(trx, customerId)
-  const [customer] = await customerRepository.findCustomersByIds(trx, [customerId])
-  if (!customer || customer.erased_at) throw new NotFoundError('Customer', customerId)
 }
 
 function customerUpdated(customerId: string) {
