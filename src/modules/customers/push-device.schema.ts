@@ -3,10 +3,10 @@ import type { CustomerRow } from '../../db/database.js'
 import { builder } from '../../graphql/builder.js'
 import { type Payload, UserError, withUserErrors } from '../../graphql/user-errors.js'
 import { Customer } from './customer.schema.js'
-import { findCustomersByIds } from './customer.service.js'
 import {
   type PushDeviceRow,
   pushDevicesOfCustomers,
+  pushTokenEnding,
   registerPushDevice,
   removePushDevice,
 } from './push-device.service.js'
@@ -20,9 +20,6 @@ export const PushPlatform = builder.enumType('PushPlatform', {
   } as const,
 })
 
-/** How many characters of a token are shown: enough to tell installs apart, not to use one. */
-const TOKEN_ENDING_CHARS = 6
-
 const PushDevice = builder.objectRef<PushDeviceRow>('PushDevice').implement({
   description:
     'An app install the customer’s order messages are pushed to. The app names it by its token, so it has no ID of its own here.',
@@ -30,7 +27,7 @@ const PushDevice = builder.objectRef<PushDeviceRow>('PushDevice').implement({
     platform: t.field({ type: PushPlatform, resolve: (device) => device.platform }),
     tokenEnding: t.string({
       description: 'The last characters of the token, to recognise the install; the token itself is not shown.',
-      resolve: (device) => device.token.slice(-TOKEN_ENDING_CHARS),
+      resolve: (device) => pushTokenEnding(device.token),
     }),
     registeredAt: t.field({
       type: 'DateTime',
@@ -106,14 +103,12 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const customerId = context.viewer.kind === 'customer' ? context.viewer.customerId : ''
-        const device = await registerPushDevice(context.db, customerId, {
+        return registerPushDevice(context.db, customerId, {
           platform: input.platform,
           token: input.token,
           storefrontId: context.origin.storefrontId,
           now: context.now,
         })
-        const [customer] = await findCustomersByIds(context.db, [customerId])
-        return { device, customer: customer ?? null }
       }),
   }),
   customerPushDeviceRemove: t.field({
@@ -124,9 +119,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, context) =>
       withUserErrors(async () => {
         const customerId = context.viewer.kind === 'customer' ? context.viewer.customerId : ''
-        const removed = await removePushDevice(context.db, customerId, input.token)
-        const [customer] = await findCustomersByIds(context.db, [customerId])
-        return { removed, customer: customer ?? null }
+        return removePushDevice(context.db, customerId, input.token)
       }),
   }),
 }))

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/create-db.js'
-import type { PushPlatform } from '../../db/database.js'
+import type { CustomerRow, PushPlatform } from '../../db/database.js'
 import { inTransaction } from '../../db/transaction.js'
 import { recordEvent } from '../events/event.service.js'
 import { lockLiveCustomer } from './customer.service.js'
@@ -7,6 +7,14 @@ import type { PushDeviceRow } from './push-device.repository.js'
 import * as pushDeviceRepository from './push-device.repository.js'
 
 export type { PushDeviceRow }
+
+/**
+ * What is shown of a token, in the API and in the log: enough to tell a customer's installs
+ * apart, too little to push to one.
+ */
+export function pushTokenEnding(token: string): string {
+  return token.slice(-6)
+}
 
 /**
  * A customer's installs kept at most: a phone, a tablet, a browser or two, and the installs a
@@ -26,9 +34,9 @@ export function registerPushDevice(
   db: Db,
   customerId: string,
   device: { platform: PushPlatform; token: string; storefrontId: string | null; now: Date },
-): Promise<PushDeviceRow> {
+): Promise<{ device: PushDeviceRow; customer: CustomerRow }> {
   return inTransaction(db, async (trx) => {
-    await lockLiveCustomer(trx, customerId)
+    const customer = await lockLiveCustomer(trx, customerId)
     const holder = await pushDeviceRepository.lockPushToken(trx, device.token)
     const registered = await pushDeviceRepository.upsertPushDevice(trx, { customerId, ...device })
     await pushDeviceRepository.deleteOldestPushDevices(trx, customerId, MAX_PUSH_DEVICES)
@@ -36,17 +44,21 @@ export function registerPushDevice(
       await recordEvent(trx, customerUpdated(customerId))
       if (holder !== null) await recordEvent(trx, customerUpdated(holder))
     }
-    return registered
+    return { device: registered, customer }
   })
 }
 
 /** Stops pushes to an install (the app signs out). Answers whether the customer had that token. */
-export function removePushDevice(db: Db, customerId: string, token: string): Promise<boolean> {
+export function removePushDevice(
+  db: Db,
+  customerId: string,
+  token: string,
+): Promise<{ removed: boolean; customer: CustomerRow }> {
   return inTransaction(db, async (trx) => {
-    await lockLiveCustomer(trx, customerId)
+    const customer = await lockLiveCustomer(trx, customerId)
     const removed = await pushDeviceRepository.deletePushDevice(trx, customerId, token)
     if (removed) await recordEvent(trx, customerUpdated(customerId))
-    return removed
+    return { removed, customer }
   })
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js'
+import { pushTokenEnding } from '../customers/push-device.service.js'
 import type { PushMessage, PushMessageProvider, PushOutcome } from './notification-provider.js'
 
 /**
@@ -16,7 +17,7 @@ export function createPushLogProvider(logger: Logger): PushMessageProvider {
             id: message.id,
             title: message.title,
             text: message.text,
-            devices: message.devices.map((device) => `${device.platform} …${device.token.slice(-6)}`),
+            devices: message.devices.map((device) => `${device.platform} …${pushTokenEnding(device.token)}`),
             data: message.data,
           },
         },

@@ -22,7 +22,7 @@ export function signGatewayBody(secret: string, timestampSeconds: number, body: 
   return `t=${timestampSeconds},v1=${digest}`
 }
 
-/** A gateway's answer longer than this is not read: a report of dead tokens is far shorter. */
+/** A gateway's answer longer than this is drained but not answered: a report of dead tokens is far shorter. */
 const ANSWER_LIMIT_CHARS = 64 * 1024
 
 /**
